@@ -1,0 +1,152 @@
+//! The command line: commands, options and their meaning, and nothing else.
+//!
+//! Option names are part of the contract with users (see PRODUCT.md); validation that needs more than
+//! clap (such as `--non-interactive` only with `--dry-run`) lives in `lib.rs` where the exit code is
+//! chosen.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::logic::Severity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "caro-hotfix",
+    version,
+    about = "Carry an emergency security hotfix of a Rust crate from the hole to the published fix",
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub start: StartOpts,
+
+    /// What is being fixed, for example "RUSTSEC-2025-0001 critical memory safety issue".
+    #[arg(value_name = "DESCRIPTION", required = true)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Continue the hotfix in progress at its first unfinished step.
+    Resume,
+    /// Show the hotfix in progress, step by step.
+    Status {
+        /// Print the record as JSON for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the hotfix in progress (local record only; lists what it leaves behind).
+    Abort,
+    /// Emergency rollback of a published hotfix.
+    Rollback {
+        /// The version to roll back (1.4.3 or v1.4.3).
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Rehearse everything on a bundled sample crate in a throwaway sandbox.
+    Demo,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOpts {
+    /// Run as if started in PATH.
+    #[arg(short = 'C', value_name = "PATH", global = true)]
+    pub directory: Option<PathBuf>,
+
+    /// Rehearse: local steps run in a throwaway clone, remote changes are only printed.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
+    /// Answer every question with its default (only together with --dry-run: a fire drill in CI).
+    #[arg(long, global = true)]
+    pub non_interactive: bool,
+
+    /// The git remote to fetch from and push to.
+    #[arg(long, value_name = "NAME", default_value = "origin", global = true)]
+    pub remote: String,
+
+    /// The registry the crate lives on, named in cargo's configuration (default: crates.io).
+    #[arg(long, value_name = "NAME", global = true)]
+    pub registry: Option<String>,
+
+    /// Sparse index to watch for the publish.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "CARO_HOTFIX_REGISTRY_INDEX",
+        global = true
+    )]
+    pub registry_index: Option<String>,
+
+    /// Seconds between polls of the PR and the registry (fractions allowed).
+    #[arg(long, value_name = "SECONDS", global = true)]
+    pub poll_interval: Option<f64>,
+
+    /// When to use colours (NO_COLOR is honoured).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct StartOpts {
+    /// Severity of the issue (answers the step-4 question).
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+
+    /// Impact of the issue (answers the step-4 question).
+    #[arg(long, value_name = "TEXT")]
+    pub impact: Option<String>,
+
+    /// Advisory id: RUSTSEC-YYYY-NNNN, CVE-YYYY-NNNN… or GHSA-xxxx-xxxx-xxxx (repeatable).
+    #[arg(long = "advisory", value_name = "ID")]
+    pub advisories: Vec<String>,
+
+    /// Who reported the issue (answers the step-4 question).
+    #[arg(long, value_name = "NAME")]
+    pub credit: Option<String>,
+
+    /// Cherry-pick this prepared fix commit at step 5 instead of waiting for `done` (repeatable).
+    #[arg(long = "fix-from", value_name = "REV")]
+    pub fix_from: Vec<String>,
+
+    /// Branch the PR targets (default: the remote's default branch).
+    #[arg(long, value_name = "BRANCH")]
+    pub base: Option<String>,
+
+    /// Crate to bump and watch (default: the root package).
+    #[arg(long, value_name = "NAME")]
+    pub package: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Critical => Severity::Critical,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

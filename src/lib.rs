@@ -1,0 +1,249 @@
+//! caro-hotfix: an emergency hotfix of a Rust crate in sixteen typed, checked, resumable steps.
+//!
+//! `main.rs` parses the command line and calls [`main_with`]; tests call [`run`] with their own
+//! [`Io`] (a captured transcript, scripted answers, a `PATH` with stand-ins) to drive the wizard
+//! in-process. The layout:
+//!
+//! - `cli`: commands and options. `steps`: the sixteen steps and the driver. `preflight`: the checks
+//!   before step 1. `logic`: pure functions (versions, manifests, changelog, SECURITY.md, audit output).
+//! - `runner`: the only place that starts programs; `ops`: typed git/cargo/gh wrappers over it.
+//! - `prompt`: the only place that asks; `ui`: the only place that prints; `texts`: what is printed at
+//!   length; `state`: the record in `.git/caro-hotfix/`; `sandbox`: the rehearsal's clone.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod fsx;
+pub mod logic;
+pub mod ops;
+pub mod preflight;
+pub mod prompt;
+pub mod runner;
+pub mod sandbox;
+pub mod state;
+pub mod steps;
+pub mod texts;
+pub mod ui;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::config::Config;
+use crate::error::Usage;
+use crate::logic::{advisory_id, Incident};
+use crate::ops::git::Git;
+use crate::prompt::{Backend, Prompter};
+use crate::runner::Runner;
+use crate::state::State;
+use crate::steps::{Ctx, Options};
+use crate::ui::Ui;
+
+/// The world the wizard talks to: where it prints, where answers come from, what programs it finds.
+pub struct Io {
+    pub ui: Ui,
+    /// Answers; `None` means "decide": dialoguer on a terminal, defaults for a fire drill.
+    pub backend: Option<Box<dyn Backend>>,
+    /// `PATH` for child processes (tests put stand-ins first); `None` inherits.
+    pub path: Option<OsString>,
+    /// Extra environment for child processes.
+    pub env: Vec<(OsString, OsString)>,
+    /// The directory `-C` is relative to.
+    pub cwd: PathBuf,
+}
+
+impl Io {
+    /// The real terminal and environment.
+    pub fn real() -> Io {
+        Io {
+            ui: Ui::stdout(),
+            backend: None,
+            path: None,
+            env: Vec::new(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+}
+
+/// Runs the parsed command line against the real world and returns the exit code.
+pub fn main_with(cli: Cli) -> u8 {
+    apply_color(cli.global.color);
+    match run(cli, Io::real()) {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("{} {err:#}", console::style("error:").red().bold());
+            error::exit_code(&err)
+        }
+    }
+}
+
+fn apply_color(choice: ColorChoice) {
+    match choice {
+        ColorChoice::Always => console::set_colors_enabled(true),
+        ColorChoice::Never => console::set_colors_enabled(false),
+        ColorChoice::Auto => {
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                console::set_colors_enabled(false);
+            }
+        }
+    }
+}
+
+/// Runs one command of caro-hotfix.
+pub fn run(cli: Cli, io: Io) -> Result<()> {
+    let g = cli.global.clone();
+    if g.non_interactive && !g.dry_run {
+        return Err(Usage(
+            "--non-interactive is only for rehearsals: use it together with --dry-run (a fire drill). \
+             A real hotfix needs a person to type `yes` and `done`."
+                .into(),
+        )
+        .into());
+    }
+    if let Some(interval) = g.poll_interval {
+        if !(interval.is_finite() && interval >= 0.0) {
+            return Err(Usage(format!(
+                "--poll-interval {interval}: give a number of seconds, e.g. 15 or 0.5"
+            ))
+            .into());
+        }
+    }
+    match cli.command {
+        None => {
+            let description = cli.description.unwrap_or_default();
+            start(description, cli.start, g, io)
+        }
+        Some(Command::Resume) => not_yet("resume"),
+        Some(Command::Status { .. }) => not_yet("status"),
+        Some(Command::Abort) => not_yet("abort"),
+        Some(Command::Rollback { .. }) => not_yet("rollback"),
+        Some(Command::Demo) => not_yet("demo"),
+    }
+}
+
+fn not_yet(command: &str) -> Result<()> {
+    Err(Usage(format!(
+        "`caro-hotfix {command}` is not yet available in caro-hotfix {}",
+        env!("CARGO_PKG_VERSION")
+    ))
+    .into())
+}
+
+/// The prompter for this run, or a usage error when nobody could answer.
+fn prompter(
+    io_backend: Option<Box<dyn Backend>>,
+    g: &cli::GlobalOpts,
+    ui: &Ui,
+) -> Result<Prompter> {
+    if let Some(backend) = io_backend {
+        return Ok(Prompter::new(backend));
+    }
+    if g.dry_run && g.non_interactive {
+        return Ok(Prompter::new(Box::new(prompt::Defaults::new(ui.clone()))));
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Usage(
+            "caro-hotfix asks questions and needs a terminal (stdin is not one). \
+             Run it in a terminal, or rehearse without one: --dry-run --non-interactive."
+                .into(),
+        )
+        .into());
+    }
+    Ok(Prompter::new(Box::new(prompt::Dialoguer::new())))
+}
+
+fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io) -> Result<()> {
+    if description.trim().is_empty() {
+        return Err(Usage("give a description of what the hotfix fixes, e.g. caro-hotfix \"RUSTSEC-2025-0001 memory safety issue in the parser\"".into()).into());
+    }
+    let mut start = start;
+    for id in &mut start.advisories {
+        *id = advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?;
+    }
+    let ui = io.ui.clone();
+    let prompter = prompter(io.backend, &g, &ui)?;
+    let dir = match &g.directory {
+        Some(d) => io.cwd.join(d),
+        None => io.cwd.clone(),
+    };
+    if !dir.is_dir() {
+        return Err(Usage(format!("-C {}: no such directory", dir.display())).into());
+    }
+    let mut runner = Runner::new(ui.clone(), g.dry_run);
+    if let Some(path) = io.path {
+        runner = runner.with_path(path);
+    }
+    for (k, v) in io.env {
+        runner = runner.with_env(k, v);
+    }
+
+    let problems = preflight::check(&mut runner, &dir, &g.remote);
+    if !problems.is_empty() {
+        ui.line("caro-hotfix cannot start:");
+        for p in &problems {
+            ui.line(format!("  ✗ {p}"));
+        }
+        bail!(
+            "{} problem{} to fix before the hotfix can start (nothing was changed)",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+    }
+    let repo = Git::new(&mut runner, &dir).toplevel()?;
+    let common = Git::new(&mut runner, &repo).common_dir()?;
+    let record = state::record_path(&common);
+    if let Some(existing) = state::load(&record)? {
+        bail!(
+            "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \
+             see it with `caro-hotfix status`, or forget it with `caro-hotfix abort`",
+            existing.version.as_deref().map(|v| format!("v{v}")).unwrap_or_else(|| "version not decided yet".into()),
+            existing.first_unfinished().unwrap_or(16)
+        );
+    }
+    let manifest =
+        std::fs::read_to_string(repo.join("Cargo.toml")).context("could not read Cargo.toml")?;
+    let config = Config::from_manifest(&manifest)?;
+
+    let incident = Incident {
+        description,
+        ..Incident::default()
+    };
+    let mut state = State::new(incident, &g.remote, g.dry_run, &steps::step_titles());
+    state.package = start.package.clone();
+    state.fix_from = start.fix_from.clone();
+    state.requested_base_branch = start.base.clone();
+
+    let mut ctx = Ctx {
+        ui: ui.clone(),
+        runner,
+        prompter,
+        opts: Options {
+            remote: g.remote.clone(),
+            dry_run: g.dry_run,
+            non_interactive: g.non_interactive,
+            start,
+            poll_interval: g.poll_interval,
+            registry: g.registry.clone(),
+            registry_index: g.registry_index.clone(),
+        },
+        config,
+        origin_repo: repo.clone(),
+        repo,
+        state,
+        record: None,
+        sandbox: None,
+    };
+    let result = steps::drive(&mut ctx);
+    if g.dry_run && ctx.sandbox.is_some() {
+        ui.blank();
+        ui.line(format!(
+            "Rehearsal over: the throwaway clone {} is removed; your repository and {} are unchanged.",
+            ctx.repo.display(),
+            g.remote
+        ));
+    }
+    result
+}

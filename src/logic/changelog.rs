@@ -1,0 +1,658 @@
+//! The hotfix's CHANGELOG.md section (Keep a Changelog layout): rendering it, putting it in the right
+//! place, keeping the compare links current, and recording audit findings the release ships with.
+//!
+//! The section is modelled on the reference's example entry, filled with the real answers. The
+//! maintainer's file is never re-rendered: new text is spliced in at line boundaries, so everything
+//! else stays byte-for-byte (CRLF files get CRLF lines).
+
+use anyhow::{bail, Result};
+use semver::Version;
+
+use super::markdown::{self, Line};
+use super::{Incident, Severity};
+
+/// Everything the section says, borrowed from the hotfix's record.
+#[derive(Debug, Clone, Copy)]
+pub struct Section<'a> {
+    pub version: &'a Version,
+    /// `YYYY-MM-DD`, the release date.
+    pub date: &'a str,
+    pub incident: &'a Incident,
+    /// The tag the hotfix starts from, for the compare link (`v1.0.10`).
+    pub base_tag: &'a str,
+    /// The hotfix's own tag (`v1.0.11`).
+    pub new_tag: &'a str,
+}
+
+/// The sentence that introduces the audit findings recorded with a release.
+const AUDIT_NOTE: &str = "Reported by `cargo audit` at release time; not fixed by this hotfix.";
+
+/// The section for the hotfix, ending with a line break.
+///
+/// User text is inserted literally; multi-line text continues on indented lines so it stays inside
+/// its list item.
+pub fn render_section(s: &Section) -> String {
+    let incident = s.incident;
+    let label = incident
+        .severity
+        .map_or_else(|| "SECURITY".to_string(), |sev| sev.as_str().to_uppercase());
+    let mut out = format!(
+        "## [{}] - {} [SECURITY HOTFIX]\n\n### Security\n- **{label}**: Fixed {}\n",
+        s.version,
+        s.date,
+        markdown::continued(&incident.description, "  ")
+    );
+    if !incident.advisory_ids.is_empty() {
+        out.push_str(&format!("  - {}\n", incident.advisory_ids.join(" / ")));
+    }
+    if !incident.impact.trim().is_empty() {
+        out.push_str(&format!(
+            "  - Impact: {}\n",
+            markdown::continued(&incident.impact, "    ")
+        ));
+    }
+    if let Some(severity) = incident.severity {
+        out.push_str(&format!("  - Severity: {}\n", severity.title()));
+    }
+    if !incident.credit.trim().is_empty() {
+        out.push_str(&format!(
+            "  - Credit: {}\n",
+            markdown::continued(&incident.credit, "    ")
+        ));
+    }
+    let what = match incident.severity {
+        Some(Severity::Critical) => "a critical security vulnerability",
+        Some(Severity::High) => "a high-severity security vulnerability",
+        Some(Severity::Medium) => "a medium-severity security vulnerability",
+        None => "a security vulnerability",
+    };
+    out.push_str(&format!(
+        "\n**Upgrade immediately**: This release fixes {what}.\n\
+         All users should upgrade as soon as possible.\n"
+    ));
+    out
+}
+
+/// The changelog with the hotfix's section added; `None` creates the file.
+///
+/// The section goes right after `## [Unreleased]` (the newest released entry comes first), or before
+/// the first entry when the file has no Unreleased heading. Where the file keeps compare links, the
+/// `[Unreleased]` link moves to start at the new tag and a link for the new version is added. Fails
+/// when the version already has a section, so nothing is ever recorded twice.
+pub fn insert_section(existing: Option<&str>, s: &Section) -> Result<String> {
+    let section = render_section(s);
+    let text = match existing {
+        Some(text) if !text.trim().is_empty() => text,
+        _ => {
+            return Ok(format!(
+            "# Changelog\n\nAll notable changes to this project are documented in this file.\n\n\
+                 ## [Unreleased]\n\n{section}"
+        ))
+        }
+    };
+    let lines = markdown::lines(text);
+    if find_version_heading(&lines, s.version).is_some() {
+        bail!("CHANGELOG.md already has a section for {}", s.version);
+    }
+    let links = link_block_start(&lines);
+    let h2 = |i: usize| lines[i].heading(2);
+    let unreleased = (0..lines.len()).find(|&i| h2(i).is_some_and(is_unreleased));
+    let at = match unreleased {
+        Some(u) => (u + 1..lines.len())
+            .find(|&i| h2(i).is_some())
+            .or(links.filter(|&l| l > u)),
+        None => (0..lines.len())
+            .find(|&i| h2(i).is_some_and(is_entry))
+            .or(links),
+    };
+    let mut edits = vec![markdown::insert_block(text, &lines, at, &section)];
+    edits.extend(link_edits(text, &lines, links, s));
+    Ok(markdown::apply(text, edits))
+}
+
+/// Records findings of `cargo audit` that the release ships with, as a `### Known issues` list in
+/// the version's section, just before its "**Upgrade immediately**" paragraph (or at the end of the
+/// section when that paragraph is gone).
+///
+/// Recording again (a resumed step) adds only findings not listed yet; no findings changes nothing.
+pub fn add_audit_findings(
+    changelog: &str,
+    version: &Version,
+    findings: &[String],
+) -> Result<String> {
+    if findings.is_empty() {
+        return Ok(changelog.to_string());
+    }
+    let lines = markdown::lines(changelog);
+    let Some(heading) = find_version_heading(&lines, version) else {
+        bail!(
+            "CHANGELOG.md has no section for {version}: add the hotfix's section before recording \
+             the audit findings"
+        );
+    };
+    let end = (heading + 1..lines.len())
+        .find(|&i| lines[i].heading(2).is_some())
+        .or(link_block_start(&lines).filter(|&l| l > heading));
+    let body = heading + 1..end.unwrap_or(lines.len());
+    let items: Vec<String> = findings
+        .iter()
+        .map(|f| format!("- {}\n", markdown::continued(f, "  ")))
+        .collect();
+
+    let known = body.clone().find(|&i| {
+        lines[i]
+            .heading(3)
+            .is_some_and(|t| t.eq_ignore_ascii_case("known issues"))
+    });
+    if let Some(known) = known {
+        // Add what is missing after the existing list.
+        let listed: Vec<&str> = lines[known + 1..body.end]
+            .iter()
+            .map(|l| l.text.trim())
+            .collect();
+        let missing: String = items
+            .iter()
+            .filter(|item| !listed.contains(&item.lines().next().unwrap_or_default().trim()))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            return Ok(changelog.to_string());
+        }
+        let mut last = None;
+        for (i, line) in lines.iter().enumerate().take(body.end).skip(known + 1) {
+            if line.text.starts_with("- ") || (last.is_some() && line.text.starts_with("  ")) {
+                last = Some(i);
+            } else if !(line.is_blank() && last.is_none()) {
+                break;
+            }
+        }
+        let at = lines[last.unwrap_or(known)].text_end();
+        let nl = markdown::newline(changelog);
+        let missing = missing.trim_end_matches('\n').replace('\n', nl);
+        return Ok(markdown::apply(
+            changelog,
+            vec![(at..at, format!("{nl}{missing}"))],
+        ));
+    }
+
+    let block = format!("### Known issues\n{}\n{AUDIT_NOTE}\n", items.concat());
+    let upgrade = body
+        .clone()
+        .find(|&i| lines[i].text.starts_with("**Upgrade immediately**"));
+    let at = upgrade.or(end);
+    let edit = markdown::insert_block(changelog, &lines, at, &block);
+    Ok(markdown::apply(changelog, vec![edit]))
+}
+
+/// The line of `## [X.Y.Z]` (also `## X.Y.Z` and `## [vX.Y.Z]`).
+fn find_version_heading(lines: &[Line<'_>], version: &Version) -> Option<usize> {
+    let wanted = version.to_string();
+    lines.iter().position(|line| {
+        line.heading(2).is_some_and(|title| {
+            let title = title.strip_prefix('[').unwrap_or(title);
+            let title = title.strip_prefix('v').unwrap_or(title);
+            title
+                .strip_prefix(wanted.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([']', ' ', '\t']))
+        })
+    })
+}
+
+fn is_unreleased(title: &str) -> bool {
+    let title = title.strip_prefix('[').unwrap_or(title);
+    title
+        .get(..10)
+        .is_some_and(|t| t.eq_ignore_ascii_case("unreleased"))
+}
+
+/// A release entry's heading: `[1.0.0] …`, `1.0.0 …`, `v1.0.0 …` (not `## About`).
+fn is_entry(title: &str) -> bool {
+    let title = title.strip_prefix('[').unwrap_or(title);
+    let title = title.strip_prefix('v').unwrap_or(title);
+    title.starts_with(|c: char| c.is_ascii_digit()) || is_unreleased(title)
+}
+
+/// `[label]: url` outside code: the label and the url.
+fn link_definition<'t>(line: &Line<'t>) -> Option<(&'t str, &'t str)> {
+    if line.in_fence {
+        return None;
+    }
+    let rest = line.text.strip_prefix('[')?;
+    let (label, url) = rest.split_once("]:")?;
+    let url = url.split_whitespace().next()?;
+    Some((label, url))
+}
+
+/// The first line of the link reference definitions that end the file, if any.
+fn link_block_start(lines: &[Line<'_>]) -> Option<usize> {
+    let mut start = None;
+    for (i, line) in lines.iter().enumerate().rev() {
+        if link_definition(line).is_some() {
+            start = Some(i);
+        } else if !line.is_blank() {
+            break;
+        }
+    }
+    start
+}
+
+/// The repository URL in a GitHub-style compare or release link.
+fn repository_of(url: &str) -> Option<&str> {
+    url.rfind("/compare/")
+        .or_else(|| url.rfind("/releases/tag/"))
+        .map(|i| &url[..i])
+}
+
+fn tag_version(tag: &str) -> Option<Version> {
+    let start = tag.find(|c: char| c.is_ascii_digit())?;
+    Version::parse(&tag[start..]).ok()
+}
+
+/// Edits that keep compare links current; none when the file has no such links.
+fn link_edits(
+    text: &str,
+    lines: &[Line<'_>],
+    block: Option<usize>,
+    s: &Section,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    let nl = markdown::newline(text);
+    let defs: Vec<(usize, &str, &str)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| link_definition(l).map(|(label, url)| (i, label, url)))
+        .collect();
+    let version = s.version.to_string();
+    if defs.iter().any(|(_, label, _)| *label == version) {
+        return Vec::new();
+    }
+    let unreleased = defs
+        .iter()
+        .find(|(_, label, url)| is_unreleased(label) && url.contains("/compare/"));
+    let Some(repo) = unreleased
+        .and_then(|(_, _, url)| repository_of(url))
+        .or_else(|| defs.iter().find_map(|(_, _, url)| repository_of(url)))
+    else {
+        return Vec::new();
+    };
+    let new_link = format!("[{version}]: {repo}/compare/{}...{}", s.base_tag, s.new_tag);
+
+    let mut edits = Vec::new();
+    if let Some(&(i, _, url)) = unreleased {
+        let line = &lines[i];
+        let (from, to) = url
+            .rsplit_once("/compare/")
+            .and_then(|(_, range)| range.split_once("..."))
+            .unwrap_or(("", "HEAD"));
+        // On an older release line the Unreleased link already starts at a newer tag: keep it.
+        let newer_line_exists = tag_version(from).is_some_and(|v| v > *s.version);
+        if !newer_line_exists {
+            let url_at = line.start + line.text.find(url).unwrap_or(0);
+            edits.push((
+                url_at..url_at + url.len(),
+                format!("{repo}/compare/{}...{to}", s.new_tag),
+            ));
+        }
+        if line.has_newline {
+            let at = lines.get(i + 1).map_or(text.len(), |next| next.start);
+            edits.push((at..at, format!("{new_link}{nl}")));
+        } else {
+            let at = line.text_end();
+            edits.push((at..at, format!("{nl}{new_link}")));
+        }
+    } else {
+        let first = defs
+            .iter()
+            .find(|(i, label, _)| block.is_some_and(|b| *i >= b) && is_entry(label))
+            .or(defs.first())
+            .map(|(i, _, _)| *i);
+        if let Some(i) = first {
+            let at = lines[i].start;
+            edits.push((at..at, format!("{new_link}{nl}")));
+        }
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn incident() -> Incident {
+        Incident {
+            description: "buffer overflow in the parser".into(),
+            severity: Some(Severity::Critical),
+            impact: "remote code execution".into(),
+            advisory_ids: vec!["RUSTSEC-2025-0001".into(), "CVE-2025-12345".into()],
+            credit: "Jane Doe".into(),
+        }
+    }
+
+    fn section<'a>(version: &'a Version, incident: &'a Incident) -> Section<'a> {
+        Section {
+            version,
+            date: "2025-03-04",
+            incident,
+            base_tag: "v1.0.10",
+            new_tag: "v1.0.11",
+        }
+    }
+
+    fn v1011() -> Version {
+        Version::new(1, 0, 11)
+    }
+
+    const SECTION: &str = "\
+## [1.0.11] - 2025-03-04 [SECURITY HOTFIX]
+
+### Security
+- **CRITICAL**: Fixed buffer overflow in the parser
+  - RUSTSEC-2025-0001 / CVE-2025-12345
+  - Impact: remote code execution
+  - Severity: Critical
+  - Credit: Jane Doe
+
+**Upgrade immediately**: This release fixes a critical security vulnerability.
+All users should upgrade as soon as possible.
+";
+
+    #[test]
+    fn renders_the_reference_entry_with_real_values() {
+        let inc = incident();
+        assert_eq!(render_section(&section(&v1011(), &inc)), SECTION);
+    }
+
+    #[test]
+    fn optional_lines_are_omitted() {
+        let inc = Incident {
+            description: "a data race".into(),
+            ..Incident::default()
+        };
+        assert_eq!(
+            render_section(&section(&v1011(), &inc)),
+            "## [1.0.11] - 2025-03-04 [SECURITY HOTFIX]\n\n### Security\n\
+             - **SECURITY**: Fixed a data race\n\n\
+             **Upgrade immediately**: This release fixes a security vulnerability.\n\
+             All users should upgrade as soon as possible.\n"
+        );
+        let high = Incident {
+            severity: Some(Severity::High),
+            ..inc
+        };
+        let out = render_section(&section(&v1011(), &high));
+        assert!(out.contains("- **HIGH**: Fixed a data race\n  - Severity: High\n\n"));
+        assert!(out.contains("fixes a high-severity security vulnerability."));
+    }
+
+    #[test]
+    fn hostile_text_is_inserted_literally() {
+        let inc = Incident {
+            description: "$(touch pwned) `rm -rf /` \"quoted\" 'single' \\n [1.0.0] <b>".into(),
+            impact: "${HOME} && echo".into(),
+            credit: "Robert'); DROP TABLE--".into(),
+            ..incident()
+        };
+        let out = render_section(&section(&v1011(), &inc));
+        assert!(
+            out.contains("Fixed $(touch pwned) `rm -rf /` \"quoted\" 'single' \\n [1.0.0] <b>\n")
+        );
+        assert!(out.contains("  - Impact: ${HOME} && echo\n"));
+        assert!(out.contains("  - Credit: Robert'); DROP TABLE--\n"));
+    }
+
+    #[test]
+    fn multi_line_text_stays_inside_its_list_item() {
+        let inc = Incident {
+            description: "overflow in parser\r\n\r\n## [9.9.9] not a heading\n- not an item".into(),
+            impact: "first\n\nsecond".into(),
+            ..incident()
+        };
+        let out = render_section(&section(&v1011(), &inc));
+        assert!(out.contains(
+            "- **CRITICAL**: Fixed overflow in parser\n  ## [9.9.9] not a heading\n  - not an item\n  - RUSTSEC"
+        ));
+        assert!(out.contains("  - Impact: first\n    second\n  - Severity"));
+        // The rendered section has a single entry heading and no blank line inside the list.
+        let existing = format!("# Changelog\n\n{out}");
+        let lines = markdown::lines(&existing);
+        assert_eq!(lines.iter().filter(|l| l.heading(2).is_some()).count(), 1);
+    }
+
+    #[test]
+    fn missing_file_is_created() {
+        let inc = incident();
+        let out = insert_section(None, &section(&v1011(), &inc)).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "# Changelog\n\nAll notable changes to this project are documented in this file.\n\n\
+                 ## [Unreleased]\n\n{SECTION}"
+            )
+        );
+    }
+
+    #[test]
+    fn goes_right_after_unreleased_and_updates_compare_links() {
+        let existing = "\
+# Changelog
+
+## [Unreleased]
+
+### Added
+- something on main
+
+## [1.0.10] - 2025-01-01
+
+- Fixed things.
+
+[Unreleased]: https://github.com/o/r/compare/v1.0.10...HEAD
+[1.0.10]: https://github.com/o/r/compare/v1.0.9...v1.0.10
+";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        let expected = format!(
+            "\
+# Changelog
+
+## [Unreleased]
+
+### Added
+- something on main
+
+{SECTION}
+## [1.0.10] - 2025-01-01
+
+- Fixed things.
+
+[Unreleased]: https://github.com/o/r/compare/v1.0.11...HEAD
+[1.0.11]: https://github.com/o/r/compare/v1.0.10...v1.0.11
+[1.0.10]: https://github.com/o/r/compare/v1.0.9...v1.0.10
+"
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn unreleased_as_the_only_section_goes_before_the_links() {
+        let existing = "# Changelog\n\n## [Unreleased]\n- wip\n\n[unreleased]: https://github.com/o/r/compare/v1.0.10...main";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "# Changelog\n\n## [Unreleased]\n- wip\n\n{SECTION}\n\
+                 [unreleased]: https://github.com/o/r/compare/v1.0.11...main\n\
+                 [1.0.11]: https://github.com/o/r/compare/v1.0.10...v1.0.11"
+            )
+        );
+    }
+
+    #[test]
+    fn without_unreleased_goes_before_the_first_entry_and_links_go_on_top() {
+        let existing = "\
+# Changelog
+
+Some intro.
+
+## 1.0.10 - 2025-01-01
+
+- Fixed things.
+
+[1.0.10]: https://github.com/o/r/compare/v1.0.9...v1.0.10
+";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        let expected = format!(
+            "\
+# Changelog
+
+Some intro.
+
+{SECTION}
+## 1.0.10 - 2025-01-01
+
+- Fixed things.
+
+[1.0.11]: https://github.com/o/r/compare/v1.0.10...v1.0.11
+[1.0.10]: https://github.com/o/r/compare/v1.0.9...v1.0.10
+"
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn without_links_no_links_are_added_and_no_entries_means_the_end() {
+        let existing = "# Changelog\n\nNothing released yet.\n";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        assert_eq!(out, format!("{existing}\n{SECTION}"));
+        assert!(!out.contains("]: "));
+    }
+
+    #[test]
+    fn headings_inside_code_blocks_are_not_entries() {
+        let existing =
+            "# Changelog\n\n```md\n## [0.1.0] - example\n```\n\n## [1.0.10] - 2025-01-01\n";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "# Changelog\n\n```md\n## [0.1.0] - example\n```\n\n{SECTION}\n## [1.0.10] - 2025-01-01\n"
+            )
+        );
+    }
+
+    #[test]
+    fn hotfix_on_an_older_line_keeps_the_unreleased_link() {
+        let existing = "## [Unreleased]\n\n## [2.0.0] - 2025-02-01\n\n[Unreleased]: https://github.com/o/r/compare/v2.0.0...HEAD\n[2.0.0]: https://github.com/o/r/compare/v1.0.10...v2.0.0\n";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        assert!(out.contains(
+            "[Unreleased]: https://github.com/o/r/compare/v2.0.0...HEAD\n\
+             [1.0.11]: https://github.com/o/r/compare/v1.0.10...v1.0.11\n\
+             [2.0.0]:"
+        ));
+    }
+
+    #[test]
+    fn duplicate_version_is_refused() {
+        let inc = incident();
+        let version = v1011();
+        let s = section(&version, &inc);
+        let once = insert_section(None, &s).unwrap();
+        let err = insert_section(Some(&once), &s).unwrap_err().to_string();
+        assert_eq!(err, "CHANGELOG.md already has a section for 1.0.11");
+        // 1.0.1 is not 1.0.11.
+        let other = Version::new(1, 0, 1);
+        assert!(insert_section(Some(&once), &section(&other, &inc)).is_ok());
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_lines_and_keep_the_rest() {
+        let existing =
+            "# Changelog\r\n\r\n## [Unreleased]\r\n\r\n## [1.0.10] - 2025-01-01\r\n- x\r\n";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "# Changelog\r\n\r\n## [Unreleased]\r\n\r\n{}\r\n## [1.0.10] - 2025-01-01\r\n- x\r\n",
+                SECTION.replace('\n', "\r\n")
+            )
+        );
+    }
+
+    #[test]
+    fn audit_findings_go_before_the_upgrade_paragraph() {
+        let inc = incident();
+        let version = v1011();
+        let s = section(&version, &inc);
+        let changelog = insert_section(
+            Some("# Changelog\n\n## [Unreleased]\n\n## [1.0.10]\n- old\n"),
+            &s,
+        )
+        .unwrap();
+        let findings = vec![
+            "RUSTSEC-2099-0001 vulncrate 1.0.0: Buffer overflow (vulnerability; patched: >=1.0.1)"
+                .to_string(),
+            "RUSTSEC-2099-0002 oldcrate 0.3.0: unmaintained (unmaintained; no patched version)"
+                .to_string(),
+        ];
+        let out = add_audit_findings(&changelog, &v1011(), &findings).unwrap();
+        let block = "  - Credit: Jane Doe\n\n### Known issues\n\
+                     - RUSTSEC-2099-0001 vulncrate 1.0.0: Buffer overflow (vulnerability; patched: >=1.0.1)\n\
+                     - RUSTSEC-2099-0002 oldcrate 0.3.0: unmaintained (unmaintained; no patched version)\n\n\
+                     Reported by `cargo audit` at release time; not fixed by this hotfix.\n\n\
+                     **Upgrade immediately**";
+        assert!(out.contains(block), "{out}");
+        assert_eq!(
+            out.replace(block, "  - Credit: Jane Doe\n\n**Upgrade immediately**"),
+            changelog
+        );
+        assert!(out.ends_with("## [1.0.10]\n- old\n"));
+
+        // Recording again changes nothing; a new finding is added to the list.
+        assert_eq!(add_audit_findings(&out, &v1011(), &findings).unwrap(), out);
+        let more = vec![
+            findings[0].clone(),
+            "yanked 0.1.0: yanked (yanked)".to_string(),
+        ];
+        let again = add_audit_findings(&out, &v1011(), &more).unwrap();
+        assert!(
+            again.contains("no patched version)\n- yanked 0.1.0: yanked (yanked)\n\nReported by"),
+            "{again}"
+        );
+    }
+
+    #[test]
+    fn audit_findings_without_upgrade_paragraph_end_the_section() {
+        let changelog = "## [1.0.11] - 2025-03-04\n\n### Security\n- fixed\n\n## [1.0.10]\n";
+        let out = add_audit_findings(changelog, &v1011(), &["a finding".to_string()]).unwrap();
+        assert_eq!(
+            out,
+            "## [1.0.11] - 2025-03-04\n\n### Security\n- fixed\n\n### Known issues\n- a finding\n\n\
+             Reported by `cargo audit` at release time; not fixed by this hotfix.\n\n## [1.0.10]\n"
+        );
+        let at_end =
+            add_audit_findings("## [1.0.11]\n- fixed", &v1011(), &["f".to_string()]).unwrap();
+        assert_eq!(
+            at_end,
+            "## [1.0.11]\n- fixed\n\n### Known issues\n- f\n\nReported by `cargo audit` at release time; not fixed by this hotfix.\n"
+        );
+    }
+
+    #[test]
+    fn audit_findings_need_the_section_and_nothing_to_record_changes_nothing() {
+        let err = add_audit_findings("# Changelog\n", &v1011(), &["x".to_string()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("CHANGELOG.md has no section for 1.0.11"),
+            "{err}"
+        );
+        assert_eq!(
+            add_audit_findings("# Changelog\n", &v1011(), &[]).unwrap(),
+            "# Changelog\n"
+        );
+    }
+}

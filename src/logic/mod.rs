@@ -1,0 +1,80 @@
+//! Pure logic: no processes, no prompts, no disk, no network.
+//!
+//! Everything here takes text or values and returns text or values, so it is tested with plain unit
+//! tests beside the code. Steps read files, call these functions, and write the result atomically.
+
+pub mod advisory_id;
+pub mod audit;
+pub mod changelog;
+pub mod manifest;
+mod markdown;
+pub mod security_md;
+pub mod test_counts;
+pub mod version;
+
+use std::fmt;
+use std::str::FromStr;
+
+/// How bad the hole is, as asked at step 4 (the reference offers Critical/High/Medium).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Critical, Severity::High, Severity::Medium];
+
+    /// `critical`, `high`, `medium`: the word GitHub's advisory API expects.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+        }
+    }
+
+    /// `Critical`, `High`, `Medium`: the word shown to people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Severity::Critical => "Critical",
+            Severity::High => "High",
+            Severity::Medium => "Medium",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "critical" => Ok(Severity::Critical),
+            "high" => Ok(Severity::High),
+            "medium" => Ok(Severity::Medium),
+            other => Err(format!(
+                "unknown severity `{other}`: use critical, high or medium"
+            )),
+        }
+    }
+}
+
+/// The answers of step 4 plus the description: everything the texts about this hotfix are made of.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Incident {
+    /// The one-line description the maintainer started with (may contain any characters).
+    pub description: String,
+    pub severity: Option<Severity>,
+    pub impact: String,
+    /// Validated advisory ids (RUSTSEC-…, CVE-…, GHSA-…), in the order given.
+    pub advisory_ids: Vec<String>,
+    pub credit: String,
+}

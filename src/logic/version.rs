@@ -1,0 +1,164 @@
+//! Release tags and version numbers: which tag the hotfix starts from and what it is called.
+//!
+//! The reference uses `git describe --tags --abbrev=0`, which returns the *nearest* tag — possibly a
+//! pre-release or an old line. We instead look at every tag and take the highest release by semver,
+//! so the answer does not depend on where HEAD happens to be.
+
+use anyhow::{anyhow, Result};
+use semver::Version;
+
+/// A release tag and the version it names (`v1.0.10` → 1.0.10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub tag: String,
+    pub version: Version,
+}
+
+/// The highest release among `tags` of the form `{prefix}X.Y.Z`.
+///
+/// Only plain releases count: a hotfix is the next patch of what users actually run, so
+/// pre-releases (`v1.1.0-beta.1`), tags with build metadata, and anything that is not strict semver
+/// after the prefix (`release-2`, `v1.0`, `vfoo`, `v01.0.0`) are ignored rather than guessed at.
+/// Versions are compared by semver, not as strings, so `v1.0.10` beats `v1.0.9`.
+pub fn latest_release<'a>(
+    tags: impl IntoIterator<Item = &'a str>,
+    prefix: &str,
+) -> Option<Release> {
+    tags.into_iter()
+        .filter_map(|tag| parse_release_tag(tag.trim(), prefix))
+        .max_by(|a, b| a.version.cmp(&b.version))
+}
+
+fn parse_release_tag(tag: &str, prefix: &str) -> Option<Release> {
+    let rest = tag.strip_prefix(prefix)?;
+    let version = Version::parse(rest).ok()?;
+    if !version.pre.is_empty() || !version.build.is_empty() {
+        return None;
+    }
+    Some(Release {
+        tag: tag.to_string(),
+        version,
+    })
+}
+
+/// The hotfix version: the next patch of the base release.
+///
+/// Pre-release and build parts are dropped because a hotfix is always a plain release.
+pub fn next_patch(v: &Version) -> Version {
+    Version::new(v.major, v.minor, v.patch + 1)
+}
+
+/// Reads a version typed by a person (`rollback --version`), who may or may not write the tag's `v`.
+pub fn parse_version_arg(s: &str) -> Result<Version> {
+    let trimmed = s.trim();
+    let bare = trimmed
+        .strip_prefix('v')
+        .or_else(|| trimmed.strip_prefix('V'))
+        .unwrap_or(trimmed);
+    Version::parse(bare).map_err(|e| {
+        anyhow!("`{s}` is not a version: expected X.Y.Z such as 1.4.3 or v1.4.3 ({e})")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn picks_highest_release_ignoring_prereleases_and_non_semver_tags() {
+        let tags = ["v1.0.0", "v1.1.0-beta.1", "v0.9.9", "release-2", "v1.0.10"];
+        let base = latest_release(tags, "v").unwrap();
+        assert_eq!(
+            base,
+            Release {
+                tag: "v1.0.10".into(),
+                version: v("1.0.10")
+            }
+        );
+        assert_eq!(next_patch(&base.version), v("1.0.11"));
+    }
+
+    #[test]
+    fn compares_numerically_not_as_strings() {
+        let base = latest_release(["v1.0.9", "v1.0.10", "v1.0.2"], "v").unwrap();
+        assert_eq!(base.tag, "v1.0.10");
+        let base = latest_release(["v9.0.0", "v10.0.0"], "v").unwrap();
+        assert_eq!(base.tag, "v10.0.0");
+    }
+
+    #[test]
+    fn ignores_build_metadata_short_versions_and_leading_zeros() {
+        let tags = [
+            "v2.0.0+build.5",
+            "v3.0",
+            "vfoo",
+            "v01.0.0",
+            "v1.02.0",
+            "v1.0.0",
+        ];
+        assert_eq!(latest_release(tags, "v").unwrap().tag, "v1.0.0");
+    }
+
+    #[test]
+    fn none_when_no_release_tag() {
+        assert_eq!(latest_release(["v1.0.0-rc.1", "nightly", "v1"], "v"), None);
+        assert_eq!(latest_release(std::iter::empty(), "v"), None);
+    }
+
+    #[test]
+    fn empty_prefix_takes_bare_versions_only() {
+        let tags = ["1.2.3", "v9.9.9", "1.10.0", "2.0.0-alpha"];
+        let base = latest_release(tags, "").unwrap();
+        assert_eq!(base.tag, "1.10.0");
+        assert_eq!(base.version, v("1.10.0"));
+    }
+
+    #[test]
+    fn custom_prefix_keeps_full_tag_name() {
+        let tags = [
+            "mycrate-v0.3.1",
+            "othercrate-v9.0.0",
+            "mycrate-v0.4.0",
+            "v5.0.0",
+        ];
+        let base = latest_release(tags, "mycrate-v").unwrap();
+        assert_eq!(base.tag, "mycrate-v0.4.0");
+        assert_eq!(base.version, v("0.4.0"));
+    }
+
+    #[test]
+    fn tags_with_surrounding_whitespace_are_read() {
+        let base = latest_release(["  v1.0.0\r", "v0.1.0"], "v").unwrap();
+        assert_eq!(base.tag, "v1.0.0");
+    }
+
+    #[test]
+    fn next_patch_clears_prerelease_and_build() {
+        assert_eq!(next_patch(&v("1.0.10")), v("1.0.11"));
+        assert_eq!(next_patch(&v("0.0.0")), v("0.0.1"));
+        assert_eq!(next_patch(&v("1.2.3-rc.1+abc")), v("1.2.4"));
+    }
+
+    #[test]
+    fn version_argument_with_or_without_v() {
+        assert_eq!(parse_version_arg("1.4.3").unwrap(), v("1.4.3"));
+        assert_eq!(parse_version_arg("v1.4.3").unwrap(), v("1.4.3"));
+        assert_eq!(parse_version_arg(" v1.4.3\n").unwrap(), v("1.4.3"));
+    }
+
+    #[test]
+    fn bad_version_argument_names_the_input() {
+        for bad in ["1.4", "latest", "vv1.4.3", "", "1.4.3.1"] {
+            let msg = parse_version_arg(bad).unwrap_err().to_string();
+            assert!(
+                msg.starts_with(&format!("`{bad}` is not a version")),
+                "{msg}"
+            );
+            assert!(msg.contains("1.4.3 or v1.4.3"), "{msg}");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! cargo: package discovery, lock file updates, tests and the audit.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::runner::{Cmd, Effect, Output, Runner};
+
+/// The parts of `cargo metadata --no-deps` the wizard uses.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Metadata {
+    pub packages: Vec<Package>,
+    pub workspace_root: PathBuf,
+    #[serde(default)]
+    pub workspace_members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    pub id: String,
+    pub manifest_path: PathBuf,
+    #[serde(default)]
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Target {
+    pub name: String,
+    pub kind: Vec<String>,
+}
+
+impl Package {
+    /// Whether `cargo test --lib` has something to run.
+    pub fn has_lib(&self) -> bool {
+        self.targets.iter().any(|t| {
+            t.kind
+                .iter()
+                .any(|k| matches!(k.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"))
+        })
+    }
+
+    /// Whether `cargo test --test '*'` has something to run.
+    pub fn has_integration_tests(&self) -> bool {
+        self.targets
+            .iter()
+            .any(|t| t.kind.iter().any(|k| k == "test"))
+    }
+}
+
+impl Metadata {
+    /// The package to hotfix: the one named, or the one whose manifest is the root `Cargo.toml`.
+    pub fn select(&self, name: Option<&str>, root_manifest: &Path) -> Result<&Package> {
+        match name {
+            Some(name) => self
+                .packages
+                .iter()
+                .find(|p| p.name == name)
+                .with_context(|| {
+                    let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+                    format!(
+                        "--package {name}: no such package in this workspace (packages: {})",
+                        names.join(", ")
+                    )
+                }),
+            None => {
+                let root = root_manifest
+                    .canonicalize()
+                    .unwrap_or_else(|_| root_manifest.to_path_buf());
+                match self.packages.iter().find(|p| {
+                    p.manifest_path
+                        .canonicalize()
+                        .unwrap_or_else(|_| p.manifest_path.clone())
+                        == root
+                }) {
+                    Some(p) => Ok(p),
+                    None => {
+                        let names: Vec<&str> =
+                            self.packages.iter().map(|p| p.name.as_str()).collect();
+                        bail!(
+                            "Cargo.toml is a virtual workspace: pass --package NAME to choose the crate to hotfix (packages: {})",
+                            names.join(", ")
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `cargo metadata --no-deps`: offline, and fast even for large workspaces.
+pub fn metadata(runner: &mut Runner, dir: &Path) -> Result<Metadata> {
+    let out = runner.query(
+        &Cmd::new("cargo", "read the workspace's packages")
+            .cwd(dir)
+            .args(["metadata", "--no-deps", "--format-version", "1"]),
+    )?;
+    serde_json::from_str(&out.stdout).context("could not read the output of `cargo metadata`")
+}
+
+/// Brings Cargo.lock in line with the bumped versions without touching other dependencies.
+pub fn update_workspace_lock(runner: &mut Runner, dir: &Path) -> Result<()> {
+    runner.run(
+        &Cmd::new("cargo", "update Cargo.lock for the new version")
+            .cwd(dir)
+            .effect(Effect::Local)
+            .args(["update", "--workspace"]),
+    )?;
+    Ok(())
+}
+
+/// Runs one test command with a spinner; the output is returned whatever the result.
+pub fn test(runner: &mut Runner, dir: &Path, argv: &[String]) -> Result<Output> {
+    let Some((program, args)) = argv.split_first() else {
+        bail!("an empty test command");
+    };
+    Ok(runner.run_unchecked(
+        &Cmd::new(program, "run the tests")
+            .cwd(dir)
+            .effect(Effect::Local)
+            .args(args)
+            .long_running(),
+    )?)
+}
+
+/// `cargo audit --json`; the caller reads stdout before trusting the exit code.
+pub fn audit(runner: &mut Runner, dir: &Path) -> Result<Output> {
+    Ok(runner.run_unchecked(
+        &Cmd::new("cargo", "audit the dependencies")
+            .cwd(dir)
+            .args(["audit", "--json"])
+            .long_running(),
+    )?)
+}

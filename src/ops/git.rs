@@ -1,0 +1,333 @@
+//! git, as the steps need it: each method is one command with a purpose.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::runner::{Cmd, Effect, Output, Runner};
+
+/// git in one repository directory.
+pub struct Git<'a> {
+    runner: &'a mut Runner,
+    dir: &'a Path,
+}
+
+impl<'a> Git<'a> {
+    pub fn new(runner: &'a mut Runner, dir: &'a Path) -> Self {
+        Git { runner, dir }
+    }
+
+    fn cmd(&self, purpose: &str) -> Cmd {
+        Cmd::new("git", purpose).cwd(self.dir)
+    }
+
+    fn query_line(&mut self, purpose: &str, args: &[&str]) -> Result<String> {
+        let out = self.runner.query(&self.cmd(purpose).args(args))?;
+        Ok(out.stdout.trim().to_string())
+    }
+
+    pub fn is_work_tree(&mut self) -> bool {
+        self.runner
+            .probe(
+                &self
+                    .cmd("check for a git work tree")
+                    .args(["rev-parse", "--is-inside-work-tree"]),
+            )
+            .map(|o| o.success() && o.stdout.trim() == "true")
+            .unwrap_or(false)
+    }
+
+    pub fn toplevel(&mut self) -> Result<PathBuf> {
+        self.query_line(
+            "find the top of the work tree",
+            &["rev-parse", "--show-toplevel"],
+        )
+        .map(PathBuf::from)
+    }
+
+    /// The git directory of this work tree (absolute).
+    pub fn git_dir(&mut self) -> Result<PathBuf> {
+        self.query_line(
+            "find the git directory",
+            &["rev-parse", "--path-format=absolute", "--git-dir"],
+        )
+        .map(PathBuf::from)
+    }
+
+    /// The directory shared by all worktrees (absolute): where the hotfix record lives.
+    pub fn common_dir(&mut self) -> Result<PathBuf> {
+        self.query_line(
+            "find the git common directory",
+            &["rev-parse", "--path-format=absolute", "--git-common-dir"],
+        )
+        .map(PathBuf::from)
+    }
+
+    /// `git status --porcelain` lines, untracked files included.
+    pub fn status(&mut self) -> Result<Vec<String>> {
+        let out = self
+            .runner
+            .query(&self.cmd("read the work tree status").args([
+                "status",
+                "--porcelain=v1",
+                "--untracked-files=all",
+            ]))?;
+        Ok(out.stdout.lines().map(str::to_string).collect())
+    }
+
+    pub fn remote_url(&mut self, remote: &str) -> Result<Option<String>> {
+        let out = self.runner.probe(
+            &self
+                .cmd("read the remote's URL")
+                .args(["remote", "get-url", remote]),
+        )?;
+        Ok(out.success().then(|| out.stdout.trim().to_string()))
+    }
+
+    pub fn remotes(&mut self) -> Result<Vec<String>> {
+        let out = self
+            .runner
+            .query(&self.cmd("list the remotes").arg("remote"))?;
+        Ok(out.stdout.lines().map(str::to_string).collect())
+    }
+
+    pub fn fetch_tags(&mut self, remote: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("fetch the release tags")
+                .args(["fetch", "--tags", remote]),
+        )?;
+        Ok(())
+    }
+
+    pub fn tags(&mut self) -> Result<Vec<String>> {
+        let out = self
+            .runner
+            .query(&self.cmd("list the tags").args(["tag", "--list"]))?;
+        Ok(out.stdout.lines().map(str::to_string).collect())
+    }
+
+    /// Which of `refs` (full names) exist on the remote.
+    pub fn remote_refs(&mut self, remote: &str, refs: &[String]) -> Result<Vec<String>> {
+        let out = self.runner.query(
+            &self
+                .cmd("look for the hotfix tag and branch on the remote")
+                .args(["ls-remote", remote])
+                .args(refs),
+        )?;
+        Ok(out
+            .stdout
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(1))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The remote's default branch (what its HEAD points at).
+    pub fn remote_default_branch(&mut self, remote: &str) -> Result<Option<String>> {
+        let out = self
+            .runner
+            .query(&self.cmd("find the remote's default branch").args([
+                "ls-remote",
+                "--symref",
+                remote,
+                "HEAD",
+            ]))?;
+        Ok(out.stdout.lines().find_map(|l| {
+            l.strip_prefix("ref: refs/heads/")
+                .and_then(|rest| rest.split_whitespace().next())
+                .map(str::to_string)
+        }))
+    }
+
+    pub fn branch_exists(&mut self, branch: &str) -> Result<bool> {
+        let out = self
+            .runner
+            .probe(&self.cmd("look for a local branch").args([
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("refs/heads/{branch}"),
+            ]))?;
+        Ok(out.success())
+    }
+
+    /// The checked-out branch; `None` on a detached HEAD.
+    pub fn current_branch(&mut self) -> Result<Option<String>> {
+        let out = self
+            .runner
+            .probe(&self.cmd("read the current branch").args([
+                "symbolic-ref",
+                "--short",
+                "-q",
+                "HEAD",
+            ]))?;
+        Ok(out
+            .success()
+            .then(|| out.stdout.trim().to_string())
+            .filter(|b| !b.is_empty()))
+    }
+
+    pub fn create_branch(&mut self, branch: &str, start: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("create the hotfix branch")
+                .effect(Effect::Local)
+                .args(["checkout", "-b", branch, start]),
+        )?;
+        Ok(())
+    }
+
+    pub fn checkout(&mut self, branch: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(&format!("switch to {branch}"))
+                .effect(Effect::Local)
+                .args(["checkout", branch]),
+        )?;
+        Ok(())
+    }
+
+    /// The commit a revision names, if it names one.
+    pub fn resolve_commit(&mut self, rev: &str) -> Result<Option<String>> {
+        let out = self.runner.probe(&self.cmd("resolve a revision").args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("{rev}^{{commit}}"),
+        ]))?;
+        Ok(out.success().then(|| out.stdout.trim().to_string()))
+    }
+
+    /// Commits in `range`, oldest first.
+    pub fn commits(&mut self, range: &str) -> Result<Vec<String>> {
+        let out = self
+            .runner
+            .query(
+                &self
+                    .cmd("list the hotfix commits")
+                    .args(["rev-list", "--reverse", range]),
+            )?;
+        Ok(out.stdout.lines().map(str::to_string).collect())
+    }
+
+    pub fn log_oneline(&mut self, range: &str) -> Result<String> {
+        let out = self
+            .runner
+            .query(&self.cmd("show the hotfix commits").args([
+                "log",
+                "--oneline",
+                "--no-decorate",
+                range,
+            ]))?;
+        Ok(out.stdout.trim_end().to_string())
+    }
+
+    /// The subject and body of a commit.
+    pub fn message(&mut self, rev: &str) -> Result<String> {
+        let out = self.runner.query(&self.cmd("read a commit message").args([
+            "log",
+            "-1",
+            "--format=%B",
+            rev,
+        ]))?;
+        Ok(out.stdout)
+    }
+
+    /// Cherry-picks one commit, recording where it came from; the output tells about conflicts.
+    pub fn cherry_pick(&mut self, commit: &str) -> Result<Output> {
+        Ok(self.runner.run_unchecked(
+            &self
+                .cmd("cherry-pick the prepared fix")
+                .effect(Effect::Local)
+                .args(["cherry-pick", "-x", commit]),
+        )?)
+    }
+
+    pub fn add(&mut self, paths: &[PathBuf]) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("stage the edited files")
+                .effect(Effect::Local)
+                .args(["add", "--"])
+                .args(paths.iter().map(|p| p.strip_prefix(self.dir).unwrap_or(p))),
+        )?;
+        Ok(())
+    }
+
+    /// Commits what is staged; returns the new commit.
+    pub fn commit(&mut self, purpose: &str, message: &str, allow_empty: bool) -> Result<String> {
+        let mut cmd = self.cmd(purpose).effect(Effect::Local).arg("commit");
+        if allow_empty {
+            cmd = cmd.arg("--allow-empty");
+        }
+        self.runner.run(&cmd.args(["-m", message]))?;
+        self.head()
+    }
+
+    pub fn head(&mut self) -> Result<String> {
+        self.query_line("read HEAD", &["rev-parse", "HEAD"])
+    }
+
+    pub fn config(&mut self, key: &str) -> Result<Option<String>> {
+        let out = self.runner.probe(
+            &self
+                .cmd("read git configuration")
+                .args(["config", "--get", key]),
+        )?;
+        Ok(out
+            .success()
+            .then(|| out.stdout.trim().to_string())
+            .filter(|v| !v.is_empty()))
+    }
+
+    pub fn set_config(&mut self, key: &str, value: &str) -> Result<()> {
+        self.runner.query(
+            &self
+                .cmd("write git configuration")
+                .effect(Effect::Local)
+                .args(["config", key, value]),
+        )?;
+        Ok(())
+    }
+
+    pub fn is_tracked(&mut self, path: &Path) -> Result<bool> {
+        let out = self.runner.probe(
+            &self
+                .cmd("check whether a file is tracked")
+                .args(["ls-files", "--error-unmatch", "--"])
+                .arg(path),
+        )?;
+        Ok(out.success())
+    }
+
+    /// Paths changed in the work tree or index relative to HEAD, repository-relative.
+    pub fn changed_paths(&mut self) -> Result<Vec<String>> {
+        Ok(self
+            .status()?
+            .iter()
+            .filter_map(|l| l.get(3..))
+            .map(|p| p.rsplit(" -> ").next().unwrap_or(p).to_string())
+            .collect())
+    }
+
+    /// Clones `source` into `dest` for a rehearsal: no hard links, so nothing is shared on disk.
+    pub fn clone_for_rehearsal(
+        runner: &mut Runner,
+        source: &Path,
+        dest: &Path,
+        remote: &str,
+    ) -> Result<()> {
+        runner
+            .run(
+                &Cmd::new("git", "clone the repository for the rehearsal")
+                    .effect(Effect::Local)
+                    .args(["clone", "--quiet", "--no-hardlinks", "--origin", remote])
+                    .arg(source)
+                    .arg(dest),
+            )
+            .context("the rehearsal needs a throwaway clone of the repository")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,257 @@
+//! The prompter: every question the wizard asks goes through [`Prompter`].
+//!
+//! The rules for confirmations live here and only here: `yes` and `done` must be typed exactly, and a
+//! y/n question always needs Enter, so a stray key never confirms. Where the answers come from is a
+//! [`Backend`]: dialoguer on a real terminal, a script in tests, defaults in a non-interactive
+//! rehearsal.
+
+use std::collections::VecDeque;
+
+use anyhow::{bail, Result};
+
+use crate::ui::Ui;
+
+/// Where answers come from. Backends only read; the rules are in [`Prompter`].
+pub trait Backend {
+    /// A line of text; `default` is what an empty answer means.
+    fn text(&mut self, prompt: &str, default: Option<&str>) -> Result<String>;
+    /// A y/n answer that needs Enter. `None` means the question was not answered (treated as no).
+    fn yes_no(&mut self, prompt: &str) -> Result<bool>;
+    /// One of `items`, by index.
+    fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize>;
+}
+
+/// Asks the wizard's questions and enforces its confirmation rules.
+pub struct Prompter {
+    backend: Box<dyn Backend>,
+}
+
+impl Prompter {
+    pub fn new(backend: Box<dyn Backend>) -> Self {
+        Prompter { backend }
+    }
+
+    /// Asks for `word` to be typed exactly (surrounding spaces aside). Returns whether it was.
+    pub fn typed(&mut self, prompt: &str, word: &str) -> Result<bool> {
+        let answer = self.backend.text(prompt, None)?;
+        Ok(answer.trim() == word)
+    }
+
+    pub fn yes_no(&mut self, prompt: &str) -> Result<bool> {
+        self.backend.yes_no(prompt)
+    }
+
+    pub fn text(&mut self, prompt: &str, default: Option<&str>) -> Result<String> {
+        Ok(self.backend.text(prompt, default)?.trim().to_string())
+    }
+
+    pub fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize> {
+        let i = self.backend.select(prompt, items, default)?;
+        if i >= items.len() {
+            bail!("answer {i} is not one of the {} choices", items.len());
+        }
+        Ok(i)
+    }
+}
+
+/// Real terminal questions through dialoguer, on stderr.
+pub struct Dialoguer {
+    theme: dialoguer::theme::ColorfulTheme,
+}
+
+impl Dialoguer {
+    pub fn new() -> Self {
+        Dialoguer {
+            theme: dialoguer::theme::ColorfulTheme::default(),
+        }
+    }
+}
+
+impl Default for Dialoguer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// dialoguer reports Ctrl-C as an I/O error; the driver turns it into "interrupted".
+fn interrupted(e: dialoguer::Error) -> anyhow::Error {
+    let dialoguer::Error::IO(io) = e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        anyhow::Error::new(crate::error::Interrupted)
+    } else {
+        anyhow::Error::new(io).context("could not read the answer from the terminal")
+    }
+}
+
+impl Backend for Dialoguer {
+    fn text(&mut self, prompt: &str, default: Option<&str>) -> Result<String> {
+        let mut input = dialoguer::Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(true);
+        if let Some(d) = default {
+            input = input.default(d.to_string());
+        }
+        input.interact_text().map_err(interrupted)
+    }
+
+    fn yes_no(&mut self, prompt: &str) -> Result<bool> {
+        let answer = dialoguer::Confirm::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .wait_for_newline(true)
+            .interact_opt()
+            .map_err(interrupted)?;
+        Ok(answer.unwrap_or(false))
+    }
+
+    fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize> {
+        dialoguer::Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact()
+            .map_err(interrupted)
+    }
+}
+
+/// Answers from a script, for tests; each question and answer is echoed to the transcript.
+pub struct Scripted {
+    answers: VecDeque<String>,
+    ui: Ui,
+}
+
+impl Scripted {
+    pub fn new<I, S>(ui: Ui, answers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Scripted {
+            answers: answers.into_iter().map(Into::into).collect(),
+            ui,
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> Result<String> {
+        match self.answers.pop_front() {
+            Some(a) => {
+                self.ui.line(format!("? {prompt} › {a}"));
+                Ok(a)
+            }
+            None => bail!("the script has no answer left for the question: {prompt}"),
+        }
+    }
+}
+
+impl Backend for Scripted {
+    fn text(&mut self, prompt: &str, default: Option<&str>) -> Result<String> {
+        let a = self.next(prompt)?;
+        Ok(match default {
+            Some(d) if a.is_empty() => d.to_string(),
+            _ => a,
+        })
+    }
+
+    fn yes_no(&mut self, prompt: &str) -> Result<bool> {
+        let a = self.next(prompt)?;
+        match a.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Ok(true),
+            "n" | "no" => Ok(false),
+            other => bail!("scripted answer `{other}` to a y/n question: use y or n"),
+        }
+    }
+
+    fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize> {
+        let a = self.next(prompt)?;
+        if a.is_empty() {
+            return Ok(default);
+        }
+        items
+            .iter()
+            .position(|i| i.eq_ignore_ascii_case(a.trim()))
+            .or_else(|| a.trim().parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("scripted answer `{a}` is not one of {items:?}"))
+    }
+}
+
+/// A fire drill (`--dry-run --non-interactive`): every question takes its default, said aloud.
+pub struct Defaults {
+    ui: Ui,
+}
+
+impl Defaults {
+    pub fn new(ui: Ui) -> Self {
+        Defaults { ui }
+    }
+}
+
+impl Backend for Defaults {
+    fn text(&mut self, prompt: &str, default: Option<&str>) -> Result<String> {
+        // Typed confirmations have no default; the prompt names the word to type.
+        let answer = default
+            .map(str::to_string)
+            .or_else(|| quoted_word(prompt))
+            .unwrap_or_default();
+        self.ui
+            .line(format!("? {prompt} › {answer}   (non-interactive)"));
+        Ok(answer)
+    }
+
+    fn yes_no(&mut self, prompt: &str) -> Result<bool> {
+        self.ui
+            .line(format!("? {prompt} › yes   (non-interactive)"));
+        Ok(true)
+    }
+
+    fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize> {
+        let shown = items.get(default).copied().unwrap_or("");
+        self.ui
+            .line(format!("? {prompt} › {shown}   (non-interactive)"));
+        Ok(default)
+    }
+}
+
+/// The word a prompt asks to be typed: `… must type 'yes')` → `yes`.
+fn quoted_word(prompt: &str) -> Option<String> {
+    let start = prompt.find('\'')? + 1;
+    let len = prompt[start..].find('\'')?;
+    Some(prompt[start..start + len].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scripted(answers: &[&str]) -> Prompter {
+        let (ui, _t) = Ui::capture();
+        Prompter::new(Box::new(Scripted::new(ui, answers.iter().copied())))
+    }
+
+    #[test]
+    fn only_the_exact_word_confirms() {
+        let mut p = scripted(&["yes", " yes ", "y", "YES", "yes please", ""]);
+        let results: Vec<bool> = (0..6)
+            .map(|_| p.typed("Continue? (type 'yes')", "yes").expect("answer"))
+            .collect();
+        assert_eq!(results, [true, true, false, false, false, false]);
+    }
+
+    #[test]
+    fn a_script_that_runs_out_is_an_error_not_a_hang() {
+        let mut p = scripted(&[]);
+        let err = p.yes_no("Continue anyway? (y/n)").expect_err("no answers");
+        assert!(err.to_string().contains("Continue anyway?"));
+    }
+
+    #[test]
+    fn defaults_type_the_word_the_prompt_asks_for() {
+        let (ui, t) = Ui::capture();
+        let mut p = Prompter::new(Box::new(Defaults::new(ui)));
+        assert!(p
+            .typed("Continue with hotfix? (yes/no - must type 'yes')", "yes")
+            .expect("answer"));
+        assert!(p
+            .typed("Type 'done' when fix is committed", "done")
+            .expect("answer"));
+        assert!(t.text().contains("(non-interactive)"));
+    }
+}

@@ -1,0 +1,530 @@
+//! The process runner: the only place in caro-hotfix that starts another program.
+//!
+//! Every git, cargo, gh and curl call is a [`Cmd`]: an argument vector (never a shell string), the
+//! directory it runs in, a one-line purpose used in messages, and its [`Effect`]. The runner shows each
+//! command before running it, captures its output (stderr on its own thread, so a full pipe never
+//! deadlocks), journals it, and turns a failure into an error naming the purpose, the command line and
+//! the trimmed stderr.
+//!
+//! The effect is what makes `--dry-run` honest: in a rehearsal, commands that only read, or that change
+//! the throwaway clone, run for real; commands that would change a remote are printed exactly as the
+//! real run would pass them and answered with a simulated result. Step code is the same in both modes.
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::ui::Ui;
+
+/// What running a command changes. Decides what a rehearsal does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Only reads (status, tags, `gh pr view`, the registry): always runs.
+    Read,
+    /// Changes the local repository (the throwaway clone in a rehearsal): always runs.
+    Local,
+    /// Changes something outside the local repository (push, PR, tag push, advisory, yank):
+    /// printed and simulated in a rehearsal.
+    Remote,
+}
+
+/// One external command, described before it runs.
+#[derive(Debug, Clone)]
+pub struct Cmd {
+    program: String,
+    args: Vec<OsString>,
+    cwd: Option<PathBuf>,
+    purpose: String,
+    effect: Effect,
+    env: Vec<(OsString, OsString)>,
+    long_running: bool,
+    simulated_stdout: String,
+}
+
+impl Cmd {
+    /// `purpose` completes "failed to …", for example "push the hotfix branch".
+    pub fn new(program: &str, purpose: impl Into<String>) -> Self {
+        Cmd {
+            program: program.to_string(),
+            args: Vec::new(),
+            cwd: None,
+            purpose: purpose.into(),
+            effect: Effect::Read,
+            env: Vec::new(),
+            long_running: false,
+            simulated_stdout: String::new(),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.args.push(arg.as_ref().to_os_string());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        self
+    }
+
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    pub fn effect(mut self, effect: Effect) -> Self {
+        self.effect = effect;
+        self
+    }
+
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        self.env
+            .push((key.as_ref().to_os_string(), value.as_ref().to_os_string()));
+        self
+    }
+
+    /// Shows a spinner with elapsed time while it runs.
+    pub fn long_running(mut self) -> Self {
+        self.long_running = true;
+        self
+    }
+
+    /// What a rehearsal answers for a [`Effect::Remote`] command (its stdout).
+    pub fn simulate(mut self, stdout: impl Into<String>) -> Self {
+        self.simulated_stdout = stdout.into();
+        self
+    }
+
+    pub fn purpose(&self) -> &str {
+        &self.purpose
+    }
+
+    pub fn program(&self) -> &str {
+        &self.program
+    }
+
+    pub fn arguments(&self) -> impl Iterator<Item = &OsStr> {
+        self.args.iter().map(|a| a.as_os_str())
+    }
+
+    /// The command line as a person would type it (quoted where needed, secrets redacted).
+    pub fn display(&self) -> String {
+        let mut parts = vec![quote(&self.program)];
+        parts.extend(self.args.iter().map(|a| quote(&a.to_string_lossy())));
+        redact(&parts.join(" "))
+    }
+}
+
+/// Quotes an argument for display only; nothing is ever passed through a shell.
+fn quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%^{}".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// Hides anything that looks like a GitHub or crates.io token.
+pub fn redact(text: &str) -> String {
+    const PREFIXES: [&str; 6] = ["ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "cio"];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        for prefix in PREFIXES {
+            if let Some(tail) = rest.strip_prefix(prefix) {
+                let len = tail
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .count();
+                let at_word_start = out
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_');
+                // crates.io tokens are `cio` + 32 alphanumerics; GitHub's are longer than 20.
+                if at_word_start && len >= 20 {
+                    out.push_str(prefix);
+                    out.push_str("***");
+                    rest = &tail[len..];
+                    continue 'outer;
+                }
+            }
+        }
+        let lower = rest.to_ascii_lowercase();
+        if lower.starts_with("authorization:") {
+            let end = rest.find('\n').unwrap_or(rest.len());
+            out.push_str("Authorization: ***");
+            rest = &rest[end..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// What a finished command printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    /// The exit code; -1 when killed by a signal.
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// True when a rehearsal printed the command instead of running it.
+    pub simulated: bool,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.code == 0
+    }
+}
+
+/// A command that could not start or exited non-zero.
+#[derive(Debug)]
+pub struct CommandError {
+    pub purpose: String,
+    pub command_line: String,
+    pub code: Option<i32>,
+    pub stderr: String,
+    pub stdout: String,
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => {
+                write!(
+                    f,
+                    "failed to {}: `{}` exited {code}",
+                    self.purpose, self.command_line
+                )?;
+                let detail = if self.stderr.trim().is_empty() {
+                    self.stdout.trim()
+                } else {
+                    self.stderr.trim()
+                };
+                if !detail.is_empty() {
+                    write!(f, ": {}", redact(detail))?;
+                }
+                Ok(())
+            }
+            None => write!(
+                f,
+                "failed to {}: could not start `{}`: {}",
+                self.purpose, self.command_line, self.stderr
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// One journal line: what ran, where, how it ended, how long it took.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JournalEntry {
+    pub argv: Vec<String>,
+    pub cwd: String,
+    pub exit_code: i32,
+    pub duration_ms: u64,
+    pub simulated: bool,
+}
+
+/// Runs commands for the wizard. See the module docs.
+pub struct Runner {
+    ui: Ui,
+    dry_run: bool,
+    /// `PATH` for child processes and for finding programs (tests put stand-ins first).
+    path: Option<OsString>,
+    env: Vec<(OsString, OsString)>,
+    journal: Vec<JournalEntry>,
+}
+
+impl Runner {
+    pub fn new(ui: Ui, dry_run: bool) -> Self {
+        Runner {
+            ui,
+            dry_run,
+            path: None,
+            env: Vec::new(),
+            journal: Vec::new(),
+        }
+    }
+
+    /// Child processes see this `PATH`, and [`Runner::which`] searches it.
+    pub fn with_path(mut self, path: impl Into<OsString>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// An environment variable for every child process.
+    pub fn with_env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn is_dry_run(&self) -> bool {
+        self.dry_run
+    }
+
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.journal
+    }
+
+    /// Hands over the journal lines recorded since the last call (the record keeps them).
+    pub fn take_journal(&mut self) -> Vec<JournalEntry> {
+        std::mem::take(&mut self.journal)
+    }
+
+    /// Where `program` would be found, searching the runner's `PATH`.
+    pub fn which(&self, program: &str) -> Option<PathBuf> {
+        let path = self
+            .path
+            .clone()
+            .or_else(|| std::env::var_os("PATH"))
+            .unwrap_or_default();
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        which::which_in(program, Some(path), cwd).ok()
+    }
+
+    /// Runs the command; a non-zero exit is an error naming its purpose.
+    pub fn run(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let out = self.run_unchecked(cmd)?;
+        if out.success() {
+            Ok(out)
+        } else {
+            Err(CommandError {
+                purpose: cmd.purpose.clone(),
+                command_line: cmd.display(),
+                code: Some(out.code),
+                stderr: out.stderr,
+                stdout: out.stdout,
+            })
+        }
+    }
+
+    /// Runs the command quietly (no `$ …` line): for the many small queries a step makes.
+    pub fn query(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let out = self.execute(cmd, false)?;
+        if out.success() {
+            Ok(out)
+        } else {
+            Err(CommandError {
+                purpose: cmd.purpose.clone(),
+                command_line: cmd.display(),
+                code: Some(out.code),
+                stderr: out.stderr,
+                stdout: out.stdout,
+            })
+        }
+    }
+
+    /// Runs the command quietly and returns its output whatever the exit code.
+    pub fn probe(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        self.execute(cmd, false)
+    }
+
+    /// Runs the command and returns its output whatever the exit code; only a failure to start is an
+    /// error.
+    pub fn run_unchecked(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        self.execute(cmd, true)
+    }
+
+    fn execute(&mut self, cmd: &Cmd, show: bool) -> Result<Output, CommandError> {
+        let shown = cmd.display();
+        let cwd = cmd
+            .cwd
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let argv: Vec<String> = std::iter::once(cmd.program.clone())
+            .chain(cmd.args.iter().map(|a| redact(&a.to_string_lossy())))
+            .collect();
+
+        if self.dry_run && cmd.effect == Effect::Remote {
+            self.ui.line(format!("[dry-run] would run: $ {shown}"));
+            self.journal.push(JournalEntry {
+                argv,
+                cwd: cwd.display().to_string(),
+                exit_code: 0,
+                duration_ms: 0,
+                simulated: true,
+            });
+            return Ok(Output {
+                code: 0,
+                stdout: cmd.simulated_stdout.clone(),
+                stderr: String::new(),
+                simulated: true,
+            });
+        }
+
+        if show {
+            self.ui.command(&shown);
+        }
+        let started = Instant::now();
+        let spinner = cmd
+            .long_running
+            .then(|| self.ui.spinner(cmd.purpose.clone()));
+        let result = self.spawn(cmd, &cwd);
+        if let Some(bar) = spinner {
+            bar.finish_and_clear();
+        }
+        let elapsed = started.elapsed();
+        let out = result.map_err(|e| CommandError {
+            purpose: cmd.purpose.clone(),
+            command_line: shown.clone(),
+            code: None,
+            stderr: e.to_string(),
+            stdout: String::new(),
+        })?;
+        self.journal.push(JournalEntry {
+            argv,
+            cwd: cwd.display().to_string(),
+            exit_code: out.code,
+            duration_ms: duration_ms(elapsed),
+            simulated: false,
+        });
+        Ok(out)
+    }
+
+    fn spawn(&self, cmd: &Cmd, cwd: &Path) -> std::io::Result<Output> {
+        let program = self
+            .which(&cmd.program)
+            .unwrap_or_else(|| PathBuf::from(&cmd.program));
+        let mut command = Command::new(program);
+        command
+            .args(&cmd.args)
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(path) = &self.path {
+            command.env("PATH", path);
+        }
+        for (k, v) in self.env.iter().chain(cmd.env.iter()) {
+            command.env(k, v);
+        }
+        let mut child = command.spawn()?;
+        let mut stderr_pipe = child.stderr.take();
+        let stderr_reader = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(pipe) = stderr_pipe.as_mut() {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            buf
+        });
+        let mut stdout = Vec::new();
+        if let Some(mut pipe) = child.stdout.take() {
+            pipe.read_to_end(&mut stdout)?;
+        }
+        let status = child.wait()?;
+        let stderr = stderr_reader.join().unwrap_or_default();
+        Ok(Output {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            simulated: false,
+        })
+    }
+}
+
+fn duration_ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_quotes_what_a_shell_would_split() {
+        let cmd = Cmd::new("git", "commit")
+            .args(["commit", "-m", "fix: it's $(touch pwned)"])
+            .arg("plain-arg");
+        assert_eq!(
+            cmd.display(),
+            r#"git commit -m 'fix: it'\''s $(touch pwned)' plain-arg"#
+        );
+    }
+
+    #[test]
+    fn tokens_are_redacted() {
+        let text =
+            "token ghp_abcdefghijklmnopqrstuvwxyz0123 and cioABCDEFGHIJKLMNOPQRSTUVWXYZ123456 ok";
+        let red = redact(text);
+        assert!(!red.contains("abcdefghijkl"), "{red}");
+        assert!(!red.contains("ABCDEFGHIJ"), "{red}");
+        assert!(red.contains("ghp_***"));
+        assert!(red.ends_with(" ok"));
+        assert_eq!(
+            redact("Authorization: Bearer xyz\nnext"),
+            "Authorization: ***\nnext"
+        );
+        // Words that merely contain a prefix stay.
+        assert_eq!(redact("precious circle"), "precious circle");
+    }
+
+    #[test]
+    fn dry_run_prints_remote_commands_and_runs_nothing() {
+        let (ui, transcript) = Ui::capture();
+        let mut runner = Runner::new(ui, true);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let marker = dir.path().join("marker");
+        let cmd = Cmd::new("touch", "create the marker")
+            .arg(&marker)
+            .effect(Effect::Remote)
+            .simulate("simulated");
+        let out = runner.run(&cmd).expect("simulated run");
+        assert!(out.simulated);
+        assert_eq!(out.stdout, "simulated");
+        assert!(!marker.exists());
+        assert!(transcript.text().contains("[dry-run] would run: $ touch"));
+    }
+
+    #[test]
+    fn a_failed_command_names_purpose_command_and_stderr() {
+        let (ui, _t) = Ui::capture();
+        let mut runner = Runner::new(ui, false);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = runner
+            .run(
+                &Cmd::new("git", "read the current branch")
+                    .args(["rev-parse", "--abbrev-ref", "HEAD"])
+                    .cwd(dir.path()),
+            )
+            .expect_err("not a repository");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(
+                "failed to read the current branch: `git rev-parse --abbrev-ref HEAD` exited 128: "
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains("not a git repository"), "{msg}");
+    }
+
+    #[test]
+    fn a_missing_program_is_a_clear_error() {
+        let (ui, _t) = Ui::capture();
+        let mut runner = Runner::new(ui, false).with_path("/nonexistent");
+        let err = runner
+            .run(&Cmd::new("caro-no-such-program", "do the impossible"))
+            .expect_err("missing");
+        assert!(err
+            .to_string()
+            .starts_with("failed to do the impossible: could not start `caro-no-such-program`"));
+    }
+}

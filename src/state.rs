@@ -1,0 +1,242 @@
+//! The hotfix's record: `.git/caro-hotfix/state.toml`, in the git directory, never the work tree.
+//!
+//! Branch switches and `git clean` cannot touch it, and it is found from any worktree through
+//! `git rev-parse --git-common-dir`. It is human-readable TOML, written atomically after every step and
+//! every change of state inside a long step, so a kill at any point leaves the old or the new record.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::fsx;
+use crate::logic::Incident;
+use crate::runner::JournalEntry;
+
+/// Where a step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepStatus {
+    Pending,
+    InProgress,
+    Done,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRecord {
+    pub number: u8,
+    pub title: String,
+    pub status: StepStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    /// One line on what the step found or decided ("audit skipped: cargo-audit not installed").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What the audit of step 8 concluded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// `clean`, `findings` or `skipped`.
+    pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+}
+
+/// Everything the hotfix has decided and done so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub tool_version: String,
+    pub started_at: String,
+    pub dry_run: bool,
+    pub remote: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fix_from: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_base_branch: Option<String>,
+    pub incident: Incident,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crate_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_branch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_branch: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fix_commits: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bump_commit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests_summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pr_number: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pr_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_commit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisory_url: Option<String>,
+    pub steps: Vec<StepRecord>,
+    #[serde(default)]
+    pub journal: Vec<JournalEntry>,
+}
+
+impl State {
+    pub fn new(incident: Incident, remote: &str, dry_run: bool, steps: &[(u8, &str)]) -> Self {
+        State {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            started_at: now(),
+            dry_run,
+            remote: remote.to_string(),
+            package: None,
+            fix_from: Vec::new(),
+            requested_base_branch: None,
+            incident,
+            crate_name: None,
+            original_branch: None,
+            base_tag: None,
+            base_version: None,
+            version: None,
+            branch: None,
+            base_branch: None,
+            fix_commits: Vec::new(),
+            bump_commit: None,
+            tests_summary: None,
+            audit: None,
+            pr_number: None,
+            pr_url: None,
+            merge_commit: None,
+            tag: None,
+            advisory_url: None,
+            steps: steps
+                .iter()
+                .map(|(number, title)| StepRecord {
+                    number: *number,
+                    title: title.to_string(),
+                    status: StepStatus::Pending,
+                    started_at: None,
+                    finished_at: None,
+                    note: None,
+                })
+                .collect(),
+            journal: Vec::new(),
+        }
+    }
+
+    pub fn step_mut(&mut self, number: u8) -> Option<&mut StepRecord> {
+        self.steps.iter_mut().find(|s| s.number == number)
+    }
+
+    /// The first step that is neither done nor skipped.
+    pub fn first_unfinished(&self) -> Option<u8> {
+        self.steps
+            .iter()
+            .find(|s| !matches!(s.status, StepStatus::Done | StepStatus::Skipped))
+            .map(|s| s.number)
+    }
+
+    pub fn to_toml(&self) -> Result<String> {
+        toml_edit::ser::to_string_pretty(self).context("could not serialise the hotfix record")
+    }
+
+    pub fn from_toml(text: &str, path: &Path) -> Result<State> {
+        toml_edit::de::from_str(text).with_context(|| {
+            format!(
+                "the hotfix record {} is damaged and cannot be read; fix it by hand or move it away (`caro-hotfix abort` forgets it)",
+                path.display()
+            )
+        })
+    }
+}
+
+/// The record's location inside a git directory.
+pub fn record_path(git_common_dir: &Path) -> PathBuf {
+    git_common_dir.join("caro-hotfix").join("state.toml")
+}
+
+/// Writes the record atomically, creating `.git/caro-hotfix/` when needed.
+pub fn save(path: &Path, state: &State) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+    }
+    fsx::write_atomic(path, state.to_toml()?.as_bytes())
+}
+
+/// Reads the record; `None` when no hotfix is in progress.
+pub fn load(path: &Path) -> Result<Option<State>> {
+    match fsx::read_optional(path)? {
+        Some(text) => State::from_toml(&text, path).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Now, as an RFC 3339 timestamp with offset, for the record.
+pub fn now() -> String {
+    jiff::Zoned::now()
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// Today's local date, `YYYY-MM-DD`, for CHANGELOG and SECURITY.md.
+pub fn today() -> String {
+    jiff::Zoned::now().date().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_toml() {
+        let mut s = State::new(
+            Incident {
+                description: "RUSTSEC-2025-0001 \"quoted\" $(touch pwned)\nsecond line".into(),
+                ..Incident::default()
+            },
+            "origin",
+            false,
+            &[(1, "Confirm"), (2, "Base")],
+        );
+        s.version = Some("1.0.11".into());
+        s.journal.push(JournalEntry {
+            argv: vec!["git".into(), "fetch".into()],
+            cwd: "/tmp".into(),
+            exit_code: 0,
+            duration_ms: 3,
+            simulated: false,
+        });
+        let text = s.to_toml().expect("toml");
+        let back = State::from_toml(&text, Path::new("state.toml")).expect("parse");
+        assert_eq!(back, s);
+        assert_eq!(back.first_unfinished(), Some(1));
+    }
+
+    #[test]
+    fn a_damaged_record_names_the_file() {
+        let err = State::from_toml("steps = 3\n[[", Path::new(".git/caro-hotfix/state.toml"))
+            .expect_err("damaged");
+        assert!(
+            err.to_string().contains(".git/caro-hotfix/state.toml"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! Step 6: the version in Cargo.toml (via toml_edit, formatting and comments kept), path-dependency
+//! requirements on the crate, Cargo.lock, the CHANGELOG section — and one commit with exactly the
+//! files it changed (plus SECURITY.md from step 4).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use super::Ctx;
+use crate::fsx;
+use crate::logic::{changelog, manifest};
+use crate::ops::cargo;
+use crate::{state, texts};
+
+pub fn run(ctx: &mut Ctx) -> Result<()> {
+    let version = ctx.version()?;
+    let subject = format!("chore: Bump version to {version} for security hotfix");
+    let head_message = ctx.git().message("HEAD")?;
+    if head_message.starts_with(&subject) {
+        ctx.state.bump_commit = Some(ctx.git().head()?);
+        ctx.ui.ok(format!(
+            "The version bump to {version} is already committed"
+        ));
+        return Ok(());
+    }
+
+    let repo = ctx.repo.clone();
+    let meta = cargo::metadata(&mut ctx.runner, &repo)?;
+    let package = meta
+        .select(ctx.opts.start.package.as_deref(), &repo.join("Cargo.toml"))?
+        .clone();
+    ctx.state.crate_name = Some(package.name.clone());
+    let mut changed: Vec<PathBuf> = Vec::new();
+
+    // The package's own version, or the workspace's when the package inherits it.
+    let text = read(&package.manifest_path)?;
+    let info = manifest::package_info(&text).with_context(|| ctx.shown(&package.manifest_path))?;
+    let base_version = ctx.state.base_version.clone().unwrap_or_default();
+    let root_manifest = meta.workspace_root.join("Cargo.toml");
+    match info.version {
+        manifest::PackageVersion::Literal(current) => {
+            warn_if_unexpected(ctx, &current, &base_version, &package.manifest_path);
+            let new = manifest::set_package_version(&text, &version)?;
+            write_if_changed(ctx, &package.manifest_path, &text, &new, &mut changed)?;
+        }
+        manifest::PackageVersion::Inherited => {
+            let root_text = read(&root_manifest)?;
+            if let Some(current) = manifest::workspace_version(&root_text)? {
+                warn_if_unexpected(ctx, &current, &base_version, &root_manifest);
+            }
+            let new = manifest::set_workspace_version(&root_text, &version)
+                .with_context(|| ctx.shown(&root_manifest))?;
+            write_if_changed(ctx, &root_manifest, &root_text, &new, &mut changed)?;
+        }
+    }
+
+    // Requirements on the bumped crate elsewhere in the workspace (`path` + `version` entries).
+    let mut manifests: Vec<PathBuf> = meta
+        .packages
+        .iter()
+        .map(|p| p.manifest_path.clone())
+        .collect();
+    if !manifests.contains(&root_manifest) && root_manifest.exists() {
+        manifests.push(root_manifest.clone());
+    }
+    for path in manifests {
+        let text = read(&path)?;
+        let (new, did) =
+            manifest::update_path_dependency_requirements(&text, &package.name, &version)
+                .with_context(|| ctx.shown(&path))?;
+        if did {
+            write_if_changed(ctx, &path, &text, &new, &mut changed)?;
+        }
+    }
+    for path in &changed {
+        ctx.ui.ok(format!("{}: version {version}", ctx.shown(path)));
+    }
+
+    // Cargo.lock, so that `cargo build --locked` passes on the tag.
+    let lock = meta.workspace_root.join("Cargo.lock");
+    if lock.exists() && ctx.git().is_tracked(&lock)? {
+        let before = read(&lock)?;
+        cargo::update_workspace_lock(&mut ctx.runner, &repo)?;
+        if read(&lock)? != before {
+            ctx.ui.ok(format!("{} updated", ctx.shown(&lock)));
+            changed.push(lock);
+        }
+    }
+
+    // The CHANGELOG section, next to the package when it keeps its own, else at the top.
+    let changelog_path = ctx.changelog_path()?;
+    let existing = fsx::read_optional(&changelog_path)?;
+    let date = state::today();
+    let new_tag = format!("{}{version}", ctx.config.tag_prefix);
+    let base_tag = ctx.base_tag()?;
+    let text = changelog::insert_section(
+        existing.as_deref(),
+        &changelog::Section {
+            version: &version,
+            date: &date,
+            incident: &ctx.state.incident,
+            base_tag: &base_tag,
+            new_tag: &new_tag,
+        },
+    )
+    .with_context(|| ctx.shown(&changelog_path))?;
+    fsx::write_atomic(&changelog_path, text.as_bytes())?;
+    ctx.ui.ok(format!(
+        "{}: section [{version}] - {date} [SECURITY HOTFIX]{}",
+        ctx.shown(&changelog_path),
+        if existing.is_none() {
+            " (file created)"
+        } else {
+            ""
+        }
+    ));
+    changed.push(changelog_path);
+
+    let security_md = super::security_md_path(&repo);
+    let shown = ctx.shown(&security_md);
+    if ctx.git().changed_paths()?.contains(&shown) {
+        changed.push(security_md);
+    }
+
+    ctx.git().add(&changed)?;
+    let message = texts::bump_commit_message(&version.to_string(), &ctx.state.incident.description);
+    let commit = ctx
+        .git()
+        .commit("commit the version bump", &message, false)?;
+    ctx.state.bump_commit = Some(commit.clone());
+    let files: Vec<String> = changed.iter().map(|p| ctx.shown(p)).collect();
+    ctx.ui.ok(format!(
+        "Committed {}: {subject} ({})",
+        &commit[..12.min(commit.len())],
+        files.join(", ")
+    ));
+    Ok(())
+}
+
+fn read(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))
+}
+
+fn write_if_changed(
+    ctx: &Ctx,
+    path: &std::path::Path,
+    old: &str,
+    new: &str,
+    changed: &mut Vec<PathBuf>,
+) -> Result<()> {
+    if old != new {
+        fsx::write_atomic(path, new.as_bytes())
+            .with_context(|| format!("could not write {}", ctx.shown(path)))?;
+        if !changed.iter().any(|p| p == path) {
+            changed.push(path.to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+fn warn_if_unexpected(ctx: &Ctx, current: &semver::Version, base: &str, path: &std::path::Path) {
+    if !base.is_empty() && current.to_string() != base {
+        ctx.ui.warn(format!(
+            "{} says version {current}, but the base release is {base}; bumping to the hotfix version anyway",
+            ctx.shown(path)
+        ));
+    }
+}

@@ -1,0 +1,20 @@
+//! Step 1: the emergency warning and the typed `yes`. Nothing is written before it is given.
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::error::Declined;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx) -> Result<()> {
+    ctx.ui.blank();
+    ctx.ui.line(texts::warning());
+    ctx.ui.blank();
+    ctx.ui
+        .line(format!("Hotfix: {}", ctx.state.incident.description));
+    ctx.ui.blank();
+    if !ctx.prompter.typed(texts::CONFIRM_PROMPT, "yes")? {
+        return Err(Declined(texts::declined()).into());
+    }
+    super::begin(ctx)
+}

@@ -1,0 +1,303 @@
+//! The sixteen steps as a linear state machine: an ordered list, and a driver that runs them in order,
+//! records progress after each, and starts at the first unfinished one.
+//!
+//! A step is a function of [`Ctx`]. Steps never spawn processes or prompt directly: they go through
+//! `ctx.runner` (via the typed wrappers in `ops`) and `ctx.prompter`. Every step first checks whether its
+//! effect is already there, so running it again after an interruption does nothing twice.
+
+mod audit;
+mod base;
+mod branch;
+mod bump;
+mod confirm;
+mod document;
+mod fix;
+mod remote;
+mod test;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cli::StartOpts;
+use crate::config::Config;
+use crate::ops::git::Git;
+use crate::prompt::Prompter;
+use crate::runner::Runner;
+use crate::state::{self, State, StepStatus};
+use crate::ui::Ui;
+
+/// One step: its number, what it achieves, and the code that achieves it.
+pub struct Step {
+    pub number: u8,
+    pub title: &'static str,
+    pub run: fn(&mut Ctx) -> Result<()>,
+}
+
+/// The sixteen steps, in order.
+pub const STEPS: [Step; 16] = [
+    Step {
+        number: 1,
+        title: "Confirm the emergency",
+        run: confirm::run,
+    },
+    Step {
+        number: 2,
+        title: "Identify the base version",
+        run: base::run,
+    },
+    Step {
+        number: 3,
+        title: "Create the hotfix branch",
+        run: branch::run,
+    },
+    Step {
+        number: 4,
+        title: "Document the issue",
+        run: document::run,
+    },
+    Step {
+        number: 5,
+        title: "Apply the minimal fix",
+        run: fix::run,
+    },
+    Step {
+        number: 6,
+        title: "Update version and changelog",
+        run: bump::run,
+    },
+    Step {
+        number: 7,
+        title: "Run the tests",
+        run: test::run,
+    },
+    Step {
+        number: 8,
+        title: "Quick security audit",
+        run: audit::run,
+    },
+    Step {
+        number: 9,
+        title: "Push and open the PR",
+        run: remote::not_yet,
+    },
+    Step {
+        number: 10,
+        title: "Wait for review",
+        run: remote::not_yet,
+    },
+    Step {
+        number: 11,
+        title: "Merge and tag",
+        run: remote::not_yet,
+    },
+    Step {
+        number: 12,
+        title: "Watch the publish",
+        run: remote::not_yet,
+    },
+    Step {
+        number: 13,
+        title: "Publish the security advisory",
+        run: remote::not_yet,
+    },
+    Step {
+        number: 14,
+        title: "Announce the hotfix",
+        run: remote::not_yet,
+    },
+    Step {
+        number: 15,
+        title: "Backport the fix",
+        run: remote::not_yet,
+    },
+    Step {
+        number: 16,
+        title: "Summary",
+        run: remote::not_yet,
+    },
+];
+
+/// `(number, title)` of every step, for a new record.
+pub fn step_titles() -> Vec<(u8, &'static str)> {
+    STEPS.iter().map(|s| (s.number, s.title)).collect()
+}
+
+/// Options of a run that steps consult.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub remote: String,
+    pub dry_run: bool,
+    pub non_interactive: bool,
+    pub start: StartOpts,
+    pub poll_interval: Option<f64>,
+    pub registry: Option<String>,
+    pub registry_index: Option<String>,
+}
+
+/// Everything a step may use.
+pub struct Ctx {
+    pub ui: Ui,
+    pub runner: Runner,
+    pub prompter: Prompter,
+    pub opts: Options,
+    pub config: Config,
+    /// The repository the user ran in.
+    pub origin_repo: PathBuf,
+    /// Where local steps act: the repository itself, or the throwaway clone of a rehearsal.
+    pub repo: PathBuf,
+    pub state: State,
+    /// The record file; `None` until step 1 is confirmed (nothing is written before that).
+    pub record: Option<PathBuf>,
+    /// Keeps the rehearsal's clone alive until the run ends.
+    pub sandbox: Option<tempfile::TempDir>,
+}
+
+impl Ctx {
+    pub fn git(&mut self) -> Git<'_> {
+        Git::new(&mut self.runner, &self.repo)
+    }
+
+    /// Saves the record (with the journal of commands run so far), atomically.
+    pub fn save(&mut self) -> Result<()> {
+        self.state.journal.extend(self.runner.take_journal());
+        match &self.record {
+            Some(path) => state::save(path, &self.state),
+            None => Ok(()),
+        }
+    }
+
+    /// The hotfix version decided at step 2.
+    pub fn version(&self) -> Result<semver::Version> {
+        let v = self
+            .state
+            .version
+            .as_deref()
+            .context("the hotfix version is not decided yet (step 2 has not run)")?;
+        semver::Version::parse(v)
+            .with_context(|| format!("the record's version `{v}` is not semver"))
+    }
+
+    pub fn base_tag(&self) -> Result<String> {
+        self.state
+            .base_tag
+            .clone()
+            .context("the base tag is not decided yet (step 2 has not run)")
+    }
+
+    pub fn branch(&self) -> Result<String> {
+        self.state
+            .branch
+            .clone()
+            .context("the hotfix branch is not decided yet (step 2 has not run)")
+    }
+
+    /// A path inside the repository, as messages show it (relative to the repository).
+    pub fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.repo)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// Records a one-line note on the current step.
+    pub fn note(&mut self, number: u8, note: impl Into<String>) {
+        if let Some(step) = self.state.step_mut(number) {
+            step.note = Some(note.into());
+        }
+    }
+}
+
+/// The moment the hotfix starts (step 1 confirmed): a rehearsal moves into its throwaway clone, and
+/// the record is written from now on.
+pub fn begin(ctx: &mut Ctx) -> Result<()> {
+    if ctx.opts.dry_run && ctx.sandbox.is_none() {
+        let sandbox = crate::sandbox::create(&mut ctx.runner, &ctx.origin_repo, &ctx.opts.remote)?;
+        ctx.repo = sandbox.path().to_path_buf();
+        ctx.ui.ok(format!(
+            "Rehearsal: working in a throwaway clone at {}; the repository and the remote stay untouched",
+            ctx.repo.display()
+        ));
+        ctx.sandbox = Some(sandbox);
+    }
+    let common = ctx.git().common_dir()?;
+    ctx.record = Some(state::record_path(&common));
+    ctx.save()
+}
+
+impl Ctx {
+    /// The package being hotfixed, as cargo sees it now.
+    pub fn package(&mut self) -> Result<crate::ops::cargo::Package> {
+        let repo = self.repo.clone();
+        let meta = crate::ops::cargo::metadata(&mut self.runner, &repo)?;
+        Ok(meta
+            .select(self.opts.start.package.as_deref(), &repo.join("Cargo.toml"))?
+            .clone())
+    }
+
+    /// The CHANGELOG of the package: its own when it keeps one, else the repository's.
+    pub fn changelog_path(&mut self) -> Result<PathBuf> {
+        let package = self.package()?;
+        let dir = package
+            .manifest_path
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.repo.clone());
+        Ok([dir.join("CHANGELOG.md"), self.repo.join("CHANGELOG.md")]
+            .into_iter()
+            .find(|p| p.exists())
+            .unwrap_or_else(|| self.repo.join("CHANGELOG.md")))
+    }
+}
+
+/// SECURITY.md: the one at the top, or `.github/SECURITY.md` when only that exists.
+pub fn security_md_path(repo: &Path) -> PathBuf {
+    let top = repo.join("SECURITY.md");
+    let github = repo.join(".github").join("SECURITY.md");
+    if !top.exists() && github.exists() {
+        github
+    } else {
+        top
+    }
+}
+
+/// Runs every unfinished step in order, saving the record after each.
+pub fn drive(ctx: &mut Ctx) -> Result<()> {
+    let total = STEPS.len();
+    for step in &STEPS {
+        let status = ctx
+            .state
+            .step_mut(step.number)
+            .map(|s| s.status)
+            .unwrap_or(StepStatus::Pending);
+        if matches!(status, StepStatus::Done | StepStatus::Skipped) {
+            continue;
+        }
+        ctx.ui.step(step.number, total, step.title);
+        if let Some(record) = ctx.state.step_mut(step.number) {
+            record.status = StepStatus::InProgress;
+            record.started_at.get_or_insert_with(state::now);
+        }
+        ctx.save()?;
+        let result = (step.run)(ctx);
+        match result {
+            Ok(()) => {
+                if let Some(record) = ctx.state.step_mut(step.number) {
+                    record.status = StepStatus::Done;
+                    record.finished_at = Some(state::now());
+                }
+                ctx.save()?;
+            }
+            Err(err) => {
+                // The step stays in progress; what it recorded so far is kept for `resume`.
+                let _ = ctx.save();
+                return Err(err.context(format!(
+                    "step {} ({}) did not finish",
+                    step.number,
+                    step.title.to_lowercase()
+                )));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! What the wizard says: step headers, progress lines, warnings, the commands it runs, spinners.
+//!
+//! Everything the user reads goes through [`Ui`], so tests can capture the whole transcript in-process
+//! and the real binary can decide once whether to use colours and spinners. It never reads input; that
+//! is the prompter's job.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use console::style;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// The wizard's output channel. Cheap to clone; clones share the same sink.
+#[derive(Clone)]
+pub struct Ui {
+    sink: Arc<Mutex<Box<dyn Write + Send>>>,
+    /// Whether spinners may draw (a real terminal, not a capture).
+    live: bool,
+}
+
+/// What a test gets back from [`Ui::capture`]: everything written so far.
+#[derive(Clone, Default)]
+pub struct Transcript(Arc<Mutex<Vec<u8>>>);
+
+impl Transcript {
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+struct TranscriptWriter(Transcript);
+
+impl Write for TranscriptWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Ok(mut b) = (self.0).0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Ui {
+    /// The real terminal: text on stdout, spinners when stdout is a terminal.
+    pub fn stdout() -> Self {
+        let live = console::Term::stdout().is_term();
+        Ui {
+            sink: Arc::new(Mutex::new(Box::new(io::stdout()))),
+            live,
+        }
+    }
+
+    /// An in-memory sink for tests; also echoes to stderr when `CARO_HOTFIX_ECHO` is set, for debugging.
+    pub fn capture() -> (Self, Transcript) {
+        let transcript = Transcript::default();
+        let ui = Ui {
+            sink: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
+            live: false,
+        };
+        (ui, transcript)
+    }
+
+    /// Writes one line as is.
+    pub fn line(&self, text: impl AsRef<str>) {
+        if let Ok(mut sink) = self.sink.lock() {
+            // A closed stdout must not turn into a panic in the middle of a release.
+            let _ = writeln!(sink, "{}", text.as_ref());
+            let _ = sink.flush();
+        }
+        if std::env::var_os("CARO_HOTFIX_ECHO").is_some() && !self.live {
+            eprintln!("{}", text.as_ref());
+        }
+    }
+
+    pub fn blank(&self) {
+        self.line("");
+    }
+
+    /// `[3/16] Create the hotfix branch`
+    pub fn step(&self, number: u8, total: usize, title: &str) {
+        self.blank();
+        self.line(format!(
+            "{} {}",
+            style(format!("[{number}/{total}]")).cyan().bold(),
+            style(title).bold()
+        ));
+    }
+
+    pub fn ok(&self, text: impl AsRef<str>) {
+        self.line(format!("{} {}", style("✓").green(), text.as_ref()));
+    }
+
+    pub fn warn(&self, text: impl AsRef<str>) {
+        self.line(format!("{} {}", style("⚠️ ").yellow(), text.as_ref()));
+    }
+
+    pub fn info(&self, text: impl AsRef<str>) {
+        self.line(format!("  {}", text.as_ref()));
+    }
+
+    /// `$ git push -u origin hotfix/v1.4.3`, shown before the command runs.
+    pub fn command(&self, shown: &str) {
+        self.line(format!("{}", style(format!("$ {shown}")).dim()));
+    }
+
+    /// A spinner with elapsed time for a long wait; hidden when output is not a terminal.
+    pub fn spinner(&self, message: impl Into<String>) -> ProgressBar {
+        let bar = if self.live {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        let style = ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        bar.set_style(style);
+        bar.set_message(message.into());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+}
