@@ -315,8 +315,17 @@ impl Fixture {
         self.run_with_path(args, answers, self.path())
     }
 
+    /// Runs the wizard in-process letting it pick its own prompter (defaults for a fire drill).
+    pub fn run_with_defaults(&self, args: &[&str]) -> Outcome {
+        self.run_inner(args, None, self.path())
+    }
+
     /// [`Fixture::run`] with a `PATH` of the test's choosing.
     pub fn run_with_path(&self, args: &[&str], answers: Vec<Answer>, path: OsString) -> Outcome {
+        self.run_inner(args, Some(answers), path)
+    }
+
+    fn run_inner(&self, args: &[&str], answers: Option<Vec<Answer>>, path: OsString) -> Outcome {
         let mut argv: Vec<String> = vec![
             "caro-hotfix".into(),
             "-C".into(),
@@ -328,7 +337,7 @@ impl Fixture {
         let (ui, transcript) = Ui::capture();
         let io = caro_hotfix::Io {
             ui: ui.clone(),
-            backend: Some(Box::new(Script::new(ui, answers))),
+            backend: answers.map(|a| Box::new(Script::new(ui, a)) as Box<dyn Backend>),
             path: Some(path),
             env: vec![
                 ("CARGO_NET_OFFLINE".into(), "true".into()),
