@@ -94,6 +94,15 @@ pub struct State {
     pub tag: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisory_url: Option<String>,
+    /// `owner/name` on GitHub, read at step 9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github_repo: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backport_prs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
     pub steps: Vec<StepRecord>,
     #[serde(default)]
     pub journal: Vec<JournalEntry>,
@@ -126,6 +135,10 @@ impl State {
             merge_commit: None,
             tag: None,
             advisory_url: None,
+            github_repo: None,
+            github_url: None,
+            backport_prs: Vec::new(),
+            completed_at: None,
             steps: steps
                 .iter()
                 .map(|(number, title)| StepRecord {
@@ -179,6 +192,21 @@ pub fn save(path: &Path, state: &State) -> Result<()> {
             .with_context(|| format!("could not create {}", dir.display()))?;
     }
     fsx::write_atomic(path, state.to_toml()?.as_bytes())
+}
+
+/// Moves a finished hotfix's record to `history/<version>.toml` beside it, so a new one can start
+/// (and a rollback can find the last completed hotfix).
+pub fn archive(path: &Path, state: &State) -> Result<PathBuf> {
+    let dir = path
+        .parent()
+        .map(|p| p.join("history"))
+        .context("the record has no directory")?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let name = format!("{}.toml", state.version.as_deref().unwrap_or("unknown"));
+    let target = dir.join(name);
+    save(&target, state)?;
+    std::fs::remove_file(path).with_context(|| format!("could not remove {}", path.display()))?;
+    Ok(target)
 }
 
 /// Reads the record; `None` when no hotfix is in progress.

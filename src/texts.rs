@@ -64,3 +64,317 @@ pub fn bump_commit_message(version: &str, description: &str) -> String {
         footer()
     )
 }
+
+/// Everything the texts of steps 9–16 are filled with.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub crate_name: String,
+    /// `owner/name` on GitHub.
+    pub repo: String,
+    /// `https://github.com/owner/name`.
+    pub repo_url: String,
+    pub base_version: String,
+    pub version: String,
+    pub tag: String,
+    pub base_tag: String,
+    pub incident: crate::logic::Incident,
+    /// The fix commits' subjects.
+    pub fix_subjects: Vec<String>,
+    pub tests_summary: Option<String>,
+    pub audit: Option<crate::state::AuditRecord>,
+    /// `git config user.name`.
+    pub maintainer: String,
+    pub on_crates_io: bool,
+}
+
+impl Facts {
+    fn severity(&self) -> &str {
+        self.incident
+            .severity
+            .map(|s| s.title())
+            .unwrap_or("Not assessed")
+    }
+
+    fn ids(&self) -> String {
+        if self.incident.advisory_ids.is_empty() {
+            "none assigned yet".to_string()
+        } else {
+            self.incident.advisory_ids.join(" / ")
+        }
+    }
+
+    fn impact(&self) -> &str {
+        if self.incident.impact.is_empty() {
+            "(not described)"
+        } else {
+            &self.incident.impact
+        }
+    }
+
+    fn fix(&self) -> String {
+        if self.fix_subjects.is_empty() {
+            "- (see the commits of this PR)".to_string()
+        } else {
+            self.fix_subjects
+                .iter()
+                .map(|s| format!("- {s}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    }
+
+    pub fn crates_io_url(&self) -> Option<String> {
+        self.on_crates_io.then(|| {
+            format!(
+                "https://crates.io/crates/{}/{}",
+                self.crate_name, self.version
+            )
+        })
+    }
+
+    pub fn release_url(&self) -> String {
+        format!("{}/releases/tag/{}", self.repo_url, self.tag)
+    }
+}
+
+/// Step 9: the PR title.
+pub fn pr_title(f: &Facts) -> String {
+    format!("🚨 SECURITY HOTFIX: {}", f.tag)
+}
+
+/// Step 9: the PR body, written to a file and passed with `--body-file`.
+pub fn pr_body(f: &Facts) -> String {
+    let audit = match &f.audit {
+        Some(a) if a.outcome == "clean" => "- [x] Security audit clean (`cargo audit`)".to_string(),
+        Some(a) if a.outcome == "findings" => format!(
+            "- [x] Security audit documented: {} finding(s) listed in CHANGELOG.md",
+            a.findings.len()
+        ),
+        Some(a) => format!(
+            "- [ ] Security audit skipped: {}",
+            a.reason.as_deref().unwrap_or("no reason recorded")
+        ),
+        None => "- [ ] Security audit not run".to_string(),
+    };
+    let tests = match &f.tests_summary {
+        Some(s) => format!("- [x] Tests pass: {s}"),
+        None => "- [ ] Tests not run".to_string(),
+    };
+    format!(
+        "## 🚨 SECURITY HOTFIX {tag}\n\
+         \n\
+         ### Critical Issue\n\
+         \n\
+         {description}\n\
+         \n\
+         **Severity**: {severity}\n\
+         **Impact**: {impact}\n\
+         \n\
+         ### Fix Applied\n\
+         \n\
+         {fix}\n\
+         \n\
+         ### Security Advisory\n\
+         \n\
+         - CVE/RUSTSEC: {ids}\n\
+         - Affected versions: < {tag}\n\
+         - Fixed in: {tag}\n\
+         \n\
+         ### Testing\n\
+         \n\
+         {tests}\n\
+         {audit}\n\
+         \n\
+         ### Fast-Track Justification\n\
+         \n\
+         This hotfix addresses a **critical issue** in `{crate_name}` and requires immediate release.\n\
+         It contains only the fix and the version bump on top of {base_tag}.\n\
+         \n\
+         **Maintainer approval required before merge.**\n\
+         \n\
+         ---\n\
+         \n\
+         ⚠️  URGENT: Please review and approve ASAP\n\
+         \n\
+         Hotfix initiated by: {maintainer}\n\
+         Base version: {base_tag}\n\
+         Hotfix version: {tag}\n\
+         \n\
+         {footer}\n",
+        tag = f.tag,
+        description = f.incident.description,
+        severity = f.severity(),
+        impact = f.impact(),
+        fix = f.fix(),
+        ids = f.ids(),
+        crate_name = f.crate_name,
+        base_tag = f.base_tag,
+        maintainer = f.maintainer,
+        footer = footer(),
+    )
+}
+
+/// Step 10: the banner shown once the PR exists.
+pub fn review_banner(pr_url: &str) -> String {
+    format!(
+        "\
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+  🚨 HOTFIX PR CREATED - IMMEDIATE REVIEW REQUIRED
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+
+PR: {pr_url}
+
+Next steps:
+1. Notify maintainers immediately (Slack, email, etc.)
+2. Request fast-track review
+3. Wait for approval (monitoring PR status)
+4. After approval, this command will merge and publish
+
+Monitoring PR status..."
+    )
+}
+
+/// Step 11: the annotated tag's message.
+pub fn tag_message(f: &Facts) -> String {
+    let published = match f.crates_io_url() {
+        Some(url) => format!("Published to crates.io: {url}"),
+        None => format!(
+            "Published to the registry as {} {}",
+            f.crate_name, f.version
+        ),
+    };
+    format!(
+        "Security Hotfix {tag}\n\
+         \n\
+         {headline}\n\
+         \n\
+         {description}\n\
+         Severity: {severity}\n\
+         Advisory: {ids}\n\
+         Impact: {impact}\n\
+         \n\
+         {published}\n\
+         \n\
+         ⚠️  All users should upgrade immediately.\n\
+         \n\
+         {footer}\n",
+        tag = f.tag,
+        headline = match f.incident.severity {
+            Some(s) => format!("{} SECURITY FIX", s.title().to_uppercase()),
+            None => "SECURITY FIX".to_string(),
+        },
+        description = f.incident.description,
+        severity = f.severity(),
+        ids = f.ids(),
+        impact = f.impact(),
+        footer = footer(),
+    )
+}
+
+/// Step 14: the announcement.
+pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
+    let thanks = if f.incident.credit.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\nThank you to {} for responsible disclosure.\n",
+            f.incident.credit
+        )
+    };
+    let install = if f.on_crates_io {
+        format!(
+            "  cargo update -p {name} --precise {version}      (libraries and applications using it)\n  \
+             cargo install {name} --version {version} --force   (installed binaries)",
+            name = f.crate_name,
+            version = f.version
+        )
+    } else {
+        format!("  cargo update -p {} --precise {}", f.crate_name, f.version)
+    };
+    format!(
+        "🚨 SECURITY HOTFIX: {name} {tag}\n\
+         \n\
+         A {severity_word} issue has been fixed in {name}.\n\
+         \n\
+         **Affected versions**: All versions < {version}\n\
+         **Fixed in**: {version}\n\
+         \n\
+         **Vulnerability**: {description}\n\
+         **Severity**: {severity}\n\
+         **CVE/RUSTSEC**: {ids}\n\
+         \n\
+         **Immediate action required**: Upgrade to {version}\n\
+         \n\
+         {install}\n\
+         \n\
+         **Details**: {details}\n\
+         {thanks}\n\
+         {footer}\n",
+        name = f.crate_name,
+        tag = f.tag,
+        version = f.version,
+        severity_word = f
+            .incident
+            .severity
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| "critical".into()),
+        description = f.incident.description,
+        severity = f.severity(),
+        ids = f.ids(),
+        details = advisory_url
+            .map(str::to_string)
+            .unwrap_or_else(|| f.release_url()),
+        footer = footer(),
+    )
+}
+
+/// Step 14: where to announce.
+pub const CHANNELS: &str = "\
+Channels to notify:
+  - [ ] GitHub Security Advisory
+  - [ ] GitHub Discussions (announcement)
+  - [ ] crates.io release notes / GitHub release notes
+  - [ ] RustSec advisory database (https://github.com/rustsec/advisory-db) if no RUSTSEC id yet
+  - [ ] Social media (if applicable)
+  - [ ] Email to known users (if applicable)";
+
+/// Step 16: the summary.
+pub fn summary(f: &Facts, base_branch: &str, advisory: &str, backports: &[String]) -> String {
+    let crates = f
+        .crates_io_url()
+        .unwrap_or_else(|| format!("{} {} on the registry", f.crate_name, f.version));
+    let backports = if backports.is_empty() {
+        String::new()
+    } else {
+        format!("\n✓ Backport PRs opened: {}", backports.join(", "))
+    };
+    format!(
+        "\
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+  🚨 SECURITY HOTFIX {tag} PUBLISHED
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+
+✓ Hotfix applied and tested
+✓ Version bumped to {version}
+✓ PR merged to {base_branch}
+✓ Tag {tag} created and pushed
+✓ Published: {crates}{backports}
+
+⚠️  NEXT STEPS REQUIRED:
+
+1. Publish the GitHub Security Advisory (review the draft: {advisory})
+2. Announce on GitHub Discussions (the text is saved, see above)
+3. Request a RUSTSEC id if there is none yet
+4. Notify users through appropriate channels
+5. Monitor for issues — `caro-hotfix rollback` if the hotfix makes things worse
+
+Release URLs:
+  • crates.io: {crates}
+  • GitHub: {release}
+  • Advisory: {advisory}
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
+        tag = f.tag,
+        version = f.version,
+        release = f.release_url(),
+    )
+}

@@ -18,17 +18,45 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
     let before = fx.snapshot();
 
     let out = fx.run(
-        &["--dry-run", "--severity", "high", "--impact", "reads", "--credit", "", "--advisory", "RUSTSEC-2026-0042", DESCRIPTION],
+        &[
+            "--dry-run",
+            "--severity",
+            "high",
+            "--impact",
+            "reads",
+            "--credit",
+            "",
+            "--advisory",
+            "RUSTSEC-2026-0042",
+            DESCRIPTION,
+        ],
         vec![say("yes"), say("done"), say("y")],
     );
-    assert!(out.transcript.contains("Rehearsal: this is a throwaway clone at"), "{}", out.explain());
+    assert!(
+        out.transcript
+            .contains("Rehearsal: this is a throwaway clone at"),
+        "{}",
+        out.explain()
+    );
     assert!(out.transcript.contains("placeholder"), "{}", out.explain());
     // The real steps ran in the clone: a version bump, tests, the audit question.
-    assert!(out.transcript.contains("Cargo.toml: version 1.0.11"), "{}", out.explain());
-    assert!(out.transcript.contains("All tests passed"), "{}", out.explain());
+    assert!(
+        out.transcript.contains("Cargo.toml: version 1.0.11"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("All tests passed"),
+        "{}",
+        out.explain()
+    );
     assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
     let after = fx.snapshot();
-    assert!(after == before, "the rehearsal changed something:\n{}", diff(&before, &after));
+    assert!(
+        after == before,
+        "the rehearsal changed something:\n{}",
+        diff(&before, &after)
+    );
     assert!(out.transcript.contains("unchanged"), "{}", out.explain());
 }
 
@@ -37,7 +65,11 @@ fn a_fire_drill_needs_no_answers() {
     let fx = Fixture::new();
     let before = fx.snapshot();
     let out = fx.run_with_defaults(&["--dry-run", "--non-interactive", DESCRIPTION]);
-    assert!(out.transcript.contains("(non-interactive)"), "{}", out.explain());
+    assert!(
+        out.transcript.contains("(non-interactive)"),
+        "{}",
+        out.explain()
+    );
     assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
     assert!(fx.snapshot() == before);
 }
@@ -71,7 +103,10 @@ fn diff(a: &Snapshot, b: &Snapshot) -> String {
         d += "work files\n";
     }
     if a.git_dir_entries != b.git_dir_entries {
-        d += &format!("git dir: {:?}\n--\n{:?}\n", a.git_dir_entries, b.git_dir_entries);
+        d += &format!(
+            "git dir: {:?}\n--\n{:?}\n",
+            a.git_dir_entries, b.git_dir_entries
+        );
     }
     if a.origin != b.origin {
         d += "origin\n";

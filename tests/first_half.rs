@@ -21,6 +21,28 @@ fn flags() -> Vec<&'static str> {
     ]
 }
 
+/// The origin refuses every push (as branch protection would), so these tests of steps 1–8 stop
+/// at step 9 with nothing sent.
+fn refusing_pushes(fx: Fixture) -> Fixture {
+    write(
+        &fx.origin.join("hooks/pre-receive"),
+        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        fx.origin.join("hooks/pre-receive"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod hook");
+    fx
+}
+
+fn stopped_at_push(out: &Outcome) -> bool {
+    out.code == 1
+        && out.error().contains("failed to push the hotfix branch")
+        && out.error().contains("pushes are disabled")
+}
+
 /// yes at step 1, the fix committed while the wizard waits for done, the audit skipped (absent).
 fn happy_answers(fx: &Fixture) -> Vec<Answer> {
     let work = fx.work.clone();
@@ -48,7 +70,7 @@ fn happy_answers(fx: &Fixture) -> Vec<Answer> {
 
 #[test]
 fn steps_one_to_eight_prepare_the_hotfix_branch() {
-    let fx = Fixture::new();
+    let fx = refusing_pushes(Fixture::new());
     let out = fx.run(&flags(), happy_answers(&fx));
     // The run stops at step 9, which this version does not do yet; everything before it is done.
     assert!(
@@ -56,7 +78,7 @@ fn steps_one_to_eight_prepare_the_hotfix_branch() {
         "{}",
         out.explain()
     );
-    assert!(out.error().contains("step 9"), "{}", out.explain());
+    assert!(stopped_at_push(&out), "{}", out.explain());
     let w = &fx.work;
 
     assert_eq!(git(w, &["branch", "--show-current"]), "hotfix/v1.0.11");
@@ -301,7 +323,7 @@ fn a_failing_test_suite_stops_at_step_seven_with_its_output() {
 
 #[test]
 fn audit_findings_are_listed_and_recorded_in_the_changelog() {
-    let fx = Fixture::new();
+    let fx = refusing_pushes(Fixture::new());
     fx.fake_audit("vulnerable-and-unmaintained", 1);
     let mut answers = happy_answers(&fx);
     answers.pop();
@@ -336,7 +358,7 @@ fn audit_findings_declined_exits_3() {
 
 #[test]
 fn a_clean_audit_just_passes() {
-    let fx = Fixture::new();
+    let fx = refusing_pushes(Fixture::new());
     fx.fake_audit("clean", 0);
     let mut answers = happy_answers(&fx);
     answers.pop(); // no question at step 8
@@ -347,12 +369,12 @@ fn a_clean_audit_just_passes() {
         "{}",
         out.explain()
     );
-    assert!(out.error().contains("step 9"), "{}", out.explain());
+    assert!(stopped_at_push(&out), "{}", out.explain());
 }
 
 #[test]
 fn an_offline_audit_says_why_it_was_skipped() {
-    let fx = Fixture::new();
+    let fx = refusing_pushes(Fixture::new());
     fx.fake_audit("offline-fetch-failure", 1);
     let out = fx.run(&flags(), happy_answers(&fx));
     assert!(
@@ -367,7 +389,7 @@ fn an_offline_audit_says_why_it_was_skipped() {
 
 #[test]
 fn hostile_text_stays_literal_everywhere() {
-    let fx = Fixture::new();
+    let fx = refusing_pushes(Fixture::new());
     let hostile =
         "RUSTSEC-2026-0042 $(touch pwned) `touch pwned2` \"quoted\" 'single'\nsecond line";
     let impact = "$(touch pwned3) and `id`";
@@ -387,7 +409,7 @@ fn hostile_text_stays_literal_everywhere() {
         ],
         answers,
     );
-    assert!(out.error().contains("step 9"), "{}", out.explain());
+    assert!(stopped_at_push(&out), "{}", out.explain());
     let w = &fx.work;
     let changelog = read(&w.join("CHANGELOG.md"));
     let security = read(&w.join("SECURITY.md"));
@@ -419,7 +441,7 @@ fn hostile_text_stays_literal_everywhere() {
 
 #[test]
 fn fix_from_cherry_picks_a_prepared_fix() {
-    let fx = Fixture::new();
+    let fx = refusing_pushes(Fixture::new());
     let w = &fx.work;
     git(w, &["checkout", "-q", "-b", "prepared-fix", "v1.0.10"]);
     fx.commit_fix();
@@ -428,7 +450,7 @@ fn fix_from_cherry_picks_a_prepared_fix() {
     let mut args = flags();
     args.splice(0..0, ["--fix-from", "prepared-fix"]);
     let out = fx.run(&args, vec![say("yes"), say("y")]);
-    assert!(out.error().contains("step 9"), "{}", out.explain());
+    assert!(stopped_at_push(&out), "{}", out.explain());
     let body = git(w, &["log", "-1", "--format=%B", "HEAD~1"]);
     assert!(
         body.contains(&format!("(cherry picked from commit {fix})")),
@@ -439,7 +461,7 @@ fn fix_from_cherry_picks_a_prepared_fix() {
 
 #[test]
 fn done_without_a_commit_asks_again() {
-    let fx = Fixture::new();
+    let fx = refusing_pushes(Fixture::new());
     let work = fx.work.clone();
     let answers = vec![
         say("yes"),
@@ -461,7 +483,7 @@ fn done_without_a_commit_asks_again() {
         say("y"),
     ];
     let out = fx.run(&flags(), answers);
-    assert!(out.error().contains("step 9"), "{}", out.explain());
+    assert!(stopped_at_push(&out), "{}", out.explain());
     assert!(
         out.transcript
             .contains("no commit on hotfix/v1.0.11 since v1.0.10"),
@@ -509,9 +531,20 @@ fn the_base_is_the_highest_release_on_the_remote_not_the_nearest_tag() {
     git(&fx.work, &["push", "-q", "origin", "v1.0.11"]);
     git(&fx.work, &["tag", "-d", "v1.0.11"]);
     let out = fx.run(&flags(), vec![say("yes")]);
-    assert!(out.transcript.contains("Latest release: v1.0.11"), "{}", out.explain());
-    assert!(out.transcript.contains("This hotfix will be: v1.0.12"), "{}", out.explain());
-    assert_eq!(git(&fx.work, &["branch", "--show-current"]), "hotfix/v1.0.12");
+    assert!(
+        out.transcript.contains("Latest release: v1.0.11"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("This hotfix will be: v1.0.12"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(
+        git(&fx.work, &["branch", "--show-current"]),
+        "hotfix/v1.0.12"
+    );
 }
 
 #[test]
@@ -519,7 +552,12 @@ fn the_hotfix_refuses_when_its_branch_already_exists_on_the_remote() {
     let fx = Fixture::new();
     git(
         &fx.work,
-        &["push", "-q", "origin", "v1.0.10^{commit}:refs/heads/hotfix/v1.0.11"],
+        &[
+            "push",
+            "-q",
+            "origin",
+            "v1.0.10^{commit}:refs/heads/hotfix/v1.0.11",
+        ],
     );
     let out = fx.run(&flags(), vec![say("yes")]);
     assert_eq!(out.code, 1, "{}", out.explain());

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod changelog;
 pub mod manifest;
 mod markdown;
+pub mod registry;
 pub mod security_md;
 pub mod test_counts;
 pub mod version;

@@ -312,6 +312,126 @@ impl<'a> Git<'a> {
             .collect())
     }
 
+    /// The sha a remote ref points at (for an annotated tag: the tag object), if it exists.
+    pub fn remote_sha(&mut self, remote: &str, refname: &str) -> Result<Option<String>> {
+        let out = self
+            .runner
+            .query(
+                &self
+                    .cmd("read a ref on the remote")
+                    .args(["ls-remote", remote, refname]),
+            )?;
+        Ok(out
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(refname))
+            .and_then(|l| l.split_whitespace().next())
+            .map(str::to_string))
+    }
+
+    /// The commit a tag on the remote points at (peeled), if the tag exists there.
+    pub fn remote_tag_commit(&mut self, remote: &str, tag: &str) -> Result<Option<String>> {
+        let refname = format!("refs/tags/{tag}");
+        let out = self
+            .runner
+            .query(&self.cmd("look for the tag on the remote").args([
+                "ls-remote",
+                "--tags",
+                remote,
+                &refname,
+            ]))?;
+        let mut plain = None;
+        for line in out.stdout.lines() {
+            let mut parts = line.split_whitespace();
+            let (Some(sha), Some(name)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            if name == format!("{refname}^{{}}") {
+                return Ok(Some(sha.to_string()));
+            }
+            if name == refname {
+                plain = Some(sha.to_string());
+            }
+        }
+        Ok(plain)
+    }
+
+    /// `git push [-u] <remote> <refspec>` — never forced.
+    pub fn push(
+        &mut self,
+        purpose: &str,
+        remote: &str,
+        refspec: &str,
+        set_upstream: bool,
+    ) -> Result<()> {
+        let mut cmd = self.cmd(purpose).effect(Effect::Remote).arg("push");
+        if set_upstream {
+            cmd = cmd.arg("-u");
+        }
+        self.runner.run(&cmd.args([remote, refspec]))?;
+        Ok(())
+    }
+
+    pub fn fetch(&mut self, purpose: &str, remote: &str, refspec: &str) -> Result<()> {
+        self.runner
+            .run(&self.cmd(purpose).args(["fetch", remote, refspec]))?;
+        Ok(())
+    }
+
+    /// `git pull --ff-only <remote> <branch>`: never a merge commit of ours, never a rewrite.
+    pub fn pull_ff_only(&mut self, remote: &str, branch: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(&format!("update {branch} from {remote}"))
+                .effect(Effect::Local)
+                .args(["pull", "--ff-only", remote, branch]),
+        )?;
+        Ok(())
+    }
+
+    /// Creates a local branch tracking `start` and switches to it.
+    pub fn checkout_new_tracking(&mut self, branch: &str, start: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(&format!("create {branch}"))
+                .effect(Effect::Local)
+                .args(["checkout", "-b", branch, start]),
+        )?;
+        Ok(())
+    }
+
+    /// An annotated (or signed) tag on `commit`; the message goes as one argument.
+    pub fn tag(&mut self, tag: &str, message: &str, sign: bool, commit: &str) -> Result<()> {
+        let kind = if sign { "-s" } else { "-a" };
+        self.runner.run(
+            &self
+                .cmd("create the release tag")
+                .effect(Effect::Local)
+                .args(["tag", kind, tag, "-m", message, commit]),
+        )?;
+        Ok(())
+    }
+
+    /// Whether the object exists locally.
+    pub fn has_commit(&mut self, sha: &str) -> Result<bool> {
+        let out = self.runner.probe(&self.cmd("look for a commit").args([
+            "cat-file",
+            "-e",
+            &format!("{sha}^{{commit}}"),
+        ]))?;
+        Ok(out.success())
+    }
+
+    /// The type of a tag object: `tag` for annotated tags, `commit` for lightweight ones.
+    pub fn object_type(&mut self, rev: &str) -> Result<Option<String>> {
+        let out = self.runner.probe(
+            &self
+                .cmd("read an object's type")
+                .args(["cat-file", "-t", rev]),
+        )?;
+        Ok(out.success().then(|| out.stdout.trim().to_string()))
+    }
+
     /// Clones `source` into `dest` for a rehearsal: no hard links, so nothing is shared on disk.
     pub fn clone_for_rehearsal(
         runner: &mut Runner,

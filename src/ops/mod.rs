@@ -4,3 +4,4 @@
 pub mod cargo;
 pub mod gh;
 pub mod git;
+pub mod index;

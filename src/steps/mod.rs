@@ -5,14 +5,21 @@
 //! `ctx.runner` (via the typed wrappers in `ops`) and `ctx.prompter`. Every step first checks whether its
 //! effect is already there, so running it again after an interruption does nothing twice.
 
+mod advisory;
+mod announce;
 mod audit;
+mod backport;
 mod base;
 mod branch;
 mod bump;
 mod confirm;
 mod document;
 mod fix;
-mod remote;
+mod merge;
+mod pr;
+mod publish;
+mod review;
+mod summary;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -79,42 +86,42 @@ pub const STEPS: [Step; 16] = [
     Step {
         number: 9,
         title: "Push and open the PR",
-        run: remote::not_yet,
+        run: pr::run,
     },
     Step {
         number: 10,
         title: "Wait for review",
-        run: remote::not_yet,
+        run: review::run,
     },
     Step {
         number: 11,
         title: "Merge and tag",
-        run: remote::not_yet,
+        run: merge::run,
     },
     Step {
         number: 12,
         title: "Watch the publish",
-        run: remote::not_yet,
+        run: publish::run,
     },
     Step {
         number: 13,
         title: "Publish the security advisory",
-        run: remote::not_yet,
+        run: advisory::run,
     },
     Step {
         number: 14,
         title: "Announce the hotfix",
-        run: remote::not_yet,
+        run: announce::run,
     },
     Step {
         number: 15,
         title: "Backport the fix",
-        run: remote::not_yet,
+        run: backport::run,
     },
     Step {
         number: 16,
         title: "Summary",
-        run: remote::not_yet,
+        run: summary::run,
     },
 ];
 
@@ -226,6 +233,88 @@ pub fn begin(ctx: &mut Ctx) -> Result<()> {
 }
 
 impl Ctx {
+    pub fn gh(&mut self) -> crate::ops::gh::Gh<'_> {
+        crate::ops::gh::Gh::new(&mut self.runner, &self.repo)
+    }
+
+    /// The directory of the record, where the PR body, advisory JSON and announcement are kept.
+    pub fn state_dir(&self) -> Result<PathBuf> {
+        let record = self
+            .record
+            .as_ref()
+            .context("the hotfix has no record yet (step 1 has not run)")?;
+        Ok(record.parent().map(PathBuf::from).unwrap_or_default())
+    }
+
+    /// Writes a file into the record's directory and returns its path.
+    pub fn keep_file(&self, name: &str, contents: &str) -> Result<PathBuf> {
+        let path = self.state_dir()?.join(name);
+        crate::fsx::write_atomic(&path, contents.as_bytes())?;
+        Ok(path)
+    }
+
+    /// `--poll-interval`, or the poller's own default.
+    pub fn poll_interval(&self, default_secs: f64) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.opts.poll_interval.unwrap_or(default_secs))
+    }
+
+    /// `owner/name` and URL on GitHub, read once and recorded.
+    pub fn github(&mut self) -> Result<(String, String)> {
+        if let (Some(r), Some(u)) = (&self.state.github_repo, &self.state.github_url) {
+            return Ok((r.clone(), u.clone()));
+        }
+        let (repo, url) = self.gh().repo()?;
+        self.state.github_repo = Some(repo.clone());
+        self.state.github_url = Some(url.clone());
+        Ok((repo, url))
+    }
+
+    /// The values the texts of steps 9–16 are filled with.
+    pub fn facts(&mut self) -> Result<crate::texts::Facts> {
+        let version = self.version()?.to_string();
+        let (repo, repo_url) = self.github()?;
+        let crate_name = match self.state.crate_name.clone() {
+            Some(n) => n,
+            None => self.package()?.name,
+        };
+        let mut fix_subjects = Vec::new();
+        for c in self.state.fix_commits.clone() {
+            let message = self.git().message(&c).unwrap_or_default();
+            fix_subjects.push(message.lines().next().unwrap_or("").to_string());
+        }
+        let maintainer = self
+            .git()
+            .config("user.name")?
+            .unwrap_or_else(|| "the maintainer".into());
+        Ok(crate::texts::Facts {
+            crate_name,
+            repo,
+            repo_url,
+            base_version: self.state.base_version.clone().unwrap_or_default(),
+            tag: format!("{}{version}", self.config.tag_prefix),
+            version,
+            base_tag: self.base_tag()?,
+            incident: self.state.incident.clone(),
+            fix_subjects,
+            tests_summary: self.state.tests_summary.clone(),
+            audit: self.state.audit.clone(),
+            maintainer,
+            on_crates_io: self.opts.registry.is_none() && self.opts.registry_index.is_none(),
+        })
+    }
+
+    /// The tag of the hotfix, `vX.Y.Z`.
+    pub fn tag(&self) -> Result<String> {
+        Ok(format!("{}{}", self.config.tag_prefix, self.version()?))
+    }
+
+    /// The PR number recorded at step 9.
+    pub fn pr_number(&self) -> Result<u64> {
+        self.state
+            .pr_number
+            .context("the hotfix PR is not recorded (step 9 has not run)")
+    }
+
     /// The package being hotfixed, as cargo sees it now.
     pub fn package(&mut self) -> Result<crate::ops::cargo::Package> {
         let repo = self.repo.clone();
@@ -297,6 +386,15 @@ pub fn drive(ctx: &mut Ctx) -> Result<()> {
                     step.title.to_lowercase()
                 )));
             }
+        }
+    }
+    if ctx.state.completed_at.is_some() {
+        if let Some(path) = ctx.record.take() {
+            let kept = state::archive(&path, &ctx.state)?;
+            ctx.ui.ok(format!(
+                "The hotfix is complete; its record is kept in {}",
+                kept.display()
+            ));
         }
     }
     Ok(())

@@ -1,0 +1,20 @@
+//! Step 14: the announcement, filled with real values, saved beside the record and printed, with the
+//! checklist of channels.
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx) -> Result<()> {
+    let facts = ctx.facts()?;
+    let text = texts::announcement(&facts, ctx.state.advisory_url.as_deref());
+    let file = ctx.keep_file("announcement.md", &text)?;
+    ctx.ui.blank();
+    ctx.ui.line(&text);
+    ctx.ui.line(texts::CHANNELS);
+    ctx.ui.blank();
+    ctx.ui
+        .ok(format!("The announcement is saved in {}", file.display()));
+    Ok(())
+}

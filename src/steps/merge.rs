@@ -1,0 +1,111 @@
+//! Step 11: squash-merge the PR (only if its head is still what was tested), update the base branch,
+//! and put an annotated tag on the **merge commit** — not on whatever the base branch points at —
+//! then push the tag.
+
+use anyhow::{bail, Context, Result};
+
+use super::Ctx;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx) -> Result<()> {
+    let number = ctx.pr_number()?;
+    let branch = ctx.branch()?;
+    let remote = ctx.opts.remote.clone();
+    let base_branch = ctx
+        .state
+        .base_branch
+        .clone()
+        .context("the base branch is not recorded")?;
+    let tag = ctx.tag()?;
+
+    // Merge, unless that already happened.
+    let merge_commit = match ctx.state.merge_commit.clone() {
+        Some(c) => c,
+        None => {
+            let head = ctx
+                .git()
+                .resolve_commit(&branch)?
+                .with_context(|| format!("the branch {branch} no longer exists locally"))?;
+            let simulated = format!(r#"{{"state":"OPEN","headRefOid":"{head}"}}"#);
+            let pr = ctx.gh().view_pr(number, "state,headRefOid", &simulated)?;
+            if pr.state != "MERGED" {
+                if pr.head_ref_oid.as_deref().is_some_and(|h| h != head) {
+                    bail!(
+                        "PR #{number}'s head moved: it is {} on GitHub but {head} here, which is what was tested.\n\
+                         Bring {branch} up to date (`git pull {remote} {branch}`), then run `caro-hotfix resume` \
+                         (the tests will not run again: check the new commits yourself).",
+                        pr.head_ref_oid.as_deref().unwrap_or("?")
+                    );
+                }
+                ctx.gh().merge_pr(number, &head)?;
+                ctx.ui.ok(format!("Squash-merged PR #{number}"));
+            }
+            let simulated = format!(r#"{{"state":"MERGED","mergeCommit":{{"oid":"{head}"}}}}"#);
+            let pr = ctx.gh().view_pr(number, "state,mergeCommit", &simulated)?;
+            let oid = pr
+                .merge_commit
+                .map(|m| m.oid)
+                .filter(|o| !o.is_empty())
+                .with_context(|| {
+                    format!(
+                        "GitHub reports no merge commit for PR #{number} (state {})",
+                        pr.state
+                    )
+                })?;
+            ctx.state.merge_commit = Some(oid.clone());
+            ctx.save()?;
+            oid
+        }
+    };
+
+    // The base branch, up to date (it now holds the squash merge).
+    if ctx.git().branch_exists(&base_branch)? {
+        ctx.git().checkout(&base_branch)?;
+        ctx.git().pull_ff_only(&remote, &base_branch)?;
+    } else {
+        ctx.git()
+            .fetch("fetch the base branch", &remote, &base_branch)?;
+        ctx.git()
+            .checkout_new_tracking(&base_branch, &format!("{remote}/{base_branch}"))?;
+    }
+    if !ctx.git().has_commit(&merge_commit)? {
+        bail!(
+            "the merge commit {merge_commit} of PR #{number} is not in {base_branch} after `git pull`: \
+             check {remote}/{base_branch}, then run `caro-hotfix resume`"
+        );
+    }
+
+    // The tag, on the merge commit.
+    let on_remote = ctx.git().remote_tag_commit(&remote, &tag)?;
+    match on_remote {
+        Some(target) if target == merge_commit => {
+            ctx.ui.ok(format!("{tag} is already on {remote}, on the merge commit"));
+        }
+        Some(target) => bail!(
+            "{tag} already exists on {remote} but points at {target}, not at the merge commit {merge_commit}.\n\
+             caro-hotfix never moves or deletes a tag: find out who created it before going on."
+        ),
+        None => {
+            let local = ctx.git().resolve_commit(&format!("refs/tags/{tag}"))?;
+            match local {
+                Some(target) if target != merge_commit => bail!(
+                    "a local tag {tag} exists and points at {target}, not at the merge commit {merge_commit}.\n\
+                     If it is a leftover, rename it (`git tag {tag}-old {tag} && git tag -d {tag}`), then run `caro-hotfix resume`."
+                ),
+                Some(_) => ctx.ui.ok(format!("{tag} already exists locally on the merge commit")),
+                None => {
+                    let facts = ctx.facts()?;
+                    let sign = ctx.config.sign_tag;
+                    ctx.git().tag(&tag, &texts::tag_message(&facts), sign, &merge_commit)?;
+                }
+            }
+            ctx.git().push("push the release tag", &remote, &tag, false)?;
+        }
+    }
+    ctx.state.tag = Some(tag.clone());
+    ctx.ui.ok(format!(
+        "Tagged {} as {tag} and pushed it",
+        &merge_commit[..12.min(merge_commit.len())]
+    ));
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Step 9: push the hotfix branch and open the PR — the reference's title and body filled with real
+//! values, the body passed as a file. Labels the repository lacks are created, or dropped with a
+//! warning; an open PR for the branch is reused.
+
+use anyhow::{Context, Result};
+
+use super::Ctx;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx) -> Result<()> {
+    let branch = ctx.branch()?;
+    let remote = ctx.opts.remote.clone();
+    let base_branch = ctx
+        .state
+        .base_branch
+        .clone()
+        .context("the PR's base branch is not recorded (step 2 has not run)")?;
+
+    // Push unless the remote already has exactly this branch tip. Never a force-push.
+    let head = ctx
+        .git()
+        .resolve_commit(&branch)?
+        .with_context(|| format!("the branch {branch} no longer exists locally"))?;
+    let remote_sha = ctx
+        .git()
+        .remote_sha(&remote, &format!("refs/heads/{branch}"))?;
+    if remote_sha.as_deref() == Some(head.as_str()) {
+        ctx.ui.ok(format!("{branch} is already on {remote}"));
+    } else {
+        ctx.git()
+            .push("push the hotfix branch", &remote, &branch, true)?;
+    }
+
+    if let (Some(n), Some(url)) = (ctx.state.pr_number, ctx.state.pr_url.clone()) {
+        ctx.ui.ok(format!("PR #{n} is already open: {url}"));
+        return Ok(());
+    }
+    let facts = ctx.facts()?;
+    ctx.save()?;
+    if !ctx.opts.dry_run {
+        if let Some(pr) = ctx.gh().open_pr_for(&branch)? {
+            ctx.ui
+                .ok(format!("Reusing the open PR #{}: {}", pr.number, pr.url));
+            ctx.state.pr_number = Some(pr.number);
+            ctx.state.pr_url = Some(pr.url);
+            return Ok(());
+        }
+    }
+
+    let labels = usable_labels(ctx)?;
+    let body = texts::pr_body(&facts);
+    let body_file = ctx.keep_file("pr-body.md", &body)?;
+    let simulated_url = format!("{}/pull/0", facts.repo_url);
+    let out = ctx.gh().create_pr(
+        &texts::pr_title(&facts),
+        &body_file,
+        &base_branch,
+        &branch,
+        &labels,
+        &simulated_url,
+    )?;
+    let url = out
+        .stdout
+        .lines()
+        .rev()
+        .find(|l| l.contains("/pull/"))
+        .map(str::trim)
+        .with_context(|| {
+            format!(
+                "`gh pr create` did not print the PR's URL: {}",
+                out.stdout.trim()
+            )
+        })?
+        .to_string();
+    let number: u64 = url
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .with_context(|| format!("could not read the PR number from {url}"))?;
+    ctx.ui.ok(format!("Opened PR #{number}: {url}"));
+    ctx.state.pr_number = Some(number);
+    ctx.state.pr_url = Some(url);
+    Ok(())
+}
+
+/// The configured labels that exist or could be created; the rest dropped with a warning.
+fn usable_labels(ctx: &mut Ctx) -> Result<Vec<String>> {
+    let wanted = ctx.config.labels.clone();
+    if wanted.is_empty() {
+        return Ok(wanted);
+    }
+    let existing = match ctx.gh().labels() {
+        Ok(l) => l,
+        Err(e) => {
+            ctx.ui.warn(format!(
+                "could not list the repository's labels ({e:#}); opening the PR without labels"
+            ));
+            return Ok(Vec::new());
+        }
+    };
+    let mut usable = Vec::new();
+    for label in wanted {
+        if existing.iter().any(|l| l.eq_ignore_ascii_case(&label)) {
+            usable.push(label);
+            continue;
+        }
+        let out = ctx.gh().create_label(&label)?;
+        if out.success() {
+            ctx.ui.ok(format!("Created the missing label `{label}`"));
+            usable.push(label);
+        } else {
+            ctx.ui.warn(format!(
+                "the repository has no label `{label}` and it could not be created ({}); the PR goes without it",
+                out.stderr.trim()
+            ));
+        }
+    }
+    Ok(usable)
+}

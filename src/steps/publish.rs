@@ -1,0 +1,119 @@
+//! Step 12: watch the publish workflow run for the tag, then the registry's sparse index until the
+//! new version's line is there.
+//!
+//! The run is found by id first (`gh run watch` without an id is interactive). The index is polled for
+//! the exact version — not crates.io's `newest_version`, which never shows a hotfix on an older line —
+//! with a User-Agent; 404 means "not yet". The CDN can lag: after 30 polls (10 minutes at the default
+//! 20 s) the step stops with a message to resume later.
+
+use anyhow::{bail, Result};
+
+use super::Ctx;
+use crate::logic::registry;
+use crate::ops::index::{self, IndexFile};
+
+const DEFAULT_POLL_SECS: f64 = 20.0;
+const INDEX_POLLS: u32 = 30;
+/// How many times to look for the workflow run before going on to the index alone.
+const RUN_POLLS: u32 = 8;
+pub const DEFAULT_INDEX: &str = "https://index.crates.io/";
+
+pub fn run(ctx: &mut Ctx) -> Result<()> {
+    let tag = ctx.tag()?;
+    let version = ctx.version()?.to_string();
+    let crate_name = match ctx.state.crate_name.clone() {
+        Some(n) => n,
+        None => ctx.package()?.name,
+    };
+    let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
+    let index_root = ctx
+        .opts
+        .registry_index
+        .clone()
+        .unwrap_or_else(|| DEFAULT_INDEX.to_string());
+    let url = registry::index_url(&index_root, &crate_name);
+
+    // Already visible (a resumed run, or a publish by hand)? Then there is nothing to watch.
+    if let IndexFile::Found(file) = index::fetch(&mut ctx.runner, &url)? {
+        if registry::version_line(&file, &version).is_some() {
+            ctx.ui
+                .ok(format!("{crate_name} {version} is on the registry"));
+            return Ok(());
+        }
+    }
+
+    watch_workflow(ctx, &tag, interval)?;
+
+    if ctx.opts.dry_run {
+        ctx.ui.ok(format!(
+            "Rehearsal: {crate_name} {version} is not published, as expected; the real run polls {url} here until it appears"
+        ));
+        return Ok(());
+    }
+    let spinner = ctx.ui.spinner(format!(
+        "Waiting for {crate_name} {version} in the registry index"
+    ));
+    for _ in 0..INDEX_POLLS {
+        if let IndexFile::Found(file) = index::fetch(&mut ctx.runner, &url)? {
+            if registry::version_line(&file, &version).is_some() {
+                spinner.finish_and_clear();
+                ctx.ui.ok(format!(
+                    "Published: {crate_name} {version} is in the registry index"
+                ));
+                return Ok(());
+            }
+        }
+        std::thread::sleep(interval);
+    }
+    spinner.finish_and_clear();
+    let waited = interval * INDEX_POLLS;
+    bail!(
+        "{crate_name} {version} is not visible yet in the registry index ({url}) after {} polls ({:.0} s).\n\
+         The CDN can lag, or the publish may not have run: check the workflow, or publish by hand \
+         (`git checkout {tag} && cargo publish`). Then run `caro-hotfix resume` — it picks up here.",
+        INDEX_POLLS,
+        waited.as_secs_f64()
+    )
+}
+
+/// Finds the publish run for the tag and waits for it; a failed run stops the step.
+fn watch_workflow(ctx: &mut Ctx, tag: &str, interval: std::time::Duration) -> Result<()> {
+    let workflow = ctx.config.publish_workflow.clone();
+    let simulated = r#"[{"databaseId":0,"status":"completed","conclusion":"success","workflowName":"publish"}]"#;
+    let mut run = None;
+    for attempt in 0..RUN_POLLS {
+        let runs = ctx.gh().runs_for(tag, workflow.as_deref(), simulated)?;
+        if let Some(r) = runs.into_iter().next() {
+            run = Some(r);
+            break;
+        }
+        if attempt + 1 < RUN_POLLS {
+            std::thread::sleep(interval);
+        }
+    }
+    let Some(run) = run else {
+        ctx.ui.warn(format!(
+            "no {} run was found for {tag}; if the crate is published by hand, run `cargo publish` from {tag} now — \
+             the registry is watched next",
+            workflow.as_deref().unwrap_or("workflow")
+        ));
+        ctx.note(12, "no publish workflow run found");
+        return Ok(());
+    };
+    let out = ctx.gh().watch_run(run.database_id)?;
+    if !out.success() {
+        bail!(
+            "the publish workflow `{}` (run {}) failed for {tag}: see `gh run view {} --log-failed`.\n\
+             Fix the cause, re-run it (`gh run rerun {}`) or publish by hand, then run `caro-hotfix resume`.",
+            run.workflow_name,
+            run.database_id,
+            run.database_id,
+            run.database_id
+        );
+    }
+    ctx.ui.ok(format!(
+        "The publish workflow `{}` succeeded",
+        run.workflow_name
+    ));
+    Ok(())
+}
