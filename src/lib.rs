@@ -116,7 +116,7 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
             let description = cli.description.unwrap_or_default();
             start(description, cli.start, g, io)
         }
-        Some(Command::Resume) => not_yet("resume"),
+        Some(Command::Resume) => resume(g, io),
         Some(Command::Status { .. }) => not_yet("status"),
         Some(Command::Abort) => not_yet("abort"),
         Some(Command::Rollback { .. }) => not_yet("rollback"),
@@ -155,16 +155,18 @@ fn prompter(
     Ok(Prompter::new(Box::new(prompt::Dialoguer::new())))
 }
 
-fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io) -> Result<()> {
-    if description.trim().is_empty() {
-        return Err(Usage("give a description of what the hotfix fixes, e.g. caro-hotfix \"RUSTSEC-2025-0001 memory safety issue in the parser\"".into()).into());
-    }
-    let mut start = start;
-    for id in &mut start.advisories {
-        *id = advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?;
-    }
+/// What every command that works on a repository needs: output, runner, prompter, the repository.
+struct Session {
+    ui: Ui,
+    runner: Runner,
+    prompter: Prompter,
+    repo: PathBuf,
+    record: PathBuf,
+}
+
+fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str]) -> Result<Session> {
     let ui = io.ui.clone();
-    let prompter = prompter(io.backend, &g, &ui)?;
+    let prompter = prompter(io.backend, g, &ui)?;
     let dir = match &g.directory {
         Some(d) => io.cwd.join(d),
         None => io.cwd.clone(),
@@ -180,14 +182,14 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
         runner = runner.with_env(k, v);
     }
 
-    let problems = preflight::check(&mut runner, &dir, &g.remote);
+    let problems = preflight::check(&mut runner, &dir, &g.remote, tolerated);
     if !problems.is_empty() {
         ui.line("caro-hotfix cannot start:");
         for p in &problems {
             ui.line(format!("  ✗ {p}"));
         }
         bail!(
-            "{} problem{} to fix before the hotfix can start (nothing was changed)",
+            "{} problem{} to fix before the hotfix can go on (nothing was changed)",
             problems.len(),
             if problems.len() == 1 { "" } else { "s" }
         );
@@ -195,7 +197,19 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
     let repo = Git::new(&mut runner, &dir).toplevel()?;
     let common = Git::new(&mut runner, &repo).common_dir()?;
     let record = state::record_path(&common);
-    if let Some(existing) = state::load(&record)? {
+    Ok(Session { ui, runner, prompter, repo, record })
+}
+
+fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io) -> Result<()> {
+    if description.trim().is_empty() {
+        return Err(Usage("give a description of what the hotfix fixes, e.g. caro-hotfix \"RUSTSEC-2025-0001 memory safety issue in the parser\"".into()).into());
+    }
+    let mut start = start;
+    for id in &mut start.advisories {
+        *id = advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?;
+    }
+    let session = open_session(&g, io, &[])?;
+    if let Some(existing) = state::load(&session.record)? {
         bail!(
             "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \
              see it with `caro-hotfix status`, or forget it with `caro-hotfix abort`",
@@ -203,19 +217,49 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
             existing.first_unfinished().unwrap_or(16)
         );
     }
-    let manifest =
-        std::fs::read_to_string(repo.join("Cargo.toml")).context("could not read Cargo.toml")?;
-    let config = Config::from_manifest(&manifest)?;
-
-    let incident = Incident {
-        description,
-        ..Incident::default()
-    };
+    let incident = Incident { description, ..Incident::default() };
     let mut state = State::new(incident, &g.remote, g.dry_run, &steps::step_titles());
     state.package = start.package.clone();
     state.fix_from = start.fix_from.clone();
     state.requested_base_branch = start.base.clone();
+    drive(session, state, start, g, None)
+}
 
+/// Continues the recorded hotfix at its first unfinished step, with the options it was started with.
+fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
+    if g.dry_run {
+        return Err(Usage("a rehearsal leaves no record to resume; run the rehearsal again instead".into()).into());
+    }
+    // SECURITY.md is edited at step 4 and committed at step 6; in between it is rightly modified.
+    let session = open_session(&g, io, &["SECURITY.md", ".github/SECURITY.md"])?;
+    let Some(state) = state::load(&session.record)? else {
+        bail!("no hotfix is in progress here (no record at .git/caro-hotfix/state.toml); start one with `caro-hotfix \"<description>\"`");
+    };
+    let start = cli::StartOpts {
+        severity: None,
+        impact: None,
+        advisories: Vec::new(),
+        credit: None,
+        fix_from: state.fix_from.clone(),
+        base: state.requested_base_branch.clone(),
+        package: state.package.clone(),
+    };
+    let mut g = g;
+    g.remote = state.remote.clone();
+    session.ui.line(format!(
+        "Resuming the hotfix {} at step {}",
+        state.version.as_deref().map(|v| format!("v{v}")).unwrap_or_default(),
+        state.first_unfinished().unwrap_or(16)
+    ));
+    let record = session.record.clone();
+    drive(session, state, start, g, Some(record))
+}
+
+/// Builds the step context and runs the driver.
+fn drive(session: Session, state: State, start: cli::StartOpts, g: cli::GlobalOpts, record: Option<PathBuf>) -> Result<()> {
+    let Session { ui, runner, prompter, repo, .. } = session;
+    let manifest = std::fs::read_to_string(repo.join("Cargo.toml")).context("could not read Cargo.toml")?;
+    let config = Config::from_manifest(&manifest)?;
     let mut ctx = Ctx {
         ui: ui.clone(),
         runner,
@@ -233,7 +277,7 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
         origin_repo: repo.clone(),
         repo,
         state,
-        record: None,
+        record,
         sandbox: None,
     };
     let result = steps::drive(&mut ctx);

@@ -20,8 +20,9 @@ const TOOLS: [(&str, &str); 4] = [
     ("curl", "install curl with your system's package manager"),
 ];
 
-/// Everything wrong with starting a hotfix in `dir`; empty means go.
-pub fn check(runner: &mut Runner, dir: &Path, remote: &str) -> Vec<String> {
+/// Everything wrong with starting a hotfix in `dir`; empty means go. `tolerated` paths may be
+/// modified (a resumed hotfix leaves SECURITY.md uncommitted between steps 4 and 6).
+pub fn check(runner: &mut Runner, dir: &Path, remote: &str, tolerated: &[&str]) -> Vec<String> {
     let mut problems = Vec::new();
 
     for (tool, how) in TOOLS {
@@ -48,12 +49,18 @@ pub fn check(runner: &mut Runner, dir: &Path, remote: &str) -> Vec<String> {
         return problems;
     }
     if have_git {
-        check_repository(runner, dir, remote, &mut problems);
+        check_repository(runner, dir, remote, tolerated, &mut problems);
     }
     problems
 }
 
-fn check_repository(runner: &mut Runner, dir: &Path, remote: &str, problems: &mut Vec<String>) {
+fn check_repository(
+    runner: &mut Runner,
+    dir: &Path,
+    remote: &str,
+    tolerated: &[&str],
+    problems: &mut Vec<String>,
+) {
     let mut git = Git::new(runner, dir);
     let top = match git.toplevel() {
         Ok(top) => top,
@@ -66,6 +73,10 @@ fn check_repository(runner: &mut Runner, dir: &Path, remote: &str, problems: &mu
 
     match git.status() {
         Ok(lines) => {
+            let lines: Vec<String> = lines
+                .into_iter()
+                .filter(|l| !l.get(3..).is_some_and(|p| tolerated.contains(&p)))
+                .collect();
             let staged: Vec<&str> = lines
                 .iter()
                 .filter(|l| !l.starts_with("??") && !l.starts_with(' '))

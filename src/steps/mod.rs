@@ -299,7 +299,7 @@ impl Ctx {
             tests_summary: self.state.tests_summary.clone(),
             audit: self.state.audit.clone(),
             maintainer,
-            on_crates_io: self.opts.registry.is_none() && self.opts.registry_index.is_none(),
+            on_crates_io: self.opts.registry.is_none(),
         })
     }
 
