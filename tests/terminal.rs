@@ -1,0 +1,116 @@
+//! The real binary in a pseudo-terminal, typed at like a person: `yes`, `done`, `y` + Enter.
+
+mod support;
+
+use std::process::Command;
+
+use rexpect::process::wait::WaitStatus;
+use rexpect::session::{spawn_command, PtySession};
+use support::*;
+
+const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
+
+fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
+    cmd.args(args)
+        .current_dir(&fx.work)
+        .env("PATH", fx.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty")
+}
+
+fn exit_code(p: &mut PtySession) -> i32 {
+    match p.process.wait().expect("wait") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("caro-hotfix did not exit normally: {other:?}"),
+    }
+}
+
+#[test]
+fn typing_y_instead_of_yes_declines_with_exit_3() {
+    let fx = Fixture::new();
+    let before = fx.snapshot();
+    let mut p = spawn(&fx, &[DESCRIPTION]);
+    p.exp_string("EMERGENCY HOTFIX WORKFLOW").expect("warning");
+    p.exp_string("must type 'yes'").expect("question");
+    p.send_line("y").expect("type");
+    p.exp_string("normal release workflow")
+        .expect("instructions");
+    p.exp_eof().expect("eof");
+    assert_eq!(exit_code(&mut p), 3);
+    assert!(fx.snapshot() == before);
+}
+
+#[test]
+fn without_a_terminal_it_stops_at_once_with_exit_2() {
+    let fx = Fixture::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
+        .arg(DESCRIPTION)
+        .current_dir(&fx.work)
+        .env("PATH", fx.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+    assert!(stderr.contains("--dry-run --non-interactive"), "{stderr}");
+}
+
+#[test]
+fn a_maintainer_types_through_steps_one_to_eight() {
+    let fx = Fixture::new();
+    // Pushes are refused, so the run stops at step 9 with nothing sent.
+    write(
+        &fx.origin.join("hooks/pre-receive"),
+        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        fx.origin.join("hooks/pre-receive"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let mut p = spawn(&fx, &[DESCRIPTION]);
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("This hotfix will be: v1.0.11")
+        .expect("step 2");
+    // Step 4, asked because no flags were given: severity (a selection), impact, ids, credit.
+    p.exp_string("Severity").expect("severity");
+    p.send_line("").expect("Critical is the default");
+    p.exp_string("Impact").expect("impact");
+    p.send_line("Reads past the end of the buffer")
+        .expect("impact");
+    p.exp_string("Advisory ids").expect("ids");
+    p.send_line("").expect("the id found in the description");
+    p.exp_string("Credit").expect("credit");
+    p.send_line("Grace Reporter").expect("credit");
+    p.exp_string("Advisory: RUSTSEC-2026-0042")
+        .expect("id taken from the description");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    fx.commit_fix();
+    p.send_line("done").expect("done");
+    p.exp_string("All tests passed").expect("step 7");
+    p.exp_string("Continue without the audit? (y/n)")
+        .expect("step 8");
+    // A y/n needs Enter: the key alone does not answer.
+    p.send("y").expect("y");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line("").expect("Enter");
+    p.exp_string("[9/16]").expect("step 9");
+    p.exp_string("pushes are disabled").expect("refused push");
+    p.exp_eof().expect("eof");
+    assert_eq!(exit_code(&mut p), 1);
+    let security = read(&fx.work.join("SECURITY.md"));
+    assert!(security.contains("Grace Reporter"), "{security}");
+    assert!(
+        security.contains("Reads past the end of the buffer"),
+        "{security}"
+    );
+}
