@@ -16,7 +16,6 @@ use crate::logic::Severity;
     version,
     about = "Carry an emergency security hotfix of a Rust crate from the hole to the published fix",
     long_about = None,
-    args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
 pub struct Cli {

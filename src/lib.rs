@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod fsx;
 pub mod logic;
+pub mod manage;
 pub mod ops;
 pub mod preflight;
 pub mod prompt;
@@ -117,8 +118,8 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
             start(description, cli.start, g, io)
         }
         Some(Command::Resume) => resume(g, io),
-        Some(Command::Status { .. }) => not_yet("status"),
-        Some(Command::Abort) => not_yet("abort"),
+        Some(Command::Status { json }) => status(&g, io, json),
+        Some(Command::Abort) => abort(&g, io),
         Some(Command::Rollback { .. }) => not_yet("rollback"),
         Some(Command::Demo) => not_yet("demo"),
     }
@@ -197,7 +198,13 @@ fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str]) -> Result<Sessi
     let repo = Git::new(&mut runner, &dir).toplevel()?;
     let common = Git::new(&mut runner, &repo).common_dir()?;
     let record = state::record_path(&common);
-    Ok(Session { ui, runner, prompter, repo, record })
+    Ok(Session {
+        ui,
+        runner,
+        prompter,
+        repo,
+        record,
+    })
 }
 
 fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io) -> Result<()> {
@@ -217,7 +224,10 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
             existing.first_unfinished().unwrap_or(16)
         );
     }
-    let incident = Incident { description, ..Incident::default() };
+    let incident = Incident {
+        description,
+        ..Incident::default()
+    };
     let mut state = State::new(incident, &g.remote, g.dry_run, &steps::step_titles());
     state.package = start.package.clone();
     state.fix_from = start.fix_from.clone();
@@ -225,10 +235,58 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
     drive(session, state, start, g, None)
 }
 
+/// The repository's top and its record path, without preflight (status works on a dirty tree).
+fn locate(g: &cli::GlobalOpts, io: &Io, runner: &mut Runner) -> Result<(PathBuf, PathBuf)> {
+    let dir = match &g.directory {
+        Some(d) => io.cwd.join(d),
+        None => io.cwd.clone(),
+    };
+    let mut git = Git::new(runner, &dir);
+    if !git.is_work_tree() {
+        bail!("{} is not inside a git work tree: run caro-hotfix in your crate's repository, or pass -C PATH", dir.display());
+    }
+    let repo = git.toplevel()?;
+    let common = Git::new(runner, &repo).common_dir()?;
+    Ok((repo, state::record_path(&common)))
+}
+
+fn runner_for(io: &Io, dry_run: bool) -> Runner {
+    let mut runner = Runner::new(io.ui.clone(), dry_run);
+    if let Some(path) = &io.path {
+        runner = runner.with_path(path.clone());
+    }
+    for (k, v) in &io.env {
+        runner = runner.with_env(k.clone(), v.clone());
+    }
+    runner
+}
+
+fn status(g: &cli::GlobalOpts, io: Io, json: bool) -> Result<()> {
+    let mut runner = runner_for(&io, false);
+    let (_, record) = locate(g, &io, &mut runner)?;
+    let state = state::load(&record)?;
+    manage::status(&io.ui, state.as_ref(), json)
+}
+
+fn abort(g: &cli::GlobalOpts, io: Io) -> Result<()> {
+    let mut runner = runner_for(&io, false);
+    let (repo, record) = locate(g, &io, &mut runner)?;
+    let Some(state) = state::load(&record)? else {
+        io.ui.line("No hotfix in progress: nothing to abort.");
+        return Ok(());
+    };
+    let ui = io.ui.clone();
+    let mut prompter = prompter(io.backend, g, &ui)?;
+    manage::abort(&ui, &mut runner, &mut prompter, &repo, &record, &state)
+}
+
 /// Continues the recorded hotfix at its first unfinished step, with the options it was started with.
 fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
     if g.dry_run {
-        return Err(Usage("a rehearsal leaves no record to resume; run the rehearsal again instead".into()).into());
+        return Err(Usage(
+            "a rehearsal leaves no record to resume; run the rehearsal again instead".into(),
+        )
+        .into());
     }
     // SECURITY.md is edited at step 4 and committed at step 6; in between it is rightly modified.
     let session = open_session(&g, io, &["SECURITY.md", ".github/SECURITY.md"])?;
@@ -248,7 +306,11 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
     g.remote = state.remote.clone();
     session.ui.line(format!(
         "Resuming the hotfix {} at step {}",
-        state.version.as_deref().map(|v| format!("v{v}")).unwrap_or_default(),
+        state
+            .version
+            .as_deref()
+            .map(|v| format!("v{v}"))
+            .unwrap_or_default(),
         state.first_unfinished().unwrap_or(16)
     ));
     let record = session.record.clone();
@@ -256,9 +318,22 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
 }
 
 /// Builds the step context and runs the driver.
-fn drive(session: Session, state: State, start: cli::StartOpts, g: cli::GlobalOpts, record: Option<PathBuf>) -> Result<()> {
-    let Session { ui, runner, prompter, repo, .. } = session;
-    let manifest = std::fs::read_to_string(repo.join("Cargo.toml")).context("could not read Cargo.toml")?;
+fn drive(
+    session: Session,
+    state: State,
+    start: cli::StartOpts,
+    g: cli::GlobalOpts,
+    record: Option<PathBuf>,
+) -> Result<()> {
+    let Session {
+        ui,
+        runner,
+        prompter,
+        repo,
+        ..
+    } = session;
+    let manifest =
+        std::fs::read_to_string(repo.join("Cargo.toml")).context("could not read Cargo.toml")?;
     let config = Config::from_manifest(&manifest)?;
     let mut ctx = Ctx {
         ui: ui.clone(),

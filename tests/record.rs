@@ -1,0 +1,234 @@
+//! The record in `.git/caro-hotfix/`: status, a refused second start, abort, resume, a damaged record.
+
+mod support;
+
+use support::*;
+
+const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
+
+fn flags() -> Vec<&'static str> {
+    vec![
+        "--severity",
+        "high",
+        "--impact",
+        "reads",
+        "--credit",
+        "Grace",
+        "--advisory",
+        "RUSTSEC-2026-0042",
+        DESCRIPTION,
+    ]
+}
+
+/// The origin refuses pushes, so a run stops at step 9 with steps 1–8 done.
+fn stopped_at_step_nine() -> Fixture {
+    let fx = Fixture::new();
+    write(
+        &fx.origin.join("hooks/pre-receive"),
+        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        fx.origin.join("hooks/pre-receive"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let work = fx.work.clone();
+    let out = fx.run(
+        &flags(),
+        vec![
+            say("yes"),
+            do_then_say(
+                move || {
+                    write(&work.join("src/lib.rs"), FIXED_LIB_RS);
+                    git(&work, &["commit", "-q", "-am", "hotfix: bound record_len"]);
+                },
+                "done",
+            ),
+            say("y"),
+        ],
+    );
+    assert!(
+        out.error().contains("pushes are disabled"),
+        "{}",
+        out.explain()
+    );
+    fx
+}
+
+#[test]
+fn status_without_a_hotfix_says_so() {
+    let fx = Fixture::new();
+    let out = fx.run(&["status"], vec![]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(out.transcript.contains("No hotfix in progress"));
+    let out = fx.run(&["status", "--json"], vec![]);
+    let v: serde_json::Value = serde_json::from_str(out.transcript.trim()).expect("json");
+    assert_eq!(v["in_progress"], false);
+}
+
+#[test]
+fn status_shows_every_step_of_a_hotfix_in_progress() {
+    let fx = stopped_at_step_nine();
+    let out = fx.run(&["status"], vec![]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    let t = &out.transcript;
+    assert!(t.contains("Hotfix v1.0.11: RUSTSEC-2026-0042"), "{t}");
+    assert!(t.contains("branch: hotfix/v1.0.11 → main"), "{t}");
+    assert!(t.contains("✓  8. Quick security audit"), "{t}");
+    assert!(t.contains("audit skipped"), "{t}");
+    assert!(t.contains("▶  9. Push and open the PR"), "{t}");
+    assert!(t.contains("· 16. Summary"), "{t}");
+
+    let out = fx.run(&["status", "--json"], vec![]);
+    let v: serde_json::Value = serde_json::from_str(out.transcript.trim()).expect("json");
+    assert_eq!(v["in_progress"], true);
+    assert_eq!(v["current_step"], 9);
+    assert_eq!(v["version"], "1.0.11");
+    assert_eq!(v["base_tag"], "v1.0.10");
+    assert_eq!(v["steps"][4]["status"], "done");
+    assert_eq!(v["steps"][8]["status"], "in-progress");
+    assert!(v.get("journal").is_none());
+}
+
+#[test]
+fn a_second_start_is_refused_and_points_at_resume_status_abort() {
+    let fx = stopped_at_step_nine();
+    let before = fx.snapshot();
+    let out = fx.run(&[DESCRIPTION], vec![]);
+    assert_eq!(out.code, 1, "{}", out.explain());
+    for word in [
+        "already in progress",
+        "v1.0.11",
+        "step 9",
+        "caro-hotfix resume",
+        "caro-hotfix status",
+        "caro-hotfix abort",
+    ] {
+        assert!(out.error().contains(word), "{word}: {}", out.explain());
+    }
+    assert!(fx.snapshot() == before);
+}
+
+#[test]
+fn abort_forgets_the_record_and_deletes_nothing() {
+    let fx = stopped_at_step_nine();
+    let branch_tip = git(&fx.work, &["rev-parse", "hotfix/v1.0.11"]);
+    let out = fx.run(&["abort"], vec![say("yes")]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains("local branch hotfix/v1.0.11"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("git branch -D hotfix/v1.0.11"),
+        "{}",
+        out.explain()
+    );
+    assert!(!fx.work.join(".git/caro-hotfix/state.toml").exists());
+    assert_eq!(git(&fx.work, &["rev-parse", "hotfix/v1.0.11"]), branch_tip);
+    let history: Vec<_> = std::fs::read_dir(fx.work.join(".git/caro-hotfix/history"))
+        .expect("history")
+        .collect();
+    assert_eq!(history.len(), 1);
+    // A new hotfix can start now (it finds the branch and asks).
+    let out = fx.run(&["status"], vec![]);
+    assert!(out.transcript.contains("No hotfix in progress"));
+}
+
+#[test]
+fn abort_needs_the_typed_yes() {
+    let fx = stopped_at_step_nine();
+    let out = fx.run(&["abort"], vec![say("y")]);
+    assert_eq!(out.code, 3, "{}", out.explain());
+    assert!(fx.work.join(".git/caro-hotfix/state.toml").exists());
+}
+
+#[test]
+fn a_damaged_record_is_a_clear_error_naming_the_file() {
+    let fx = Fixture::new();
+    write(
+        &fx.work.join(".git/caro-hotfix/state.toml"),
+        "version = [unclosed\n",
+    );
+    for args in [vec!["status"], vec!["resume"], vec![DESCRIPTION]] {
+        let out = fx.run(&args, vec![]);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.explain());
+        assert!(
+            out.error().contains("caro-hotfix/state.toml"),
+            "{args:?}: {}",
+            out.explain()
+        );
+        assert!(
+            out.error().contains("damaged"),
+            "{args:?}: {}",
+            out.explain()
+        );
+    }
+}
+
+#[test]
+fn resume_after_failing_tests_continues_without_doing_anything_twice() {
+    let fx = Fixture::new();
+    write(
+        &fx.origin.join("hooks/pre-receive"),
+        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        fx.origin.join("hooks/pre-receive"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let work = fx.work.clone();
+    let out = fx.run(
+        &flags(),
+        vec![
+            say("yes"),
+            do_then_say(
+                move || {
+                    let broken = FIXED_LIB_RS
+                        .replace("record_len(&[200, 1]), 1)", "record_len(&[200, 1]), 9)");
+                    write(&work.join("src/lib.rs"), &broken);
+                    git(&work, &["commit", "-q", "-am", "hotfix: bound record_len"]);
+                },
+                "done",
+            ),
+        ],
+    );
+    assert!(
+        out.error().contains("the tests failed"),
+        "{}",
+        out.explain()
+    );
+    // The maintainer fixes the test and resumes.
+    write(&fx.work.join("src/lib.rs"), FIXED_LIB_RS);
+    git(
+        &fx.work,
+        &["commit", "-q", "-am", "hotfix: correct the new test"],
+    );
+    let out = fx.run(&["resume"], vec![say("y")]);
+    assert!(
+        out.transcript
+            .contains("Resuming the hotfix v1.0.11 at step 7"),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("[6/16]"), "{}", out.explain());
+    assert!(
+        out.transcript.contains("All tests passed"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.error().contains("pushes are disabled"),
+        "{}",
+        out.explain()
+    );
+    let bumps = git(
+        &fx.work,
+        &["log", "--format=%s", "--grep=Bump version", "v1.0.10..HEAD"],
+    );
+    assert_eq!(bumps.lines().count(), 1, "{bumps}");
+}
