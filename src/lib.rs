@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fsx;
+pub mod interrupt;
 pub mod logic;
 pub mod manage;
 pub mod ops;
@@ -72,6 +73,7 @@ impl Io {
 /// Runs the parsed command line against the real world and returns the exit code.
 pub fn main_with(cli: Cli) -> u8 {
     apply_color(cli.global.color);
+    interrupt::install();
     match run(cli, Io::real()) {
         Ok(()) => 0,
         Err(err) => {

@@ -114,3 +114,42 @@ fn a_maintainer_types_through_steps_one_to_eight() {
         "{security}"
     );
 }
+
+#[test]
+fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
+    let fx = Fixture::new();
+    let mut p = spawn(
+        &fx,
+        &[
+            "--severity",
+            "high",
+            "--impact",
+            "reads",
+            "--credit",
+            "",
+            "--advisory",
+            "RUSTSEC-2026-0042",
+            DESCRIPTION,
+        ],
+    );
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    p.send_control('c').expect("ctrl-c");
+    // rexpect reads bytes one by one, so match around the (UTF-8) dash.
+    p.exp_string("interrupted at step 5").expect("message");
+    p.exp_string("run `caro-hotfix resume` to continue")
+        .expect("message");
+    p.exp_eof().expect("eof");
+    assert_eq!(exit_code(&mut p), 130);
+    let record = read(&fx.work.join(".git/caro-hotfix/state.toml"));
+    assert!(record.contains("version = \"1.0.11\""), "{record}");
+    // The record resumes at step 5.
+    let out = fx.run(&["status"], vec![]);
+    assert!(
+        out.transcript.contains("▶  5. Apply the minimal fix"),
+        "{}",
+        out.explain()
+    );
+}

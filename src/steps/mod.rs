@@ -363,6 +363,8 @@ pub fn drive(ctx: &mut Ctx) -> Result<()> {
             continue;
         }
         ctx.ui.step(step.number, total, step.title);
+        let recorded = if ctx.record.is_some() { step.number } else { 0 };
+        crate::interrupt::at_step(recorded, ctx.opts.dry_run);
         if let Some(record) = ctx.state.step_mut(step.number) {
             record.status = StepStatus::InProgress;
             record.started_at.get_or_insert_with(state::now);
