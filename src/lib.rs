@@ -222,7 +222,7 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
         bail!(
             "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \
              see it with `caro-hotfix status`, or forget it with `caro-hotfix abort`",
-            existing.version.as_deref().map(|v| format!("v{v}")).unwrap_or_else(|| "version not decided yet".into()),
+            existing.label(),
             existing.first_unfinished().unwrap_or(16)
         );
     }
@@ -308,11 +308,7 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
     g.remote = state.remote.clone();
     session.ui.line(format!(
         "Resuming the hotfix {} at step {}",
-        state
-            .version
-            .as_deref()
-            .map(|v| format!("v{v}"))
-            .unwrap_or_default(),
+        state.label(),
         state.first_unfinished().unwrap_or(16)
     ));
     let record = session.record.clone();

@@ -38,12 +38,7 @@ pub fn status(ui: &Ui, state: Option<&State>, json: bool) -> Result<()> {
         ui.line(serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
-    let version = s
-        .version
-        .as_deref()
-        .map(|v| format!("v{v}"))
-        .unwrap_or_else(|| "(version not decided yet)".into());
-    ui.line(format!("Hotfix {version}: {}", s.incident.description));
+    ui.line(format!("Hotfix {}: {}", s.label(), s.incident.description));
     if let Some(base) = &s.base_tag {
         ui.line(format!("  base release: {base}"));
     }
@@ -95,11 +90,7 @@ pub fn abort(
     record: &std::path::Path,
     state: &State,
 ) -> Result<()> {
-    let version = state
-        .version
-        .as_deref()
-        .map(|v| format!("v{v}"))
-        .unwrap_or_default();
+    let version = state.label();
     ui.line(format!(
         "This forgets the hotfix {version} in progress: {}",
         state.incident.description
@@ -138,9 +129,8 @@ pub fn abort(
             "PR #{n} ({url}): `gh pr close {n}` if it is not merged"
         ));
     }
-    if let Some(version) = &state.version {
-        let tag = format!("v{version}");
-        let tag = state.tag.clone().unwrap_or(tag);
+    if state.version.is_some() {
+        let tag = state.tag.clone().unwrap_or_else(|| state.label());
         if git.resolve_commit(&format!("refs/tags/{tag}"))?.is_some() {
             left.push(format!(
                 "local tag {tag}: `git tag -d {tag}` (only if it was never pushed)"

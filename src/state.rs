@@ -158,6 +158,15 @@ impl State {
         self.steps.iter_mut().find(|s| s.number == number)
     }
 
+    /// How people name this hotfix: its tag (`v1.0.11`, or with the project's tag prefix).
+    pub fn label(&self) -> String {
+        match (&self.branch, &self.version) {
+            (Some(branch), _) => branch.strip_prefix("hotfix/").unwrap_or(branch).to_string(),
+            (None, Some(version)) => format!("v{version}"),
+            (None, None) => "(version not decided yet)".to_string(),
+        }
+    }
+
     /// The first step that is neither done nor skipped.
     pub fn first_unfinished(&self) -> Option<u8> {
         self.steps

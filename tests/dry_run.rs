@@ -50,7 +50,36 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
         "{}",
         out.explain()
     );
-    assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
+    // The remote half is printed exactly, not run: push, PR, merge, tag push, advisory.
+    assert_eq!(out.code, 0, "{}", out.explain());
+    for shown in [
+        "[dry-run] would run: $ git push -u origin hotfix/v1.0.11",
+        "[dry-run] would run: $ gh pr create --title '🚨 SECURITY HOTFIX: v1.0.11' --body-file",
+        "[dry-run] would run: $ gh pr merge 0 --squash --delete-branch --match-head-commit",
+        "[dry-run] would run: $ git push origin v1.0.11",
+        "[dry-run] would run: $ gh api repos/{owner}/{repo}/security-advisories -X POST",
+    ] {
+        assert!(
+            out.transcript.contains(shown),
+            "missing {shown:?}:\n{}",
+            out.explain()
+        );
+    }
+    assert!(
+        out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"),
+        "{}",
+        out.explain()
+    );
+    // Nothing reached the gh stand-in that changes anything.
+    for call in fx.gh_calls() {
+        let joined = call.join(" ");
+        assert!(
+            ["auth status", "repo view", "label list"]
+                .iter()
+                .any(|ok| joined.starts_with(ok)),
+            "a rehearsal ran `gh {joined}`"
+        );
+    }
     let after = fx.snapshot();
     assert!(
         after == before,

@@ -19,6 +19,7 @@ fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("CARGO_NET_OFFLINE", "true")
         .env("NO_COLOR", "1")
+        .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
         .env("TERM", "xterm");
     spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty")
 }

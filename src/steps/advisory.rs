@@ -63,7 +63,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
             ));
             ctx.ui.info(format!("Create it by hand: {manual}"));
             ctx.ui
-                .info(format!("Its text is kept in {}", file.display()));
+                .info(format!("Its text is kept in {}", ctx.shown(&file)));
             ctx.note(13, format!("advisory not created; manual link {manual}"));
         }
     }

@@ -15,6 +15,6 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     ctx.ui.line(texts::CHANNELS);
     ctx.ui.blank();
     ctx.ui
-        .ok(format!("The announcement is saved in {}", file.display()));
+        .ok(format!("The announcement is saved in {}", ctx.shown(&file)));
     Ok(())
 }

@@ -7,7 +7,9 @@
 use anyhow::{bail, Result};
 
 use super::Ctx;
+use crate::logic::registry;
 use crate::logic::version::{latest_release, next_patch};
+use crate::ops::index::{self, IndexFile};
 
 pub fn run(ctx: &mut Ctx) -> Result<()> {
     let remote = ctx.opts.remote.clone();
@@ -53,6 +55,21 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         );
     }
 
+    // Already published (by hand, or by another machine)? Then this version is taken.
+    let crate_name = ctx.package()?.name;
+    let url = ctx.index_url(&crate_name);
+    match index::fetch(&mut ctx.runner, &url) {
+        Ok(IndexFile::Found(file)) if registry::version_line(&file, &hotfix.to_string()).is_some() => bail!(
+            "{crate_name} {hotfix} is already on the registry ({url}) although no tag {tag} exists: \
+             someone published it without tagging. Tag the published commit as {tag} and push the tag, \
+             then run caro-hotfix again (the hotfix becomes the next patch)."
+        ),
+        Ok(_) => {}
+        Err(e) => ctx.ui.warn(format!(
+            "could not check the registry for {crate_name} {hotfix} ({e:#}); going on"
+        )),
+    }
+
     let base_branch = match ctx
         .opts
         .start
@@ -69,6 +86,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         },
     };
     ctx.ui.info(format!("The PR will target: {base_branch}"));
+    warn_if_ahead(ctx, &remote, &base.tag, &base_branch, &tag)?;
 
     ctx.state.base_tag = Some(base.tag);
     ctx.state.base_version = Some(base.version.to_string());
@@ -76,5 +94,33 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     ctx.state.tag = None;
     ctx.state.branch = Some(branch);
     ctx.state.base_branch = Some(base_branch);
+    Ok(())
+}
+
+/// Tagging the squash merge on a branch that moved on since the base release ships those commits
+/// too. Say so, with the way out.
+fn warn_if_ahead(
+    ctx: &mut Ctx,
+    remote: &str,
+    base_tag: &str,
+    base_branch: &str,
+    tag: &str,
+) -> Result<()> {
+    let tracking = format!("{remote}/{base_branch}");
+    if ctx.git().resolve_commit(&tracking)?.is_none() {
+        return Ok(());
+    }
+    let ahead = ctx.git().commits(&format!("{base_tag}..{tracking}"))?.len();
+    if ahead > 0 {
+        ctx.ui.warn(format!(
+            "{base_branch} has {ahead} commit{} since {base_tag} that {} not released. The fix is squash-merged \
+             into {base_branch} and {tag} is put on that merge, so {} ship in {tag} too.\n   \
+             To ship only the fix, stop here (Ctrl-C) and target a maintenance branch made from {base_tag}: \
+             `git push {remote} {base_tag}^{{commit}}:refs/heads/release/{base_tag}` then `--base release/{base_tag}`.",
+            if ahead == 1 { "" } else { "s" },
+            if ahead == 1 { "is" } else { "are" },
+            if ahead == 1 { "it would" } else { "they would" },
+        ));
+    }
     Ok(())
 }

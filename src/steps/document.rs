@@ -49,7 +49,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
 
     let incident = &ctx.state.incident;
     ctx.ui.blank();
-    ctx.ui.line(format!("Hotfix v{version}"));
+    ctx.ui.line(format!("Hotfix {}", ctx.tag()?));
     ctx.ui.blank();
     ctx.ui.line(format!("Issue: {}", incident.description));
     if let Some(severity) = incident.severity {

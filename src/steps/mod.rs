@@ -125,6 +125,9 @@ pub const STEPS: [Step; 16] = [
     },
 ];
 
+/// crates.io's sparse index.
+pub const DEFAULT_INDEX: &str = "https://index.crates.io/";
+
 /// `(number, title)` of every step, for a new record.
 pub fn step_titles() -> Vec<(u8, &'static str)> {
     STEPS.iter().map(|s| (s.number, s.title)).collect()
@@ -303,6 +306,16 @@ impl Ctx {
         })
     }
 
+    /// The URL of the crate's file in the sparse index that is watched for the publish.
+    pub fn index_url(&self, crate_name: &str) -> String {
+        let root = self
+            .opts
+            .registry_index
+            .clone()
+            .unwrap_or_else(|| DEFAULT_INDEX.to_string());
+        crate::logic::registry::index_url(&root, crate_name)
+    }
+
     /// The tag of the hotfix, `vX.Y.Z`.
     pub fn tag(&self) -> Result<String> {
         Ok(format!("{}{}", self.config.tag_prefix, self.version()?))
@@ -395,7 +408,7 @@ pub fn drive(ctx: &mut Ctx) -> Result<()> {
             let kept = state::archive(&path, &ctx.state)?;
             ctx.ui.ok(format!(
                 "The hotfix is complete; its record is kept in {}",
-                kept.display()
+                ctx.shown(&kept)
             ));
         }
     }

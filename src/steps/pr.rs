@@ -105,7 +105,9 @@ fn usable_labels(ctx: &mut Ctx) -> Result<Vec<String>> {
             continue;
         }
         let out = ctx.gh().create_label(&label)?;
-        if out.success() {
+        if out.simulated {
+            usable.push(label);
+        } else if out.success() {
             ctx.ui.ok(format!("Created the missing label `{label}`"));
             usable.push(label);
         } else {

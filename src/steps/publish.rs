@@ -16,7 +16,6 @@ const DEFAULT_POLL_SECS: f64 = 20.0;
 const INDEX_POLLS: u32 = 30;
 /// How many times to look for the workflow run before going on to the index alone.
 const RUN_POLLS: u32 = 8;
-pub const DEFAULT_INDEX: &str = "https://index.crates.io/";
 
 pub fn run(ctx: &mut Ctx) -> Result<()> {
     let tag = ctx.tag()?;
@@ -26,15 +25,10 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         None => ctx.package()?.name,
     };
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
-    let index_root = ctx
-        .opts
-        .registry_index
-        .clone()
-        .unwrap_or_else(|| DEFAULT_INDEX.to_string());
-    let url = registry::index_url(&index_root, &crate_name);
+    let url = ctx.index_url(&crate_name);
 
     // Already visible (a resumed run, or a publish by hand)? Then there is nothing to watch.
-    if let IndexFile::Found(file) = index::fetch(&mut ctx.runner, &url)? {
+    if let Ok(IndexFile::Found(file)) = index::fetch(&mut ctx.runner, &url) {
         if registry::version_line(&file, &version).is_some() {
             ctx.ui
                 .ok(format!("{crate_name} {version} is on the registry"));
@@ -53,22 +47,29 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let spinner = ctx.ui.spinner(format!(
         "Waiting for {crate_name} {version} in the registry index"
     ));
+    // A failed request (a CDN hiccup, the network gone for a moment) is one more "not yet".
+    let mut last_error = None;
     for _ in 0..INDEX_POLLS {
-        if let IndexFile::Found(file) = index::fetch(&mut ctx.runner, &url)? {
-            if registry::version_line(&file, &version).is_some() {
+        match index::fetch(&mut ctx.runner, &url) {
+            Ok(IndexFile::Found(file)) if registry::version_line(&file, &version).is_some() => {
                 spinner.finish_and_clear();
                 ctx.ui.ok(format!(
                     "Published: {crate_name} {version} is in the registry index"
                 ));
                 return Ok(());
             }
+            Ok(_) => {}
+            Err(e) => last_error = Some(format!("{e:#}")),
         }
         std::thread::sleep(interval);
     }
     spinner.finish_and_clear();
     let waited = interval * INDEX_POLLS;
+    let last_error = last_error
+        .map(|e| format!("\nThe last failed request: {e}"))
+        .unwrap_or_default();
     bail!(
-        "{crate_name} {version} is not visible yet in the registry index ({url}) after {} polls ({:.0} s).\n\
+        "{crate_name} {version} is not visible yet in the registry index ({url}) after {} polls ({:.0} s).{last_error}\n\
          The CDN can lag, or the publish may not have run: check the workflow, or publish by hand \
          (`git checkout {tag} && cargo publish`). Then run `caro-hotfix resume` — it picks up here.",
         INDEX_POLLS,

@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod index_server;
+
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,9 @@ use std::process::Command;
 
 use caro_hotfix::prompt::Backend;
 use caro_hotfix::ui::Ui;
+
+/// A registry index nobody serves (connections are refused at once): tests never reach crates.io.
+pub const NO_REGISTRY: &str = "http://127.0.0.1:9/";
 
 /// The fixture crate's name.
 pub const CRATE: &str = "minicrate";
@@ -236,12 +241,68 @@ impl Fixture {
         git(&self.work, &["push", "-q", "origin", "main", "--tags"]);
     }
 
-    /// The minimal gh the first half needs: `gh auth status` succeeds.
+    /// Installs the gh stand-in (`tests/support/gh_stand_in.py`, a faithful model of gh 2.23 over the
+    /// bare origin) as `bin/gh`, and writes its repository configuration to `gh-state/config.json`.
     pub fn stand_in_gh(&self) {
-        self.stand_in(
-            "gh",
-            "#!/bin/sh\nif [ \"$1\" = auth ] && [ \"$2\" = status ]; then echo 'Logged in to github.com as ada'; exit 0; fi\necho \"gh stand-in: unsupported call: $*\" >&2\nexit 1\n",
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/gh_stand_in.py");
+        let script = read(&source);
+        let body = script.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
+        self.stand_in("gh", &format!("#!{}\n{body}", python3().display()));
+        let origin = self
+            .origin
+            .canonicalize()
+            .unwrap_or_else(|_| self.origin.clone());
+        let config = serde_json::json!({
+            "origin": origin.display().to_string(),
+            "owner": "example",
+            "repo": CRATE,
+            "default_branch": "main",
+            "labels": ["security", "bug"],
+        });
+        write(
+            &self.gh_state().join("config.json"),
+            &serde_json::to_string_pretty(&config).expect("config json"),
         );
+    }
+
+    /// The gh stand-in's state directory (`<fixture>/gh-state`).
+    pub fn gh_state(&self) -> PathBuf {
+        self.dir.path().join("gh-state")
+    }
+
+    /// Sets the gh stand-in's knobs (`gh-state/knobs.json`; see the stand-in's docstring).
+    pub fn set_gh_knobs(&self, json: &serde_json::Value) {
+        write(
+            &self.gh_state().join("knobs.json"),
+            &serde_json::to_string_pretty(json).expect("knobs json"),
+        );
+    }
+
+    /// The arguments (after `gh`) of every call the stand-in received, rejected ones included.
+    pub fn gh_calls(&self) -> Vec<Vec<String>> {
+        let Ok(text) = std::fs::read_to_string(self.gh_state().join("calls.jsonl")) else {
+            return Vec::new();
+        };
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("calls.jsonl line");
+                v["argv"]
+                    .as_array()
+                    .expect("argv array")
+                    .iter()
+                    .map(|a| a.as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The stand-in's pull requests (`gh-state/prs.json`), `[]` before the first one.
+    pub fn gh_prs(&self) -> serde_json::Value {
+        match std::fs::read_to_string(self.gh_state().join("prs.json")) {
+            Ok(text) => serde_json::from_str(&text).expect("prs.json"),
+            Err(_) => serde_json::json!([]),
+        }
     }
 
     /// Puts an executable script named `name` first on the wizard's `PATH`.
@@ -332,6 +393,13 @@ impl Fixture {
             self.work.display().to_string(),
         ];
         argv.extend(args.iter().map(|a| a.to_string()));
+        // Never the network: unless a test serves an index, the registry is a closed local port.
+        if !args.contains(&"--registry-index") {
+            argv.splice(
+                1..1,
+                ["--registry-index".to_string(), NO_REGISTRY.to_string()],
+            );
+        }
         let cli = <caro_hotfix::cli::Cli as clap::Parser>::try_parse_from(&argv)
             .unwrap_or_else(|e| panic!("arguments {argv:?} rejected: {e}"));
         let (ui, transcript) = Ui::capture();
@@ -421,6 +489,22 @@ pub struct Snapshot {
     pub work_files: Vec<(String, Vec<u8>)>,
     pub git_dir_entries: Vec<String>,
     pub origin: Vec<(String, Vec<u8>)>,
+}
+
+/// The absolute path of the python3 interpreter (`sys.executable`, so a pyenv shim is resolved),
+/// which runs the gh stand-in whatever `PATH` the wizard gives it.
+pub fn python3() -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let out = Command::new("python3")
+                .args(["-c", "import sys; print(sys.executable)"])
+                .output()
+                .expect("python3 runs (the gh stand-in needs it)");
+            assert!(out.status.success(), "python3 failed: {out:?}");
+            PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+        })
+        .clone()
 }
 
 fn which(tool: &str) -> Result<PathBuf, ()> {

@@ -1,0 +1,505 @@
+//! Steps 9–16 end to end: a real git origin on disk, the gh stand-in (real squash merges into the bare
+//! origin), and a sparse index served on 127.0.0.1 that the tool's real curl polls.
+
+mod support;
+
+use support::index_server::IndexServer;
+use support::*;
+
+const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
+
+fn args<'a>(index: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "--poll-interval",
+        "0.05",
+        "--registry-index",
+        index,
+        "--severity",
+        "critical",
+        "--impact",
+        "Remote attackers can read past the buffer",
+        "--advisory",
+        "RUSTSEC-2026-0042",
+        "--advisory",
+        "CVE-2026-12345",
+        "--credit",
+        "Grace Reporter",
+    ];
+    a.extend_from_slice(extra);
+    a.push(DESCRIPTION);
+    a
+}
+
+/// yes, the fix committed while the wizard waits for done, and the audit skipped.
+fn answers(fx: &Fixture) -> Vec<Answer> {
+    let work = fx.work.clone();
+    vec![
+        say("yes"),
+        do_then_say(
+            move || {
+                write(&work.join("src/lib.rs"), FIXED_LIB_RS);
+                git(&work, &["add", "src/lib.rs"]);
+                git(
+                    &work,
+                    &[
+                        "commit",
+                        "-q",
+                        "-m",
+                        "hotfix: bound record_len by the input length",
+                    ],
+                );
+            },
+            "done",
+        ),
+        say("y"),
+    ]
+}
+
+fn origin_git(fx: &Fixture, args: &[&str]) -> String {
+    let mut full = vec!["--git-dir", fx.origin.to_str().expect("utf-8 path")];
+    full.extend_from_slice(args);
+    git(fx.dir.path(), &full)
+}
+
+fn calls_matching(fx: &Fixture, words: &[&str]) -> usize {
+    fx.gh_calls()
+        .iter()
+        .filter(|argv| words.iter().all(|w| argv.iter().any(|a| a == w)))
+        .count()
+}
+
+#[test]
+fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
+    let fx = Fixture::new();
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.10");
+    index.publish_after("1.0.11", 3);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 0, "{}", out.explain());
+
+    // On the origin: an annotated tag v1.0.11 on the squash-merge commit at the top of main.
+    assert_eq!(origin_git(&fx, &["cat-file", "-t", "v1.0.11"]), "tag");
+    let tagged = origin_git(&fx, &["rev-parse", "v1.0.11^{commit}"]);
+    let main = origin_git(&fx, &["rev-parse", "main"]);
+    assert_eq!(tagged, main);
+    let subject = origin_git(&fx, &["log", "-1", "--format=%s", "main"]);
+    assert!(
+        subject.contains("SECURITY HOTFIX: v1.0.11 (#1)"),
+        "{subject}"
+    );
+    // The merge contains the unreleased work of main too (the squash went onto main) and the fix.
+    for (file, needle) in [
+        ("Cargo.toml", "version = \"1.0.11\""),
+        ("Cargo.lock", "version = \"1.0.11\""),
+        ("CHANGELOG.md", "## [1.0.11]"),
+        ("SECURITY.md", "minicrate 1.0.11"),
+        ("src/lib.rs", "claimed.min"),
+    ] {
+        let text = origin_git(&fx, &["show", &format!("v1.0.11:{file}")]);
+        assert!(
+            text.contains(needle),
+            "{file} at v1.0.11 lacks {needle:?}:\n{text}"
+        );
+    }
+    // The hotfix branch was deleted by the merge.
+    assert!(!git_ok(
+        &fx.origin,
+        &["rev-parse", "--verify", "refs/heads/hotfix/v1.0.11"]
+    ));
+
+    // Texts carry real values and no placeholders.
+    let prs = fx.gh_prs();
+    let body = prs[0]["body"].as_str().expect("PR body").to_string();
+    let tag_message = origin_git(&fx, &["tag", "-l", "--format=%(contents)", "v1.0.11"]);
+    let announcement = read(&fx.work.join(".git/caro-hotfix/announcement.md"));
+    for (name, text) in [
+        ("PR body", &body),
+        ("tag message", &tag_message),
+        ("announcement", &announcement),
+    ] {
+        assert!(!text.contains('$'), "{name} has a $ placeholder:\n{text}");
+        assert!(
+            text.contains("v1.0.11") || text.contains("1.0.11"),
+            "{name}:\n{text}"
+        );
+        assert!(text.contains(DESCRIPTION), "{name}:\n{text}");
+        assert!(text.contains("RUSTSEC-2026-0042"), "{name}:\n{text}");
+        assert!(text.contains("Critical"), "{name}:\n{text}");
+    }
+    assert!(body.contains("Base version: v1.0.10"), "{body}");
+    assert!(
+        body.contains("Hotfix initiated by: Ada Maintainer"),
+        "{body}"
+    );
+    assert!(
+        announcement.contains("Thank you to Grace Reporter"),
+        "{announcement}"
+    );
+    assert!(
+        announcement.contains("cargo install minicrate --version 1.0.11"),
+        "{announcement}"
+    );
+
+    // The PR: base main, head the hotfix branch, labels (missing ones created), body from a file.
+    assert_eq!(prs[0]["base"], "main");
+    assert_eq!(prs[0]["head"], "hotfix/v1.0.11");
+    assert_eq!(calls_matching(&fx, &["pr", "create", "--body-file"]), 1);
+    assert_eq!(calls_matching(&fx, &["label", "create", "urgent"]), 1);
+    assert_eq!(calls_matching(&fx, &["label", "create", "hotfix"]), 1);
+    assert_eq!(calls_matching(&fx, &["label", "create", "security"]), 0);
+    assert_eq!(
+        calls_matching(
+            &fx,
+            &[
+                "pr",
+                "merge",
+                "--squash",
+                "--delete-branch",
+                "--match-head-commit"
+            ]
+        ),
+        1
+    );
+    assert_eq!(calls_matching(&fx, &["run", "watch", "--exit-status"]), 1);
+
+    // The advisory JSON has what GitHub needs.
+    let advisory: serde_json::Value =
+        serde_json::from_str(&read(&fx.work.join(".git/caro-hotfix/advisory.json")))
+            .expect("advisory json");
+    assert_eq!(advisory["summary"], DESCRIPTION);
+    assert_eq!(advisory["severity"], "critical");
+    assert_eq!(advisory["cve_id"], "CVE-2026-12345");
+    assert_eq!(
+        advisory["vulnerabilities"][0]["package"]["ecosystem"],
+        "rust"
+    );
+    assert_eq!(
+        advisory["vulnerabilities"][0]["package"]["name"],
+        "minicrate"
+    );
+    assert_eq!(
+        advisory["vulnerabilities"][0]["vulnerable_version_range"],
+        "< 1.0.11"
+    );
+    assert_eq!(advisory["vulnerabilities"][0]["patched_versions"], "1.0.11");
+    assert!(advisory["description"]
+        .as_str()
+        .expect("description")
+        .contains("Grace Reporter"));
+    assert!(advisory["credits"].is_array());
+    assert_eq!(calls_matching(&fx, &["api", "-X", "POST", "--input"]), 1);
+
+    // The index was polled with curl, naming caro-hotfix in the User-Agent, at the sparse path.
+    let requests = index.requests();
+    assert!(requests.len() >= 3, "{requests:?}");
+    assert!(
+        requests.iter().all(|r| r.path == "/mi/ni/minicrate"),
+        "{requests:?}"
+    );
+    assert!(requests.iter().all(|r| r
+        .header("user-agent")
+        .is_some_and(|ua| ua.starts_with("caro-hotfix/"))));
+
+    // The summary, with the real URLs; the record is archived.
+    let t = &out.transcript;
+    assert!(t.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"), "{t}");
+    assert!(
+        t.contains("https://crates.io/crates/minicrate/1.0.11"),
+        "{t}"
+    );
+    assert!(
+        t.contains("https://github.com/example/minicrate/releases/tag/v1.0.11"),
+        "{t}"
+    );
+    assert!(
+        t.contains("https://github.com/example/minicrate/security/advisories/GHSA-"),
+        "{t}"
+    );
+    assert!(!fx.work.join(".git/caro-hotfix/state.toml").exists());
+    assert!(fx
+        .work
+        .join(".git/caro-hotfix/history/1.0.11.toml")
+        .exists());
+    // The maintainer is left on an up-to-date main.
+    assert_eq!(git(&fx.work, &["branch", "--show-current"]), "main");
+    assert_eq!(git(&fx.work, &["rev-parse", "HEAD"]), main);
+}
+
+#[test]
+fn a_label_that_cannot_be_created_is_dropped_with_a_warning() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"fail": [{"match": "label create", "times": 10, "stderr": "HTTP 403: Must have admin rights", "code": 1}]}));
+    let index = IndexServer::start(CRATE);
+    // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains("has no label `urgent`"),
+        "{}",
+        out.explain()
+    );
+    let prs = fx.gh_prs();
+    let labels: Vec<&str> = prs[0]["labels"]
+        .as_array()
+        .expect("labels")
+        .iter()
+        .filter_map(|l| l.as_str())
+        .collect();
+    assert_eq!(labels, ["security"]);
+}
+
+#[test]
+fn a_failing_check_stops_with_its_name() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"checks": "fail"}));
+    let index = IndexServer::start(CRATE);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains("check `test (ubuntu)` failed"),
+        "{}",
+        out.explain()
+    );
+    assert!(out.error().contains("caro-hotfix resume"));
+    assert_eq!(calls_matching(&fx, &["pr", "merge"]), 0);
+}
+
+#[test]
+fn no_checks_reported_is_not_a_failure() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"checks": "none"}));
+    let index = IndexServer::start(CRATE);
+    // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains("No checks are configured"),
+        "{}",
+        out.explain()
+    );
+}
+
+#[test]
+fn changes_requested_then_approved_keeps_waiting_then_merges() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"reviews": ["REVIEW_REQUIRED", "CHANGES_REQUESTED", "CHANGES_REQUESTED", "APPROVED"]}));
+    let index = IndexServer::start(CRATE);
+    // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert_eq!(
+        out.transcript
+            .matches("Changes were requested on PR #1")
+            .count(),
+        1,
+        "{}",
+        out.explain()
+    );
+    assert!(out.transcript.contains("PR #1 approved"));
+    assert!(calls_matching(&fx, &["pr", "view", "state,reviewDecision"]) >= 4);
+}
+
+#[test]
+fn a_closed_pr_stops_with_exit_1() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"reviews": ["REVIEW_REQUIRED"], "close_after_polls": 2}));
+    let index = IndexServer::start(CRATE);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains("PR #1 was closed without merging"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(calls_matching(&fx, &["pr", "merge"]), 0);
+    assert!(!git_ok(
+        &fx.origin,
+        &["rev-parse", "--verify", "refs/tags/v1.0.11"]
+    ));
+}
+
+#[test]
+fn a_failed_publish_workflow_stops_and_names_the_run() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"runs": [{"databaseId": 4242, "workflowName": "release.yml", "headBranch": "v1.0.11", "status": "completed", "conclusion": "failure"}]}));
+    let index = IndexServer::start(CRATE);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error()
+            .contains("publish workflow `release.yml` (run 4242) failed"),
+        "{}",
+        out.explain()
+    );
+    assert!(out.error().contains("gh run view 4242 --log-failed"));
+    // The tag is out; resuming continues at step 12.
+    assert!(git_ok(
+        &fx.origin,
+        &["rev-parse", "--verify", "refs/tags/v1.0.11"]
+    ));
+}
+
+#[test]
+fn an_index_that_never_shows_the_version_times_out_resumably() {
+    let fx = Fixture::new();
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.10");
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error()
+            .contains("minicrate 1.0.11 is not visible yet in the registry index"),
+        "{}",
+        out.explain()
+    );
+    assert!(out.error().contains("caro-hotfix resume"));
+    assert!(index.requests().len() >= 30);
+    // Once the version appears, resume finishes the hotfix without a second PR, merge or tag.
+    index.add_version("1.0.11");
+    let out = fx.run(
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
+        vec![],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"));
+    assert_eq!(calls_matching(&fx, &["pr", "create"]), 1);
+    assert_eq!(calls_matching(&fx, &["pr", "merge"]), 1);
+}
+
+#[test]
+fn an_advisory_refused_with_403_prints_the_manual_link_and_keeps_the_json() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"advisory_status": 403}));
+    let index = IndexServer::start(CRATE);
+    // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript
+            .contains("https://github.com/example/minicrate/security/advisories/new"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("advisory.json"),
+        "{}",
+        out.explain()
+    );
+    assert!(fx.work.join(".git/caro-hotfix/advisory.json").exists());
+}
+
+#[test]
+fn a_pr_that_already_exists_for_the_branch_is_reused() {
+    let fx = Fixture::new();
+    fx.set_gh_knobs(&serde_json::json!({"checks": "fail"}));
+    let index = IndexServer::start(CRATE);
+    // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 1, "{}", out.explain());
+    // As if killed right after gh created the PR, before the record kept its number.
+    let path = fx.work.join(".git/caro-hotfix/state.toml");
+    let record = read(&path)
+        .lines()
+        .filter(|l| !l.starts_with("pr_number") && !l.starts_with("pr_url"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&path, &mark_from_step(&record, 9));
+    fx.set_gh_knobs(&serde_json::json!({"checks": "pass"}));
+    let out = fx.run(
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
+        vec![],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains("Reusing the open PR #1"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(calls_matching(&fx, &["pr", "create"]), 1);
+}
+
+/// Marks steps `from`.. of a TOML record as pending again.
+fn mark_from_step(record: &str, from: u8) -> String {
+    let mut out = Vec::new();
+    let mut number = 0u8;
+    for line in record.lines() {
+        if let Some(n) = line.strip_prefix("number = ") {
+            number = n.trim().parse().unwrap_or(0);
+        }
+        if number >= from && line.starts_with("status = ") {
+            out.push("status = \"pending\"".to_string());
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn a_release_branch_gets_a_backport_pr() {
+    let fx = Fixture::new();
+    let w = &fx.work;
+    git(w, &["branch", "release/1.0", "v1.0.10"]);
+    git(w, &["push", "-q", "origin", "release/1.0"]);
+    let manifest = read(&w.join("Cargo.toml"))
+        + "\n[package.metadata.hotfix]\nrelease-branches = [\"release/1.0\"]\n";
+    write(&w.join("Cargo.toml"), &manifest);
+    git(w, &["commit", "-q", "-am", "configure release branches"]);
+    git(w, &["push", "-q", "origin", "main"]);
+    let index = IndexServer::start(CRATE);
+    // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    let out = fx.run(&args(&url, &[]), answers(&fx));
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains("main already has the fix"),
+        "{}",
+        out.explain()
+    );
+    assert!(git_ok(
+        &fx.origin,
+        &[
+            "rev-parse",
+            "--verify",
+            "refs/heads/backport/v1.0.11-release-1.0"
+        ]
+    ));
+    let prs = fx.gh_prs();
+    let backport = prs
+        .as_array()
+        .expect("prs")
+        .iter()
+        .find(|p| p["base"] == "release/1.0")
+        .expect("backport PR");
+    assert_eq!(backport["head"], "backport/v1.0.11-release-1.0");
+    let lib = origin_git(&fx, &["show", "backport/v1.0.11-release-1.0:src/lib.rs"]);
+    assert!(lib.contains("claimed.min"), "{lib}");
+}

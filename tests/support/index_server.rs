@@ -1,0 +1,271 @@
+//! A sparse registry index for one crate, served over HTTP/1.1 on 127.0.0.1 by a background thread
+//! (std only), so the publish watcher can be tested against a version that appears after a few polls.
+//!
+//! It serves `config.json` and the crate's index file at its sparse-index path (`1/a`, `2/ab`,
+//! `3/a/abc`, `ab/cd/abcd…`, lowercased), one JSON line per published version. Every request is recorded
+//! (method, path, headers with lowercased names) so tests can assert the User-Agent. Anything else is a
+//! 404. Every answer has `Content-Length` and `Connection: close`. Dropping the server stops its thread.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// One request the server received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    /// The request target as sent, e.g. `/mi/ni/minicrate`.
+    pub path: String,
+    /// Header names lowercased, values as sent, in order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug)]
+struct Version {
+    vers: String,
+    yanked: bool,
+    /// Visible once the crate's file has been requested this many times (in total).
+    visible_after: usize,
+}
+
+#[derive(Debug)]
+struct State {
+    name: String,
+    versions: Vec<Version>,
+    file_requests: usize,
+    requests: Vec<Request>,
+}
+
+/// The server; see the module documentation.
+pub struct IndexServer {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The sparse-index path of a crate's file, without a leading slash (cargo's layout).
+pub fn sparse_path(name: &str) -> String {
+    let name = name.to_ascii_lowercase();
+    match name.len() {
+        1 => format!("1/{name}"),
+        2 => format!("2/{name}"),
+        3 => format!("3/{}/{name}", &name[..1]),
+        _ => format!("{}/{}/{name}", &name[..2], &name[2..4]),
+    }
+}
+
+/// A checksum-looking 64-hex string derived from the name and version (FNV-1a, four seeds).
+fn cksum(name: &str, vers: &str) -> String {
+    (0u64..4)
+        .map(|seed| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            for b in name.bytes().chain([0]).chain(vers.bytes()) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("{h:016x}")
+        })
+        .collect()
+}
+
+impl IndexServer {
+    /// Starts serving the index of `crate_name` (no versions yet) on `127.0.0.1:0`.
+    pub fn start(crate_name: &str) -> IndexServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking listener");
+        let addr = listener.local_addr().expect("local addr");
+        let state = Arc::new(Mutex::new(State {
+            name: crate_name.to_string(),
+            versions: Vec::new(),
+            file_requests: 0,
+            requests: Vec::new(),
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let state = Arc::clone(&state);
+            let stop = Arc::clone(&stop);
+            let base = format!("http://{addr}/");
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((stream, _)) => serve(stream, &state, &base),
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            })
+        };
+        IndexServer {
+            addr,
+            state,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The index URL, with a trailing slash: `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The crate's index file URL.
+    pub fn file_url(&self) -> String {
+        let name = self.state.lock().expect("index state").name.clone();
+        format!("{}{}", self.url(), sparse_path(&name))
+    }
+
+    /// `version`'s line appears once the crate's file has been requested `requests` more times:
+    /// those requests still answer without it (404 while the crate has no visible version at all).
+    pub fn publish_after(&self, version: &str, requests: usize) {
+        let mut st = self.state.lock().expect("index state");
+        let visible_after = st.file_requests + requests;
+        st.versions.push(Version {
+            vers: version.to_string(),
+            yanked: false,
+            visible_after,
+        });
+    }
+
+    /// `version` is published, visible at once.
+    pub fn add_version(&self, version: &str) {
+        self.publish_after(version, 0);
+    }
+
+    /// Marks `version` yanked (`"yanked":true`).
+    pub fn yank(&self, version: &str) {
+        let mut st = self.state.lock().expect("index state");
+        for v in st.versions.iter_mut().filter(|v| v.vers == version) {
+            v.yanked = true;
+        }
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.state.lock().expect("index state").requests.clone()
+    }
+
+    /// How many times the crate's index file has been requested.
+    pub fn file_requests(&self) -> usize {
+        self.state.lock().expect("index state").file_requests
+    }
+}
+
+impl Drop for IndexServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Reads the request head (up to the blank line), answers, closes.
+fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&head).to_string();
+    let mut lines = text.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split_whitespace();
+    let method = first.next().unwrap_or("").to_string();
+    let path = first.next().unwrap_or("").to_string();
+    if method.is_empty() {
+        return;
+    }
+    let headers = lines
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let (status, body) = {
+        let mut st = state.lock().expect("index state");
+        st.requests.push(Request {
+            method: method.clone(),
+            path: path.clone(),
+            headers,
+        });
+        answer(&mut st, &method, &path, base)
+    };
+    let reason = if status == 200 { "OK" } else { "Not Found" };
+    let content_type = if path.ends_with("config.json") {
+        "application/json"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    let mut response = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    if method != "HEAD" {
+        response.extend_from_slice(body.as_bytes());
+    }
+    let _ = stream.write_all(&response);
+    let _ = stream.flush();
+}
+
+fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String) {
+    if method != "GET" && method != "HEAD" {
+        return (404, "not found\n".into());
+    }
+    let path = path.split('?').next().unwrap_or("");
+    let path = path.strip_prefix('/').unwrap_or(path);
+    if path == "config.json" {
+        let api = base.trim_end_matches('/');
+        return (
+            200,
+            format!("{{\"dl\":\"{base}api/v1/crates\",\"api\":\"{api}\"}}"),
+        );
+    }
+    if path != sparse_path(&st.name) {
+        return (404, "not found\n".into());
+    }
+    let seen = st.file_requests;
+    st.file_requests += 1;
+    let lines: String = st
+        .versions
+        .iter()
+        .filter(|v| seen >= v.visible_after)
+        .map(|v| {
+            format!(
+                "{{\"name\":\"{}\",\"vers\":\"{}\",\"deps\":[],\"cksum\":\"{}\",\"features\":{{}},\"yanked\":{}}}\n",
+                st.name,
+                v.vers,
+                cksum(&st.name, &v.vers),
+                v.yanked
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        (404, "not found\n".into())
+    } else {
+        (200, lines)
+    }
+}
