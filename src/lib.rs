@@ -234,7 +234,7 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
     state.package = start.package.clone();
     state.fix_from = start.fix_from.clone();
     state.requested_base_branch = start.base.clone();
-    drive(session, state, start, g, None)
+    drive(session, state, start, g, None, Reconcile::No)
 }
 
 /// The repository's top and its record path, without preflight (status works on a dirty tree).
@@ -312,7 +312,14 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
         state.first_unfinished().unwrap_or(16)
     ));
     let record = session.record.clone();
-    drive(session, state, start, g, Some(record))
+    drive(session, state, start, g, Some(record), Reconcile::Yes)
+}
+
+/// Whether the driver first checks the record against the repository (resume) or not (a new start).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reconcile {
+    Yes,
+    No,
 }
 
 /// Builds the step context and runs the driver.
@@ -322,6 +329,7 @@ fn drive(
     start: cli::StartOpts,
     g: cli::GlobalOpts,
     record: Option<PathBuf>,
+    reconcile: Reconcile,
 ) -> Result<()> {
     let Session {
         ui,
@@ -353,7 +361,11 @@ fn drive(
         record,
         sandbox: None,
     };
-    let result = steps::drive(&mut ctx);
+    let result = if reconcile == Reconcile::Yes {
+        steps::reconcile::check(&mut ctx).and_then(|()| steps::drive(&mut ctx))
+    } else {
+        steps::drive(&mut ctx)
+    };
     if g.dry_run && ctx.sandbox.is_some() {
         ui.blank();
         ui.line(format!(

@@ -232,3 +232,79 @@ fn resume_after_failing_tests_continues_without_doing_anything_twice() {
     );
     assert_eq!(bumps.lines().count(), 1, "{bumps}");
 }
+
+#[test]
+fn a_record_whose_branch_was_deleted_by_hand_is_refused_and_nothing_changes() {
+    let fx = stopped_at_step_nine();
+    git(&fx.work, &["checkout", "-q", "main"]);
+    git(&fx.work, &["branch", "-q", "-D", "hotfix/v1.0.11"]);
+    let before = fx.snapshot();
+    let out = fx.run(&["resume"], vec![]);
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains("no longer matches the hotfix record"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.error()
+            .contains("the branch hotfix/v1.0.11 named in the record does not exist any more"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.error().contains("caro-hotfix abort"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.error().contains(".git/caro-hotfix/state.toml"),
+        "{}",
+        out.explain()
+    );
+    assert!(fx.snapshot() == before);
+}
+
+#[test]
+fn a_rewritten_fix_or_version_is_named_on_resume() {
+    let fx = stopped_at_step_nine();
+    // The maintainer amends the bump commit and changes the version by hand.
+    let manifest = read(&fx.work.join("Cargo.toml")).replace("1.0.11", "1.0.12");
+    write(&fx.work.join("Cargo.toml"), &manifest);
+    git(&fx.work, &["commit", "-q", "-a", "--amend", "--no-edit"]);
+    let out = fx.run(&["resume"], vec![]);
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains("version-bump commit"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.error()
+            .contains("Cargo.toml on hotfix/v1.0.11 says version 1.0.12, the record says 1.0.11"),
+        "{}",
+        out.explain()
+    );
+}
+
+#[test]
+fn resume_switches_back_to_the_hotfix_branch() {
+    let fx = stopped_at_step_nine();
+    git(&fx.work, &["checkout", "-q", "main"]);
+    let out = fx.run(&["resume"], vec![]);
+    // Pushes are still refused: the run gets back to step 9 on the right branch.
+    assert!(
+        out.transcript.contains("Switched back to hotfix/v1.0.11"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.error().contains("pushes are disabled"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(
+        git(&fx.work, &["branch", "--show-current"]),
+        "hotfix/v1.0.11"
+    );
+}

@@ -432,6 +432,29 @@ impl<'a> Git<'a> {
         Ok(out.success().then(|| out.stdout.trim().to_string()))
     }
 
+    /// Whether `ancestor` is reachable from `rev`.
+    pub fn is_ancestor(&mut self, ancestor: &str, rev: &str) -> Result<bool> {
+        let out = self
+            .runner
+            .probe(&self.cmd("check a commit's ancestry").args([
+                "merge-base",
+                "--is-ancestor",
+                ancestor,
+                rev,
+            ]))?;
+        Ok(out.success())
+    }
+
+    /// A file's content at a revision, if it exists there.
+    pub fn show_file(&mut self, rev: &str, path: &str) -> Result<Option<String>> {
+        let out = self.runner.probe(
+            &self
+                .cmd("read a file at a revision")
+                .args(["show", &format!("{rev}:{path}")]),
+        )?;
+        Ok(out.success().then_some(out.stdout))
+    }
+
     /// Clones `source` into `dest` for a rehearsal: no hard links, so nothing is shared on disk.
     pub fn clone_for_rehearsal(
         runner: &mut Runner,

@@ -18,6 +18,7 @@ mod fix;
 mod merge;
 mod pr;
 mod publish;
+pub mod reconcile;
 mod review;
 mod summary;
 mod test;
