@@ -52,7 +52,11 @@ pub enum Command {
         version: Option<String>,
     },
     /// Rehearse everything on a bundled sample crate in a throwaway sandbox.
-    Demo,
+    Demo {
+        /// Keep the sandbox (sample crate and origin) after the demo.
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

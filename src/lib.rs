@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod fsx;
 pub mod interrupt;
@@ -61,7 +62,7 @@ impl Io {
     /// The real terminal and environment.
     pub fn real() -> Io {
         Io {
-            ui: Ui::stdout(),
+            ui: Ui::terminal(),
             backend: None,
             path: None,
             env: Vec::new(),
@@ -85,11 +86,18 @@ pub fn main_with(cli: Cli) -> u8 {
 
 fn apply_color(choice: ColorChoice) {
     match choice {
-        ColorChoice::Always => console::set_colors_enabled(true),
-        ColorChoice::Never => console::set_colors_enabled(false),
+        ColorChoice::Always => {
+            console::set_colors_enabled(true);
+            console::set_colors_enabled_stderr(true);
+        }
+        ColorChoice::Never => {
+            console::set_colors_enabled(false);
+            console::set_colors_enabled_stderr(false);
+        }
         ColorChoice::Auto => {
             if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
                 console::set_colors_enabled(false);
+                console::set_colors_enabled_stderr(false);
             }
         }
     }
@@ -117,13 +125,13 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
     match cli.command {
         None => {
             let description = cli.description.unwrap_or_default();
-            start(description, cli.start, g, io)
+            start(description, cli.start, g, io, false)
         }
         Some(Command::Resume) => resume(g, io),
         Some(Command::Status { json }) => status(&g, io, json),
         Some(Command::Abort) => abort(&g, io),
         Some(Command::Rollback { .. }) => not_yet("rollback"),
-        Some(Command::Demo) => not_yet("demo"),
+        Some(Command::Demo { keep }) => demo(g, io, keep),
     }
 }
 
@@ -149,8 +157,8 @@ fn prompter(
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(Usage(
-            "caro-hotfix asks questions and needs a terminal (stdin is not one). \
-             Run it in a terminal, or rehearse without one: --dry-run --non-interactive."
+            "caro-hotfix needs an interactive terminal (stdin or stderr is not one): it asks for typed \
+             confirmations. Run it in a terminal, or rehearse without one: --dry-run --non-interactive."
                 .into(),
         )
         .into());
@@ -167,7 +175,7 @@ struct Session {
     record: PathBuf,
 }
 
-fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str]) -> Result<Session> {
+fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str], offline: bool) -> Result<Session> {
     let ui = io.ui.clone();
     let prompter = prompter(io.backend, g, &ui)?;
     let dir = match &g.directory {
@@ -183,6 +191,9 @@ fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str]) -> Result<Sessi
     }
     for (k, v) in io.env {
         runner = runner.with_env(k, v);
+    }
+    if offline {
+        runner = runner.with_offline(&["gh", "curl"]);
     }
 
     let problems = preflight::check(&mut runner, &dir, &g.remote, tolerated);
@@ -209,7 +220,64 @@ fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str]) -> Result<Sessi
     })
 }
 
-fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io) -> Result<()> {
+/// `caro-hotfix demo`: builds the sample and rehearses the hotfix there, offline.
+fn demo(g: cli::GlobalOpts, io: Io, keep: bool) -> Result<()> {
+    let sandbox = tempfile::Builder::new()
+        .prefix("caro-hotfix-demo-")
+        .tempdir()
+        .context("could not create a temporary directory for the demo")?;
+    let ui = io.ui.clone();
+    ui.line(format!(
+        "caro-hotfix demo: a sample crate `{}` with releases v0.9.0 and v1.0.0 (and a pre-release \
+         v1.1.0-beta.1 that is never a base), unreleased work on main, and a bare origin, in {}",
+        demo::CRATE,
+        sandbox.path().display()
+    ));
+    ui.line("The hotfix is rehearsed there: local steps for real, every remote command printed. No network, no GitHub.");
+    let sample = {
+        let mut runner = runner_for(&io, false);
+        demo::build(&mut runner, sandbox.path())?
+    };
+    let mut g = g;
+    g.dry_run = true;
+    // Nothing to confirm for real in a demo: without a terminal it runs as a fire drill.
+    if io.backend.is_none() && !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal())
+    {
+        g.non_interactive = true;
+    }
+    g.directory = Some(sample);
+    g.remote = "origin".into();
+    let answers = cli::StartOpts {
+        severity: Some(cli::SeverityArg::High),
+        impact: Some("A crafted frame makes parse_frame read past the end of its input".into()),
+        advisories: vec!["RUSTSEC-2099-0001".into()],
+        credit: Some("A. Researcher".into()),
+        ..cli::StartOpts::default()
+    };
+    let result = start(demo::DESCRIPTION.to_string(), answers, g, io, true);
+    ui.blank();
+    if keep {
+        let path = sandbox.keep();
+        ui.line(format!(
+            "The demo's sandbox is kept in {} (sample/ and origin.git/).",
+            path.display()
+        ));
+    } else {
+        ui.line(format!(
+            "The demo's sandbox {} is removed (pass --keep to keep it).",
+            sandbox.path().display()
+        ));
+    }
+    result
+}
+
+fn start(
+    description: String,
+    start: cli::StartOpts,
+    g: cli::GlobalOpts,
+    io: Io,
+    demo: bool,
+) -> Result<()> {
     if description.trim().is_empty() {
         return Err(Usage("give a description of what the hotfix fixes, e.g. caro-hotfix \"RUSTSEC-2025-0001 memory safety issue in the parser\"".into()).into());
     }
@@ -217,7 +285,7 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
     for id in &mut start.advisories {
         *id = advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?;
     }
-    let session = open_session(&g, io, &[])?;
+    let session = open_session(&g, io, &[], demo)?;
     if let Some(existing) = state::load(&session.record)? {
         bail!(
             "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \
@@ -234,7 +302,8 @@ fn start(description: String, start: cli::StartOpts, g: cli::GlobalOpts, io: Io)
     state.package = start.package.clone();
     state.fix_from = start.fix_from.clone();
     state.requested_base_branch = start.base.clone();
-    drive(session, state, start, g, None, Reconcile::No)
+    let mode = if demo { Mode::Demo } else { Mode::Start };
+    drive(session, state, start, g, None, mode)
 }
 
 /// The repository's top and its record path, without preflight (status works on a dirty tree).
@@ -291,7 +360,7 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
         .into());
     }
     // SECURITY.md is edited at step 4 and committed at step 6; in between it is rightly modified.
-    let session = open_session(&g, io, &["SECURITY.md", ".github/SECURITY.md"])?;
+    let session = open_session(&g, io, &["SECURITY.md", ".github/SECURITY.md"], false)?;
     let Some(state) = state::load(&session.record)? else {
         bail!("no hotfix is in progress here (no record at .git/caro-hotfix/state.toml); start one with `caro-hotfix \"<description>\"`");
     };
@@ -312,14 +381,16 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
         state.first_unfinished().unwrap_or(16)
     ));
     let record = session.record.clone();
-    drive(session, state, start, g, Some(record), Reconcile::Yes)
+    drive(session, state, start, g, Some(record), Mode::Resume)
 }
 
-/// Whether the driver first checks the record against the repository (resume) or not (a new start).
+/// How the driver is entered: a new hotfix, a resumed one (checked against the record first), or the
+/// demo (a rehearsal on the sample crate that offers its fix at step 5).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Reconcile {
-    Yes,
-    No,
+enum Mode {
+    Start,
+    Resume,
+    Demo,
 }
 
 /// Builds the step context and runs the driver.
@@ -329,7 +400,7 @@ fn drive(
     start: cli::StartOpts,
     g: cli::GlobalOpts,
     record: Option<PathBuf>,
-    reconcile: Reconcile,
+    mode: Mode,
 ) -> Result<()> {
     let Session {
         ui,
@@ -353,6 +424,7 @@ fn drive(
             poll_interval: g.poll_interval,
             registry: g.registry.clone(),
             registry_index: g.registry_index.clone(),
+            demo: mode == Mode::Demo,
         },
         config,
         origin_repo: repo.clone(),
@@ -361,7 +433,7 @@ fn drive(
         record,
         sandbox: None,
     };
-    let result = if reconcile == Reconcile::Yes {
+    let result = if mode == Mode::Resume {
         steps::reconcile::check(&mut ctx).and_then(|()| steps::drive(&mut ctx))
     } else {
         steps::drive(&mut ctx)

@@ -17,9 +17,9 @@ use crate::ui::Ui;
 pub fn status(ui: &Ui, state: Option<&State>, json: bool) -> Result<()> {
     let Some(s) = state else {
         if json {
-            ui.line(r#"{"in_progress":false}"#);
+            ui.data(r#"{"in_progress":false}"#);
         } else {
-            ui.line("No hotfix in progress. Start one with `caro-hotfix \"<description>\"`.");
+            ui.data("No hotfix in progress. Start one with `caro-hotfix \"<description>\"`.");
         }
         return Ok(());
     };
@@ -35,27 +35,27 @@ pub fn status(ui: &Ui, state: Option<&State>, json: bool) -> Result<()> {
                     .unwrap_or_default(),
             );
         }
-        ui.line(serde_json::to_string_pretty(&value)?);
+        ui.data(serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
-    ui.line(format!("Hotfix {}: {}", s.label(), s.incident.description));
+    ui.data(format!("Hotfix {}: {}", s.label(), s.incident.description));
     if let Some(base) = &s.base_tag {
-        ui.line(format!("  base release: {base}"));
+        ui.data(format!("  base release: {base}"));
     }
     if let Some(branch) = &s.branch {
         let target = s.base_branch.as_deref().unwrap_or("?");
-        ui.line(format!("  branch: {branch} → {target}"));
+        ui.data(format!("  branch: {branch} → {target}"));
     }
     if let (Some(n), Some(url)) = (s.pr_number, &s.pr_url) {
-        ui.line(format!("  PR: #{n} {url}"));
+        ui.data(format!("  PR: #{n} {url}"));
     }
     if let Some(tag) = &s.tag {
-        ui.line(format!("  tag: {tag}"));
+        ui.data(format!("  tag: {tag}"));
     }
     if let Some(url) = &s.advisory_url {
-        ui.line(format!("  advisory: {url}"));
+        ui.data(format!("  advisory: {url}"));
     }
-    ui.blank();
+    ui.data("");
     for step in &s.steps {
         let (mark, word, when) = match step.status {
             StepStatus::Done => ("✓", "done", step.finished_at.as_deref()),
@@ -69,14 +69,14 @@ pub fn status(ui: &Ui, state: Option<&State>, json: bool) -> Result<()> {
             .as_deref()
             .map(|n| format!(" — {n}"))
             .unwrap_or_default();
-        ui.line(format!(
+        ui.data(format!(
             "  {mark} {:>2}. {:<32} {word}{when}{note}",
             step.number, step.title
         ));
     }
     if let Some(n) = s.first_unfinished() {
-        ui.blank();
-        ui.line(format!("Continue with `caro-hotfix resume` (at step {n}), or forget it with `caro-hotfix abort`."));
+        ui.data("");
+        ui.data(format!("Continue with `caro-hotfix resume` (at step {n}), or forget it with `caro-hotfix abort`."));
     }
     Ok(())
 }

@@ -26,12 +26,12 @@ pub fn check(runner: &mut Runner, dir: &Path, remote: &str, tolerated: &[&str]) 
     let mut problems = Vec::new();
 
     for (tool, how) in TOOLS {
-        if runner.which(tool).is_none() {
+        if !runner.is_offline(tool) && runner.which(tool).is_none() {
             problems.push(format!("`{tool}` was not found on PATH: {how}."));
         }
     }
     let have_git = runner.which("git").is_some();
-    if runner.which("gh").is_some() {
+    if !runner.is_offline("gh") && runner.which("gh").is_some() {
         match gh::auth_status(runner, dir) {
             Ok(out) if out.success() => {}
             Ok(_) | Err(_) => problems.push(

@@ -251,6 +251,9 @@ pub struct Runner {
     path: Option<OsString>,
     env: Vec<(OsString, OsString)>,
     journal: Vec<JournalEntry>,
+    /// Programs never started: every call is printed and simulated (the demo has no GitHub and no
+    /// network, so gh and curl are only shown).
+    offline: Vec<String>,
 }
 
 impl Runner {
@@ -261,7 +264,19 @@ impl Runner {
             path: None,
             env: Vec::new(),
             journal: Vec::new(),
+            offline: Vec::new(),
         }
+    }
+
+    /// Never starts `programs`; their calls are printed and answered with the simulated result.
+    pub fn with_offline(mut self, programs: &[&str]) -> Self {
+        self.offline = programs.iter().map(|p| p.to_string()).collect();
+        self
+    }
+
+    /// Whether `program` is only simulated in this run.
+    pub fn is_offline(&self, program: &str) -> bool {
+        self.offline.iter().any(|p| p == program)
     }
 
     /// Child processes see this `PATH`, and [`Runner::which`] searches it.
@@ -354,8 +369,11 @@ impl Runner {
             .chain(cmd.args.iter().map(|a| redact(&a.to_string_lossy())))
             .collect();
 
-        if self.dry_run && cmd.effect == Effect::Remote {
-            self.ui.line(format!("[dry-run] would run: $ {shown}"));
+        let offline = self.is_offline(&cmd.program);
+        if (self.dry_run && cmd.effect == Effect::Remote) || offline {
+            if show || cmd.effect == Effect::Remote {
+                self.ui.line(format!("[dry-run] would run: $ {shown}"));
+            }
             self.journal.push(JournalEntry {
                 argv,
                 cwd: cwd.display().to_string(),

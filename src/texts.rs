@@ -313,11 +313,10 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
         name = f.crate_name,
         tag = f.tag,
         version = f.version,
-        severity_word = f
-            .incident
-            .severity
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_else(|| "critical".into()),
+        severity_word = match f.incident.severity {
+            Some(crate::logic::Severity::Critical) | None => "critical".to_string(),
+            Some(s) => format!("{}-severity", s.as_str()),
+        },
         description = f.incident.description,
         severity = f.severity(),
         ids = f.ids(),

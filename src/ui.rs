@@ -14,7 +14,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// The wizard's output channel. Cheap to clone; clones share the same sink.
 #[derive(Clone)]
 pub struct Ui {
+    /// Progress, questions' context, warnings: stderr.
     sink: Arc<Mutex<Box<dyn Write + Send>>>,
+    /// Machine output and the answer a command exists to give (`status`): stdout.
+    data: Arc<Mutex<Box<dyn Write + Send>>>,
     /// Whether spinners may draw (a real terminal, not a capture).
     live: bool,
 }
@@ -45,11 +48,12 @@ impl Write for TranscriptWriter {
 }
 
 impl Ui {
-    /// The real terminal: text on stdout, spinners when stdout is a terminal.
-    pub fn stdout() -> Self {
-        let live = console::Term::stdout().is_term();
+    /// The real terminal: progress on stderr (spinners when it is a terminal), results on stdout.
+    pub fn terminal() -> Self {
+        let live = console::Term::stderr().is_term();
         Ui {
-            sink: Arc::new(Mutex::new(Box::new(io::stdout()))),
+            sink: Arc::new(Mutex::new(Box::new(io::stderr()))),
+            data: Arc::new(Mutex::new(Box::new(io::stdout()))),
             live,
         }
     }
@@ -59,6 +63,7 @@ impl Ui {
         let transcript = Transcript::default();
         let ui = Ui {
             sink: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
+            data: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             live: false,
         };
         (ui, transcript)
@@ -76,6 +81,14 @@ impl Ui {
         }
     }
 
+    /// Writes one line of a command's result (stdout).
+    pub fn data(&self, text: impl AsRef<str>) {
+        if let Ok(mut sink) = self.data.lock() {
+            let _ = writeln!(sink, "{}", text.as_ref());
+            let _ = sink.flush();
+        }
+    }
+
     pub fn blank(&self) {
         self.line("");
     }
@@ -85,17 +98,28 @@ impl Ui {
         self.blank();
         self.line(format!(
             "{} {}",
-            style(format!("[{number}/{total}]")).cyan().bold(),
-            style(title).bold()
+            style(format!("[{number}/{total}]"))
+                .cyan()
+                .bold()
+                .for_stderr(),
+            style(title).bold().for_stderr()
         ));
     }
 
     pub fn ok(&self, text: impl AsRef<str>) {
-        self.line(format!("{} {}", style("✓").green(), text.as_ref()));
+        self.line(format!(
+            "{} {}",
+            style("✓").green().for_stderr(),
+            text.as_ref()
+        ));
     }
 
     pub fn warn(&self, text: impl AsRef<str>) {
-        self.line(format!("{} {}", style("⚠️ ").yellow(), text.as_ref()));
+        self.line(format!(
+            "{} {}",
+            style("⚠️ ").yellow().for_stderr(),
+            text.as_ref()
+        ));
     }
 
     pub fn info(&self, text: impl AsRef<str>) {
@@ -104,7 +128,10 @@ impl Ui {
 
     /// `$ git push -u origin hotfix/v1.4.3`, shown before the command runs.
     pub fn command(&self, shown: &str) {
-        self.line(format!("{}", style(format!("$ {shown}")).dim()));
+        self.line(format!(
+            "{}",
+            style(format!("$ {shown}")).dim().for_stderr()
+        ));
     }
 
     /// A spinner with elapsed time for a long wait; hidden when output is not a terminal.

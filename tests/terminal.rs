@@ -58,7 +58,7 @@ fn without_a_terminal_it_stops_at_once_with_exit_2() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("needs a terminal"), "{stderr}");
+    assert!(stderr.contains("needs an interactive terminal"), "{stderr}");
     assert!(stderr.contains("--dry-run --non-interactive"), "{stderr}");
 }
 
@@ -152,5 +152,148 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
         out.transcript.contains("▶  5. Apply the minimal fix"),
         "{}",
         out.explain()
+    );
+}
+
+#[test]
+fn the_demo_runs_from_yes_through_done_to_the_summary() {
+    let fx = Fixture::new(); // only for PATH and a scratch directory
+    let mut p = spawn(&fx, &["demo"]);
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("Latest release: v1.0.0")
+        .expect("the pre-release is not the base");
+    p.exp_string("apply the sample fix for you")
+        .expect("the demo's offer");
+    // A stray `y` without Enter does not answer: the `n` typed after it is the answer.
+    p.send("y").expect("y");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    p.send("n").expect("n");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    p.send_line("").expect("Enter");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    p.send_line("done").expect("done");
+    p.exp_string("continuing with an empty placeholder commit")
+        .expect("no sample fix was applied");
+    p.exp_string("All tests passed").expect("step 7");
+    p.exp_string("Continue without the audit? (y/n)")
+        .expect("step 8");
+    p.send_line("y").expect("y");
+    p.exp_string("would run: $ gh pr create")
+        .expect("step 9 printed, not run");
+    p.exp_string("PUBLISHED").expect("the summary");
+    p.exp_string("is removed (pass --keep to keep it)")
+        .expect("sandbox");
+    p.exp_eof().expect("eof");
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+#[test]
+fn done_before_the_fix_is_committed_is_refused_then_accepted() {
+    let fx = Fixture::new();
+    let mut p = spawn(
+        &fx,
+        &[
+            "--severity",
+            "high",
+            "--impact",
+            "reads",
+            "--credit",
+            "",
+            "--advisory",
+            "RUSTSEC-2026-0042",
+            DESCRIPTION,
+        ],
+    );
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    p.send_line("done").expect("done too early");
+    p.exp_string("There is no commit on hotfix/v1.0.11 since v1.0.10 yet")
+        .expect("explained");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("asked again");
+    fx.commit_fix();
+    p.send_line("done").expect("done");
+    p.exp_string("The fix: 1 commit(s) on top of v1.0.10")
+        .expect("accepted");
+    p.exp_string("[7/16]").expect("step 7");
+    // Ctrl-C while the tests run: the child stops, the step is named, and resume is the way on.
+    p.send_control('c').expect("ctrl-c");
+    p.exp_string("interrupted at step 7").expect("message");
+    p.exp_string("caro-hotfix resume").expect("names resume");
+    p.exp_eof().expect("eof");
+    assert_eq!(exit_code(&mut p), 130);
+}
+
+fn has_colour_codes(text: &str) -> bool {
+    // SGR sequences: ESC [ digits/semicolons m
+    text.split('\u{1b}').skip(1).any(|rest| {
+        rest.strip_prefix('[').is_some_and(|r| {
+            let params: String = r
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ';')
+                .collect();
+            r[params.len()..].starts_with('m')
+        })
+    })
+}
+
+fn fire_drill_in_a_pty(fx: &Fixture, no_color: bool) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
+    cmd.args(["demo", "--non-interactive", "--dry-run"])
+        .current_dir(fx.dir.path())
+        .env("PATH", fx.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("TERM", "xterm-256color");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR").env("CLICOLOR_FORCE", "1");
+    }
+    let mut p = spawn_command(cmd, Some(120_000)).expect("spawn");
+    let out = p.exp_eof().expect("eof");
+    assert_eq!(exit_code(&mut p), 0, "{out}");
+    out
+}
+
+#[test]
+fn no_color_means_no_colour_codes() {
+    let fx = Fixture::new();
+    let coloured = fire_drill_in_a_pty(&fx, false);
+    assert!(
+        has_colour_codes(&coloured),
+        "colours should be on in a terminal by default"
+    );
+    let plain = fire_drill_in_a_pty(&fx, true);
+    assert!(plain.contains("PUBLISHED"));
+    assert!(
+        !has_colour_codes(&plain),
+        "NO_COLOR output has colour codes"
+    );
+}
+
+#[test]
+fn the_demo_completes_without_a_terminal() {
+    let fx = Fixture::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
+        .arg("demo")
+        .current_dir(fx.dir.path())
+        .env("PATH", fx.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("CARGO_NET_OFFLINE", "true")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("(non-interactive)"), "{stderr}");
+    assert!(
+        stderr.contains("SECURITY HOTFIX v1.0.1 PUBLISHED"),
+        "{stderr}"
     );
 }

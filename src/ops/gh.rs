@@ -62,22 +62,20 @@ impl<'a> Gh<'a> {
         Cmd::new("gh", purpose).cwd(self.dir)
     }
 
-    /// `owner/name` and the web URL of the repository.
-    pub fn repo(&mut self) -> Result<(String, String)> {
+    /// `owner/name` and the web URL of the repository (`simulated`: the answer when gh is offline).
+    pub fn repo(&mut self, simulated: &str) -> Result<(String, String)> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Repo {
             name_with_owner: String,
             url: String,
         }
-        let out = self
-            .runner
-            .query(&self.cmd("read the GitHub repository").args([
-                "repo",
-                "view",
-                "--json",
-                "nameWithOwner,url",
-            ]))?;
+        let out = self.runner.query(
+            &self
+                .cmd("read the GitHub repository")
+                .args(["repo", "view", "--json", "nameWithOwner,url"])
+                .simulate(simulated),
+        )?;
         let repo: Repo =
             serde_json::from_str(&out.stdout).context("could not read `gh repo view` output")?;
         Ok((repo.name_with_owner, repo.url))
@@ -91,7 +89,8 @@ impl<'a> Gh<'a> {
         let out = self.runner.query(
             &self
                 .cmd("list the repository's labels")
-                .args(["label", "list", "--json", "name", "--limit", "1000"]),
+                .args(["label", "list", "--json", "name", "--limit", "1000"])
+                .simulate("[]"),
         )?;
         let labels: Vec<Label> =
             serde_json::from_str(&out.stdout).context("could not read `gh label list` output")?;

@@ -27,7 +27,8 @@ pub fn fetch(runner: &mut Runner, url: &str) -> Result<IndexFile> {
             .args(["--silent", "--show-error", "--location", "--max-time", "30"])
             .args(["--user-agent", &user_agent()])
             .args(["--write-out", &format!("{MARK}%{{http_code}}")])
-            .arg(url),
+            .arg(url)
+            .simulate(format!("{MARK}404")),
     )?;
     let (body, status) = out
         .stdout

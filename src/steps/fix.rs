@@ -33,6 +33,16 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
 
 fn wait_for_fix(ctx: &mut Ctx, base_tag: &str, branch: &str) -> Result<()> {
     ctx.ui.line(texts::fix_guidelines(branch, base_tag));
+    if ctx.opts.demo {
+        ctx.ui.blank();
+        if ctx.prompter.yes_no(&format!(
+            "Demo: apply the sample fix for you (\"{}\")? (y/n)",
+            crate::demo::FIX_MESSAGE
+        ))? {
+            crate::demo::apply_fix(ctx)?;
+            ctx.ui.ok("Committed the sample fix; type done to go on");
+        }
+    }
     if ctx.opts.dry_run {
         ctx.ui.blank();
         ctx.ui.line(format!(

@@ -144,6 +144,8 @@ pub struct Options {
     pub poll_interval: Option<f64>,
     pub registry: Option<String>,
     pub registry_index: Option<String>,
+    /// `caro-hotfix demo`: step 5 offers the sample fix.
+    pub demo: bool,
 }
 
 /// Everything a step may use.
@@ -267,7 +269,16 @@ impl Ctx {
         if let (Some(r), Some(u)) = (&self.state.github_repo, &self.state.github_url) {
             return Ok((r.clone(), u.clone()));
         }
-        let (repo, url) = self.gh().repo()?;
+        // The demo has no GitHub: its sample answers as if it lived at github.com/example/<crate>.
+        let name = self
+            .state
+            .crate_name
+            .clone()
+            .unwrap_or_else(|| "crate".into());
+        let simulated = format!(
+            r#"{{"nameWithOwner":"example/{name}","url":"https://github.com/example/{name}"}}"#
+        );
+        let (repo, url) = self.gh().repo(&simulated)?;
         self.state.github_repo = Some(repo.clone());
         self.state.github_url = Some(url.clone());
         Ok((repo, url))
