@@ -51,6 +51,13 @@ pub enum Command {
         #[arg(long)]
         version: Option<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    Man,
     /// Rehearse everything on a bundled sample crate in a throwaway sandbox.
     Demo {
         /// Keep the sandbox (sample crate and origin) after the demo.

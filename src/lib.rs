@@ -132,6 +132,21 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
         Some(Command::Abort) => abort(&g, io),
         Some(Command::Rollback { .. }) => not_yet("rollback"),
         Some(Command::Demo { keep }) => demo(g, io, keep),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "caro-hotfix", &mut out);
+            io.ui.data(String::from_utf8_lossy(&out).trim_end());
+            Ok(())
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .context("could not render the man page")?;
+            io.ui.data(String::from_utf8_lossy(&out).trim_end());
+            Ok(())
+        }
     }
 }
 

@@ -405,6 +405,11 @@ pub fn drive(ctx: &mut Ctx) -> Result<()> {
                 ctx.save()?;
             }
             Err(err) => {
+                ctx.ui.line(format!(
+                    "{} {}",
+                    console::style("✗").red().for_stderr(),
+                    step.title
+                ));
                 // The step stays in progress; what it recorded so far is kept for `resume`.
                 let _ = ctx.save();
                 return Err(err.context(format!(

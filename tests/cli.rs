@@ -1,0 +1,57 @@
+//! The command line itself: help, completions, man page, usage errors.
+
+use std::process::Command;
+
+fn caro(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run caro-hotfix")
+}
+
+#[test]
+fn completions_cover_the_commands_and_options() {
+    let out = caro(&["completions", "bash"]);
+    assert!(out.status.success());
+    let script = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "resume",
+        "status",
+        "abort",
+        "rollback",
+        "demo",
+        "--dry-run",
+        "--fix-from",
+        "--poll-interval",
+    ] {
+        assert!(script.contains(word), "completion script lacks {word}");
+    }
+}
+
+#[test]
+fn the_man_page_is_roff_for_caro_hotfix() {
+    let out = caro(&["man"]);
+    assert!(out.status.success());
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH caro-hotfix 1"), "{page}");
+    assert!(page.contains("non\\-interactive"), "{page}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["--severity", "catastrophic", "x"],
+        vec!["--poll-interval", "-1", "x"],
+        vec!["--non-interactive", "x"],
+        vec![],
+    ] {
+        let out = caro(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
