@@ -21,6 +21,7 @@ pub mod manage;
 pub mod ops;
 pub mod preflight;
 pub mod prompt;
+pub mod rollback;
 pub mod runner;
 pub mod sandbox;
 pub mod state;
@@ -130,7 +131,7 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
         Some(Command::Resume) => resume(g, io),
         Some(Command::Status { json }) => status(&g, io, json),
         Some(Command::Abort) => abort(&g, io),
-        Some(Command::Rollback { .. }) => not_yet("rollback"),
+        Some(Command::Rollback { version }) => rollback(g, io, version),
         Some(Command::Demo { keep }) => demo(g, io, keep),
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
@@ -148,14 +149,6 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
             Ok(())
         }
     }
-}
-
-fn not_yet(command: &str) -> Result<()> {
-    Err(Usage(format!(
-        "`caro-hotfix {command}` is not yet available in caro-hotfix {}",
-        env!("CARGO_PKG_VERSION")
-    ))
-    .into())
 }
 
 /// The prompter for this run, or a usage error when nobody could answer.
@@ -350,7 +343,14 @@ fn runner_for(io: &Io, dry_run: bool) -> Runner {
 fn status(g: &cli::GlobalOpts, io: Io, json: bool) -> Result<()> {
     let mut runner = runner_for(&io, false);
     let (_, record) = locate(g, &io, &mut runner)?;
-    let state = state::load(&record)?;
+    // The hotfix in progress, else a rollback in progress.
+    let state = match state::load(&record)? {
+        Some(s) => Some(s),
+        None => match record.parent() {
+            Some(dir) => state::load(&dir.join("rollback.toml"))?,
+            None => None,
+        },
+    };
     manage::status(&io.ui, state.as_ref(), json)
 }
 
@@ -376,36 +376,128 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
     }
     // SECURITY.md is edited at step 4 and committed at step 6; in between it is rightly modified.
     let session = open_session(&g, io, &["SECURITY.md", ".github/SECURITY.md"], false)?;
-    let Some(state) = state::load(&session.record)? else {
-        bail!("no hotfix is in progress here (no record at .git/caro-hotfix/state.toml); start one with `caro-hotfix \"<description>\"`");
-    };
-    let start = cli::StartOpts {
-        severity: None,
-        impact: None,
-        advisories: Vec::new(),
-        credit: None,
-        fix_from: state.fix_from.clone(),
-        base: state.requested_base_branch.clone(),
-        package: state.package.clone(),
-    };
     let mut g = g;
-    g.remote = state.remote.clone();
-    session.ui.line(format!(
-        "Resuming the hotfix {} at step {}",
-        state.label(),
-        state.first_unfinished().unwrap_or(16)
-    ));
-    let record = session.record.clone();
-    drive(session, state, start, g, Some(record), Mode::Resume)
+    if let Some(state) = state::load(&session.record)? {
+        let start = cli::StartOpts {
+            fix_from: state.fix_from.clone(),
+            base: state.requested_base_branch.clone(),
+            package: state.package.clone(),
+            ..cli::StartOpts::default()
+        };
+        g.remote = state.remote.clone();
+        session.ui.line(format!(
+            "Resuming the hotfix {} at step {}",
+            state.label(),
+            state.first_unfinished().unwrap_or(16)
+        ));
+        let record = session.record.clone();
+        return drive(session, state, start, g, Some(record), Mode::Resume);
+    }
+    let rollback_record = session
+        .record
+        .parent()
+        .map(|d| d.join("rollback.toml"))
+        .unwrap_or_default();
+    if let Some(state) = state::load(&rollback_record)? {
+        g.remote = state.remote.clone();
+        session.ui.line(format!(
+            "Resuming the rollback of {} at step {}",
+            state.label(),
+            state.first_unfinished().unwrap_or(1)
+        ));
+        return drive(
+            session,
+            state,
+            cli::StartOpts::default(),
+            g,
+            Some(rollback_record),
+            Mode::Rollback,
+        );
+    }
+    bail!("no hotfix or rollback is in progress here (no record in .git/caro-hotfix/); start one with `caro-hotfix \"<description>\"`")
 }
 
-/// How the driver is entered: a new hotfix, a resumed one (checked against the record first), or the
-/// demo (a rehearsal on the sample crate that offers its fix at step 5).
+/// `caro-hotfix rollback [--version X.Y.Z]`.
+fn rollback(g: cli::GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
+    let requested = version
+        .as_deref()
+        .map(logic::version::parse_version_arg)
+        .transpose()
+        .map_err(|e| Usage(format!("--version: {e:#}")))?;
+    let mut session = open_session(&g, io, &[], false)?;
+    let common = session
+        .record
+        .parent()
+        .and_then(|d| d.parent())
+        .map(PathBuf::from)
+        .context("the record has no git directory")?;
+    let record = state::rollback_record_path(&common);
+    if let Some(existing) = state::load(&record)? {
+        bail!(
+            "a rollback of {} is already in progress (at step {}): continue it with `caro-hotfix resume`",
+            existing.label(),
+            existing.first_unfinished().unwrap_or(1)
+        );
+    }
+    let manifest = std::fs::read_to_string(session.repo.join("Cargo.toml"))
+        .context("could not read Cargo.toml")?;
+    let config = Config::from_manifest(&manifest)?;
+    let history = state::completed(&common)?;
+    let repo = session.repo.clone();
+    // A rehearsal reads the tags it has: fetching would change the repository's refs.
+    if !g.dry_run {
+        Git::new(&mut session.runner, &repo).fetch_tags(&g.remote)?;
+    }
+    let (version, how) = match requested {
+        Some(v) => (v, "as asked"),
+        None => match history.first().and_then(|s| s.version.as_deref()) {
+            Some(v) => (
+                semver::Version::parse(v)?,
+                "the last hotfix caro-hotfix completed",
+            ),
+            None => {
+                let tags = Git::new(&mut session.runner, &repo).tags()?;
+                let latest = logic::version::latest_release(tags.iter().map(String::as_str), &config.tag_prefix)
+                    .context("no --version given, no completed hotfix recorded, and no release tags: pass --version X.Y.Z")?;
+                (latest.version, "the highest release tag")
+            }
+        },
+    };
+    let original = history
+        .iter()
+        .find(|s| s.version.as_deref() == Some(version.to_string().as_str()));
+    let meta = ops::cargo::metadata(&mut session.runner, &repo)?;
+    let package = meta.select(None, &repo.join("Cargo.toml"))?;
+    let tag = format!("{}{version}", config.tag_prefix);
+    session
+        .ui
+        .line(format!("Rolling back {} {version} ({how}).", package.name));
+    let state = rollback::new_state(
+        &version,
+        &tag,
+        &package.name,
+        &g.remote,
+        g.dry_run,
+        original,
+    );
+    drive(
+        session,
+        state,
+        cli::StartOpts::default(),
+        g,
+        None,
+        Mode::Rollback,
+    )
+}
+
+/// How the driver is entered: a new hotfix, a resumed one (checked against the record first), the
+/// demo (a rehearsal on the sample crate that offers its fix at step 5), or a rollback.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Start,
     Resume,
     Demo,
+    Rollback,
 }
 
 /// Builds the step context and runs the driver.
@@ -447,12 +539,29 @@ fn drive(
         state,
         record,
         sandbox: None,
+        scratch: None,
+        next_hotfix: None,
     };
-    let result = if mode == Mode::Resume {
-        steps::reconcile::check(&mut ctx).and_then(|()| steps::drive(&mut ctx))
-    } else {
-        steps::drive(&mut ctx)
+    let mut result = match mode {
+        Mode::Resume => steps::reconcile::check(&mut ctx).and_then(|()| steps::drive(&mut ctx)),
+        Mode::Rollback => steps::drive_steps(&mut ctx, &rollback::STEPS),
+        Mode::Start | Mode::Demo => steps::drive(&mut ctx),
     };
+    // A rollback chains into the next hotfix, from the yanked tag, when the maintainer asked for it.
+    if let (Ok(()), Some(next)) = (&result, ctx.next_hotfix.take()) {
+        let incident = Incident {
+            description: next.description,
+            ..ctx.state.incident.clone()
+        };
+        let mut state = State::new(incident, &g.remote, g.dry_run, &steps::step_titles());
+        state.base_tag = Some(next.base_tag);
+        state.base_version = Some(next.base_version);
+        ctx.state = state;
+        ctx.record = None;
+        ui.blank();
+        ui.line("The next hotfix starts now.");
+        result = steps::drive(&mut ctx);
+    }
     if g.dry_run && ctx.sandbox.is_some() {
         ui.blank();
         ui.line(format!(

@@ -38,7 +38,12 @@ pub fn status(ui: &Ui, state: Option<&State>, json: bool) -> Result<()> {
         ui.data(serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
-    ui.data(format!("Hotfix {}: {}", s.label(), s.incident.description));
+    let what = if s.kind.as_deref() == Some("rollback") {
+        "Rollback of"
+    } else {
+        "Hotfix"
+    };
+    ui.data(format!("{what} {}: {}", s.label(), s.incident.description));
     if let Some(base) = &s.base_tag {
         ui.data(format!("  base release: {base}"));
     }
@@ -170,6 +175,7 @@ fn archive_aborted(record: &std::path::Path, state: &State) -> Result<std::path:
         "aborted-{}-{stamp}",
         state.version.as_deref().unwrap_or("unknown")
     ));
-    let kept = state::archive(record, &s)?;
+    let name = s.version.clone().unwrap_or_default();
+    let kept = state::archive(record, &s, &name)?;
     Ok(kept)
 }

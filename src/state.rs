@@ -52,6 +52,9 @@ pub struct AuditRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub tool_version: String,
+    /// `None` for a hotfix; `rollback` for a rollback's record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     pub started_at: String,
     pub dry_run: bool,
     pub remote: String,
@@ -112,6 +115,7 @@ impl State {
     pub fn new(incident: Incident, remote: &str, dry_run: bool, steps: &[(u8, &str)]) -> Self {
         State {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            kind: None,
             started_at: now(),
             dry_run,
             remote: remote.to_string(),
@@ -160,10 +164,11 @@ impl State {
 
     /// How people name this hotfix: its tag (`v1.0.11`, or with the project's tag prefix).
     pub fn label(&self) -> String {
-        match (&self.branch, &self.version) {
-            (Some(branch), _) => branch.strip_prefix("hotfix/").unwrap_or(branch).to_string(),
-            (None, Some(version)) => format!("v{version}"),
-            (None, None) => "(version not decided yet)".to_string(),
+        match (&self.branch, &self.tag, &self.version) {
+            (Some(branch), _, _) => branch.strip_prefix("hotfix/").unwrap_or(branch).to_string(),
+            (None, Some(tag), _) => tag.clone(),
+            (None, None, Some(version)) => format!("v{version}"),
+            (None, None, None) => "(version not decided yet)".to_string(),
         }
     }
 
@@ -189,6 +194,33 @@ impl State {
     }
 }
 
+/// Completed hotfixes kept in `history/`, newest first by completion time (aborted ones excluded).
+pub fn completed(git_common_dir: &Path) -> Result<Vec<State>> {
+    let dir = git_common_dir.join("caro-hotfix").join("history");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut done = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        if let Some(state) = load(&path)? {
+            if state.kind.is_none() && state.completed_at.is_some() {
+                done.push(state);
+            }
+        }
+    }
+    done.sort_by(|a, b| b.completed_at.cmp(&a.completed_at));
+    Ok(done)
+}
+
+/// The rollback's record beside the hotfix's.
+pub fn rollback_record_path(git_common_dir: &Path) -> PathBuf {
+    git_common_dir.join("caro-hotfix").join("rollback.toml")
+}
+
 /// The record's location inside a git directory.
 pub fn record_path(git_common_dir: &Path) -> PathBuf {
     git_common_dir.join("caro-hotfix").join("state.toml")
@@ -205,14 +237,13 @@ pub fn save(path: &Path, state: &State) -> Result<()> {
 
 /// Moves a finished hotfix's record to `history/<version>.toml` beside it, so a new one can start
 /// (and a rollback can find the last completed hotfix).
-pub fn archive(path: &Path, state: &State) -> Result<PathBuf> {
+pub fn archive(path: &Path, state: &State, name: &str) -> Result<PathBuf> {
     let dir = path
         .parent()
         .map(|p| p.join("history"))
         .context("the record has no directory")?;
     std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    let name = format!("{}.toml", state.version.as_deref().unwrap_or("unknown"));
-    let target = dir.join(name);
+    let target = dir.join(format!("{name}.toml"));
     save(&target, state)?;
     std::fs::remove_file(path).with_context(|| format!("could not remove {}", path.display()))?;
     Ok(target)

@@ -377,3 +377,42 @@ Release URLs:
         release = f.release_url(),
     )
 }
+
+/// What the rollback advisory is made of.
+pub struct Rollback<'a> {
+    pub crate_name: &'a str,
+    pub version: &'a str,
+    pub previous: &'a str,
+    pub regression: &'a str,
+    pub timeline: &'a str,
+    /// What the yanked hotfix fixed.
+    pub original: &'a str,
+}
+
+/// The rollback advisory: the regression, the downgrade, the timeline for the next hotfix.
+pub fn rollback_advisory(r: &Rollback) -> String {
+    format!(
+        "⚠️  ROLLBACK: {name} {version} has been yanked\n\
+         \n\
+         {name} {version}, a hotfix for: {original}\n\
+         introduced a regression: {regression}\n\
+         \n\
+         **What to do now**: downgrade to {previous}\n\
+         \n\
+         \x20 cargo update -p {name} --precise {previous}\n\
+         \n\
+         Lock files that already pin {version} keep building (a yanked version stays downloadable),\n\
+         but new resolutions avoid it.\n\
+         \n\
+         **Next**: a new hotfix that fixes both the original issue and this regression is expected {timeline}.\n\
+         \n\
+         {footer}\n",
+        name = r.crate_name,
+        version = r.version,
+        previous = r.previous,
+        regression = r.regression,
+        timeline = r.timeline,
+        original = r.original,
+        footer = footer(),
+    )
+}

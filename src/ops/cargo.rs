@@ -134,3 +134,62 @@ pub fn audit(runner: &mut Runner, dir: &Path) -> Result<Output> {
             .long_running(),
     )?)
 }
+
+/// The index URL cargo's configuration gives for a named registry (`[registries.NAME] index`),
+/// looked up as cargo does: `CARGO_REGISTRIES_<NAME>_INDEX`, then `.cargo/config.toml` (or
+/// `.cargo/config`) in `dir` and its ancestors, then `$CARGO_HOME/config.toml`.
+pub fn registry_index(dir: &Path, name: &str) -> Option<String> {
+    let env_key = format!(
+        "CARGO_REGISTRIES_{}_INDEX",
+        name.to_ascii_uppercase().replace('-', "_")
+    );
+    if let Ok(url) = std::env::var(env_key) {
+        return Some(url);
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let candidates = dir
+        .ancestors()
+        .flat_map(|d| [d.join(".cargo/config.toml"), d.join(".cargo/config")])
+        .chain(
+            cargo_home
+                .into_iter()
+                .flat_map(|h| [h.join("config.toml"), h.join("config")]),
+        );
+    for path in candidates {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+            continue;
+        };
+        if let Some(url) = doc
+            .get("registries")
+            .and_then(|r| r.get(name))
+            .and_then(|r| r.get("index"))
+            .and_then(|i| i.as_str())
+        {
+            return Some(url.to_string());
+        }
+    }
+    None
+}
+
+/// `cargo yank --version X NAME [--registry R]`: cargo finds the registry's index and token itself.
+pub fn yank(
+    runner: &mut Runner,
+    dir: &Path,
+    name: &str,
+    version: &str,
+    registry: Option<&str>,
+) -> Result<Output> {
+    let mut cmd = Cmd::new("cargo", "yank the version")
+        .cwd(dir)
+        .effect(Effect::Remote)
+        .args(["yank", "--version", version, name]);
+    if let Some(r) = registry {
+        cmd = cmd.args(["--registry", r]);
+    }
+    Ok(runner.run_unchecked(&cmd)?)
+}

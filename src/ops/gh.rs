@@ -225,6 +225,16 @@ impl<'a> Gh<'a> {
         )?)
     }
 
+    /// `gh release delete TAG --yes` — never `--cleanup-tag`: the tag stays for the audit trail.
+    pub fn delete_release(&mut self, tag: &str) -> Result<Output> {
+        Ok(self.runner.run_unchecked(
+            &self
+                .cmd("delete the GitHub release")
+                .effect(Effect::Remote)
+                .args(["release", "delete", tag, "--yes"]),
+        )?)
+    }
+
     /// `gh api … --input FILE`: the JSON body comes from a file, never from interpolated flags.
     pub fn api(
         &mut self,

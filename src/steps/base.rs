@@ -15,16 +15,28 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let remote = ctx.opts.remote.clone();
     ctx.git().fetch_tags(&remote)?;
 
-    if let (Some(tag), Some(version)) = (ctx.state.base_tag.clone(), ctx.state.version.clone()) {
+    if let (Some(tag), Some(version), Some(_)) = (
+        ctx.state.base_tag.clone(),
+        ctx.state.version.clone(),
+        ctx.state.base_branch.clone(),
+    ) {
         ctx.ui.ok(format!(
             "Base release {tag}, hotfix version {version} (recorded earlier)"
         ));
         return Ok(());
     }
 
-    let tags = ctx.git().tags()?;
     let prefix = ctx.config.tag_prefix.clone();
-    let Some(base) = latest_release(tags.iter().map(String::as_str), &prefix) else {
+    // A hotfix chained from a rollback starts from the yanked release, not from the highest one.
+    let preset = match (ctx.state.base_tag.clone(), ctx.state.base_version.clone()) {
+        (Some(tag), Some(version)) => semver::Version::parse(&version)
+            .ok()
+            .map(|version| crate::logic::version::Release { tag, version }),
+        _ => None,
+    };
+    let tags = ctx.git().tags()?;
+    let Some(base) = preset.or_else(|| latest_release(tags.iter().map(String::as_str), &prefix))
+    else {
         bail!(
             "No release tags found\n\
              Cannot create hotfix without a base release: a release tag looks like {prefix}1.2.3 \
@@ -37,7 +49,12 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let tag = format!("{prefix}{hotfix}");
     let branch = format!("hotfix/{tag}");
 
-    ctx.ui.info(format!("Latest release: {}", base.tag));
+    let which = if ctx.state.base_tag.is_some() {
+        "Base release"
+    } else {
+        "Latest release"
+    };
+    ctx.ui.info(format!("{which}: {}", base.tag));
     ctx.ui.info(format!("Base version: {}", base.version));
     ctx.ui.info(format!(
         "This hotfix will be: {tag} (patch bump of {})",
@@ -57,7 +74,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
 
     // Already published (by hand, or by another machine)? Then this version is taken.
     let crate_name = ctx.package()?.name;
-    let url = ctx.index_url(&crate_name);
+    let url = ctx.index_url(&crate_name)?;
     match index::fetch(&mut ctx.runner, &url) {
         Ok(IndexFile::Found(file)) if registry::version_line(&file, &hotfix.to_string()).is_some() => bail!(
             "{crate_name} {hotfix} is already on the registry ({url}) although no tag {tag} exists: \

@@ -164,6 +164,10 @@ pub struct Ctx {
     pub record: Option<PathBuf>,
     /// Keeps the rehearsal's clone alive until the run ends.
     pub sandbox: Option<tempfile::TempDir>,
+    /// A rehearsed rollback keeps its record and texts here, never in the repository.
+    pub scratch: Option<tempfile::TempDir>,
+    /// Set by a rollback whose maintainer chose to start the next hotfix at once.
+    pub next_hotfix: Option<crate::rollback::NextHotfix>,
 }
 
 impl Ctx {
@@ -319,13 +323,19 @@ impl Ctx {
     }
 
     /// The URL of the crate's file in the sparse index that is watched for the publish.
-    pub fn index_url(&self, crate_name: &str) -> String {
-        let root = self
-            .opts
-            .registry_index
-            .clone()
-            .unwrap_or_else(|| DEFAULT_INDEX.to_string());
-        crate::logic::registry::index_url(&root, crate_name)
+    pub fn index_url(&self, crate_name: &str) -> Result<String> {
+        let root = match (&self.opts.registry_index, &self.opts.registry) {
+            (Some(url), _) => url.clone(),
+            (None, Some(name)) => crate::ops::cargo::registry_index(&self.origin_repo, name)
+                .with_context(|| {
+                    format!(
+                        "--registry {name}: cargo's configuration has no [registries.{name}] index; \
+                         add it to .cargo/config.toml or pass --registry-index URL"
+                    )
+                })?,
+            (None, None) => DEFAULT_INDEX.to_string(),
+        };
+        Ok(crate::logic::registry::index_url(&root, crate_name))
     }
 
     /// The tag of the hotfix, `vX.Y.Z`.
@@ -377,8 +387,13 @@ pub fn security_md_path(repo: &Path) -> PathBuf {
 
 /// Runs every unfinished step in order, saving the record after each.
 pub fn drive(ctx: &mut Ctx) -> Result<()> {
-    let total = STEPS.len();
-    for step in &STEPS {
+    drive_steps(ctx, &STEPS)
+}
+
+/// Runs every unfinished step of `steps` (the hotfix's sixteen, or the rollback's) in order.
+pub fn drive_steps(ctx: &mut Ctx, steps: &[Step]) -> Result<()> {
+    let total = steps.len();
+    for step in steps {
         let status = ctx
             .state
             .step_mut(step.number)
@@ -422,7 +437,18 @@ pub fn drive(ctx: &mut Ctx) -> Result<()> {
     }
     if ctx.state.completed_at.is_some() {
         if let Some(path) = ctx.record.take() {
-            let kept = state::archive(&path, &ctx.state)?;
+            let name = match ctx.state.kind.as_deref() {
+                Some(kind) => format!(
+                    "{kind}-{}",
+                    ctx.state.version.as_deref().unwrap_or("unknown")
+                ),
+                None => ctx
+                    .state
+                    .version
+                    .clone()
+                    .unwrap_or_else(|| "unknown".into()),
+            };
+            let kept = state::archive(&path, &ctx.state, &name)?;
             ctx.ui.ok(format!(
                 "The hotfix is complete; its record is kept in {}",
                 ctx.shown(&kept)

@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         None => ctx.package()?.name,
     };
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
-    let url = ctx.index_url(&crate_name);
+    let url = ctx.index_url(&crate_name)?;
 
     // Already visible (a resumed run, or a publish by hand)? Then there is nothing to watch.
     if let Ok(IndexFile::Found(file)) = index::fetch(&mut ctx.runner, &url) {

@@ -34,6 +34,14 @@ KNOBS (knobs.json, every key optional):
     fail               list of {"match": "pr create", "times": 1, "stderr": "...", "stdout": "",
                        "code": 1}: a call whose argv joined with spaces contains `match` fails, `times`
                        times (negative: always)
+    delay              list of {"match": "pr checks", "seconds": 30, "times": 1}: a call whose argv joined
+                       with spaces contains `match` first sleeps `seconds` (default 30), before it takes
+                       the state lock or does anything, `times` times (default: every time; negative:
+                       always). When its sleep starts it appends {"argv", "pid", "seconds"} to
+                       delays.jsonl, so a test knows the call is in flight. If the caller dies during the
+                       sleep (the parent process changes), the call ends at once with code 129, does
+                       nothing and is not logged in calls.jsonl: like a gh hung up with its terminal
+                       before its request was sent.
 """
 
 import fcntl
@@ -1721,6 +1729,47 @@ def run(argv, state):
     return COMMANDS[sub](call)
 
 
+def delay_for(argv, state):
+    """The seconds this call must sleep first (the `delay` knob), counting the rule's use."""
+    rules = state.knobs.get("delay") or []
+    if not rules:
+        return 0
+    joined = " ".join(argv)
+    with open(state.file(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        counters = state.load("counters.json", {})
+        used = counters.setdefault("delay", {})
+        for i, rule in enumerate(rules):
+            match = rule.get("match", "")
+            if match not in joined:
+                continue
+            key = "%d:%s" % (i, match)
+            times = rule.get("times", -1)
+            if times >= 0 and used.get(key, 0) >= times:
+                continue
+            used[key] = used.get(key, 0) + 1
+            state.save("counters.json", counters)
+            seconds = float(rule.get("seconds", 30))
+            with open(state.file("delays.jsonl"), "a", encoding="utf-8") as log:
+                log.write(json.dumps({"argv": argv, "pid": os.getpid(), "seconds": seconds},
+                                     ensure_ascii=False) + "\n")
+            return seconds
+    return 0
+
+
+def sleep_unless_orphaned(seconds):
+    """Sleeps; returns False as soon as the parent process is gone."""
+    parent = os.getppid()
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return True
+        time.sleep(min(left, 0.05))
+        if os.getppid() != parent:
+            return False
+
+
 def dump_flags():
     table = {}
     for sub in USAGE:
@@ -1737,6 +1786,9 @@ def main():
         dump_flags()
         return 0
     state = State(state_dir())
+    seconds = delay_for(argv, state)
+    if seconds > 0 and not sleep_unless_orphaned(seconds):
+        return 129
     with open(state.file(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         code = 1

@@ -48,6 +48,8 @@ struct State {
     versions: Vec<Version>,
     file_requests: usize,
     requests: Vec<Request>,
+    /// The token the registry API accepts (`Authorization` header); `None` accepts none.
+    token: Option<String>,
 }
 
 /// The server; see the module documentation.
@@ -96,6 +98,7 @@ impl IndexServer {
             versions: Vec::new(),
             file_requests: 0,
             requests: Vec::new(),
+            token: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -158,6 +161,12 @@ impl IndexServer {
         }
     }
 
+    /// The registry API (`DELETE /api/v1/crates/NAME/VERSION/yank`, as `cargo yank` calls it) accepts
+    /// this token in the `Authorization` header; any other answers 403.
+    pub fn require_token(&self, token: &str) {
+        self.state.lock().expect("index state").token = Some(token.to_string());
+    }
+
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<Request> {
         self.state.lock().expect("index state").requests.clone()
@@ -206,15 +215,25 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
         .collect();
     let (status, body) = {
         let mut st = state.lock().expect("index state");
-        st.requests.push(Request {
+        let request = Request {
             method: method.clone(),
             path: path.clone(),
             headers,
-        });
-        answer(&mut st, &method, &path, base)
+        };
+        let authorization = request.header("authorization").map(str::to_string);
+        st.requests.push(request);
+        if path.starts_with("/api/") {
+            api(&mut st, &method, &path, authorization.as_deref())
+        } else {
+            answer(&mut st, &method, &path, base)
+        }
     };
-    let reason = if status == 200 { "OK" } else { "Not Found" };
-    let content_type = if path.ends_with("config.json") {
+    let reason = match status {
+        200 => "OK",
+        403 => "Forbidden",
+        _ => "Not Found",
+    };
+    let content_type = if path.ends_with("config.json") || path.starts_with("/api/") {
         "application/json"
     } else {
         "text/plain; charset=utf-8"
@@ -268,4 +287,37 @@ fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String)
     } else {
         (200, lines)
     }
+}
+
+/// The registry web API, as much as `cargo yank` needs.
+fn api(st: &mut State, method: &str, path: &str, authorization: Option<&str>) -> (u16, String) {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let ["api", "v1", "crates", name, version, "yank"] = parts.as_slice() else {
+        return (404, r#"{"errors":[{"detail":"Not Found"}]}"#.into());
+    };
+    if method != "DELETE" {
+        return (404, r#"{"errors":[{"detail":"Not Found"}]}"#.into());
+    }
+    if st.token.is_none() || authorization != st.token.as_deref() {
+        return (
+            403,
+            r#"{"errors":[{"detail":"this token does not have the required permissions to perform this action"}]}"#.into(),
+        );
+    }
+    let seen = st.file_requests;
+    let known = *name == st.name;
+    let Some(v) = st
+        .versions
+        .iter_mut()
+        .find(|v| known && v.vers == *version && seen >= v.visible_after)
+    else {
+        return (
+            404,
+            format!(
+                r#"{{"errors":[{{"detail":"crate `{name}` does not have a version `{version}`"}}]}}"#
+            ),
+        );
+    };
+    v.yanked = true;
+    (200, r#"{"ok":true}"#.into())
 }

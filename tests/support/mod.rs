@@ -378,15 +378,31 @@ impl Fixture {
 
     /// Runs the wizard in-process letting it pick its own prompter (defaults for a fire drill).
     pub fn run_with_defaults(&self, args: &[&str]) -> Outcome {
-        self.run_inner(args, None, self.path())
+        self.run_inner(args, None, self.path(), &[])
     }
 
     /// [`Fixture::run`] with a `PATH` of the test's choosing.
     pub fn run_with_path(&self, args: &[&str], answers: Vec<Answer>, path: OsString) -> Outcome {
-        self.run_inner(args, Some(answers), path)
+        self.run_inner(args, Some(answers), path, &[])
     }
 
-    fn run_inner(&self, args: &[&str], answers: Option<Vec<Answer>>, path: OsString) -> Outcome {
+    /// [`Fixture::run`] with more environment for the programs the wizard runs (e.g. a registry token).
+    pub fn run_with_env(
+        &self,
+        args: &[&str],
+        answers: Vec<Answer>,
+        env: &[(&str, &str)],
+    ) -> Outcome {
+        self.run_inner(args, Some(answers), self.path(), env)
+    }
+
+    fn run_inner(
+        &self,
+        args: &[&str],
+        answers: Option<Vec<Answer>>,
+        path: OsString,
+        extra_env: &[(&str, &str)],
+    ) -> Outcome {
         let mut argv: Vec<String> = vec![
             "caro-hotfix".into(),
             "-C".into(),
@@ -394,7 +410,7 @@ impl Fixture {
         ];
         argv.extend(args.iter().map(|a| a.to_string()));
         // Never the network: unless a test serves an index, the registry is a closed local port.
-        if !args.contains(&"--registry-index") {
+        if !args.contains(&"--registry-index") && !args.contains(&"--registry") {
             argv.splice(
                 1..1,
                 ["--registry-index".to_string(), NO_REGISTRY.to_string()],
@@ -412,7 +428,10 @@ impl Fixture {
                 ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
                 ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
                 ("CARGO_TERM_COLOR".into(), "never".into()),
-            ],
+            ]
+            .into_iter()
+            .chain(extra_env.iter().map(|(k, v)| (k.into(), v.into())))
+            .collect(),
             cwd: self.dir.path().to_path_buf(),
         };
         let result = caro_hotfix::run(cli, io);
@@ -610,5 +629,59 @@ impl Backend for Script {
             .iter()
             .position(|i| *i == a)
             .ok_or_else(|| anyhow::anyhow!("test script answered `{a}`, not one of {items:?}"))
+    }
+}
+
+/// A call the gh stand-in's `delay` knob held back: its arguments and the pid of the sleeping gh.
+#[derive(Debug, Clone)]
+pub struct DelayedCall {
+    pub argv: Vec<String>,
+    pub pid: u32,
+}
+
+impl Fixture {
+    /// The calls the gh stand-in's `delay` knob is holding or held (`gh-state/delays.jsonl`).
+    pub fn gh_delays(&self) -> Vec<DelayedCall> {
+        let Ok(text) = std::fs::read_to_string(self.gh_state().join("delays.jsonl")) else {
+            return Vec::new();
+        };
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| DelayedCall {
+                argv: v["argv"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|x| x.as_str().unwrap_or_default().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                pid: v["pid"].as_u64().unwrap_or_default() as u32,
+            })
+            .collect()
+    }
+
+    /// Waits (up to `timeout`) until a gh call whose arguments joined with spaces contain `needle` is
+    /// being held by the `delay` knob, and returns it.
+    pub fn wait_for_delayed_gh(
+        &self,
+        needle: &str,
+        timeout: std::time::Duration,
+    ) -> Option<DelayedCall> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(c) = self
+                .gh_delays()
+                .into_iter()
+                .find(|c| c.argv.join(" ").contains(needle))
+            {
+                return Some(c);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 }

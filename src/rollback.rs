@@ -1,0 +1,365 @@
+//! `caro-hotfix rollback`: the reference's "Emergency Rollback", as six recorded, resumable steps.
+//!
+//! Yank the version (cargo finds the registry and the token; `--index` is never passed, because then
+//! cargo demands `--token` on the command line), check through the sparse index that it is yanked,
+//! delete the GitHub release but keep the tag for the audit trail, write the rollback advisory, and
+//! offer to start the next hotfix from the yanked tag at once.
+
+use anyhow::{bail, Context, Result};
+
+use crate::error::Declined;
+use crate::logic::registry;
+use crate::ops::cargo;
+use crate::ops::index::{self, IndexFile};
+use crate::state::State;
+use crate::steps::{Ctx, Step};
+
+/// The rollback's steps, in order.
+pub const STEPS: [Step; 6] = [
+    Step {
+        number: 1,
+        title: "Confirm the rollback",
+        run: confirm,
+    },
+    Step {
+        number: 2,
+        title: "Yank the version",
+        run: yank,
+    },
+    Step {
+        number: 3,
+        title: "Check the registry",
+        run: verify,
+    },
+    Step {
+        number: 4,
+        title: "Delete the GitHub release",
+        run: release,
+    },
+    Step {
+        number: 5,
+        title: "Rollback advisory",
+        run: advisory,
+    },
+    Step {
+        number: 6,
+        title: "Next hotfix",
+        run: next,
+    },
+];
+
+const DEFAULT_POLL_SECS: f64 = 20.0;
+const INDEX_POLLS: u32 = 30;
+
+/// What the rollback hands over to a chained hotfix.
+#[derive(Debug, Clone)]
+pub struct NextHotfix {
+    pub description: String,
+    pub base_tag: String,
+    pub base_version: String,
+}
+
+/// A new rollback record for `version` of `crate_name`; `original` is the hotfix's own record, when
+/// caro-hotfix made it.
+pub fn new_state(
+    version: &semver::Version,
+    tag: &str,
+    crate_name: &str,
+    remote: &str,
+    dry_run: bool,
+    original: Option<&State>,
+) -> State {
+    let titles: Vec<(u8, &str)> = STEPS.iter().map(|s| (s.number, s.title)).collect();
+    let mut incident = original.map(|o| o.incident.clone()).unwrap_or_default();
+    if incident.description.is_empty() {
+        incident.description = format!("{crate_name} {version}");
+    }
+    let mut state = State::new(incident, remote, dry_run, &titles);
+    state.kind = Some("rollback".into());
+    state.version = Some(version.to_string());
+    state.tag = Some(tag.to_string());
+    state.crate_name = Some(crate_name.to_string());
+    state.base_version = original.and_then(|o| o.base_version.clone());
+    state.base_tag = original.and_then(|o| o.base_tag.clone());
+    state.advisory_url = original.and_then(|o| o.advisory_url.clone());
+    state.github_repo = original.and_then(|o| o.github_repo.clone());
+    state.github_url = original.and_then(|o| o.github_url.clone());
+    state
+}
+
+fn names(ctx: &Ctx) -> Result<(String, String, String)> {
+    let version = ctx.version()?.to_string();
+    let tag = ctx
+        .state
+        .tag
+        .clone()
+        .context("the rollback record has no tag")?;
+    let name = ctx
+        .state
+        .crate_name
+        .clone()
+        .context("the rollback record has no crate name")?;
+    Ok((name, version, tag))
+}
+
+fn confirm(ctx: &mut Ctx) -> Result<()> {
+    let (name, version, tag) = names(ctx)?;
+    let registry = ctx
+        .opts
+        .registry
+        .clone()
+        .unwrap_or_else(|| "crates.io".into());
+    ctx.ui.blank();
+    ctx.ui.line(format!(
+        "⚠️  EMERGENCY ROLLBACK of {name} {version} ⚠️\n\n\
+         Use this ONLY when the hotfix causes worse problems than the original issue.\n\n\
+         This will:\n  \
+         1. yank {name} {version} from {registry} (existing lock files keep working; new ones avoid it)\n  \
+         2. delete the GitHub release {tag} — the tag itself stays, for the audit trail\n  \
+         3. write the rollback advisory (and offer to update the GitHub advisory)\n  \
+         4. offer to start the next hotfix from {tag}"
+    ));
+    ctx.ui.blank();
+    if !ctx
+        .prompter
+        .typed("Roll back? (yes/no - must type 'yes')", "yes")?
+    {
+        return Err(Declined(format!(
+            "Rollback cancelled; nothing was changed. {name} {version} stays published."
+        ))
+        .into());
+    }
+    // A rehearsal keeps its record and texts in a scratch directory that is removed at the end.
+    let common = if ctx.opts.dry_run {
+        let scratch = tempfile::Builder::new()
+            .prefix("caro-hotfix-rollback-rehearsal-")
+            .tempdir()
+            .context("could not create a scratch directory for the rehearsal")?;
+        let dir = scratch.path().to_path_buf();
+        ctx.scratch = Some(scratch);
+        dir
+    } else {
+        ctx.git().common_dir()?
+    };
+    ctx.record = Some(crate::state::rollback_record_path(&common));
+    ctx.save()
+}
+
+/// The crate's index file, for the yank's before and after.
+fn index_file(ctx: &mut Ctx, name: &str) -> Result<(String, Option<String>)> {
+    let url = ctx.index_url(name)?;
+    let file = match index::fetch(&mut ctx.runner, &url)? {
+        IndexFile::Found(f) => Some(f),
+        IndexFile::Missing => None,
+    };
+    Ok((url, file))
+}
+
+fn yank(ctx: &mut Ctx) -> Result<()> {
+    let (name, version, _) = names(ctx)?;
+    let (url, file) = index_file(ctx, &name)?;
+    match file.as_deref().and_then(|f| registry::version_line(f, &version)) {
+        None if !ctx.opts.dry_run => bail!(
+            "{name} {version} was never published: the registry index ({url}) has no line for it, so there is \
+             nothing to yank. Check the version (`caro-hotfix rollback --version X.Y.Z`) and the registry \
+             (`--registry NAME`)."
+        ),
+        Some(true) => {
+            ctx.ui.ok(format!("{name} {version} is already yanked"));
+            return Ok(());
+        }
+        _ => {}
+    }
+    let repo = ctx.repo.clone();
+    let registry = ctx.opts.registry.clone();
+    let out = cargo::yank(&mut ctx.runner, &repo, &name, &version, registry.as_deref())?;
+    if !out.success() {
+        bail!(
+            "cargo could not yank {name} {version}: {}\n\
+             A token with the yank scope is needed: `cargo login{}` (or set the registry's token in the \
+             environment), then run `caro-hotfix resume`.",
+            crate::runner::redact(out.stderr.trim()),
+            registry.map(|r| format!(" --registry {r}")).unwrap_or_default()
+        );
+    }
+    ctx.ui.ok(format!("Yanked {name} {version}"));
+    Ok(())
+}
+
+fn verify(ctx: &mut Ctx) -> Result<()> {
+    let (name, version, _) = names(ctx)?;
+    if ctx.opts.dry_run {
+        ctx.ui.ok(format!(
+            "Rehearsal: the real run polls the registry index here until {name} {version} shows \"yanked\":true"
+        ));
+        return Ok(());
+    }
+    let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
+    let spinner = ctx.ui.spinner(format!(
+        "Waiting for the index to show {name} {version} yanked"
+    ));
+    let mut url = String::new();
+    for _ in 0..INDEX_POLLS {
+        if let Ok((u, file)) = index_file(ctx, &name) {
+            url = u;
+            if file
+                .as_deref()
+                .and_then(|f| registry::version_line(f, &version))
+                == Some(true)
+            {
+                spinner.finish_and_clear();
+                ctx.ui
+                    .ok(format!("The registry index shows {name} {version} yanked"));
+                return Ok(());
+            }
+        }
+        std::thread::sleep(interval);
+    }
+    spinner.finish_and_clear();
+    bail!(
+        "the registry index ({url}) does not show {name} {version} as yanked yet after {INDEX_POLLS} polls; \
+         the CDN can lag. Run `caro-hotfix resume` later to check again."
+    )
+}
+
+fn release(ctx: &mut Ctx) -> Result<()> {
+    let (_, _, tag) = names(ctx)?;
+    let out = ctx.gh().delete_release(&tag)?;
+    if out.success() {
+        ctx.ui.ok(format!(
+            "Deleted the GitHub release {tag}; the tag {tag} stays"
+        ));
+    } else if out.stderr.to_ascii_lowercase().contains("not found") {
+        ctx.ui.ok(format!(
+            "There is no GitHub release for {tag}: nothing to delete"
+        ));
+    } else {
+        bail!(
+            "could not delete the GitHub release {tag}: {}\nDelete it on GitHub (keep the tag), then run `caro-hotfix resume`.",
+            out.stderr.trim()
+        );
+    }
+    Ok(())
+}
+
+fn advisory(ctx: &mut Ctx) -> Result<()> {
+    let (name, version, tag) = names(ctx)?;
+    let regression = loop {
+        let answer = ctx.prompter.text(
+            &format!("What regression does {version} cause? (one or two sentences)"),
+            None,
+        )?;
+        if !answer.is_empty() {
+            break answer;
+        }
+        if ctx.opts.non_interactive {
+            break "(to be described)".to_string();
+        }
+        ctx.ui
+            .warn("The advisory needs a description of the regression.");
+    };
+    let timeline = ctx.prompter.text(
+        "When will the fixed hotfix be out?",
+        Some("within 24 hours"),
+    )?;
+    let previous = match ctx.state.base_version.clone() {
+        Some(v) => v,
+        None => previous_release(ctx, &version)?,
+    };
+    let text = crate::texts::rollback_advisory(&crate::texts::Rollback {
+        crate_name: &name,
+        version: &version,
+        previous: &previous,
+        regression: &regression,
+        timeline: &timeline,
+        original: &ctx.state.incident.description,
+    });
+    let file = ctx.keep_file(&format!("rollback-advisory-{version}.md"), &text)?;
+    ctx.ui.blank();
+    ctx.ui.line(&text);
+    ctx.ui.ok(format!(
+        "The rollback advisory is saved in {}",
+        ctx.shown(&file)
+    ));
+    ctx.note(5, format!("regression: {regression}"));
+
+    if let Some(url) = ctx.state.advisory_url.clone() {
+        let ghsa = url.rsplit('/').next().unwrap_or("").to_string();
+        if ghsa.starts_with("GHSA-")
+            && ctx.prompter.yes_no(&format!(
+                "Update the GitHub advisory {ghsa} with this notice? (y/n)"
+            ))?
+        {
+            let body = serde_json::json!({ "description": text });
+            let input = ctx.keep_file(
+                &format!("rollback-advisory-{version}.json"),
+                &body.to_string(),
+            )?;
+            let out = ctx.gh().api(
+                "update the security advisory",
+                "PATCH",
+                &format!("repos/{{owner}}/{{repo}}/security-advisories/{ghsa}"),
+                &input,
+                "{}",
+            )?;
+            if out.success() {
+                ctx.ui.ok(format!("Updated {url}"));
+            } else {
+                ctx.ui.warn(format!(
+                    "GitHub did not update the advisory ({}); paste the notice by hand: {url}",
+                    out.stderr.trim()
+                ));
+            }
+        }
+    }
+    let _ = tag;
+    Ok(())
+}
+
+/// The highest release below `version`, from the tags: what users should go back to.
+fn previous_release(ctx: &mut Ctx, version: &str) -> Result<String> {
+    let current = semver::Version::parse(version)?;
+    let prefix = ctx.config.tag_prefix.clone();
+    let tags = ctx.git().tags()?;
+    let below: Vec<&str> = tags
+        .iter()
+        .map(String::as_str)
+        .filter(|t| {
+            t.strip_prefix(prefix.as_str())
+                .and_then(|v| semver::Version::parse(v).ok())
+                .is_some_and(|v| v < current)
+        })
+        .collect();
+    Ok(crate::logic::version::latest_release(below, &prefix)
+        .map(|r| r.version.to_string())
+        .unwrap_or_else(|| "the previous release".into()))
+}
+
+fn next(ctx: &mut Ctx) -> Result<()> {
+    let (_, version, tag) = names(ctx)?;
+    let next = semver::Version::parse(&version)
+        .map(|v| crate::logic::version::next_patch(&v))
+        .context("the record's version is not semver")?;
+    let question = format!(
+        "Start the next hotfix now ({}{next}, from {tag}: the original fix plus the regression's)? (y/n)",
+        ctx.config.tag_prefix
+    );
+    if ctx.prompter.yes_no(&question)? {
+        let original = ctx.state.incident.description.clone();
+        let suggested = format!("Fixes {original} and the regression in {version}");
+        let description = ctx
+            .prompter
+            .text("Description of the next hotfix", Some(&suggested))?;
+        ctx.next_hotfix = Some(NextHotfix {
+            description,
+            base_tag: tag,
+            base_version: version,
+        });
+    } else {
+        ctx.ui.line(format!(
+            "When ready: fix both the original issue and the regression on a branch from {tag}, then run caro-hotfix again."
+        ));
+    }
+    ctx.state.completed_at = Some(crate::state::now());
+    Ok(())
+}
