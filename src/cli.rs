@@ -80,9 +80,9 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub non_interactive: bool,
 
-    /// The git remote to fetch from and push to.
-    #[arg(long, value_name = "NAME", default_value = "origin", global = true)]
-    pub remote: String,
+    /// The git remote to fetch from and push to (default: `remote` in the configuration, else origin).
+    #[arg(long, value_name = "NAME", global = true)]
+    pub remote: Option<String>,
 
     /// The registry the crate lives on, named in cargo's configuration (default: crates.io).
     #[arg(long, value_name = "NAME", global = true)]
@@ -104,6 +104,13 @@ pub struct GlobalOpts {
     /// When to use colours (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+}
+
+impl GlobalOpts {
+    /// The remote in effect: the flag, else the configuration's (filled in once it is read), else origin.
+    pub fn remote(&self) -> &str {
+        self.remote.as_deref().unwrap_or("origin")
+    }
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -132,6 +139,16 @@ pub struct StartOpts {
     #[arg(long, value_name = "BRANCH")]
     pub base: Option<String>,
 
+    /// How the fix reaches a release: main (PR into the base branch, tag the squash merge) or
+    /// maintenance (PR into release/X.Y from the base tag, tag that merge, forward-port to the base
+    /// branch). Default: ask when the base branch has unreleased commits.
+    #[arg(long, value_enum)]
+    pub strategy: Option<StrategyArg>,
+
+    /// Patch this release instead of the newest one (an older line; needs --strategy maintenance).
+    #[arg(long, value_name = "TAG")]
+    pub base_tag: Option<String>,
+
     /// Crate to bump and watch (default: the root package).
     #[arg(long, value_name = "NAME")]
     pub package: Option<String>,
@@ -152,6 +169,12 @@ impl From<SeverityArg> for Severity {
             SeverityArg::Medium => Severity::Medium,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    Main,
+    Maintenance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

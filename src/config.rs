@@ -1,48 +1,99 @@
 //! Project configuration: `[package.metadata.hotfix]` or `[workspace.metadata.hotfix]` in Cargo.toml.
 //!
 //! The cargo-release convention: a project keeps its hotfix settings next to its manifest. Keys are
-//! kebab-case. Command-line flags win over what is written here.
+//! kebab-case and all optional; the package's table wins over the workspace's, and command-line flags
+//! win over both. An unknown key or a value of the wrong shape is an error naming the key, the file and
+//! the expected shape — a typo must not silently turn a setting off in an emergency.
 
 use anyhow::{bail, Context, Result};
 use toml_edit::{DocumentMut, Item};
 
+/// How the hotfix reaches a release when the base branch has moved on since the base tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Ask when the base branch has unreleased commits (recommending maintenance); else `main`.
+    Ask,
+    /// The reference's: PR into the base branch, tag the squash merge.
+    Main,
+    /// PR into `release/X.Y` made from the base tag, tag that merge, forward-port to the base branch.
+    Maintenance,
+}
+
+/// What step 8 does with `cargo audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audit {
+    /// Vulnerabilities need a confirmation; warnings are listed.
+    On,
+    /// No audit (recorded as skipped by configuration).
+    Off,
+    /// Warnings (unmaintained, unsound…) need a confirmation too.
+    DenyWarnings,
+}
+
 /// Settings a project may keep; every one has a default that fits a typical crates.io crate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// The git remote; default `origin`.
+    pub remote: Option<String>,
+    /// The branch the PR targets; none: the remote's default branch.
+    pub base_branch: Option<String>,
     /// Release tags are `{tag_prefix}X.Y.Z`.
     pub tag_prefix: String,
+    /// Sign the release tag (`git tag -s`).
+    pub sign_tag: bool,
     /// Labels for the hotfix PR.
     pub labels: Vec<String>,
     /// Step-7 commands as argument vectors; empty means the defaults.
     pub test_commands: Vec<Vec<String>>,
-    /// Sign the release tag (`git tag -s`).
-    pub sign_tag: bool,
+    pub audit: Audit,
     /// The workflow file that publishes a tag (e.g. `release.yml`); none: any run for the tag.
     pub publish_workflow: Option<String>,
+    /// A registry name from cargo's configuration; none: crates.io.
+    pub registry: Option<String>,
+    /// The sparse index to watch.
+    pub registry_index: Option<String>,
     /// Active release branches that receive a backport at step 15.
     pub release_branches: Vec<String>,
-    /// The branch the PR targets; none: the remote's default branch.
-    pub base_branch: Option<String>,
+    pub strategy: Strategy,
+    /// The project's normal release command, named when step 1 is declined.
+    pub normal_release_command: Option<String>,
+    /// Run on the merge commit before the tag is pushed (argument vectors); `None`: the default
+    /// `cargo package --locked --package NAME`, an empty list: none.
+    pub pre_tag_commands: Option<Vec<Vec<String>>>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
+            remote: None,
+            base_branch: None,
             tag_prefix: "v".into(),
+            sign_tag: false,
             labels: vec!["security".into(), "urgent".into(), "hotfix".into()],
             test_commands: Vec::new(),
-            sign_tag: false,
+            audit: Audit::On,
             publish_workflow: None,
+            registry: None,
+            registry_index: None,
             release_branches: Vec::new(),
-            base_branch: None,
+            strategy: Strategy::Ask,
+            normal_release_command: None,
+            pre_tag_commands: None,
         }
     }
 }
 
+const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
+publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
+pre-tag-commands";
+
 impl Config {
-    /// Reads the hotfix table of a manifest; the package's table wins over the workspace's.
-    pub fn from_manifest(manifest: &str) -> Result<Config> {
-        let doc: DocumentMut = manifest.parse().context("Cargo.toml is not valid TOML")?;
+    /// Reads the hotfix tables of a manifest; `file` names it in messages.
+    pub fn from_manifest_file(manifest: &str, file: &str) -> Result<Config> {
+        let doc: DocumentMut = manifest
+            .parse()
+            .with_context(|| format!("{file} is not valid TOML"))?;
         let mut config = Config::default();
         for path in [
             ["workspace", "metadata", "hotfix"],
@@ -53,53 +104,63 @@ impl Config {
                 item = item.and_then(|i| i.get(key));
             }
             if let Some(table) = item {
-                let name = path.join(".");
-                config.apply(table, &name)?;
+                config.apply(table, &path.join("."), file)?;
             }
         }
         Ok(config)
     }
 
-    fn apply(&mut self, table: &Item, name: &str) -> Result<()> {
+    /// [`Config::from_manifest_file`] for the top-level `Cargo.toml`.
+    pub fn from_manifest(manifest: &str) -> Result<Config> {
+        Config::from_manifest_file(manifest, "Cargo.toml")
+    }
+
+    fn apply(&mut self, table: &Item, name: &str, file: &str) -> Result<()> {
         let Some(table) = table.as_table_like() else {
-            bail!("Cargo.toml: [{name}] must be a table");
+            bail!("{file}: [{name}] must be a table");
         };
         for (key, value) in table.iter() {
-            let what = format!("Cargo.toml: {name}.{key}");
+            let what = format!("{file}: {name}.{key}");
             match key {
+                "remote" => self.remote = Some(string(value, &what)?),
+                "base-branch" => self.base_branch = Some(string(value, &what)?),
                 "tag-prefix" => self.tag_prefix = string(value, &what)?,
-                "labels" => self.labels = strings(value, &what)?,
-                "test-commands" => {
-                    let Some(array) = value.as_array() else {
-                        bail!("{what} must be a list of argument lists, e.g. [[\"cargo\", \"test\"]]");
-                    };
-                    self.test_commands = array
-                        .iter()
-                        .map(|v| {
-                            v.as_array()
-                                .and_then(|a| {
-                                    a.iter()
-                                        .map(|s| s.as_str().map(str::to_string))
-                                        .collect::<Option<Vec<_>>>()
-                                })
-                                .filter(|a| !a.is_empty())
-                                .with_context(|| {
-                                    format!("{what} must be a list of argument lists, e.g. [[\"cargo\", \"test\"]]")
-                                })
-                        })
-                        .collect::<Result<_>>()?;
-                }
                 "sign-tag" => {
                     self.sign_tag = value
                         .as_bool()
                         .with_context(|| format!("{what} must be true or false"))?
                 }
+                "labels" => self.labels = strings(value, &what)?,
+                "test-commands" => self.test_commands = argvs(value, &what)?,
+                "audit" => {
+                    self.audit = match string(value, &what)?.as_str() {
+                        "on" => Audit::On,
+                        "off" => Audit::Off,
+                        "deny-warnings" => Audit::DenyWarnings,
+                        other => bail!(
+                            "{what} = \"{other}\": must be \"on\", \"off\" or \"deny-warnings\""
+                        ),
+                    }
+                }
                 "publish-workflow" => self.publish_workflow = Some(string(value, &what)?),
+                "registry" => self.registry = Some(string(value, &what)?),
+                "registry-index" => self.registry_index = Some(string(value, &what)?),
                 "release-branches" => self.release_branches = strings(value, &what)?,
-                "base-branch" => self.base_branch = Some(string(value, &what)?),
-                other => bail!(
-                    "{what}: unknown setting `{other}` (known: tag-prefix, labels, test-commands, sign-tag, publish-workflow, release-branches, base-branch)"
-                ),
+                "strategy" => {
+                    self.strategy = match string(value, &what)?.as_str() {
+                        "ask" => Strategy::Ask,
+                        "main" => Strategy::Main,
+                        "maintenance" => Strategy::Maintenance,
+                        other => bail!(
+                            "{what} = \"{other}\": must be \"ask\", \"main\" or \"maintenance\""
+                        ),
+                    }
+                }
+                "normal-release-command" => {
+                    self.normal_release_command = Some(string(value, &what)?)
+                }
+                "pre-tag-commands" => self.pre_tag_commands = Some(argvs(value, &what)?),
+                other => bail!("{what}: unknown setting `{other}` (known: {KEYS})"),
             }
         }
         Ok(())
@@ -109,7 +170,7 @@ impl Config {
 fn string(item: &Item, what: &str) -> Result<String> {
     item.as_str()
         .map(str::to_string)
-        .with_context(|| format!("{what} must be a string"))
+        .with_context(|| format!("{what} must be a string, e.g. \"value\""))
 }
 
 fn strings(item: &Item, what: &str) -> Result<Vec<String>> {
@@ -119,7 +180,30 @@ fn strings(item: &Item, what: &str) -> Result<Vec<String>> {
                 .map(|v| v.as_str().map(str::to_string))
                 .collect::<Option<Vec<_>>>()
         })
-        .with_context(|| format!("{what} must be a list of strings"))
+        .with_context(|| format!("{what} must be a list of strings, e.g. [\"a\", \"b\"]"))
+}
+
+/// A list of argument vectors: `[["cargo", "test"], ["cargo", "test", "--doc"]]` — never shell strings.
+fn argvs(item: &Item, what: &str) -> Result<Vec<Vec<String>>> {
+    let shape = || {
+        format!(
+            "{what} must be a list of argument lists, e.g. [[\"cargo\", \"test\", \"--lib\"]] (argument vectors, never shell strings)"
+        )
+    };
+    let array = item.as_array().with_context(shape)?;
+    array
+        .iter()
+        .map(|v| {
+            v.as_array()
+                .and_then(|a| {
+                    a.iter()
+                        .map(|s| s.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .filter(|a| !a.is_empty())
+                .with_context(shape)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -131,6 +215,45 @@ mod tests {
         let c = Config::from_manifest("[package]\nname = \"a\"\nversion = \"1.0.0\"\n")
             .expect("config");
         assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn every_documented_key_is_read() {
+        let manifest = r#"
+[package]
+name = "a"
+version = "1.0.0"
+
+[package.metadata.hotfix]
+remote = "upstream"
+base-branch = "main"
+tag-prefix = "a-v"
+sign-tag = true
+labels = ["security", "urgent", "hotfix"]
+test-commands = [["cargo", "test", "--lib"], ["cargo", "test", "--test", "*"]]
+audit = "deny-warnings"
+publish-workflow = "publish.yml"
+registry = "my-registry"
+registry-index = "https://index.crates.io/"
+release-branches = ["release/1.x"]
+strategy = "maintenance"
+normal-release-command = "/caro.release.prepare"
+pre-tag-commands = []
+"#;
+        let c = Config::from_manifest(manifest).expect("config");
+        assert_eq!(c.remote.as_deref(), Some("upstream"));
+        assert_eq!(c.tag_prefix, "a-v");
+        assert!(c.sign_tag);
+        assert_eq!(c.audit, Audit::DenyWarnings);
+        assert_eq!(c.strategy, Strategy::Maintenance);
+        assert_eq!(c.registry.as_deref(), Some("my-registry"));
+        assert_eq!(c.release_branches, ["release/1.x"]);
+        assert_eq!(
+            c.normal_release_command.as_deref(),
+            Some("/caro.release.prepare")
+        );
+        assert_eq!(c.pre_tag_commands, Some(Vec::new()));
+        assert_eq!(c.test_commands.len(), 2);
     }
 
     #[test]
@@ -146,24 +269,31 @@ version = "1.0.0"
 
 [package.metadata.hotfix]
 labels = ["sec", "p0"]
-test-commands = [["cargo", "test", "--all-features"]]
-sign-tag = true
-release-branches = ["release/1.0"]
 "#;
         let c = Config::from_manifest(manifest).expect("config");
         assert_eq!(c.tag_prefix, "release-");
         assert_eq!(c.labels, ["sec", "p0"]);
-        assert_eq!(c.test_commands, [["cargo", "test", "--all-features"]]);
-        assert!(c.sign_tag);
-        assert_eq!(c.release_branches, ["release/1.0"]);
     }
 
     #[test]
-    fn a_typo_is_named() {
+    fn a_typo_or_a_wrong_shape_is_named_with_file_and_expected_shape() {
         let err = Config::from_manifest("[package.metadata.hotfix]\nlabel = [\"x\"]\n")
             .expect_err("unknown key");
+        let msg = err.to_string();
         assert!(
-            err.to_string().contains("package.metadata.hotfix.label"),
+            msg.contains("Cargo.toml: package.metadata.hotfix.label"),
+            "{msg}"
+        );
+        assert!(msg.contains("known: remote"), "{msg}");
+        let err =
+            Config::from_manifest("[package.metadata.hotfix]\ntest-commands = [\"cargo test\"]\n")
+                .expect_err("shell string");
+        assert!(err.to_string().contains("never shell strings"), "{err}");
+        let err = Config::from_manifest("[package.metadata.hotfix]\nstrategy = \"yolo\"\n")
+            .expect_err("bad value");
+        assert!(
+            err.to_string()
+                .contains("\"ask\", \"main\" or \"maintenance\""),
             "{err}"
         );
     }

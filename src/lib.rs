@@ -181,9 +181,15 @@ struct Session {
     prompter: Prompter,
     repo: PathBuf,
     record: PathBuf,
+    config: Config,
 }
 
-fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str], offline: bool) -> Result<Session> {
+fn open_session(
+    g: &mut cli::GlobalOpts,
+    io: Io,
+    tolerated: &[&str],
+    offline: bool,
+) -> Result<Session> {
     let ui = io.ui.clone();
     let prompter = prompter(io.backend, g, &ui)?;
     let dir = match &g.directory {
@@ -204,7 +210,38 @@ fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str], offline: bool) 
         runner = runner.with_offline(&["gh", "curl"]);
     }
 
-    let problems = preflight::check(&mut runner, &dir, &g.remote, tolerated);
+    // The project's configuration, read before preflight: it may name the remote. A manifest that
+    // cannot be read is left to preflight to report with the rest.
+    let config = {
+        let mut git = Git::new(&mut runner, &dir);
+        if git.is_work_tree() {
+            match git.toplevel() {
+                Ok(top) => match std::fs::read_to_string(top.join("Cargo.toml")) {
+                    Ok(text) => match Config::from_manifest(&text) {
+                        Ok(c) => c,
+                        Err(e) if text.parse::<toml_edit::DocumentMut>().is_ok() => return Err(e),
+                        Err(_) => Config::default(),
+                    },
+                    Err(_) => Config::default(),
+                },
+                Err(_) => Config::default(),
+            }
+        } else {
+            Config::default()
+        }
+    };
+    // Flags win over the configuration.
+    if g.remote.is_none() {
+        g.remote = config.remote.clone();
+    }
+    if g.registry.is_none() {
+        g.registry = config.registry.clone();
+    }
+    if g.registry_index.is_none() {
+        g.registry_index = config.registry_index.clone();
+    }
+
+    let problems = preflight::check(&mut runner, &dir, g.remote(), tolerated);
     if !problems.is_empty() {
         ui.line("caro-hotfix cannot start:");
         for p in &problems {
@@ -225,6 +262,7 @@ fn open_session(g: &cli::GlobalOpts, io: Io, tolerated: &[&str], offline: bool) 
         prompter,
         repo,
         record,
+        config,
     })
 }
 
@@ -254,7 +292,7 @@ fn demo(g: cli::GlobalOpts, io: Io, keep: bool) -> Result<()> {
         g.non_interactive = true;
     }
     g.directory = Some(sample);
-    g.remote = "origin".into();
+    g.remote = Some("origin".into());
     let answers = cli::StartOpts {
         severity: Some(cli::SeverityArg::High),
         impact: Some("A crafted frame makes parse_frame read past the end of its input".into()),
@@ -282,7 +320,7 @@ fn demo(g: cli::GlobalOpts, io: Io, keep: bool) -> Result<()> {
 fn start(
     description: String,
     start: cli::StartOpts,
-    g: cli::GlobalOpts,
+    mut g: cli::GlobalOpts,
     io: Io,
     demo: bool,
 ) -> Result<()> {
@@ -293,7 +331,7 @@ fn start(
     for id in &mut start.advisories {
         *id = advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?;
     }
-    let session = open_session(&g, io, &[], demo)?;
+    let session = open_session(&mut g, io, &[], demo)?;
     if let Some(existing) = state::load(&session.record)? {
         bail!(
             "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \
@@ -306,7 +344,7 @@ fn start(
         description,
         ..Incident::default()
     };
-    let mut state = State::new(incident, &g.remote, g.dry_run, &steps::step_titles());
+    let mut state = State::new(incident, g.remote(), g.dry_run, &steps::step_titles());
     state.package = start.package.clone();
     state.fix_from = start.fix_from.clone();
     state.requested_base_branch = start.base.clone();
@@ -367,7 +405,7 @@ fn abort(g: &cli::GlobalOpts, io: Io) -> Result<()> {
 }
 
 /// Continues the recorded hotfix at its first unfinished step, with the options it was started with.
-fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
+fn resume(mut g: cli::GlobalOpts, io: Io) -> Result<()> {
     if g.dry_run {
         return Err(Usage(
             "a rehearsal leaves no record to resume; run the rehearsal again instead".into(),
@@ -375,8 +413,7 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
         .into());
     }
     // SECURITY.md is edited at step 4 and committed at step 6; in between it is rightly modified.
-    let session = open_session(&g, io, &["SECURITY.md", ".github/SECURITY.md"], false)?;
-    let mut g = g;
+    let session = open_session(&mut g, io, &["SECURITY.md", ".github/SECURITY.md"], false)?;
     if let Some(state) = state::load(&session.record)? {
         let start = cli::StartOpts {
             fix_from: state.fix_from.clone(),
@@ -384,7 +421,7 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
             package: state.package.clone(),
             ..cli::StartOpts::default()
         };
-        g.remote = state.remote.clone();
+        g.remote = Some(state.remote.clone());
         session.ui.line(format!(
             "Resuming the hotfix {} at step {}",
             state.label(),
@@ -399,7 +436,7 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
         .map(|d| d.join("rollback.toml"))
         .unwrap_or_default();
     if let Some(state) = state::load(&rollback_record)? {
-        g.remote = state.remote.clone();
+        g.remote = Some(state.remote.clone());
         session.ui.line(format!(
             "Resuming the rollback of {} at step {}",
             state.label(),
@@ -418,13 +455,13 @@ fn resume(g: cli::GlobalOpts, io: Io) -> Result<()> {
 }
 
 /// `caro-hotfix rollback [--version X.Y.Z]`.
-fn rollback(g: cli::GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
+fn rollback(mut g: cli::GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
     let requested = version
         .as_deref()
         .map(logic::version::parse_version_arg)
         .transpose()
         .map_err(|e| Usage(format!("--version: {e:#}")))?;
-    let mut session = open_session(&g, io, &[], false)?;
+    let mut session = open_session(&mut g, io, &[], false)?;
     let common = session
         .record
         .parent()
@@ -446,7 +483,7 @@ fn rollback(g: cli::GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
     let repo = session.repo.clone();
     // A rehearsal reads the tags it has: fetching would change the repository's refs.
     if !g.dry_run {
-        Git::new(&mut session.runner, &repo).fetch_tags(&g.remote)?;
+        Git::new(&mut session.runner, &repo).fetch_tags(g.remote())?;
     }
     let (version, how) = match requested {
         Some(v) => (v, "as asked"),
@@ -476,7 +513,7 @@ fn rollback(g: cli::GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
         &version,
         &tag,
         &package.name,
-        &g.remote,
+        g.remote(),
         g.dry_run,
         original,
     );
@@ -514,17 +551,15 @@ fn drive(
         runner,
         prompter,
         repo,
+        config,
         ..
     } = session;
-    let manifest =
-        std::fs::read_to_string(repo.join("Cargo.toml")).context("could not read Cargo.toml")?;
-    let config = Config::from_manifest(&manifest)?;
     let mut ctx = Ctx {
         ui: ui.clone(),
         runner,
         prompter,
         opts: Options {
-            remote: g.remote.clone(),
+            remote: g.remote().to_string(),
             dry_run: g.dry_run,
             non_interactive: g.non_interactive,
             start,
@@ -553,7 +588,7 @@ fn drive(
             description: next.description,
             ..ctx.state.incident.clone()
         };
-        let mut state = State::new(incident, &g.remote, g.dry_run, &steps::step_titles());
+        let mut state = State::new(incident, g.remote(), g.dry_run, &steps::step_titles());
         state.base_tag = Some(next.base_tag);
         state.base_version = Some(next.base_version);
         ctx.state = state;
@@ -567,7 +602,7 @@ fn drive(
         ui.line(format!(
             "Rehearsal over: the throwaway clone {} is removed; your repository and {} are unchanged.",
             ctx.repo.display(),
-            g.remote
+            g.remote()
         ));
     }
     result

@@ -7,7 +7,12 @@ use std::path::Path;
 
 use crate::logic::manifest;
 use crate::ops::{gh, git::Git};
-use crate::runner::Runner;
+use crate::runner::{Cmd, Runner};
+
+/// The oldest gh whose flags caro-hotfix uses (`gh pr checks --watch`, `gh pr merge
+/// --match-head-commit`, `gh run watch --exit-status`, `gh api --input`): the version the tests'
+/// stand-in models.
+pub const MIN_GH: (u64, u64) = (2, 23);
 
 /// The programs the sixteen steps need, and how to get each.
 const TOOLS: [(&str, &str); 4] = [
@@ -39,13 +44,29 @@ pub fn check(runner: &mut Runner, dir: &Path, remote: &str, tolerated: &[&str]) 
                     .into(),
             ),
         }
+        if let Some(old) = old_gh(runner, dir) {
+            problems.push(format!(
+                "gh {old} is too old: caro-hotfix needs gh {}.{} or later (for `gh pr checks --watch` and \
+                 `gh pr merge --match-head-commit`). Upgrade it: https://cli.github.com",
+                MIN_GH.0, MIN_GH.1
+            ));
+        }
     }
 
     if have_git && !Git::new(runner, dir).is_work_tree() {
-        problems.push(format!(
-            "{} is not inside a git work tree: run caro-hotfix from your crate's repository, or pass -C PATH.",
-            dir.display()
-        ));
+        problems.push(if git_says(runner, dir, "--is-bare-repository") {
+            format!(
+                "{} is a bare repository (it has no work tree to edit): clone it \
+                 (`git clone {} <dir>`) and run caro-hotfix in the clone.",
+                dir.display(),
+                dir.display()
+            )
+        } else {
+            format!(
+                "{} is not inside a git work tree: run caro-hotfix from your crate's repository, or pass -C PATH.",
+                dir.display()
+            )
+        });
         return problems;
     }
     if have_git {
@@ -69,6 +90,33 @@ fn check_repository(
             return;
         }
     };
+    if git_says(runner, &top, "--is-shallow-repository") {
+        problems.push(format!(
+            "this is a shallow clone: the base release is chosen from every tag, and the hotfix branch \
+             starts at one, so the history must be complete. Run `git fetch --unshallow --tags {remote}`, \
+             then run caro-hotfix again."
+        ));
+    }
+    // Commits on a detached HEAD would be left behind when the hotfix branch is checked out. A
+    // rehearsal works in a clone and never moves this HEAD.
+    if !runner.is_dry_run() {
+        let head = runner.probe(&Cmd::new("git", "read the current branch").cwd(&top).args([
+            "symbolic-ref",
+            "--quiet",
+            "HEAD",
+        ]));
+        if head.is_ok_and(|o| !o.success()) {
+            let at = Git::new(runner, &top)
+                .head()
+                .map(|sha| format!(" at {}", &sha[..sha.len().min(12)]))
+                .unwrap_or_default();
+            problems.push(format!(
+                "HEAD is detached{at}: caro-hotfix switches to the hotfix branch, which would leave \
+                 commits made on a detached HEAD behind. Keep them on a branch (`git switch -c <name>`) \
+                 or switch to one (`git switch main`), then run caro-hotfix again."
+            ));
+        }
+    }
     let mut git = Git::new(runner, &top);
 
     match git.status() {
@@ -155,7 +203,11 @@ fn check_repository(
     }
 
     match git.remotes() {
-        Ok(remotes) if remotes.iter().any(|r| r == remote) => {}
+        Ok(remotes) if remotes.iter().any(|r| r == remote) => {
+            if let Some(problem) = unreachable(runner, &top, remote) {
+                problems.push(problem);
+            }
+        }
         Ok(remotes) => problems.push(if remotes.is_empty() {
             format!("unknown remote `{remote}`: this repository has no remotes; add one (`git remote add origin <url>`).")
         } else {
@@ -172,16 +224,107 @@ fn check_repository(
         Err(_) => problems.push(
             "no Cargo.toml at the top of the repository: caro-hotfix releases a Rust crate; run it in the crate's repository.".into(),
         ),
-        Ok(text) => {
-            if let Err(e) = manifest::package_info(&text) {
-                // A virtual workspace is fine when --package picks a member; that is checked later.
-                let virtual_workspace = text.contains("[workspace]") && !text.contains("[package]");
-                if !virtual_workspace {
-                    problems.push(format!("Cargo.toml: no readable package version: {e:#}"));
+        Ok(text) => match text.parse::<toml_edit::DocumentMut>() {
+            Err(e) => problems.push(format!(
+                "{} is not valid TOML; fix it (cargo reports the same), then run caro-hotfix again:\n{}",
+                manifest_path.display(),
+                e.to_string().trim_end()
+            )),
+            Ok(doc) => {
+                if let Err(e) = manifest::package_info(&text) {
+                    // A virtual workspace is fine when --package picks a member; that is checked
+                    // later.
+                    let virtual_workspace =
+                        doc.contains_key("workspace") && !doc.contains_key("package");
+                    if !virtual_workspace {
+                        problems.push(format!(
+                            "{}: no readable package version: {e:#}",
+                            manifest_path.display()
+                        ));
+                    }
                 }
             }
-        }
+        },
     }
+}
+
+/// Whether `git rev-parse <flag>` answers `true` in `dir`.
+fn git_says(runner: &mut Runner, dir: &Path, flag: &str) -> bool {
+    runner
+        .probe(
+            &Cmd::new("git", "inspect the repository")
+                .cwd(dir)
+                .args(["rev-parse", flag]),
+        )
+        .is_ok_and(|o| o.success() && o.stdout.trim() == "true")
+}
+
+/// A problem when the remote does not answer (a wrong URL, no network, no access): said before
+/// anything changes, rather than at step 2 after the record is written.
+fn unreachable(runner: &mut Runner, dir: &Path, remote: &str) -> Option<String> {
+    let out = runner
+        .probe(
+            &Cmd::new("git", "check that the remote answers")
+                .cwd(dir)
+                .env("GIT_TERMINAL_PROMPT", "0")
+                .args(["ls-remote", "--quiet", remote, "HEAD"]),
+        )
+        .ok()?;
+    if out.success() {
+        return None;
+    }
+    let url = Git::new(runner, dir)
+        .remote_url(remote)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let why = out
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("no answer")
+        .to_string();
+    Some(format!(
+        "remote `{remote}` ({url}) cannot be reached: {why}. Check its URL (`git remote -v`), the \
+         network and your access, then run caro-hotfix again."
+    ))
+}
+
+/// The installed gh's version when it is older than [`MIN_GH`]; `None` when it is recent enough or
+/// does not say (an unreadable answer is not a reason to stop).
+fn old_gh(runner: &mut Runner, dir: &Path) -> Option<String> {
+    let out = runner
+        .probe(
+            &Cmd::new("gh", "read gh's version")
+                .cwd(dir)
+                .arg("--version"),
+        )
+        .ok()?;
+    if !out.success() {
+        return None;
+    }
+    let version = gh_version(&out.stdout)?;
+    is_older_than_min(&version).then_some(version)
+}
+
+/// Whether a gh version (`2.20.2`) is older than [`MIN_GH`]; unreadable versions are not.
+fn is_older_than_min(version: &str) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor) < MIN_GH,
+        _ => false,
+    }
+}
+
+/// `2.20.2` from `gh version 2.20.2 (2022-11-08)`.
+fn gh_version(stdout: &str) -> Option<String> {
+    let line = stdout.lines().find(|l| l.starts_with("gh version "))?;
+    let word = line
+        .strip_prefix("gh version ")?
+        .split_whitespace()
+        .next()?;
+    Some(word.to_string())
 }
 
 /// A few paths, then how many more.
@@ -197,4 +340,31 @@ fn list(paths: &[&str]) -> String {
         s.push_str(&format!(" and {} more", paths.len() - SHOWN));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_gh_version_output() {
+        let out =
+            "gh version 2.20.2 (2022-11-08)\nhttps://github.com/cli/cli/releases/tag/v2.20.2\n";
+        assert_eq!(gh_version(out).as_deref(), Some("2.20.2"));
+        assert_eq!(gh_version("something else\n"), None);
+        assert_eq!(
+            gh_version("gh version 2.40.0-pre\n").as_deref(),
+            Some("2.40.0-pre")
+        );
+    }
+
+    #[test]
+    fn versions_before_2_23_are_too_old() {
+        for old in ["2.22.1", "2.0.0", "1.99.0", "0.1"] {
+            assert!(is_older_than_min(old), "{old}");
+        }
+        for ok in ["2.23.0", "2.23", "2.100.0", "3.0.0", "garbage", "", "2"] {
+            assert!(!is_older_than_min(ok), "{ok}");
+        }
+    }
 }

@@ -77,8 +77,16 @@ pub struct State {
     pub version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// The branch the PR targets (`release/X.Y` with the maintenance strategy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_branch: Option<String>,
+    /// The project's default branch (receives the forward-port with the maintenance strategy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trunk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<crate::config::Strategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_port_pr: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fix_commits: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +138,9 @@ impl State {
             version: None,
             branch: None,
             base_branch: None,
+            trunk: None,
+            strategy: None,
+            forward_port_pr: None,
             fix_commits: Vec::new(),
             bump_commit: None,
             tests_summary: None,

@@ -22,11 +22,19 @@ it through version bump, tests, audit, PR, merge, tag, publish and advisory."
 pub const CONFIRM_PROMPT: &str = "Continue with hotfix? (yes/no - must type 'yes')";
 
 /// Step 1 declined: what to do instead.
-pub fn declined() -> String {
-    "Hotfix cancelled; nothing was changed.\n\
-     For non-critical bugs, use the normal release workflow (a regular PR and release, e.g. `cargo release patch`).\n\
-     To start the hotfix after all, run caro-hotfix again and type exactly `yes`."
-        .to_string()
+pub fn declined(normal_release_command: Option<&str>) -> String {
+    let normal = match normal_release_command {
+        Some(cmd) => format!("the normal release workflow: {cmd}"),
+        None => {
+            "the normal release workflow (a regular PR and release, e.g. `cargo release patch`)"
+                .to_string()
+        }
+    };
+    format!(
+        "Hotfix cancelled; nothing was changed.\n\
+         For non-critical bugs, use {normal}.\n\
+         To start the hotfix after all, run caro-hotfix again and type exactly `yes`."
+    )
 }
 
 /// Step 5: the guidelines for a minimal fix.
@@ -345,7 +353,10 @@ pub fn summary(f: &Facts, base_branch: &str, advisory: &str, backports: &[String
     let backports = if backports.is_empty() {
         String::new()
     } else {
-        format!("\n✓ Backport PRs opened: {}", backports.join(", "))
+        format!(
+            "\n✓ PRs carrying the fix to the other lines: {}",
+            backports.join(", ")
+        )
     };
     format!(
         "\

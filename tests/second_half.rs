@@ -468,8 +468,7 @@ fn a_release_branch_gets_a_backport_pr() {
     let w = &fx.work;
     git(w, &["branch", "release/1.0", "v1.0.10"]);
     git(w, &["push", "-q", "origin", "release/1.0"]);
-    let manifest = read(&w.join("Cargo.toml"))
-        + "\n[package.metadata.hotfix]\nrelease-branches = [\"release/1.0\"]\n";
+    let manifest = read(&w.join("Cargo.toml")) + "release-branches = [\"release/1.0\"]\n";
     write(&w.join("Cargo.toml"), &manifest);
     git(w, &["commit", "-q", "-am", "configure release branches"]);
     git(w, &["push", "-q", "origin", "main"]);
@@ -480,7 +479,8 @@ fn a_release_branch_gets_a_backport_pr() {
     let out = fx.run(&args(&url, &[]), answers(&fx));
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
-        out.transcript.contains("main already has the fix"),
+        out.transcript
+            .contains("has the fix: the PR was squash-merged into it"),
         "{}",
         out.explain()
     );

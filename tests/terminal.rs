@@ -163,6 +163,14 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     p.send_line("yes").expect("yes");
     p.exp_string("Latest release: v1.0.0")
         .expect("the pre-release is not the base");
+    p.exp_string("main has 1 commit not in v1.0.0")
+        .expect("unreleased work is counted");
+    p.exp_string("maintenance (recommended)")
+        .expect("the strategy is explained");
+    p.send_line("")
+        .expect("Enter takes the recommended maintenance strategy");
+    p.exp_string("the PR targets release/1.0")
+        .expect("maintenance chosen");
     p.exp_string("apply the sample fix for you")
         .expect("the demo's offer");
     // A stray `y` without Enter does not answer: the `n` typed after it is the answer.

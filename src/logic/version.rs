@@ -16,23 +16,34 @@ pub struct Release {
 
 /// The highest release among `tags` of the form `{prefix}X.Y.Z`.
 ///
-/// Only plain releases count: a hotfix is the next patch of what users actually run, so
-/// pre-releases (`v1.1.0-beta.1`), tags with build metadata, and anything that is not strict semver
-/// after the prefix (`release-2`, `v1.0`, `vfoo`, `v01.0.0`) are ignored rather than guessed at.
-/// Versions are compared by semver, not as strings, so `v1.0.10` beats `v1.0.9`.
+/// Only releases count: a hotfix is the next patch of what users actually run, so pre-releases
+/// (`v1.1.0-beta.1`) and anything that is not strict semver after the prefix (`release-2`, `v1.0`,
+/// `vfoo`, `v01.0.0`) are ignored rather than guessed at. Versions are compared by semver, not as
+/// strings, so `v1.0.10` beats `v1.0.9`.
+///
+/// Build metadata does not make a tag less of a release: `v1.2.3+build.5` is release 1.2.3 (semver
+/// gives build metadata no precedence, and a registry treats `1.2.3+x` as 1.2.3), so ignoring it
+/// would pick an older base and a hotfix version that is already taken. When `v1.2.3` and
+/// `v1.2.3+build.5` both exist, the plain tag is the base; among several tags that differ only in
+/// build metadata, the one whose name sorts first is, so the answer never depends on tag order.
 pub fn latest_release<'a>(
     tags: impl IntoIterator<Item = &'a str>,
     prefix: &str,
 ) -> Option<Release> {
     tags.into_iter()
         .filter_map(|tag| parse_release_tag(tag.trim(), prefix))
-        .max_by(|a, b| a.version.cmp(&b.version))
+        .max_by(|a, b| {
+            a.version
+                .cmp_precedence(&b.version)
+                .then_with(|| a.version.build.is_empty().cmp(&b.version.build.is_empty()))
+                .then_with(|| b.tag.cmp(&a.tag))
+        })
 }
 
 fn parse_release_tag(tag: &str, prefix: &str) -> Option<Release> {
     let rest = tag.strip_prefix(prefix)?;
     let version = Version::parse(rest).ok()?;
-    if !version.pre.is_empty() || !version.build.is_empty() {
+    if !version.pre.is_empty() {
         return None;
     }
     Some(Release {
@@ -91,16 +102,33 @@ mod tests {
     }
 
     #[test]
-    fn ignores_build_metadata_short_versions_and_leading_zeros() {
+    fn ignores_short_versions_and_leading_zeros() {
         let tags = [
-            "v2.0.0+build.5",
             "v3.0",
             "vfoo",
             "v01.0.0",
             "v1.02.0",
             "v1.0.0",
+            "v4.0.0-rc.1+b",
         ];
         assert_eq!(latest_release(tags, "v").unwrap().tag, "v1.0.0");
+    }
+
+    #[test]
+    fn build_metadata_is_a_release_and_the_plain_tag_wins_a_tie() {
+        let base = latest_release(["v1.0.0", "v2.0.0+build.5"], "v").unwrap();
+        assert_eq!(base.tag, "v2.0.0+build.5");
+        assert_eq!(next_patch(&base.version), v("2.0.1"));
+        for tags in [
+            ["v2.0.0+b", "v2.0.0", "v2.0.0+a"],
+            ["v2.0.0", "v2.0.0+a", "v2.0.0+b"],
+            ["v2.0.0+a", "v2.0.0+b", "v2.0.0"],
+        ] {
+            assert_eq!(latest_release(tags, "v").unwrap().tag, "v2.0.0");
+        }
+        for tags in [["v2.0.0+b", "v2.0.0+a"], ["v2.0.0+a", "v2.0.0+b"]] {
+            assert_eq!(latest_release(tags, "v").unwrap().tag, "v2.0.0+a");
+        }
     }
 
     #[test]

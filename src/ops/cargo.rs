@@ -111,13 +111,14 @@ pub fn update_workspace_lock(runner: &mut Runner, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Runs one test command with a spinner; the output is returned whatever the result.
-pub fn test(runner: &mut Runner, dir: &Path, argv: &[String]) -> Result<Output> {
+/// Runs one configured command (tests, pre-tag checks) with a spinner; the output is returned
+/// whatever the result. `purpose` completes "failed to …".
+pub fn run_argv(runner: &mut Runner, dir: &Path, argv: &[String], purpose: &str) -> Result<Output> {
     let Some((program, args)) = argv.split_first() else {
         bail!("an empty test command");
     };
     Ok(runner.run_unchecked(
-        &Cmd::new(program, "run the tests")
+        &Cmd::new(program, purpose)
             .cwd(dir)
             .effect(Effect::Local)
             .args(args)

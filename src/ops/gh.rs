@@ -109,18 +109,21 @@ impl<'a> Gh<'a> {
 
     /// The open PR from `head`, if there is one.
     pub fn open_pr_for(&mut self, head: &str) -> Result<Option<Pr>> {
-        let out = self
-            .runner
-            .query(&self.cmd("look for an open PR of the hotfix branch").args([
-                "pr",
-                "list",
-                "--head",
-                head,
-                "--state",
-                "open",
-                "--json",
-                "number,url,state",
-            ]))?;
+        let out = self.runner.query(
+            &self
+                .cmd("look for an open PR of the hotfix branch")
+                .args([
+                    "pr",
+                    "list",
+                    "--head",
+                    head,
+                    "--state",
+                    "open",
+                    "--json",
+                    "number,url,state",
+                ])
+                .simulate("[]"),
+        )?;
         let prs: Vec<Pr> =
             serde_json::from_str(&out.stdout).context("could not read `gh pr list` output")?;
         Ok(prs.into_iter().next())
@@ -232,6 +235,16 @@ impl<'a> Gh<'a> {
                 .cmd("delete the GitHub release")
                 .effect(Effect::Remote)
                 .args(["release", "delete", tag, "--yes"]),
+        )?)
+    }
+
+    /// `gh release edit TAG --latest=false`: a release of an older line must not become "Latest".
+    pub fn release_not_latest(&mut self, tag: &str) -> Result<Output> {
+        Ok(self.runner.run_unchecked(
+            &self
+                .cmd("keep the older line's release from becoming Latest")
+                .effect(Effect::Remote)
+                .args(["release", "edit", tag, "--latest=false"]),
         )?)
     }
 

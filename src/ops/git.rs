@@ -241,7 +241,7 @@ impl<'a> Git<'a> {
             &self
                 .cmd("cherry-pick the prepared fix")
                 .effect(Effect::Local)
-                .args(["cherry-pick", "-x", commit]),
+                .args(["cherry-pick", "-x", "--allow-empty", commit]),
         )?)
     }
 
@@ -430,6 +430,18 @@ impl<'a> Git<'a> {
                 .args(["cat-file", "-t", rev]),
         )?;
         Ok(out.success().then(|| out.stdout.trim().to_string()))
+    }
+
+    /// How many commits of `range` touch `paths` (all commits when `paths` is empty).
+    pub fn count(&mut self, range: &str, paths: &[&str]) -> Result<usize> {
+        let mut cmd = self
+            .cmd("count commits")
+            .args(["rev-list", "--count", range]);
+        if !paths.is_empty() {
+            cmd = cmd.arg("--").args(paths);
+        }
+        let out = self.runner.query(&cmd)?;
+        Ok(out.stdout.trim().parse().unwrap_or(0))
     }
 
     /// Whether `ancestor` is reachable from `rev`.

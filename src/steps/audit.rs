@@ -7,6 +7,7 @@
 use anyhow::Result;
 
 use super::Ctx;
+use crate::config::Audit;
 use crate::error::Declined;
 use crate::fsx;
 use crate::logic::{audit, changelog};
@@ -17,6 +18,17 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     if let Some(done) = &ctx.state.audit {
         ctx.ui
             .ok(format!("Audit already recorded: {}", done.outcome));
+        return Ok(());
+    }
+    if ctx.config.audit == Audit::Off {
+        let reason = "audit = \"off\" in the project's [package.metadata.hotfix]".to_string();
+        ctx.ui.warn(format!("audit skipped: {reason}"));
+        ctx.note(8, format!("audit skipped: {reason}"));
+        ctx.state.audit = Some(AuditRecord {
+            outcome: "skipped".into(),
+            reason: Some(reason),
+            findings: Vec::new(),
+        });
         return Ok(());
     }
     let repo = ctx.repo.clone();
@@ -76,9 +88,13 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     for f in &findings {
         ctx.ui.info(format!("• {f}"));
     }
+    // Vulnerabilities always need an answer; warnings (unmaintained, unsound…) only with
+    // audit = "deny-warnings".
+    let needs_answer = !report.vulnerabilities.is_empty()
+        || (ctx.config.audit == Audit::DenyWarnings && !report.warnings.is_empty());
     let question =
         "New vulnerabilities found. These should be fixed if possible. Continue anyway? (y/n)";
-    if !ctx.prompter.yes_no(question)? {
+    if needs_answer && !ctx.prompter.yes_no(question)? {
         let branch = ctx.branch()?;
         return Err(Declined(format!(
             "Stopped at step 8 to fix the audit findings. Update the affected dependencies on {branch} \

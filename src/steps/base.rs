@@ -7,8 +7,8 @@
 use anyhow::{bail, Result};
 
 use super::Ctx;
-use crate::logic::registry;
 use crate::logic::version::{latest_release, next_patch};
+use crate::logic::{manifest, registry};
 use crate::ops::index::{self, IndexFile};
 
 pub fn run(ctx: &mut Ctx) -> Result<()> {
@@ -27,14 +27,27 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     }
 
     let prefix = ctx.config.tag_prefix.clone();
-    // A hotfix chained from a rollback starts from the yanked release, not from the highest one.
+    // A hotfix chained from a rollback starts from the yanked release, and `--base-tag` names an
+    // older line to patch; otherwise the base is the highest release.
+    let tags = ctx.git().tags()?;
     let preset = match (ctx.state.base_tag.clone(), ctx.state.base_version.clone()) {
         (Some(tag), Some(version)) => semver::Version::parse(&version)
             .ok()
             .map(|version| crate::logic::version::Release { tag, version }),
-        _ => None,
+        _ => match ctx.opts.start.base_tag.clone() {
+            Some(tag) => {
+                let release = latest_release([tag.as_str()], &prefix);
+                if release.is_none() || !tags.contains(&tag) {
+                    bail!(
+                        "--base-tag {tag}: not a release tag of this repository (release tags look like {prefix}1.2.3 and must exist: `git tag --list '{prefix}*'`)"
+                    );
+                }
+                release
+            }
+            None => None,
+        },
     };
-    let tags = ctx.git().tags()?;
+    let preset_given = preset.is_some();
     let Some(base) = preset.or_else(|| latest_release(tags.iter().map(String::as_str), &prefix))
     else {
         bail!(
@@ -49,7 +62,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let tag = format!("{prefix}{hotfix}");
     let branch = format!("hotfix/{tag}");
 
-    let which = if ctx.state.base_tag.is_some() {
+    let which = if preset_given {
         "Base release"
     } else {
         "Latest release"
@@ -60,6 +73,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         "This hotfix will be: {tag} (patch bump of {})",
         base.tag
     ));
+    warn_if_manifest_differs(ctx, &base.tag, &base.version, &hotfix)?;
 
     let wanted = [format!("refs/tags/{tag}"), format!("refs/heads/{branch}")];
     let present = ctx.git().remote_refs(&remote, &wanted)?;
@@ -102,42 +116,54 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
             ),
         },
     };
-    ctx.ui.info(format!("The PR will target: {base_branch}"));
-    warn_if_ahead(ctx, &remote, &base.tag, &base_branch, &tag)?;
+    // An older line: a newer release than the base exists.
+    let newest = latest_release(tags.iter().map(String::as_str), &prefix);
+    let older_line = newest.is_some_and(|n| n.version > base.version);
+    super::strategy::choose(ctx, &base.tag, &base.version, &base_branch, older_line)?;
 
     ctx.state.base_tag = Some(base.tag);
     ctx.state.base_version = Some(base.version.to_string());
     ctx.state.version = Some(hotfix.to_string());
     ctx.state.tag = None;
     ctx.state.branch = Some(branch);
-    ctx.state.base_branch = Some(base_branch);
     Ok(())
 }
 
-/// Tagging the squash merge on a branch that moved on since the base release ships those commits
-/// too. Say so, with the way out.
-fn warn_if_ahead(
+/// A base tag whose Cargo.toml names another version (the tag was put on the wrong commit, or the
+/// version was never bumped for that release) is worth knowing before the hotfix is built on it.
+/// The hotfix is numbered from the tag either way; step 6 sets the manifest to it.
+fn warn_if_manifest_differs(
     ctx: &mut Ctx,
-    remote: &str,
     base_tag: &str,
-    base_branch: &str,
-    tag: &str,
+    base: &semver::Version,
+    hotfix: &semver::Version,
 ) -> Result<()> {
-    let tracking = format!("{remote}/{base_branch}");
-    if ctx.git().resolve_commit(&tracking)?.is_none() {
+    let package = ctx.package()?;
+    let repo = ctx.repo.canonicalize().unwrap_or_else(|_| ctx.repo.clone());
+    let Ok(relative) = package.manifest_path.strip_prefix(&repo) else {
         return Ok(());
-    }
-    let ahead = ctx.git().commits(&format!("{base_tag}..{tracking}"))?.len();
-    if ahead > 0 {
-        ctx.ui.warn(format!(
-            "{base_branch} has {ahead} commit{} since {base_tag} that {} not released. The fix is squash-merged \
-             into {base_branch} and {tag} is put on that merge, so {} ship in {tag} too.\n   \
-             To ship only the fix, stop here (Ctrl-C) and target a maintenance branch made from {base_tag}: \
-             `git push {remote} {base_tag}^{{commit}}:refs/heads/release/{base_tag}` then `--base release/{base_tag}`.",
-            if ahead == 1 { "" } else { "s" },
-            if ahead == 1 { "is" } else { "are" },
-            if ahead == 1 { "it would" } else { "they would" },
-        ));
+    };
+    let relative = relative.to_string_lossy().replace('\\', "/");
+    let Some(text) = ctx.git().show_file(base_tag, &relative)? else {
+        return Ok(());
+    };
+    let at_tag = match manifest::package_info(&text).map(|i| i.version) {
+        Ok(manifest::PackageVersion::Literal(v)) => Some(v),
+        Ok(manifest::PackageVersion::Inherited) => ctx
+            .git()
+            .show_file(base_tag, "Cargo.toml")?
+            .and_then(|root| manifest::workspace_version(&root).ok().flatten()),
+        Err(_) => None,
+    };
+    if let Some(found) = at_tag {
+        if found.cmp_precedence(base) != std::cmp::Ordering::Equal {
+            ctx.ui.warn(format!(
+                "{base_tag}'s {relative} says version {found}, not {base}: the tag and the manifest \
+                 disagree. The hotfix is numbered from the tag ({hotfix}) and step 6 sets {relative} \
+                 to {hotfix}. If {base_tag} is on the wrong commit, stop at the next question \
+                 (Ctrl-C, then `caro-hotfix abort`) and fix the tag first."
+            ));
+        }
     }
     Ok(())
 }

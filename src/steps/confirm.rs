@@ -14,7 +14,8 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         .line(format!("Hotfix: {}", ctx.state.incident.description));
     ctx.ui.blank();
     if !ctx.prompter.typed(texts::CONFIRM_PROMPT, "yes")? {
-        return Err(Declined(texts::declined()).into());
+        let normal = ctx.config.normal_release_command.clone();
+        return Err(Declined(texts::declined(normal.as_deref())).into());
     }
     super::begin(ctx)
 }

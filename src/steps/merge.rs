@@ -62,11 +62,25 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     if ctx.git().branch_exists(&base_branch)? {
         ctx.git().checkout(&base_branch)?;
         ctx.git().pull_ff_only(&remote, &base_branch)?;
-    } else {
+    } else if ctx
+        .git()
+        .remote_sha(&remote, &format!("refs/heads/{base_branch}"))?
+        .is_some()
+    {
         ctx.git()
             .fetch("fetch the base branch", &remote, &base_branch)?;
         ctx.git()
             .checkout_new_tracking(&base_branch, &format!("{remote}/{base_branch}"))?;
+    } else if ctx.opts.dry_run {
+        // The rehearsal only printed the push that creates the maintenance branch: make it here.
+        let base_tag = ctx.base_tag()?;
+        ctx.git()
+            .checkout_new_tracking(&base_branch, &format!("{base_tag}^{{commit}}"))?;
+    } else {
+        bail!(
+            "{base_branch} does not exist on {remote}: it should hold the merged PR #{number}; \
+             check the PR's base, then run `caro-hotfix resume`"
+        );
     }
     if !ctx.git().has_commit(&merge_commit)? {
         bail!(
@@ -94,6 +108,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
                 ),
                 Some(_) => ctx.ui.ok(format!("{tag} already exists locally on the merge commit")),
                 None => {
+                    pre_tag_checks(ctx, &merge_commit, &base_branch)?;
                     let facts = ctx.facts()?;
                     let sign = ctx.config.sign_tag;
                     ctx.git().tag(&tag, &texts::tag_message(&facts), sign, &merge_commit)?;
@@ -107,5 +122,62 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         "Tagged {} as {tag} and pushed it",
         &merge_commit[..12.min(merge_commit.len())]
     ));
+    Ok(())
+}
+
+/// What the publish workflow will run, run first on the merge commit: a pushed tag is immutable, so
+/// it must never point at a commit that fails to publish. Default `cargo package --locked`: the
+/// packaging and the build from the packaged sources that `cargo publish --dry-run` does, without its
+/// request to the registry (which fails offline and adds nothing step 2 has not checked: whether the
+/// version is taken). `pre-tag-commands` in the configuration replaces it (`[]`: none).
+fn pre_tag_checks(ctx: &mut Ctx, merge_commit: &str, base_branch: &str) -> Result<()> {
+    let commands = match ctx.config.pre_tag_commands.clone() {
+        Some(c) => c,
+        None => {
+            let name = match ctx.state.crate_name.clone() {
+                Some(n) => n,
+                None => ctx.package()?.name,
+            };
+            vec![["cargo", "package", "--locked", "--package", name.as_str()]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()]
+        }
+    };
+    if commands.is_empty() {
+        return Ok(());
+    }
+    let at_merge = ctx.git().head()? == merge_commit;
+    if !at_merge {
+        ctx.git().checkout(merge_commit)?;
+    }
+    let repo = ctx.repo.clone();
+    let mut failure = None;
+    for argv in &commands {
+        let out =
+            crate::ops::cargo::run_argv(&mut ctx.runner, &repo, argv, "run the pre-tag check")?;
+        if !out.success() {
+            failure = Some((argv.join(" "), out));
+            break;
+        }
+    }
+    if !at_merge {
+        ctx.git().checkout(base_branch)?;
+    }
+    if let Some((command, out)) = failure {
+        let both = format!("{}{}", out.stdout, out.stderr);
+        let lines: Vec<&str> = both.lines().collect();
+        for line in &lines[lines.len().saturating_sub(60)..] {
+            ctx.ui.line(*line);
+        }
+        bail!(
+            "the pre-tag check `{command}` failed on the merge commit {}: the tag was not created, because a \
+             pushed tag cannot be taken back. Fix the cause with a follow-up PR into {base_branch}, then run \
+             `caro-hotfix resume` (or set pre-tag-commands in [package.metadata.hotfix] if this check does not \
+             match your publish workflow).",
+            &merge_commit[..12.min(merge_commit.len())]
+        );
+    }
+    ctx.ui.ok("Pre-tag checks passed on the merge commit");
     Ok(())
 }

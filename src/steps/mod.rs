@@ -20,6 +20,7 @@ mod pr;
 mod publish;
 pub mod reconcile;
 mod review;
+mod strategy;
 mod summary;
 mod test;
 

@@ -31,6 +31,25 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
             .push("push the hotfix branch", &remote, &branch, true)?;
     }
 
+    // The maintenance strategy's branch, made from the base tag when the remote lacks it: a new
+    // branch, never a force-push.
+    if ctx.state.strategy == Some(crate::config::Strategy::Maintenance)
+        && ctx
+            .git()
+            .remote_sha(&remote, &format!("refs/heads/{base_branch}"))?
+            .is_none()
+    {
+        let base_tag = ctx.base_tag()?;
+        ctx.git().push(
+            "create the maintenance branch",
+            &remote,
+            &format!("{base_tag}^{{commit}}:refs/heads/{base_branch}"),
+            false,
+        )?;
+        ctx.ui
+            .ok(format!("Created {base_branch} on {remote} from {base_tag}"));
+    }
+
     if let (Some(n), Some(url)) = (ctx.state.pr_number, ctx.state.pr_url.clone()) {
         ctx.ui.ok(format!("PR #{n} is already open: {url}"));
         return Ok(());

@@ -37,6 +37,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     }
 
     watch_workflow(ctx, &tag, interval)?;
+    keep_latest_where_it_is(ctx, &tag)?;
 
     if ctx.opts.dry_run {
         ctx.ui.ok(format!(
@@ -116,5 +117,28 @@ fn watch_workflow(ctx: &mut Ctx, tag: &str, interval: std::time::Duration) -> Re
         "The publish workflow `{}` succeeded",
         run.workflow_name
     ));
+    Ok(())
+}
+
+/// A hotfix of an older line (a newer release exists) must not make its GitHub release "Latest".
+fn keep_latest_where_it_is(ctx: &mut Ctx, tag: &str) -> Result<()> {
+    let version = ctx.version()?;
+    let prefix = ctx.config.tag_prefix.clone();
+    let tags = ctx.git().tags()?;
+    let newest = crate::logic::version::latest_release(tags.iter().map(String::as_str), &prefix);
+    if newest.is_none_or(|n| n.version <= version) {
+        return Ok(());
+    }
+    let out = ctx.gh().release_not_latest(tag)?;
+    if out.success() {
+        ctx.ui.ok(format!(
+            "The GitHub release {tag} is not marked Latest (a newer line exists)"
+        ));
+    } else {
+        ctx.ui.warn(format!(
+            "could not keep the GitHub release {tag} from being Latest ({}); check it on GitHub",
+            out.stderr.trim()
+        ));
+    }
     Ok(())
 }

@@ -21,7 +21,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let repo = ctx.repo.clone();
     let mut lines = Vec::new();
     for (label, argv) in &commands {
-        let out = cargo::test(&mut ctx.runner, &repo, argv)?;
+        let out = cargo::run_argv(&mut ctx.runner, &repo, argv, "run the tests")?;
         let counts = test_counts::parse(&out.stdout);
         if !out.success() {
             let both = format!("{}{}", out.stdout, out.stderr);

@@ -19,6 +19,7 @@ the real `gh <sub> --zzz` output), with pflag's parsing rules: `--flag value`, `
 like real gh. Calls the stand-in does not model exit 1 with `gh stand-in: unsupported call: ...`.
 
 KNOBS (knobs.json, every key optional):
+    version            what `gh --version` reports, default "2.23.0" (that call is not in calls.jsonl)
     logged_in          bool, default true; false: `gh auth status` and every other call fail like real gh
     reviews            list of reviewDecision values handed out one per `pr view` that asks for
                        reviewDecision (the last one stays), or {"<pr number>": [...]}; default ["APPROVED"]
@@ -72,13 +73,14 @@ USAGE = {
     "run watch": "Usage:  gh run watch <run-id> [flags]\n\nFlags:\n      --exit-status    Exit with non-zero status if run fails\n  -i, --interval int   Refresh interval in seconds (default 3)",
     "run view": 'Usage:  gh run view [<run-id>] [flags]\n\nFlags:\n      --exit-status       Exit with non-zero status if run failed\n  -j, --job string        View a specific job ID from a run\n  -q, --jq expression     Filter JSON output using a jq expression\n      --json fields       Output JSON with the specified fields\n      --log               View full log for either a run or specific job\n      --log-failed        View the log for any failed steps in a run or specific job\n  -t, --template string   Format JSON output using a Go template; see "gh help formatting"\n  -v, --verbose           Show job steps\n  -w, --web               Open run in the browser',
     "release delete": "Usage:  gh release delete <tag> [flags]\n\nFlags:\n      --cleanup-tag   Delete the specified tag in addition to its release\n  -y, --yes           Skip the confirmation prompt",
+    "release edit": 'Usage:  gh release edit <tag>\n\nFlags:\n      --discussion-category string   Start a discussion in the specified category when publishing a draft\n      --draft                        Save the release as a draft instead of publishing it\n      --latest                       Explicitly mark the release as "Latest"\n  -n, --notes string                 Release notes\n  -F, --notes-file file              Read release notes from file (use "-" to read from standard input)\n      --prerelease                   Mark the release as a prerelease\n      --tag string                   The name of the tag\n      --target branch                Target branch or full commit SHA (default: main branch)\n  -t, --title string                 Release title',
     "api": 'Usage:  gh api <endpoint> [flags]\n\nFlags:\n      --cache duration        Cache the response, e.g. "3600s", "60m", "1h"\n  -F, --field key=value       Add a typed parameter in key=value format\n  -H, --header key:value      Add a HTTP request header in key:value format\n      --hostname string       The GitHub hostname for the request (default "github.com")\n  -i, --include               Include HTTP response status line and headers in the output\n      --input file            The file to use as body for the HTTP request (use "-" to read from standard input)\n  -q, --jq string             Query to select values from the response using jq syntax\n  -X, --method string         The HTTP method for the request (default "GET")\n      --paginate              Make additional HTTP requests to fetch all pages of results\n  -p, --preview names         GitHub API preview names to request (without the "-preview" suffix)\n  -f, --raw-field key=value   Add a string parameter in key=value format\n      --silent                Do not print the response body\n  -t, --template string       Format JSON output using a Go template; see "gh help formatting"',
 }
 
 # Subcommands that inherit `-R, --repo [HOST/]OWNER/REPO` in gh 2.23.
 INHERITS_REPO = {
     "label list", "label create", "pr list", "pr create", "pr view", "pr checks", "pr merge",
-    "run list", "run watch", "run view", "release delete",
+    "run list", "run watch", "run view", "release delete", "release edit",
 }
 
 # How values accumulate (pflag types): StringSlice (comma-split, repeatable), StringArray (repeatable),
@@ -1459,6 +1461,28 @@ class Call:
                 err("! Note that the %s git tag still remains in the repository" % tag)
         return 0
 
+    def release_edit(self):
+        if len(self.pos) != 1:
+            raise GhExit(1, "accepts 1 arg(s), received %d" % len(self.pos))
+        self.require_repo()
+        tag = self.pos[0]
+        rel = self.state.load("releases.json", {"deleted": []})
+        knob = self.knobs.get("releases")
+        if knob is None:
+            tags = set(self.origin.tags())
+            existing = [r["headBranch"] for r in self.runs() if r["headBranch"] in tags]
+        else:
+            existing = list(knob)
+        if tag not in existing or tag in [d["tag"] for d in rel["deleted"]]:
+            raise GhExit(1, "release not found")
+        edit = {"tag": tag}
+        if self.flags.get("latest") is not None:
+            edit["latest"] = bool(self.flags.get("latest"))
+        rel.setdefault("edited", []).append(edit)
+        self.state.save("releases.json", rel)
+        print("https://github.com/%s/releases/tag/%s" % (self.cfg["owner"] + "/" + self.cfg["repo"], tag))
+        return 0
+
     # --- gh api -----------------------------------------------------------------------------------
 
     def api(self):
@@ -1677,6 +1701,7 @@ COMMANDS = {
     "run watch": Call.run_watch,
     "run view": Call.run_view,
     "release delete": Call.release_delete,
+    "release edit": Call.release_edit,
     "api": Call.api,
 }
 
@@ -1786,6 +1811,11 @@ def main():
         dump_flags()
         return 0
     state = State(state_dir())
+    if argv == ["--version"]:
+        # Like gh; not logged in calls.jsonl (preflight asks at every start).
+        version = state.knobs.get("version", "2.23.0")
+        out("gh version %s (2023-02-08)\nhttps://github.com/cli/cli/releases/tag/v%s\n" % (version, version))
+        return 0
     seconds = delay_for(argv, state)
     if seconds > 0 and not sleep_unless_orphaned(seconds):
         return 129

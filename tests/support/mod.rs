@@ -76,7 +76,12 @@ pub fn manifest(version: &str) -> String {
          description = \"A tiny crate\"\n\
          license = \"MIT\"\n\
          \n\
-         [dependencies]\n"
+         [dependencies]\n\
+         \n\
+         # The reference's strategy (main has unreleased work in the fixture; the maintenance\n\
+         # strategy has its own tests).\n\
+         [package.metadata.hotfix]\n\
+         strategy = \"main\"\n"
     )
 }
 
