@@ -426,8 +426,16 @@ pub fn drive_steps(ctx: &mut Ctx, steps: &[Step]) -> Result<()> {
                     console::style("✗").red().for_stderr(),
                     step.title
                 ));
-                // The step stays in progress; what it recorded so far is kept for `resume`.
-                let _ = ctx.save();
+                // Before step 3 nothing exists but the record: forget it, so the hotfix can simply be
+                // started again (with other options). Later, the step stays in progress and what it
+                // recorded is kept for `resume`.
+                if ctx.state.kind.is_none() && step.number <= 2 {
+                    if let Some(path) = ctx.record.take() {
+                        let _ = std::fs::remove_file(path);
+                    }
+                } else {
+                    let _ = ctx.save();
+                }
                 return Err(err.context(format!(
                     "step {} ({}) did not finish",
                     step.number,

@@ -32,6 +32,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         if registry::version_line(&file, &version).is_some() {
             ctx.ui
                 .ok(format!("{crate_name} {version} is on the registry"));
+            keep_latest_where_it_is(ctx, &tag)?;
             return Ok(());
         }
     }
