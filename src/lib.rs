@@ -340,9 +340,14 @@ fn start(
             existing.first_unfinished().unwrap_or(16)
         );
     }
+    // Answers given as flags are part of the record from the start, so a hotfix resumed before
+    // step 4 does not ask them again.
     let incident = Incident {
         description,
-        ..Incident::default()
+        severity: start.severity.map(Into::into),
+        impact: start.impact.clone().unwrap_or_default(),
+        advisory_ids: start.advisories.clone(),
+        credit: start.credit.clone().unwrap_or_default(),
     };
     let mut state = State::new(incident, g.remote(), g.dry_run, &steps::step_titles());
     state.package = start.package.clone();
@@ -412,8 +417,23 @@ fn resume(mut g: cli::GlobalOpts, io: Io) -> Result<()> {
         )
         .into());
     }
-    // SECURITY.md is edited at step 4 and committed at step 6; in between it is rightly modified.
-    let session = open_session(&mut g, io, &["SECURITY.md", ".github/SECURITY.md"], false)?;
+    // What the interrupted step may rightly have left modified: SECURITY.md between steps 4 and 6;
+    // the manifests, lock file and changelog when step 6 was cut short before its commit; the
+    // changelog when step 8 was cut short before recording the audit's findings.
+    let at_step = {
+        let mut runner = runner_for(&io, false);
+        locate(&g, &io, &mut runner)
+            .ok()
+            .and_then(|(_, record)| state::load(&record).ok().flatten())
+            .and_then(|s| s.first_unfinished())
+    };
+    let mut tolerated = vec!["SECURITY.md"];
+    match at_step {
+        Some(6) => tolerated.extend(["Cargo.toml", "Cargo.lock", "CHANGELOG.md"]),
+        Some(8) => tolerated.push("CHANGELOG.md"),
+        _ => {}
+    }
+    let session = open_session(&mut g, io, &tolerated, false)?;
     if let Some(state) = state::load(&session.record)? {
         let start = cli::StartOpts {
             fix_from: state.fix_from.clone(),

@@ -25,8 +25,8 @@ const TOOLS: [(&str, &str); 4] = [
     ("curl", "install curl with your system's package manager"),
 ];
 
-/// Everything wrong with starting a hotfix in `dir`; empty means go. `tolerated` paths may be
-/// modified (a resumed hotfix leaves SECURITY.md uncommitted between steps 4 and 6).
+/// Everything wrong with starting a hotfix in `dir`; empty means go. Files named in `tolerated` (at
+/// any depth) may be modified: a resumed hotfix rightly leaves some uncommitted between steps.
 pub fn check(runner: &mut Runner, dir: &Path, remote: &str, tolerated: &[&str]) -> Vec<String> {
     let mut problems = Vec::new();
 
@@ -123,7 +123,13 @@ fn check_repository(
         Ok(lines) => {
             let lines: Vec<String> = lines
                 .into_iter()
-                .filter(|l| !l.get(3..).is_some_and(|p| tolerated.contains(&p)))
+                .filter(|l| {
+                    !l.get(3..).is_some_and(|p| {
+                        tolerated
+                            .iter()
+                            .any(|t| p == *t || p.ends_with(&format!("/{t}")))
+                    })
+                })
                 .collect();
             let staged: Vec<&str> = lines
                 .iter()
@@ -204,9 +210,7 @@ fn check_repository(
 
     match git.remotes() {
         Ok(remotes) if remotes.iter().any(|r| r == remote) => {
-            if let Some(problem) = unreachable(runner, &top, remote) {
-                problems.push(problem);
-            }
+            problems.extend(check_remote_tags(runner, &top, remote));
         }
         Ok(remotes) => problems.push(if remotes.is_empty() {
             format!("unknown remote `{remote}`: this repository has no remotes; add one (`git remote add origin <url>`).")
@@ -259,36 +263,81 @@ fn git_says(runner: &mut Runner, dir: &Path, flag: &str) -> bool {
         .is_ok_and(|o| o.success() && o.stdout.trim() == "true")
 }
 
-/// A problem when the remote does not answer (a wrong URL, no network, no access): said before
-/// anything changes, rather than at step 2 after the record is written.
-fn unreachable(runner: &mut Runner, dir: &Path, remote: &str) -> Option<String> {
-    let out = runner
-        .probe(
-            &Cmd::new("git", "check that the remote answers")
-                .cwd(dir)
-                .env("GIT_TERMINAL_PROMPT", "0")
-                .args(["ls-remote", "--quiet", remote, "HEAD"]),
-        )
-        .ok()?;
-    if out.success() {
-        return None;
+/// The remote must answer (a wrong URL, no network or no access is said before anything changes,
+/// rather than at step 2), and its release tags must agree with the local ones: `git fetch --tags`
+/// refuses to replace a local tag that differs, and caro-hotfix never moves or deletes a tag.
+fn check_remote_tags(runner: &mut Runner, dir: &Path, remote: &str) -> Vec<String> {
+    let Ok(out) = runner.probe(
+        &Cmd::new("git", "read the remote's tags")
+            .cwd(dir)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .args(["ls-remote", "--quiet", "--tags", remote]),
+    ) else {
+        return Vec::new();
+    };
+    if !out.success() {
+        let url = Git::new(runner, dir)
+            .remote_url(remote)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let why = out
+            .stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("no answer")
+            .to_string();
+        return vec![format!(
+            "remote `{remote}` ({url}) cannot be reached: {why}. Check its URL (`git remote -v`), the \
+             network and your access, then run caro-hotfix again."
+        )];
     }
-    let url = Git::new(runner, dir)
-        .remote_url(remote)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let why = out
-        .stderr
+    let Ok(local) = runner.probe(&Cmd::new("git", "list the local tags").cwd(dir).args([
+        "for-each-ref",
+        "--format=%(refname) %(objectname)",
+        "refs/tags",
+    ])) else {
+        return Vec::new();
+    };
+    let differing = differing_tags(&local.stdout, &out.stdout);
+    if differing.is_empty() {
+        return Vec::new();
+    }
+    let first = &differing[0];
+    vec![format!(
+        "local tag{} {} differ{} from {remote}'s: `git fetch --tags` will not replace a tag, and \
+         caro-hotfix never moves or deletes one. Compare them (`git show {first}`, \
+         `git ls-remote {remote} refs/tags/{first}`); if {remote}'s is right, rename yours \
+         (`git tag {first}-local {first}` then `git tag -d {first}`), then run caro-hotfix again.",
+        if differing.len() == 1 { "" } else { "s" },
+        list(&differing.iter().map(String::as_str).collect::<Vec<_>>()),
+        if differing.len() == 1 { "s" } else { "" },
+    )]
+}
+
+/// Tags that exist both here and on the remote with different objects. `local` is
+/// `for-each-ref --format='%(refname) %(objectname)'` output, `remote` is `ls-remote --tags` output.
+fn differing_tags(local: &str, remote: &str) -> Vec<String> {
+    let theirs: std::collections::HashMap<&str, &str> = remote
         .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("no answer")
-        .to_string();
-    Some(format!(
-        "remote `{remote}` ({url}) cannot be reached: {why}. Check its URL (`git remote -v`), the \
-         network and your access, then run caro-hotfix again."
-    ))
+        .filter_map(|l| {
+            let (sha, name) = l.split_once(char::is_whitespace)?;
+            let name = name.trim();
+            (!name.ends_with("^{}")).then_some((name, sha.trim()))
+        })
+        .collect();
+    let mut out: Vec<String> = local
+        .lines()
+        .filter_map(|l| {
+            let (name, sha) = l.trim().split_once(' ')?;
+            let other = theirs.get(name)?;
+            (*other != sha.trim())
+                .then(|| name.strip_prefix("refs/tags/").unwrap_or(name).to_string())
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The installed gh's version when it is older than [`MIN_GH`]; `None` when it is recent enough or
@@ -356,6 +405,15 @@ mod tests {
             gh_version("gh version 2.40.0-pre\n").as_deref(),
             Some("2.40.0-pre")
         );
+    }
+
+    #[test]
+    fn tags_that_differ_from_the_remote_are_found() {
+        let local = "refs/tags/v1.0.0 aaa\nrefs/tags/v1.0.1 bbb\nrefs/tags/only-here ccc\n";
+        let remote = "aaa\trefs/tags/v1.0.0\nfff\trefs/tags/v1.0.0^{}\nddd\trefs/tags/v1.0.1\neee\trefs/tags/only-there\n";
+        assert_eq!(differing_tags(local, remote), ["v1.0.1"]);
+        assert!(differing_tags(local, "").is_empty());
+        assert!(differing_tags("", remote).is_empty());
     }
 
     #[test]

@@ -146,9 +146,13 @@ fn confirm(ctx: &mut Ctx) -> Result<()> {
 }
 
 /// The crate's index file, for the yank's before and after.
-fn index_file(ctx: &mut Ctx, name: &str) -> Result<(String, Option<String>)> {
+fn index_file(
+    ctx: &mut Ctx,
+    name: &str,
+    cache: &mut index::IndexCache,
+) -> Result<(String, Option<String>)> {
     let url = ctx.index_url(name)?;
-    let file = match index::fetch(&mut ctx.runner, &url)? {
+    let file = match index::fetch_cached(&mut ctx.runner, &url, cache)? {
         IndexFile::Found(f) => Some(f),
         IndexFile::Missing => None,
     };
@@ -157,7 +161,7 @@ fn index_file(ctx: &mut Ctx, name: &str) -> Result<(String, Option<String>)> {
 
 fn yank(ctx: &mut Ctx) -> Result<()> {
     let (name, version, _) = names(ctx)?;
-    let (url, file) = index_file(ctx, &name)?;
+    let (url, file) = index_file(ctx, &name, &mut index::IndexCache::default())?;
     match file.as_deref().and_then(|f| registry::version_line(f, &version)) {
         None if !ctx.opts.dry_run => bail!(
             "{name} {version} was never published: the registry index ({url}) has no line for it, so there is \
@@ -199,8 +203,10 @@ fn verify(ctx: &mut Ctx) -> Result<()> {
         "Waiting for the index to show {name} {version} yanked"
     ));
     let mut url = String::new();
+    // Polls send the last ETag, so an unchanged index file costs one small 304.
+    let mut cache = index::IndexCache::default();
     for _ in 0..INDEX_POLLS {
-        if let Ok((u, file)) = index_file(ctx, &name) {
+        if let Ok((u, file)) = index_file(ctx, &name, &mut cache) {
             url = u;
             if file
                 .as_deref()

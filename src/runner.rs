@@ -291,6 +291,13 @@ impl Runner {
         self
     }
 
+    /// Sets (or replaces) an environment variable for every child process started from now on.
+    pub fn set_env(&mut self, key: impl Into<OsString>, value: impl Into<OsString>) {
+        let key = key.into();
+        self.env.retain(|(k, _)| *k != key);
+        self.env.push((key, value.into()));
+    }
+
     pub fn is_dry_run(&self) -> bool {
         self.dry_run
     }

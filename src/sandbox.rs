@@ -4,14 +4,25 @@
 //! and the tests run are real while the maintainer's repository — branches, tags, index, stash, config
 //! — stays byte-for-byte as it was. The clone fetches from the same remote URL, so read-only queries
 //! see the real remote; writes to the remote are stopped by the runner.
+//!
+//! The clone's tests would otherwise build every dependency from nothing in the clone's own
+//! `target/`. [`share_build_cache`] points the clone's cargo at a directory of its own inside the
+//! repository's `target/` (`target/caro-hotfix-rehearsal`), which outlives the clone: the second
+//! and later rehearsals find their dependencies built. Cargo names a registry dependency's artifacts
+//! by a hash that does not depend on where the workspace is, and a workspace member's by its path
+//! relative to the workspace root, so the clone's fresh paths change nothing. The repository's own
+//! `target/debug` is not written to.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use tempfile::TempDir;
 
 use crate::ops::git::Git;
-use crate::runner::Runner;
+use crate::runner::{Cmd, Runner};
+
+/// The rehearsal's build directory, inside the repository's `target/`.
+pub const TARGET_SUBDIR: &str = "caro-hotfix-rehearsal";
 
 /// Clones `repo` into a new temporary directory, pointing `remote` at the real remote's URL.
 pub fn create(runner: &mut Runner, repo: &Path, remote: &str) -> Result<TempDir> {
@@ -39,6 +50,33 @@ pub fn create(runner: &mut Runner, repo: &Path, remote: &str) -> Result<TempDir>
         git.set_config("user.email", &email)?;
     }
     Ok(dir)
+}
+
+/// Points every cargo command from now on (the clone's lock update, tests and audit) at
+/// `<repo>/target/caro-hotfix-rehearsal`, and returns that directory.
+///
+/// Only where the repository has a `target/` directory that git ignores, so a rehearsal never leaves
+/// an untracked file in the work tree, and only when `CARGO_TARGET_DIR` is not set already (then
+/// the clone's cargo shares that directory anyway).
+pub fn share_build_cache(runner: &mut Runner, repo: &Path) -> Result<Option<PathBuf>> {
+    if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        return Ok(None);
+    }
+    let target = repo.join("target");
+    if !target.is_dir() {
+        return Ok(None);
+    }
+    let ignored = runner.probe(
+        &Cmd::new("git", "check that git ignores target/")
+            .args(["check-ignore", "--quiet", "--", "target/"])
+            .cwd(repo),
+    )?;
+    if !ignored.success() {
+        return Ok(None);
+    }
+    let dir = target.join(TARGET_SUBDIR);
+    runner.set_env("CARGO_TARGET_DIR", &dir);
+    Ok(Some(dir))
 }
 
 /// A local remote given as a relative path is relative to the repository, not to the clone.

@@ -76,7 +76,8 @@ pub fn render_section(s: &Section) -> String {
 /// The changelog with the hotfix's section added; `None` creates the file.
 ///
 /// The section goes right after `## [Unreleased]` (the newest released entry comes first), or before
-/// the first entry when the file has no Unreleased heading. Where the file keeps compare links, the
+/// the first entry when the file has no Unreleased heading. A file that keeps Unreleased at the end,
+/// below its releases, is written oldest-first: there the section goes right before Unreleased. Where the file keeps compare links, the
 /// `[Unreleased]` link moves to start at the new tag and a link for the new version is added. Fails
 /// when the version already has a section, so nothing is ever recorded twice.
 pub fn insert_section(existing: Option<&str>, s: &Section) -> Result<String> {
@@ -97,7 +98,11 @@ pub fn insert_section(existing: Option<&str>, s: &Section) -> Result<String> {
     let links = link_block_start(&lines);
     let h2 = |i: usize| lines[i].heading(2);
     let unreleased = (0..lines.len()).find(|&i| h2(i).is_some_and(is_unreleased));
+    let release = |i: usize| h2(i).is_some_and(|t| is_entry(t) && !is_unreleased(t));
     let at = match unreleased {
+        // Releases above Unreleased and none below: the file is oldest-first, so the newest
+        // release goes right before Unreleased, after the release it follows.
+        Some(u) if (0..u).any(release) && !(u + 1..lines.len()).any(release) => Some(u),
         Some(u) => (u + 1..lines.len())
             .find(|&i| h2(i).is_some())
             .or(links.filter(|&l| l > u)),
@@ -552,6 +557,25 @@ Some intro.
              [1.0.11]: https://github.com/o/r/compare/v1.0.10...v1.0.11\n\
              [2.0.0]:"
         ));
+    }
+
+    #[test]
+    fn unreleased_at_the_end_means_oldest_first() {
+        let existing = "# Changelog\n\n## [1.0.9] - 2024-01-01\n- a\n\n## [1.0.10] - 2025-01-01\n- b\n\n## [Unreleased]\n- wip\n\n[Unreleased]: https://github.com/o/r/compare/v1.0.10...HEAD\n";
+        let inc = incident();
+        let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "# Changelog\n\n## [1.0.9] - 2024-01-01\n- a\n\n## [1.0.10] - 2025-01-01\n- b\n\n{SECTION}\n## [Unreleased]\n- wip\n\n\
+                 [Unreleased]: https://github.com/o/r/compare/v1.0.11...HEAD\n\
+                 [1.0.11]: https://github.com/o/r/compare/v1.0.10...v1.0.11\n"
+            )
+        );
+        // Unreleased last with nothing released yet: the end of the file, as before.
+        let only = "# Changelog\n\nIntro.\n\n## [Unreleased]\n- wip\n";
+        let out = insert_section(Some(only), &section(&v1011(), &inc)).unwrap();
+        assert_eq!(out, format!("{only}\n{SECTION}"));
     }
 
     #[test]

@@ -228,6 +228,20 @@ impl<'a> Gh<'a> {
         )?)
     }
 
+    /// The repository's security advisories (`[]` when they cannot be listed).
+    pub fn advisories(&mut self) -> Result<Vec<serde_json::Value>> {
+        let out = self.runner.probe(
+            &self
+                .cmd("list the security advisories")
+                .args(["api", "repos/{owner}/{repo}/security-advisories"])
+                .simulate("[]"),
+        )?;
+        if !out.success() {
+            return Ok(Vec::new());
+        }
+        Ok(serde_json::from_str(&out.stdout).unwrap_or_default())
+    }
+
     /// `gh release delete TAG --yes` — never `--cleanup-tag`: the tag stays for the audit trail.
     pub fn delete_release(&mut self, tag: &str) -> Result<Output> {
         Ok(self.runner.run_unchecked(

@@ -21,6 +21,18 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     }
     let facts = ctx.facts()?;
     let body = advisory_json(&facts);
+    // Created before an interruption, before its URL was recorded? Then it is this one.
+    let summary = body["summary"].as_str().unwrap_or_default().to_string();
+    let existing = ctx.gh().advisories()?.into_iter().find(|a| {
+        a["summary"].as_str() == Some(summary.as_str())
+            && a["state"].as_str() != Some("closed")
+            && a["vulnerabilities"][0]["patched_versions"].as_str() == Some(facts.version.as_str())
+    });
+    if let Some(url) = existing.and_then(|a| a["html_url"].as_str().map(str::to_string)) {
+        ctx.ui.ok(format!("The advisory exists already: {url}"));
+        ctx.state.advisory_url = Some(url);
+        return Ok(());
+    }
     let text = serde_json::to_string_pretty(&body)?;
     let file = ctx.keep_file("advisory.json", &text)?;
     let manual = format!("{}/security/advisories/new", facts.repo_url);

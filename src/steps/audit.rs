@@ -108,13 +108,18 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let path = ctx.changelog_path()?;
     let text = fsx::read_optional(&path)?.unwrap_or_default();
     let new = changelog::add_audit_findings(&text, &version, &findings)?;
-    fsx::write_atomic(&path, new.as_bytes())?;
-    ctx.git().add(std::slice::from_ref(&path))?;
-    ctx.git().commit(
-        "record the audit findings in the changelog",
-        &format!("docs: Record cargo audit findings for {version}"),
-        false,
-    )?;
+    // Recorded already (an interrupted run got as far as its commit): nothing to add.
+    let subject = format!("docs: Record cargo audit findings for {version}");
+    let committed = ctx.git().message("HEAD")?.starts_with(&subject);
+    if !(committed && new == text) {
+        fsx::write_atomic(&path, new.as_bytes())?;
+        ctx.git().add(std::slice::from_ref(&path))?;
+        ctx.git().commit(
+            "record the audit findings in the changelog",
+            &subject,
+            false,
+        )?;
+    }
     ctx.ui
         .ok(format!("Recorded the findings in {}", ctx.shown(&path)));
     ctx.state.audit = Some(AuditRecord {

@@ -93,17 +93,27 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let date = state::today();
     let new_tag = format!("{}{version}", ctx.config.tag_prefix);
     let base_tag = ctx.base_tag()?;
-    let text = changelog::insert_section(
-        existing.as_deref(),
-        &changelog::Section {
-            version: &version,
-            date: &date,
-            incident: &ctx.state.incident,
-            base_tag: &base_tag,
-            new_tag: &new_tag,
-        },
-    )
-    .with_context(|| ctx.shown(&changelog_path))?;
+    // An interrupted run may have inserted the section already (uncommitted): keep it.
+    let heading = format!("## [{version}]");
+    let rel = ctx.shown(&changelog_path);
+    let committed = ctx.git().show_file("HEAD", &rel)?;
+    let inserted_before = existing.as_deref().is_some_and(|t| t.contains(&heading))
+        && !committed.as_deref().is_some_and(|t| t.contains(&heading));
+    let text = if inserted_before {
+        existing.clone().unwrap_or_default()
+    } else {
+        changelog::insert_section(
+            existing.as_deref(),
+            &changelog::Section {
+                version: &version,
+                date: &date,
+                incident: &ctx.state.incident,
+                base_tag: &base_tag,
+                new_tag: &new_tag,
+            },
+        )
+        .with_context(|| ctx.shown(&changelog_path))?
+    };
     fsx::write_atomic(&changelog_path, text.as_bytes())?;
     ctx.ui.ok(format!(
         "{}: section [{version}] - {date} [SECURITY HOTFIX]{}",
@@ -116,10 +126,21 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     ));
     changed.push(changelog_path);
 
-    let security_md = super::security_md_path(&repo);
-    let shown = ctx.shown(&security_md);
-    if ctx.git().changed_paths()?.contains(&shown) {
-        changed.push(security_md);
+    // Whatever an interrupted run of this step already edited belongs in the commit too: every
+    // manifest, the lock file, and SECURITY.md from step 4, when they differ from HEAD.
+    let dirty = ctx.git().changed_paths()?;
+    let mut candidates: Vec<PathBuf> = meta
+        .packages
+        .iter()
+        .map(|p| p.manifest_path.clone())
+        .collect();
+    candidates.push(root_manifest.clone());
+    candidates.push(meta.workspace_root.join("Cargo.lock"));
+    candidates.push(super::security_md_path(&repo));
+    for path in candidates {
+        if dirty.contains(&ctx.shown(&path)) && !changed.contains(&path) {
+            changed.push(path);
+        }
     }
 
     ctx.git().add(&changed)?;

@@ -22,12 +22,21 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let merge_commit = match ctx.state.merge_commit.clone() {
         Some(c) => c,
         None => {
-            let head = ctx
-                .git()
-                .resolve_commit(&branch)?
-                .with_context(|| format!("the branch {branch} no longer exists locally"))?;
-            let simulated = format!(r#"{{"state":"OPEN","headRefOid":"{head}"}}"#);
+            // After a merge gh deletes the local branch too: only an unmerged PR needs it.
+            let local = ctx.git().resolve_commit(&branch)?;
+            let simulated = format!(
+                r#"{{"state":"OPEN","headRefOid":"{}"}}"#,
+                local.as_deref().unwrap_or("")
+            );
             let pr = ctx.gh().view_pr(number, "state,headRefOid", &simulated)?;
+            let head = match (&local, pr.state.as_str()) {
+                (Some(h), _) => h.clone(),
+                (None, "MERGED") => pr.head_ref_oid.clone().unwrap_or_default(),
+                (None, _) => bail!(
+                    "the branch {branch} no longer exists locally and PR #{number} is not merged: \
+                     recreate it (`git branch {branch} {remote}/{branch}`), then run `caro-hotfix resume`"
+                ),
+            };
             if pr.state != "MERGED" {
                 if pr.head_ref_oid.as_deref().is_some_and(|h| h != head) {
                     bail!(

@@ -237,6 +237,13 @@ pub fn begin(ctx: &mut Ctx) -> Result<()> {
             ctx.repo.display()
         ));
         ctx.sandbox = Some(sandbox);
+        let origin_repo = ctx.origin_repo.clone();
+        if let Some(dir) = crate::sandbox::share_build_cache(&mut ctx.runner, &origin_repo)? {
+            ctx.ui.ok(format!(
+                "Rehearsal: the clone builds in {}, kept between rehearsals so dependencies are built once",
+                dir.display()
+            ));
+        }
     }
     let common = ctx.git().common_dir()?;
     ctx.record = Some(state::record_path(&common));

@@ -26,9 +26,11 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     };
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
     let url = ctx.index_url(&crate_name)?;
+    // Polls send the last ETag, so an unchanged index file costs one small 304.
+    let mut cache = index::IndexCache::default();
 
     // Already visible (a resumed run, or a publish by hand)? Then there is nothing to watch.
-    if let Ok(IndexFile::Found(file)) = index::fetch(&mut ctx.runner, &url) {
+    if let Ok(IndexFile::Found(file)) = index::fetch_cached(&mut ctx.runner, &url, &mut cache) {
         if registry::version_line(&file, &version).is_some() {
             ctx.ui
                 .ok(format!("{crate_name} {version} is on the registry"));
@@ -52,7 +54,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     // A failed request (a CDN hiccup, the network gone for a moment) is one more "not yet".
     let mut last_error = None;
     for _ in 0..INDEX_POLLS {
-        match index::fetch(&mut ctx.runner, &url) {
+        match index::fetch_cached(&mut ctx.runner, &url, &mut cache) {
             Ok(IndexFile::Found(file)) if registry::version_line(&file, &version).is_some() => {
                 spinner.finish_and_clear();
                 ctx.ui.ok(format!(

@@ -18,7 +18,16 @@ pub fn check(ctx: &mut Ctx) -> Result<()> {
             .iter()
             .any(|s| s.number == n && s.status == StepStatus::Done)
     };
-    let merged = done(ctx, 11) || ctx.state.merge_commit.is_some();
+    let mut merged = done(ctx, 11) || ctx.state.merge_commit.is_some();
+    // Killed between the squash merge and recording it: gh deleted the branch, the PR says MERGED.
+    if !merged {
+        if let Some(number) = ctx.state.pr_number {
+            let simulated = r#"{"state":"OPEN"}"#;
+            if let Ok(pr) = ctx.gh().view_pr(number, "state", simulated) {
+                merged = pr.state == "MERGED";
+            }
+        }
+    }
     let Some(branch) = ctx.state.branch.clone() else {
         return Ok(());
     };
