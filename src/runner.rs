@@ -325,33 +325,13 @@ impl Runner {
     /// Runs the command; a non-zero exit is an error naming its purpose.
     pub fn run(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
         let out = self.run_unchecked(cmd)?;
-        if out.success() {
-            Ok(out)
-        } else {
-            Err(CommandError {
-                purpose: cmd.purpose.clone(),
-                command_line: cmd.display(),
-                code: Some(out.code),
-                stderr: out.stderr,
-                stdout: out.stdout,
-            })
-        }
+        checked(cmd, out)
     }
 
     /// Runs the command quietly (no `$ …` line): for the many small queries a step makes.
     pub fn query(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
         let out = self.execute(cmd, false)?;
-        if out.success() {
-            Ok(out)
-        } else {
-            Err(CommandError {
-                purpose: cmd.purpose.clone(),
-                command_line: cmd.display(),
-                code: Some(out.code),
-                stderr: out.stderr,
-                stdout: out.stdout,
-            })
-        }
+        checked(cmd, out)
     }
 
     /// Runs the command quietly and returns its output whatever the exit code.
@@ -462,6 +442,21 @@ impl Runner {
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
             simulated: false,
+        })
+    }
+}
+
+/// A non-zero exit as an error naming the command's purpose.
+fn checked(cmd: &Cmd, out: Output) -> Result<Output, CommandError> {
+    if out.success() {
+        Ok(out)
+    } else {
+        Err(CommandError {
+            purpose: cmd.purpose.clone(),
+            command_line: cmd.display(),
+            code: Some(out.code),
+            stderr: out.stderr,
+            stdout: out.stdout,
         })
     }
 }

@@ -14,11 +14,7 @@ use crate::config::Strategy;
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx) -> Result<()> {
-    let base_branch = ctx
-        .state
-        .base_branch
-        .clone()
-        .context("the base branch is not recorded")?;
+    let base_branch = ctx.base_branch()?;
     let merge_commit = ctx
         .state
         .merge_commit

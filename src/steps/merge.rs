@@ -11,11 +11,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let number = ctx.pr_number()?;
     let branch = ctx.branch()?;
     let remote = ctx.opts.remote.clone();
-    let base_branch = ctx
-        .state
-        .base_branch
-        .clone()
-        .context("the base branch is not recorded")?;
+    let base_branch = ctx.base_branch()?;
     let tag = ctx.tag()?;
 
     // Merge, unless that already happened.

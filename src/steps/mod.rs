@@ -351,6 +351,14 @@ impl Ctx {
         Ok(format!("{}{}", self.config.tag_prefix, self.version()?))
     }
 
+    /// The branch the PR targets, decided at step 2.
+    pub fn base_branch(&self) -> Result<String> {
+        self.state
+            .base_branch
+            .clone()
+            .context("the PR's base branch is not recorded (step 2 has not run)")
+    }
+
     /// The PR number recorded at step 9.
     pub fn pr_number(&self) -> Result<u64> {
         self.state

@@ -10,11 +10,7 @@ use crate::texts;
 pub fn run(ctx: &mut Ctx) -> Result<()> {
     let branch = ctx.branch()?;
     let remote = ctx.opts.remote.clone();
-    let base_branch = ctx
-        .state
-        .base_branch
-        .clone()
-        .context("the PR's base branch is not recorded (step 2 has not run)")?;
+    let base_branch = ctx.base_branch()?;
 
     // Push unless the remote already has exactly this branch tip. Never a force-push.
     let head = ctx
