@@ -24,16 +24,7 @@ fn flags() -> Vec<&'static str> {
 /// The origin refuses every push (as branch protection would), so these tests of steps 1–8 stop
 /// at step 9 with nothing sent.
 fn refusing_pushes(fx: Fixture) -> Fixture {
-    write(
-        &fx.origin.join("hooks/pre-receive"),
-        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
-    );
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        fx.origin.join("hooks/pre-receive"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod hook");
+    fx.refuse_pushes();
     fx
 }
 

@@ -23,16 +23,7 @@ fn flags() -> Vec<&'static str> {
 /// The origin refuses pushes, so a run stops at step 9 with steps 1–8 done.
 fn stopped_at_step_nine() -> Fixture {
     let fx = Fixture::new();
-    write(
-        &fx.origin.join("hooks/pre-receive"),
-        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
-    );
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        fx.origin.join("hooks/pre-receive"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod");
+    fx.refuse_pushes();
     let work = fx.work.clone();
     let out = fx.run(
         &flags(),
@@ -171,16 +162,7 @@ fn a_damaged_record_is_a_clear_error_naming_the_file() {
 #[test]
 fn resume_after_failing_tests_continues_without_doing_anything_twice() {
     let fx = Fixture::new();
-    write(
-        &fx.origin.join("hooks/pre-receive"),
-        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
-    );
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        fx.origin.join("hooks/pre-receive"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod");
+    fx.refuse_pushes();
     let work = fx.work.clone();
     let out = fx.run(
         &flags(),

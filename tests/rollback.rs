@@ -238,16 +238,7 @@ fn no_github_release_is_not_an_error() {
 fn the_next_hotfix_starts_from_the_yanked_tag_at_patch_plus_one() {
     let (fx, _index) = released();
     // Pushes are refused from here on, so the chained hotfix stops at step 9 with steps 1–8 done.
-    write(
-        &fx.origin.join("hooks/pre-receive"),
-        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
-    );
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        fx.origin.join("hooks/pre-receive"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod");
+    fx.refuse_pushes();
     let work = fx.work.clone();
     let out = run(
         &fx,

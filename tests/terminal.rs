@@ -66,16 +66,7 @@ fn without_a_terminal_it_stops_at_once_with_exit_2() {
 fn a_maintainer_types_through_steps_one_to_eight() {
     let fx = Fixture::new();
     // Pushes are refused, so the run stops at step 9 with nothing sent.
-    write(
-        &fx.origin.join("hooks/pre-receive"),
-        "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
-    );
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        fx.origin.join("hooks/pre-receive"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod");
+    fx.refuse_pushes();
     let mut p = spawn(&fx, &[DESCRIPTION]);
     p.exp_string("must type 'yes'").expect("step 1");
     p.send_line("yes").expect("yes");

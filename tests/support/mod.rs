@@ -690,3 +690,18 @@ impl Fixture {
         }
     }
 }
+
+impl Fixture {
+    /// The origin refuses every push (as branch protection would): a run stops at step 9 with steps
+    /// 1–8 done and nothing sent.
+    pub fn refuse_pushes(&self) {
+        let hook = self.origin.join("hooks/pre-receive");
+        write(
+            &hook,
+            "#!/bin/sh\necho 'pushes are disabled for this test' >&2\nexit 1\n",
+        );
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod hook");
+    }
+}
