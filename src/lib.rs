@@ -331,7 +331,7 @@ fn start(
     for id in &mut start.advisories {
         *id = advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?;
     }
-    let session = open_session(&mut g, io, &[], demo)?;
+    let mut session = open_session(&mut g, io, &[], demo)?;
     if let Some(existing) = state::load(&session.record)? {
         bail!(
             "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \
@@ -340,6 +340,10 @@ fn start(
             existing.first_unfinished().unwrap_or(16)
         );
     }
+    // The crate to hotfix must be known before the typed `yes` (a virtual workspace needs --package).
+    let repo = session.repo.clone();
+    ops::cargo::metadata(&mut session.runner, &repo)?
+        .select(start.package.as_deref(), &repo.join("Cargo.toml"))?;
     // Answers given as flags are part of the record from the start, so a hotfix resumed before
     // step 4 does not ask them again.
     let incident = Incident {

@@ -82,6 +82,21 @@ pub(super) fn lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
+/// The marker of a fenced code block still open at the end of the file, if any.
+pub(super) fn unclosed_fence(lines: &[Line<'_>]) -> Option<&'static str> {
+    let mut open: Option<&'static str> = None;
+    for line in lines {
+        let trimmed = line.text.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (open, marker) {
+            (None, Some(m)) => open = Some(m),
+            (Some(o), Some(m)) if o == m => open = None,
+            _ => {}
+        }
+    }
+    open
+}
+
 /// The file's line ending: CRLF when it uses any, so added lines match the rest.
 pub(super) fn newline(text: &str) -> &'static str {
     if text.contains("\r\n") {
@@ -136,7 +151,13 @@ pub(super) fn insert_block(
             if lines.last().is_some_and(|l| !l.has_newline) {
                 out.push_str(nl);
             }
-            if lines.last().is_some_and(|l| !l.is_blank()) {
+            // A code block left open at the end of the file would swallow the block (it would not
+            // render, and a resumed step could not find it and would add it again): close it.
+            if let Some(marker) = unclosed_fence(lines) {
+                out.push_str(marker);
+                out.push_str(nl);
+                out.push_str(nl);
+            } else if lines.last().is_some_and(|l| !l.is_blank()) {
                 out.push_str(nl);
             }
             out.push_str(&block);
@@ -213,6 +234,20 @@ mod tests {
         let text = "a";
         let edit = insert_block(text, &lines(text), None, "X\n");
         assert_eq!(apply(text, vec![edit]), "a\n\nX\n");
+    }
+
+    #[test]
+    fn a_code_block_open_at_the_end_is_closed_before_the_block() {
+        let text = "a\n```\ncode\n";
+        let ls = lines(text);
+        assert_eq!(unclosed_fence(&ls), Some("```"));
+        let edit = insert_block(text, &ls, None, "X\n");
+        assert_eq!(apply(text, vec![edit]), "a\n```\ncode\n```\n\nX\n");
+        let text = "~~~md\r\ncode";
+        let ls = lines(text);
+        let edit = insert_block(text, &ls, None, "X\n");
+        assert_eq!(apply(text, vec![edit]), "~~~md\r\ncode\r\n~~~\r\n\r\nX\r\n");
+        assert_eq!(unclosed_fence(&lines("```\n```\n")), None);
     }
 
     #[test]

@@ -180,7 +180,10 @@ fn write_if_changed(
 }
 
 fn warn_if_unexpected(ctx: &Ctx, current: &semver::Version, base: &str, path: &std::path::Path) {
-    if !base.is_empty() && current.to_string() != base {
+    // Build metadata (`1.2.3+build.7` on the tag) does not make another version.
+    let same = semver::Version::parse(base)
+        .is_ok_and(|b| b.cmp_precedence(current) == std::cmp::Ordering::Equal);
+    if !base.is_empty() && !same {
         ctx.ui.warn(format!(
             "{} says version {current}, but the base release is {base}; bumping to the hotfix version anyway",
             ctx.shown(path)

@@ -5,6 +5,10 @@
 //! `3/a/abc`, `ab/cd/abcd…`, lowercased), one JSON line per published version. Every request is recorded
 //! (method, path, headers with lowercased names) so tests can assert the User-Agent. Anything else is a
 //! 404. Every answer has `Content-Length` and `Connection: close`. Dropping the server stops its thread.
+//!
+//! Like crates.io's index, a `200` carries an `ETag` (a hash of the body), and a request whose
+//! `If-None-Match` names the current `ETag` gets `304 Not Modified` with no body. The bytes of every
+//! request head and every answer are counted, so the cost of a poll can be measured.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -50,6 +54,18 @@ struct State {
     requests: Vec<Request>,
     /// The token the registry API accepts (`Authorization` header); `None` accepts none.
     token: Option<String>,
+    /// Status and size in bytes (head and body) of every answer, in order.
+    responses: Vec<Response>,
+    /// Bytes of every request head received, in total.
+    bytes_received: usize,
+}
+
+/// One answer the server sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    /// Bytes written: status line, headers and body.
+    pub bytes: usize,
 }
 
 /// The server; see the module documentation.
@@ -99,6 +115,8 @@ impl IndexServer {
             file_requests: 0,
             requests: Vec::new(),
             token: None,
+            responses: Vec::new(),
+            bytes_received: 0,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -176,6 +194,36 @@ impl IndexServer {
     pub fn file_requests(&self) -> usize {
         self.state.lock().expect("index state").file_requests
     }
+
+    /// Every answer sent so far (status and bytes), in order.
+    pub fn responses(&self) -> Vec<Response> {
+        self.state.lock().expect("index state").responses.clone()
+    }
+
+    /// Bytes sent in all answers so far (heads and bodies).
+    pub fn bytes_sent(&self) -> usize {
+        self.responses().iter().map(|r| r.bytes).sum()
+    }
+
+    /// Bytes received in all request heads so far.
+    pub fn bytes_received(&self) -> usize {
+        self.state.lock().expect("index state").bytes_received
+    }
+
+    /// How many answers were `304 Not Modified`.
+    pub fn not_modified(&self) -> usize {
+        self.responses().iter().filter(|r| r.status == 304).count()
+    }
+}
+
+/// The `ETag` of a body: a quoted FNV-1a hash, so equal bodies have equal tags.
+fn etag_of(body: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in body.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{h:016x}\"")
 }
 
 impl Drop for IndexServer {
@@ -213,39 +261,66 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    let (status, body) = {
+    let head_len = text.find("\r\n\r\n").map_or(head.len(), |i| i + 4);
+    let (status, body, if_none_match) = {
         let mut st = state.lock().expect("index state");
+        st.bytes_received += head_len;
         let request = Request {
             method: method.clone(),
             path: path.clone(),
             headers,
         };
         let authorization = request.header("authorization").map(str::to_string);
+        let if_none_match = request.header("if-none-match").map(str::to_string);
         st.requests.push(request);
-        if path.starts_with("/api/") {
+        let (status, body) = if path.starts_with("/api/") {
             api(&mut st, &method, &path, authorization.as_deref())
         } else {
             answer(&mut st, &method, &path, base)
-        }
+        };
+        (status, body, if_none_match)
     };
-    let reason = match status {
-        200 => "OK",
-        403 => "Forbidden",
-        _ => "Not Found",
-    };
+    let etag = (status == 200 && !path.starts_with("/api/")).then(|| etag_of(&body));
+    let not_modified = etag.is_some()
+        && if_none_match.is_some_and(|tags| {
+            tags.split(',')
+                .any(|t| t.trim() == "*" || Some(t.trim()) == etag.as_deref())
+        });
     let content_type = if path.ends_with("config.json") || path.starts_with("/api/") {
         "application/json"
     } else {
         "text/plain; charset=utf-8"
     };
-    let mut response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    if method != "HEAD" {
-        response.extend_from_slice(body.as_bytes());
-    }
+    let etag_header = etag
+        .as_deref()
+        .map(|t| format!("ETag: {t}\r\n"))
+        .unwrap_or_default();
+    let (status, response) = if not_modified {
+        (
+            304,
+            format!("HTTP/1.1 304 Not Modified\r\n{etag_header}Connection: close\r\n\r\n")
+                .into_bytes(),
+        )
+    } else {
+        let reason = match status {
+            200 => "OK",
+            403 => "Forbidden",
+            _ => "Not Found",
+        };
+        let mut response = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{etag_header}Connection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        if method != "HEAD" {
+            response.extend_from_slice(body.as_bytes());
+        }
+        (status, response)
+    };
+    state.lock().expect("index state").responses.push(Response {
+        status,
+        bytes: response.len(),
+    });
     let _ = stream.write_all(&response);
     let _ = stream.flush();
 }
