@@ -60,6 +60,25 @@ mod tests {
     }
 
     #[test]
+    fn a_reader_of_the_old_file_never_sees_a_partial_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.toml");
+        let old = "old content\n".repeat(10_000);
+        std::fs::write(&path, &old).expect("write");
+        // A reader that opened the file before the write keeps the whole old content: the new
+        // content went to another file that replaced this one by rename, never into it.
+        let mut reader = std::fs::File::open(&path).expect("open");
+        write_atomic(&path, "new content\n".repeat(20_000).as_bytes()).expect("atomic write");
+        let mut seen = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut seen).expect("read");
+        assert_eq!(seen, old);
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "new content\n".repeat(20_000)
+        );
+    }
+
+    #[test]
     fn a_missing_file_reads_as_none() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert_eq!(read_optional(&dir.path().join("nope")).expect("read"), None);

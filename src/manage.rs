@@ -51,6 +51,15 @@ pub fn status(ui: &Ui, state: Option<&State>, json: bool) -> Result<()> {
         let target = s.base_branch.as_deref().unwrap_or("?");
         ui.data(format!("  branch: {branch} → {target}"));
     }
+    if let Some(strategy) = s.strategy {
+        let name = match strategy {
+            crate::config::Strategy::Maintenance => {
+                "maintenance (release from the maintenance branch, forward-port to the trunk)"
+            }
+            _ => "main (PR into the trunk, tag the squash merge)",
+        };
+        ui.data(format!("  strategy: {name}"));
+    }
     if let (Some(n), Some(url)) = (s.pr_number, &s.pr_url) {
         ui.data(format!("  PR: #{n} {url}"));
     }
