@@ -66,7 +66,10 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
     let t = &out.transcript;
     assert!(t.contains("Hotfix v1.0.11: RUSTSEC-2026-0042"), "{t}");
     assert!(t.contains("branch: hotfix/v1.0.11 → main"), "{t}");
-    assert!(t.contains("strategy: main (PR into the trunk, tag the squash merge)"), "{t}");
+    assert!(
+        t.contains("strategy: main (PR into the trunk, tag the squash merge)"),
+        "{t}"
+    );
     assert!(t.contains("✓  8. Quick security audit"), "{t}");
     assert!(t.contains("audit skipped"), "{t}");
     assert!(t.contains("▶  9. Push and open the PR"), "{t}");
