@@ -8,6 +8,8 @@
 //!   (every member requires the bumped crate), in memory and with the files read and written
 //!   atomically as step 6 does.
 //! - `changelog` and `security_md`: inserting the hotfix's section into a 10 KB, 1 MB and 10 MB file.
+//! - `record`: one save of the hotfix's record (TOML with a 100-command journal, written atomically),
+//!   which the driver does when each step starts and ends.
 //! - `redact`: hiding tokens in a failed command's output before it is shown (10 KB, 100 KB, 1 MB).
 //!
 //! The tag repositories are made once with `git fast-import` under `target/bench-fixtures/`
@@ -472,5 +474,48 @@ mod redact {
         bencher
             .counter(divan::counter::BytesCount::new(text.len()))
             .bench_local(|| caro_hotfix::runner::redact(black_box(&text)));
+    }
+}
+
+mod record {
+    use super::*;
+    use caro_hotfix::runner::JournalEntry;
+    use caro_hotfix::state::State;
+
+    fn state(commands: usize) -> State {
+        let steps: Vec<(u8, String)> = (1..=16).map(|n| (n, format!("Step {n}"))).collect();
+        let steps: Vec<(u8, &str)> = steps.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let mut s = State::new(incident(), "origin", false, &steps);
+        s.version = Some("1.0.11".into());
+        s.base_tag = Some("v1.0.10".into());
+        for i in 0..commands {
+            s.journal.push(JournalEntry {
+                argv: vec![
+                    "git".into(),
+                    "rev-parse".into(),
+                    format!("refs/tags/v1.0.{i}"),
+                ],
+                cwd: "/home/ada/src/minicrate".into(),
+                exit_code: 0,
+                duration_ms: 3.0,
+                simulated: false,
+            });
+        }
+        s
+    }
+
+    #[divan::bench(args = [10, 100])]
+    fn serialize(bencher: divan::Bencher, commands: usize) {
+        let s = state(commands);
+        bencher.bench_local(|| s.to_toml().expect("toml"));
+    }
+
+    /// What one `Ctx::save` costs: serialise, then write atomically (temp file, fsync, rename).
+    #[divan::bench(args = [10, 100], sample_count = 40)]
+    fn save(bencher: divan::Bencher, commands: usize) {
+        let s = state(commands);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.toml");
+        bencher.bench_local(|| caro_hotfix::state::save(&path, &s).expect("save"));
     }
 }

@@ -9,7 +9,7 @@
 #   benches/run.sh whole       the real sixteen steps at --poll-interval 0: overhead, index bytes
 #   benches/run.sh bump        the sixteen steps and the fire drill over a 300-member workspace
 #   benches/run.sh rehearsal   the rehearsal's test step, cold and warm
-#   benches/run.sh all         everything above, in that order (about 10 minutes on 2 cores)
+#   benches/run.sh all         everything above, in that order (about 2 minutes on 2 cores, once built)
 #
 # Needs git, cargo, curl, python3 (3.11+); hyperfine when installed (`apt-get install hyperfine`),
 # else a plain loop with `date +%s%N`. Nothing here judges a number, and no test depends on it.
@@ -66,7 +66,7 @@ startup() {
 
 tags() {
   # The repositories are made by the micro benchmark (git fast-import) and kept.
-  [[ -e $FIXTURES/tags-10000/.complete ]] || cargo bench --locked --bench hot_paths -- tags::git_describe
+  [[ -e $FIXTURES/tags-10000/.complete ]] || cargo bench --locked --bench hot_paths -- git_describe
   echo "## git on the tag repositories (the tool's own selection is tags::tool_selection in micro)"
   local n
   for n in 10 1000 10000; do

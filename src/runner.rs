@@ -243,7 +243,9 @@ pub struct JournalEntry {
     pub argv: Vec<String>,
     pub cwd: String,
     pub exit_code: i32,
-    pub duration_ms: u64,
+    /// Milliseconds, to the microsecond: rounding each of a run's ~100 commands to whole
+    /// milliseconds would blur the tool's own overhead (measured in docs/performance.md).
+    pub duration_ms: f64,
     pub simulated: bool,
 }
 
@@ -369,7 +371,7 @@ impl Runner {
                 argv,
                 cwd: cwd.display().to_string(),
                 exit_code: 0,
-                duration_ms: 0,
+                duration_ms: 0.0,
                 simulated: true,
             });
             return Ok(Output {
@@ -465,8 +467,8 @@ fn checked(cmd: &Cmd, out: Output) -> Result<Output, CommandError> {
     }
 }
 
-fn duration_ms(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+fn duration_ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
 #[cfg(test)]

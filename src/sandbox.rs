@@ -89,3 +89,71 @@ fn absolute_url(repo: &Path, url: &str) -> String {
         url.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::Ui;
+
+    fn repo(gitignore: Option<&str>, target: bool) -> TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git init");
+        assert!(out.status.success());
+        if let Some(text) = gitignore {
+            std::fs::write(dir.path().join(".gitignore"), text).expect(".gitignore");
+        }
+        if target {
+            std::fs::create_dir(dir.path().join("target")).expect("target/");
+        }
+        dir
+    }
+
+    fn share(dir: &Path) -> (Option<PathBuf>, Runner) {
+        let (ui, _t) = Ui::capture();
+        // No global or user excludes file either: only the repository's .gitignore decides.
+        let mut runner = Runner::new(ui, true)
+            .with_env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .with_env("GIT_CONFIG_NOSYSTEM", "1")
+            .with_env("HOME", dir)
+            .with_env("XDG_CONFIG_HOME", dir);
+        let shared = share_build_cache(&mut runner, dir).expect("share");
+        (shared, runner)
+    }
+
+    #[test]
+    fn the_clone_builds_inside_an_ignored_target_directory() {
+        if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+            return; // then cargo shares that directory already, and nothing is set
+        }
+        for ignore in ["/target\n", "target/\n", "target\n"] {
+            let dir = repo(Some(ignore), true);
+            let (shared, _) = share(dir.path());
+            assert_eq!(
+                shared,
+                Some(dir.path().join("target").join(TARGET_SUBDIR)),
+                "{ignore:?}"
+            );
+            // Nothing is created: cargo makes the directory when it first builds.
+            assert!(!dir.path().join("target").join(TARGET_SUBDIR).exists());
+        }
+    }
+
+    #[test]
+    fn nothing_is_shared_without_an_ignored_target_directory() {
+        for (ignore, target) in [
+            (Some("/target\n"), false),
+            (None, true),
+            (Some("*.log\n"), true),
+        ] {
+            let dir = repo(ignore, target);
+            let (shared, _) = share(dir.path());
+            assert_eq!(shared, None, "{ignore:?} {target}");
+        }
+    }
+}

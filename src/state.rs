@@ -300,7 +300,7 @@ mod tests {
             argv: vec!["git".into(), "fetch".into()],
             cwd: "/tmp".into(),
             exit_code: 0,
-            duration_ms: 3,
+            duration_ms: 3.25,
             simulated: false,
         });
         let text = s.to_toml().expect("toml");
