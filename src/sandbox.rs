@@ -97,14 +97,17 @@ mod tests {
 
     fn repo(gitignore: Option<&str>, target: bool) -> TempDir {
         let dir = tempfile::tempdir().expect("tempdir");
-        let out = std::process::Command::new("git")
-            .args(["init", "-q"])
-            .current_dir(dir.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
+        // Through the runner, like everything else that starts a program here.
+        let (ui, _t) = Ui::capture();
+        Runner::new(ui, false)
+            .with_env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .with_env("GIT_CONFIG_NOSYSTEM", "1")
+            .run(
+                &crate::runner::Cmd::new("git", "create a test repository")
+                    .args(["init", "-q"])
+                    .cwd(dir.path()),
+            )
             .expect("git init");
-        assert!(out.status.success());
         if let Some(text) = gitignore {
             std::fs::write(dir.path().join(".gitignore"), text).expect(".gitignore");
         }
