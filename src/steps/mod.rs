@@ -409,7 +409,11 @@ pub fn drive(ctx: &mut Ctx) -> Result<()> {
 /// Runs every unfinished step of `steps` (the hotfix's sixteen, or the rollback's) in order.
 pub fn drive_steps(ctx: &mut Ctx, steps: &[Step]) -> Result<()> {
     let total = steps.len();
-    for step in steps {
+    // The save that ends a step also starts the next one: one atomic write between two steps,
+    // not two back to back (each costs an fsync). A kill in between leaves the next step "in
+    // progress", which is where resume starts anyway.
+    let mut started_by_last_save = false;
+    for (i, step) in steps.iter().enumerate() {
         let status = ctx
             .state
             .step_mut(step.number)
@@ -421,17 +425,33 @@ pub fn drive_steps(ctx: &mut Ctx, steps: &[Step]) -> Result<()> {
         ctx.ui.step(step.number, total, step.title);
         let recorded = if ctx.record.is_some() { step.number } else { 0 };
         crate::interrupt::at_step(recorded, ctx.opts.dry_run);
-        if let Some(record) = ctx.state.step_mut(step.number) {
-            record.status = StepStatus::InProgress;
-            record.started_at.get_or_insert_with(state::now);
+        if !std::mem::take(&mut started_by_last_save) {
+            if let Some(record) = ctx.state.step_mut(step.number) {
+                record.status = StepStatus::InProgress;
+                record.started_at.get_or_insert_with(state::now);
+            }
+            ctx.save()?;
         }
-        ctx.save()?;
         let result = (step.run)(ctx);
         match result {
             Ok(()) => {
+                let now = state::now();
                 if let Some(record) = ctx.state.step_mut(step.number) {
                     record.status = StepStatus::Done;
-                    record.finished_at = Some(state::now());
+                    record.finished_at = Some(now.clone());
+                }
+                let next = steps[i + 1..].iter().find(|s| {
+                    ctx.state.steps.iter().any(|r| {
+                        r.number == s.number
+                            && !matches!(r.status, StepStatus::Done | StepStatus::Skipped)
+                    })
+                });
+                if let Some(next) = next {
+                    if let Some(record) = ctx.state.step_mut(next.number) {
+                        record.status = StepStatus::InProgress;
+                        record.started_at.get_or_insert(now);
+                    }
+                    started_by_last_save = true;
                 }
                 ctx.save()?;
             }
