@@ -191,21 +191,12 @@ fn open_session(
     offline: bool,
 ) -> Result<Session> {
     let ui = io.ui.clone();
-    let prompter = prompter(io.backend, g, &ui)?;
-    let dir = match &g.directory {
-        Some(d) => io.cwd.join(d),
-        None => io.cwd.clone(),
-    };
+    let dir = directory(g, &io);
     if !dir.is_dir() {
         return Err(Usage(format!("-C {}: no such directory", dir.display())).into());
     }
-    let mut runner = Runner::new(ui.clone(), g.dry_run);
-    if let Some(path) = io.path {
-        runner = runner.with_path(path);
-    }
-    for (k, v) in io.env {
-        runner = runner.with_env(k, v);
-    }
+    let mut runner = runner_for(&io, g.dry_run);
+    let prompter = prompter(io.backend, g, &ui)?;
     if offline {
         runner = runner.with_offline(&["gh", "curl"]);
     }
@@ -363,10 +354,7 @@ fn start(
 
 /// The repository's top and its record path, without preflight (status works on a dirty tree).
 fn locate(g: &cli::GlobalOpts, io: &Io, runner: &mut Runner) -> Result<(PathBuf, PathBuf)> {
-    let dir = match &g.directory {
-        Some(d) => io.cwd.join(d),
-        None => io.cwd.clone(),
-    };
+    let dir = directory(g, io);
     let mut git = Git::new(runner, &dir);
     if !git.is_work_tree() {
         bail!("{} is not inside a git work tree: run caro-hotfix in your crate's repository, or pass -C PATH", dir.display());
@@ -376,6 +364,15 @@ fn locate(g: &cli::GlobalOpts, io: &Io, runner: &mut Runner) -> Result<(PathBuf,
     Ok((repo, state::record_path(&common)))
 }
 
+/// Where the command works: `-C PATH` (relative to the current directory) or the current directory.
+fn directory(g: &cli::GlobalOpts, io: &Io) -> PathBuf {
+    match &g.directory {
+        Some(d) => io.cwd.join(d),
+        None => io.cwd.clone(),
+    }
+}
+
+/// A runner with the `PATH` and environment the caller chose (the real ones, or a test's).
 fn runner_for(io: &Io, dry_run: bool) -> Runner {
     let mut runner = Runner::new(io.ui.clone(), dry_run);
     if let Some(path) = &io.path {

@@ -186,7 +186,7 @@ fn yank(ctx: &mut Ctx) -> Result<()> {
             registry.map(|r| format!(" --registry {r}")).unwrap_or_default()
         );
     }
-    ctx.ui.ok(format!("Yanked {name} {version}"));
+    ctx.remote_ok(format!("Yanked {name} {version}"));
     Ok(())
 }
 
@@ -232,7 +232,7 @@ fn release(ctx: &mut Ctx) -> Result<()> {
     let (_, _, tag) = names(ctx)?;
     let out = ctx.gh().delete_release(&tag)?;
     if out.success() {
-        ctx.ui.ok(format!(
+        ctx.remote_ok(format!(
             "Deleted the GitHub release {tag}; the tag {tag} stays"
         ));
     } else if out.stderr.to_ascii_lowercase().contains("not found") {
@@ -309,7 +309,7 @@ fn advisory(ctx: &mut Ctx) -> Result<()> {
                 "{}",
             )?;
             if out.success() {
-                ctx.ui.ok(format!("Updated {url}"));
+                ctx.remote_ok(format!("Updated {url}"));
             } else {
                 ctx.ui.warn(format!(
                     "GitHub did not update the advisory ({}); paste the notice by hand: {url}",

@@ -60,8 +60,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         });
     match url {
         Some(url) => {
-            ctx.ui
-                .ok(format!("Created the security advisory (draft): {url}"));
+            ctx.remote_ok(format!("Created the security advisory (draft): {url}"));
             ctx.state.advisory_url = Some(url);
         }
         None => {

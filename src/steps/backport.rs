@@ -143,7 +143,7 @@ fn forward_port(ctx: &mut Ctx, trunk: &str, tag: &str) -> Result<String> {
     let title = format!("🚨 Forward-port SECURITY HOTFIX {tag} to {trunk}");
     let url = cherry_pick_pr(ctx, &branch, trunk, &commits, &title, &body)?;
     ctx.state.forward_port_pr = Some(url.clone());
-    ctx.ui.ok(format!("{trunk}: forward-port PR {url}"));
+    ctx.remote_ok(format!("{trunk}: forward-port PR {url}"));
     Ok(url)
 }
 
@@ -161,6 +161,6 @@ fn backport(ctx: &mut Ctx, target: &str, tag: &str, merge_commit: &str) -> Resul
     );
     let title = format!("🚨 Backport SECURITY HOTFIX {tag} to {target}");
     let url = cherry_pick_pr(ctx, &branch, target, &commits, &title, &body)?;
-    ctx.ui.ok(format!("{target}: backport PR {url}"));
+    ctx.remote_ok(format!("{target}: backport PR {url}"));
     Ok(url)
 }

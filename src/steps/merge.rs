@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
                     );
                 }
                 ctx.gh().merge_pr(number, &head)?;
-                ctx.ui.ok(format!("Squash-merged PR #{number}"));
+                ctx.remote_ok(format!("Squash-merged PR #{number}"));
             }
             let simulated = format!(r#"{{"state":"MERGED","mergeCommit":{{"oid":"{head}"}}}}"#);
             let pr = ctx.gh().view_pr(number, "state,mergeCommit", &simulated)?;
@@ -123,7 +123,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         }
     }
     ctx.state.tag = Some(tag.clone());
-    ctx.ui.ok(format!(
+    ctx.remote_ok(format!(
         "Tagged {} as {tag} and pushed it",
         &merge_commit[..12.min(merge_commit.len())]
     ));

@@ -351,6 +351,16 @@ impl Ctx {
         Ok(format!("{}{}", self.config.tag_prefix, self.version()?))
     }
 
+    /// Says something outside the repository was done (pushed, opened, merged, published); a
+    /// rehearsal says it only simulated it, so its transcript never claims what did not happen.
+    pub fn remote_ok(&self, text: impl AsRef<str>) {
+        if self.opts.dry_run {
+            self.ui.ok(format!("(simulated) {}", text.as_ref()));
+        } else {
+            self.ui.ok(text);
+        }
+    }
+
     /// The branch the PR targets, decided at step 2.
     pub fn base_branch(&self) -> Result<String> {
         self.state

@@ -42,8 +42,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
             &format!("{base_tag}^{{commit}}:refs/heads/{base_branch}"),
             false,
         )?;
-        ctx.ui
-            .ok(format!("Created {base_branch} on {remote} from {base_tag}"));
+        ctx.remote_ok(format!("Created {base_branch} on {remote} from {base_tag}"));
     }
 
     if let (Some(n), Some(url)) = (ctx.state.pr_number, ctx.state.pr_url.clone()) {
@@ -92,7 +91,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         .next()
         .and_then(|n| n.parse().ok())
         .with_context(|| format!("could not read the PR number from {url}"))?;
-    ctx.ui.ok(format!("Opened PR #{number}: {url}"));
+    ctx.remote_ok(format!("Opened PR #{number}: {url}"));
     ctx.state.pr_number = Some(number);
     ctx.state.pr_url = Some(url);
     Ok(())

@@ -116,7 +116,7 @@ fn watch_workflow(ctx: &mut Ctx, tag: &str, interval: std::time::Duration) -> Re
             run.database_id
         );
     }
-    ctx.ui.ok(format!(
+    ctx.remote_ok(format!(
         "The publish workflow `{}` succeeded",
         run.workflow_name
     ));

@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
 
     let checks = ctx.gh().watch_checks(number)?;
     if checks.success() || checks.simulated {
-        ctx.ui.ok("All checks passed");
+        ctx.remote_ok("All checks passed");
     } else if checks.stderr.contains("no checks reported") {
         ctx.ui.ok("No checks are configured for this PR");
     } else {
@@ -74,7 +74,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
             }
             (_, "APPROVED") => {
                 spinner.finish_and_clear();
-                ctx.ui.ok(format!("PR #{number} approved"));
+                ctx.remote_ok(format!("PR #{number} approved"));
                 return Ok(());
             }
             (_, "") => {

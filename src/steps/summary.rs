@@ -22,6 +22,11 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         .collect();
     let base_branch = ctx.state.base_branch.clone().unwrap_or_default();
     ctx.ui.blank();
+    if ctx.opts.dry_run {
+        ctx.ui.line(
+            "Rehearsal: nothing below happened on the remote or GitHub; it is what the real run reports.",
+        );
+    }
     ctx.ui
         .line(texts::summary(&facts, &base_branch, &advisory, &backports));
     ctx.state.completed_at = Some(crate::state::now());
