@@ -36,25 +36,9 @@ fn stopped_at_push(out: &Outcome) -> bool {
 
 /// yes at step 1, the fix committed while the wizard waits for done, the audit skipped (absent).
 fn happy_answers(fx: &Fixture) -> Vec<Answer> {
-    let work = fx.work.clone();
     vec![
         say("yes"),
-        do_then_say(
-            move || {
-                write(&work.join("src/lib.rs"), FIXED_LIB_RS);
-                git(&work, &["add", "src/lib.rs"]);
-                git(
-                    &work,
-                    &[
-                        "commit",
-                        "-q",
-                        "-m",
-                        "hotfix: bound record_len by the input length",
-                    ],
-                );
-            },
-            "done",
-        ),
+        fx.commit_fix_then("done"),
         say("y"), // continue without the audit (cargo-audit is not installed here)
     ]
 }

@@ -24,20 +24,9 @@ fn flags() -> Vec<&'static str> {
 fn stopped_at_step_nine() -> Fixture {
     let fx = Fixture::new();
     fx.refuse_pushes();
-    let work = fx.work.clone();
     let out = fx.run(
         &flags(),
-        vec![
-            say("yes"),
-            do_then_say(
-                move || {
-                    write(&work.join("src/lib.rs"), FIXED_LIB_RS);
-                    git(&work, &["commit", "-q", "-am", "hotfix: bound record_len"]);
-                },
-                "done",
-            ),
-            say("y"),
-        ],
+        vec![say("yes"), fx.commit_fix_then("done"), say("y")],
     );
     assert!(
         out.error().contains("pushes are disabled"),

@@ -354,7 +354,6 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
         &fx.dir.path().join(".cargo/config.toml"),
         &format!("[registries.local]\nindex = \"sparse+{}\"\n", index.url()),
     );
-    let work = fx.work.clone();
     let url = index.url();
     let out = fx.run(
         &[
@@ -372,17 +371,7 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
             "RUSTSEC-2026-0042",
             "RUSTSEC-2026-0042 out-of-bounds read",
         ],
-        vec![
-            say("yes"),
-            do_then_say(
-                move || {
-                    write(&work.join("src/lib.rs"), FIXED_LIB_RS);
-                    git(&work, &["commit", "-q", "-am", "hotfix: bound record_len"]);
-                },
-                "done",
-            ),
-            say("y"),
-        ],
+        vec![say("yes"), fx.commit_fix_then("done"), say("y")],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
 

@@ -32,27 +32,7 @@ fn args<'a>(index: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 
 /// yes, the fix committed while the wizard waits for done, and the audit skipped.
 fn answers(fx: &Fixture) -> Vec<Answer> {
-    let work = fx.work.clone();
-    vec![
-        say("yes"),
-        do_then_say(
-            move || {
-                write(&work.join("src/lib.rs"), FIXED_LIB_RS);
-                git(&work, &["add", "src/lib.rs"]);
-                git(
-                    &work,
-                    &[
-                        "commit",
-                        "-q",
-                        "-m",
-                        "hotfix: bound record_len by the input length",
-                    ],
-                );
-            },
-            "done",
-        ),
-        say("y"),
-    ]
+    vec![say("yes"), fx.commit_fix_then("done"), say("y")]
 }
 
 fn origin_git(fx: &Fixture, args: &[&str]) -> String {

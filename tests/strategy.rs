@@ -50,22 +50,7 @@ fn run(fx: &Fixture, index: &IndexServer, extra: &[&str], answers: Vec<Answer>) 
 }
 
 fn fix_then_done(fx: &Fixture) -> Answer {
-    let work = fx.work.clone();
-    do_then_say(
-        move || {
-            write(&work.join("src/lib.rs"), FIXED_LIB_RS);
-            git(
-                &work,
-                &[
-                    "commit",
-                    "-q",
-                    "-am",
-                    "hotfix: bound record_len by the input length",
-                ],
-            );
-        },
-        "done",
-    )
+    fx.commit_fix_then("done")
 }
 
 fn index() -> IndexServer {

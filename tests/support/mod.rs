@@ -363,17 +363,13 @@ impl Fixture {
 
     /// Commits a change to src/lib.rs on the current branch (the maintainer's fix).
     pub fn commit_fix(&self) {
-        write(&self.work.join("src/lib.rs"), FIXED_LIB_RS);
-        git(&self.work, &["add", "src/lib.rs"]);
-        git(
-            &self.work,
-            &[
-                "commit",
-                "-q",
-                "-m",
-                "hotfix: bound record_len by the input length",
-            ],
-        );
+        commit_fix_in(&self.work);
+    }
+
+    /// The answer of a maintainer at step 5: commit the fix while the wizard waits, then type `word`.
+    pub fn commit_fix_then(&self, word: &str) -> Answer {
+        let work = self.work.clone();
+        do_then_say(move || commit_fix_in(&work), word)
     }
 
     /// Runs the wizard in-process with `args` (after the program name) and scripted answers.
@@ -704,4 +700,19 @@ impl Fixture {
         std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
             .expect("chmod hook");
     }
+}
+
+/// Writes the fix into `work`'s src/lib.rs and commits it.
+fn commit_fix_in(work: &Path) {
+    write(&work.join("src/lib.rs"), FIXED_LIB_RS);
+    git(work, &["add", "src/lib.rs"]);
+    git(
+        work,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "hotfix: bound record_len by the input length",
+        ],
+    );
 }
