@@ -510,12 +510,18 @@ mod record {
         bencher.bench_local(|| s.to_toml().expect("toml"));
     }
 
-    /// What one `Ctx::save` costs: serialise, then write atomically (temp file, fsync, rename).
+    /// What one `Ctx::save` costs late in a run (`commands` already in the journal, six new ones):
+    /// append the new commands to the journal file, serialise the record without its journal, write
+    /// it atomically (temp file, fsync, rename).
     #[divan::bench(args = [10, 100], sample_count = 40)]
     fn save(bencher: divan::Bencher, commands: usize) {
-        let s = state(commands);
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.toml");
-        bencher.bench_local(|| caro_hotfix::state::save(&path, &s).expect("save"));
+        let new = state(6).journal;
+        bencher
+            .with_inputs(|| state(commands))
+            .bench_local_values(|mut s| {
+                caro_hotfix::state::save(&path, &mut s, new.clone()).expect("save")
+            });
     }
 }

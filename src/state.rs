@@ -3,6 +3,11 @@
 //! Branch switches and `git clean` cannot touch it, and it is found from any worktree through
 //! `git rev-parse --git-common-dir`. It is human-readable TOML, written atomically after every step and
 //! every change of state inside a long step, so a kill at any point leaves the old or the new record.
+//!
+//! The journal of commands run lives beside the live record, in `state.journal.toml`, and only grows:
+//! each save appends the commands run since the last one instead of rewriting all of them, so a save
+//! costs the same at step 16 as at step 1. A finished hotfix's record in `history/` holds both in one
+//! file.
 
 use std::path::{Path, PathBuf};
 
@@ -115,7 +120,9 @@ pub struct State {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     pub steps: Vec<StepRecord>,
-    #[serde(default)]
+    /// Every command run, in order. Kept in `state.journal.toml` while the hotfix is live (see
+    /// [`save`]), in this file once it is in `history/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub journal: Vec<JournalEntry>,
 }
 
@@ -237,13 +244,87 @@ pub fn record_path(git_common_dir: &Path) -> PathBuf {
     git_common_dir.join("caro-hotfix").join("state.toml")
 }
 
-/// Writes the record atomically, creating `.git/caro-hotfix/` when needed.
-pub fn save(path: &Path, state: &State) -> Result<()> {
+/// The journal of a live record, beside it: `state.toml` → `state.journal.toml`.
+pub fn journal_path(record: &Path) -> PathBuf {
+    record.with_extension("journal.toml")
+}
+
+/// The journal file's shape: `[[journal]]` tables, so appended chunks still make one TOML document.
+#[derive(Serialize)]
+struct JournalChunk<'a> {
+    journal: &'a [JournalEntry],
+}
+
+#[derive(Deserialize)]
+struct JournalFile {
+    #[serde(default)]
+    journal: Vec<JournalEntry>,
+}
+
+/// Saves a live record: appends the commands run since the last save to its journal file, then
+/// writes the record without its journal atomically (temp file, fsync, rename), creating
+/// `.git/caro-hotfix/` when needed. `new` is moved into `state.journal`.
+///
+/// The journal is appended without fsync: it says what was run, and nothing reads it to decide
+/// anything. The record is what resume trusts, so it keeps its fsync.
+pub fn save(path: &Path, state: &mut State, new: Vec<JournalEntry>) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("could not create {}", dir.display()))?;
     }
-    fsx::write_atomic(path, state.to_toml()?.as_bytes())
+    append_journal(&journal_path(path), &new)?;
+    let journal = std::mem::take(&mut state.journal);
+    let text = state.to_toml();
+    state.journal = journal;
+    state.journal.extend(new);
+    fsx::write_atomic(path, text?.as_bytes())
+}
+
+fn append_journal(path: &Path, entries: &[JournalEntry]) -> Result<()> {
+    use std::io::Write;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut text = toml_edit::ser::to_string_pretty(&JournalChunk { journal: entries })
+        .context("could not serialise the journal of commands")?;
+    text.insert(0, '\n');
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .with_context(|| format!("could not append to {}", path.display()))
+}
+
+/// The entries of a journal file. A kill during an append can leave a torn last entry: the entries
+/// before it are kept. A journal that cannot be read at all reads as empty (it informs, nothing
+/// depends on it).
+fn read_journal(path: &Path) -> Vec<JournalEntry> {
+    let Ok(Some(mut text)) = fsx::read_optional(path) else {
+        return Vec::new();
+    };
+    loop {
+        if let Ok(file) = toml_edit::de::from_str::<JournalFile>(&text) {
+            return file.journal;
+        }
+        match text.rfind("[[journal]]") {
+            Some(cut) => text.truncate(cut),
+            None => return Vec::new(),
+        }
+    }
+}
+
+/// Removes a live record and its journal (what is gone already is no error).
+pub fn forget(path: &Path) -> Result<()> {
+    for file in [path.to_path_buf(), journal_path(path)] {
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("could not remove {}", file.display()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Moves a finished hotfix's record to `history/<version>.toml` beside it, so a new one can start
@@ -255,17 +336,21 @@ pub fn archive(path: &Path, state: &State, name: &str) -> Result<PathBuf> {
         .context("the record has no directory")?;
     std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
     let target = dir.join(format!("{name}.toml"));
-    save(&target, state)?;
-    std::fs::remove_file(path).with_context(|| format!("could not remove {}", path.display()))?;
+    fsx::write_atomic(&target, state.to_toml()?.as_bytes())?;
+    forget(path)?;
     Ok(target)
 }
 
-/// Reads the record; `None` when no hotfix is in progress.
+/// Reads the record, with its journal; `None` when no hotfix is in progress.
 pub fn load(path: &Path) -> Result<Option<State>> {
-    match fsx::read_optional(path)? {
-        Some(text) => State::from_toml(&text, path).map(Some),
-        None => Ok(None),
+    let Some(text) = fsx::read_optional(path)? else {
+        return Ok(None);
+    };
+    let mut state = State::from_toml(&text, path)?;
+    if state.journal.is_empty() {
+        state.journal = read_journal(&journal_path(path));
     }
+    Ok(Some(state))
 }
 
 /// Now, as an RFC 3339 timestamp with offset, for the record.
@@ -307,6 +392,68 @@ mod tests {
         let back = State::from_toml(&text, Path::new("state.toml")).expect("parse");
         assert_eq!(back, s);
         assert_eq!(back.first_unfinished(), Some(1));
+    }
+
+    fn entry(n: usize) -> JournalEntry {
+        JournalEntry {
+            argv: vec!["git".into(), "rev-parse".into(), format!("v1.0.{n}")],
+            cwd: "/tmp".into(),
+            exit_code: 0,
+            duration_ms: 1.5,
+            simulated: false,
+        }
+    }
+
+    fn fresh() -> State {
+        State::new(Incident::default(), "origin", false, &[(1, "Confirm")])
+    }
+
+    #[test]
+    fn saves_append_the_journal_and_a_load_reads_it_back_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = record_path(dir.path());
+        let mut s = fresh();
+        save(&path, &mut s, vec![entry(1), entry(2)]).expect("save");
+        save(&path, &mut s, Vec::new()).expect("save");
+        s.version = Some("1.0.11".into());
+        save(&path, &mut s, vec![entry(3)]).expect("save");
+        assert_eq!(s.journal, vec![entry(1), entry(2), entry(3)]);
+        // The record itself no longer carries the journal; the file beside it does, once each.
+        let record = std::fs::read_to_string(&path).expect("record");
+        assert!(!record.contains("rev-parse"), "{record}");
+        let journal = std::fs::read_to_string(journal_path(&path)).expect("journal");
+        assert_eq!(journal.matches("[[journal]]").count(), 3, "{journal}");
+        assert_eq!(load(&path).expect("load"), Some(s));
+    }
+
+    #[test]
+    fn a_torn_last_journal_entry_keeps_the_ones_before_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = record_path(dir.path());
+        let mut s = fresh();
+        save(&path, &mut s, vec![entry(1), entry(2)]).expect("save");
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(journal_path(&path))
+            .expect("open");
+        std::io::Write::write_all(&mut file, b"\n[[journal]]\nargv = [\"git\", \"pu")
+            .expect("tear");
+        let back = load(&path).expect("load").expect("record");
+        assert_eq!(back.journal, vec![entry(1), entry(2)]);
+    }
+
+    #[test]
+    fn archiving_keeps_record_and_journal_in_one_history_file_and_forgets_the_live_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = record_path(dir.path());
+        let mut s = fresh();
+        save(&path, &mut s, vec![entry(1)]).expect("save");
+        s.completed_at = Some(now());
+        let kept = archive(&path, &s, "1.0.11").expect("archive");
+        assert!(!path.exists() && !journal_path(&path).exists());
+        let back = load(&kept).expect("load").expect("history");
+        assert_eq!(back.journal, vec![entry(1)]);
+        assert_eq!(completed(dir.path()).expect("completed").len(), 1);
     }
 
     #[test]

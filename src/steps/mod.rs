@@ -176,12 +176,15 @@ impl Ctx {
         Git::new(&mut self.runner, &self.repo)
     }
 
-    /// Saves the record (with the journal of commands run so far), atomically.
+    /// Saves the record atomically, and appends the commands run since the last save to its journal.
     pub fn save(&mut self) -> Result<()> {
-        self.state.journal.extend(self.runner.take_journal());
+        let new = self.runner.take_journal();
         match &self.record {
-            Some(path) => state::save(path, &self.state),
-            None => Ok(()),
+            Some(path) => state::save(path, &mut self.state, new),
+            None => {
+                self.state.journal.extend(new);
+                Ok(())
+            }
         }
     }
 
@@ -476,7 +479,7 @@ pub fn drive_steps(ctx: &mut Ctx, steps: &[Step]) -> Result<()> {
                 // recorded is kept for `resume`.
                 if ctx.state.kind.is_none() && step.number <= 2 {
                     if let Some(path) = ctx.record.take() {
-                        let _ = std::fs::remove_file(path);
+                        let _ = state::forget(&path);
                     }
                 } else {
                     let _ = ctx.save();
