@@ -1,4 +1,5 @@
-//! File writes that cannot leave a half-written file: temp file in the same directory, then rename.
+//! File writes that cannot leave a half-written file: temp file in the same directory, then rename;
+//! and appends to logs that only grow.
 //!
 //! A crash or Ctrl-C during a write leaves either the old content or the new, never a mix; the
 //! rename is atomic because source and target are on the same file system.
@@ -30,6 +31,17 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .map_err(|e| e.error)
         .with_context(|| format!("could not replace {}", path.display()))?;
     Ok(())
+}
+
+/// Appends `contents` to `path` (created when missing) in one write, without fsync: for logs that
+/// only grow, where a kill can at worst cut the last addition short (their reader allows for it).
+pub fn append(path: &Path, contents: &[u8]) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(contents))
+        .with_context(|| format!("could not append to {}", path.display()))
 }
 
 /// Reads a file that may not exist yet.

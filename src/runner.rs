@@ -10,9 +10,9 @@
 //! the throwaway clone, run for real; commands that would change a remote are printed exactly as the
 //! real run would pass them and answered with a simulated result. Step code is the same in both modes.
 
+use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -260,6 +260,8 @@ pub struct Runner {
     /// Programs never started: every call is printed and simulated (the demo has no GitHub and no
     /// network, so gh and curl are only shown).
     offline: Vec<String>,
+    /// Programs already found on `PATH` (see [`Runner::resolve`]).
+    resolved: HashMap<String, PathBuf>,
 }
 
 impl Runner {
@@ -271,6 +273,7 @@ impl Runner {
             env: Vec::new(),
             journal: Vec::new(),
             offline: Vec::new(),
+            resolved: HashMap::new(),
         }
     }
 
@@ -288,6 +291,7 @@ impl Runner {
     /// Child processes see this `PATH`, and [`Runner::which`] searches it.
     pub fn with_path(mut self, path: impl Into<OsString>) -> Self {
         self.path = Some(path.into());
+        self.resolved.clear();
         self
     }
 
@@ -385,7 +389,6 @@ impl Runner {
         if show {
             self.ui.command(&shown);
         }
-        let started = Instant::now();
         let spinner = cmd
             .long_running
             .then(|| self.ui.spinner(cmd.purpose.clone()));
@@ -393,8 +396,7 @@ impl Runner {
         if let Some(bar) = spinner {
             bar.finish_and_clear();
         }
-        let elapsed = started.elapsed();
-        let out = result.map_err(|e| CommandError {
+        let (out, elapsed) = result.map_err(|e| CommandError {
             purpose: cmd.purpose.clone(),
             command_line: shown.clone(),
             code: None,
@@ -411,10 +413,23 @@ impl Runner {
         Ok(out)
     }
 
-    fn spawn(&self, cmd: &Cmd, cwd: &Path) -> std::io::Result<Output> {
-        let program = self
-            .which(&cmd.program)
-            .unwrap_or_else(|| PathBuf::from(&cmd.program));
+    /// Where to start `program` from: looked up on `PATH` once per run, then remembered.
+    fn resolve(&mut self, program: &str) -> PathBuf {
+        if let Some(found) = self.resolved.get(program) {
+            return found.clone();
+        }
+        match self.which(program) {
+            Some(found) => {
+                if !program.contains('/') {
+                    self.resolved.insert(program.to_string(), found.clone());
+                }
+                found
+            }
+            None => PathBuf::from(program),
+        }
+    }
+
+    fn command(&self, cmd: &Cmd, cwd: &Path, program: PathBuf) -> Command {
         let mut command = Command::new(program);
         command
             .args(&cmd.args)
@@ -428,27 +443,40 @@ impl Runner {
         for (k, v) in self.env.iter().chain(cmd.env.iter()) {
             command.env(k, v);
         }
-        let mut child = command.spawn()?;
-        let mut stderr_pipe = child.stderr.take();
-        let stderr_reader = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(pipe) = stderr_pipe.as_mut() {
-                let _ = pipe.read_to_end(&mut buf);
+        command
+    }
+
+    /// Starts the command, reads its stdout and stderr together (no thread: std polls both pipes)
+    /// and waits for it. The duration covers exactly that, from asking the system to start the
+    /// program to having its exit status and all its output; finding the program and preparing
+    /// its environment are the tool's own time.
+    fn spawn(&mut self, cmd: &Cmd, cwd: &Path) -> std::io::Result<(Output, Duration)> {
+        let remembered = self.resolved.contains_key(&cmd.program);
+        let program = self.resolve(&cmd.program);
+        let mut command = self.command(cmd, cwd, program);
+        let mut started = Instant::now();
+        let child = match command.spawn() {
+            // Moved or uninstalled since it was found: look again, once.
+            Err(e) if remembered && e.kind() == std::io::ErrorKind::NotFound => {
+                self.resolved.remove(&cmd.program);
+                let program = self.resolve(&cmd.program);
+                command = self.command(cmd, cwd, program);
+                started = Instant::now();
+                command.spawn()?
             }
-            buf
-        });
-        let mut stdout = Vec::new();
-        if let Some(mut pipe) = child.stdout.take() {
-            pipe.read_to_end(&mut stdout)?;
-        }
-        let status = child.wait()?;
-        let stderr = stderr_reader.join().unwrap_or_default();
-        Ok(Output {
-            code: status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&stderr).into_owned(),
-            simulated: false,
-        })
+            spawned => spawned?,
+        };
+        let output = child.wait_with_output()?;
+        let elapsed = started.elapsed();
+        Ok((
+            Output {
+                code: output.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+                simulated: false,
+            },
+            elapsed,
+        ))
     }
 }
 
@@ -540,6 +568,31 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("not a git repository"), "{msg}");
+    }
+
+    #[test]
+    fn a_program_moved_during_the_run_is_found_again() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (first, second) = (dir.path().join("a"), dir.path().join("b"));
+        for d in [&first, &second] {
+            std::fs::create_dir(d).expect("dir");
+        }
+        let install = |d: &Path, word: &str| {
+            let tool = d.join("caro-test-tool");
+            std::fs::write(&tool, format!("#!/bin/sh\necho {word}\n")).expect("script");
+            std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        };
+        install(&first, "first");
+        let path = std::env::join_paths([&first, &second]).expect("PATH");
+        let (ui, _t) = Ui::capture();
+        let mut runner = Runner::new(ui, false).with_path(path);
+        let cmd = Cmd::new("caro-test-tool", "run the tool");
+        assert_eq!(runner.run(&cmd).expect("first run").stdout, "first\n");
+        // Uninstalled from where it was found, reinstalled elsewhere on PATH.
+        std::fs::remove_file(first.join("caro-test-tool")).expect("rm");
+        install(&second, "second");
+        assert_eq!(runner.run(&cmd).expect("second run").stdout, "second\n");
     }
 
     #[test]

@@ -281,19 +281,13 @@ pub fn save(path: &Path, state: &mut State, new: Vec<JournalEntry>) -> Result<()
 }
 
 fn append_journal(path: &Path, entries: &[JournalEntry]) -> Result<()> {
-    use std::io::Write;
     if entries.is_empty() {
         return Ok(());
     }
     let mut text = toml_edit::ser::to_string_pretty(&JournalChunk { journal: entries })
         .context("could not serialise the journal of commands")?;
     text.insert(0, '\n');
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
-        .with_context(|| format!("could not append to {}", path.display()))
+    fsx::append(path, text.as_bytes())
 }
 
 /// The entries of a journal file. A kill during an append can leave a torn last entry: the entries

@@ -20,6 +20,15 @@ pub struct Ui {
     data: Arc<Mutex<Box<dyn Write + Send>>>,
     /// Whether spinners may draw (a real terminal, not a capture).
     live: bool,
+    /// A capture that also echoes to stderr (`CARO_HOTFIX_ECHO`, for debugging tests).
+    echo: bool,
+}
+
+fn with_newline(text: &str) -> String {
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    line
 }
 
 /// What a test gets back from [`Ui::capture`]: everything written so far.
@@ -55,6 +64,7 @@ impl Ui {
             sink: Arc::new(Mutex::new(Box::new(io::stderr()))),
             data: Arc::new(Mutex::new(Box::new(io::stdout()))),
             live,
+            echo: false,
         }
     }
 
@@ -65,26 +75,29 @@ impl Ui {
             sink: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             data: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             live: false,
+            echo: std::env::var_os("CARO_HOTFIX_ECHO").is_some(),
         };
         (ui, transcript)
     }
 
     /// Writes one line as is.
     pub fn line(&self, text: impl AsRef<str>) {
+        let line = with_newline(text.as_ref());
         if let Ok(mut sink) = self.sink.lock() {
-            // A closed stdout must not turn into a panic in the middle of a release.
-            let _ = writeln!(sink, "{}", text.as_ref());
+            // A closed stderr must not turn into a panic in the middle of a release. One write per
+            // line: stderr is unbuffered, and `writeln!` would make two.
+            let _ = sink.write_all(line.as_bytes());
             let _ = sink.flush();
         }
-        if std::env::var_os("CARO_HOTFIX_ECHO").is_some() && !self.live {
-            eprintln!("{}", text.as_ref());
+        if self.echo {
+            eprint!("{line}");
         }
     }
 
     /// Writes one line of a command's result (stdout).
     pub fn data(&self, text: impl AsRef<str>) {
         if let Ok(mut sink) = self.data.lock() {
-            let _ = writeln!(sink, "{}", text.as_ref());
+            let _ = sink.write_all(with_newline(text.as_ref()).as_bytes());
             let _ = sink.flush();
         }
     }

@@ -18,16 +18,24 @@ pub fn index_url(root: &str, name: &str) -> String {
     format!("{}/{}", root.trim_end_matches('/'), index_path(name))
 }
 
+/// The fields of an index line that matter here; the rest (dependencies, features, checksum) is
+/// skipped without being built.
+#[derive(serde::Deserialize)]
+struct IndexLine<'a> {
+    #[serde(borrow)]
+    vers: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    yanked: bool,
+}
+
 /// The index line of `version`, if the file has one: `Some(yanked)`.
+///
+/// Versions are appended as they are published, so the file is read from its end: a poll for the
+/// version just published finds it in the last line instead of parsing every older one.
 pub fn version_line(index_file: &str, version: &str) -> Option<bool> {
-    index_file.lines().find_map(|line| {
-        let value: serde_json::Value = serde_json::from_str(line).ok()?;
-        (value.get("vers")?.as_str()? == version).then(|| {
-            value
-                .get("yanked")
-                .and_then(|y| y.as_bool())
-                .unwrap_or(false)
-        })
+    index_file.lines().rev().find_map(|line| {
+        let entry: IndexLine<'_> = serde_json::from_str(line).ok()?;
+        (entry.vers == version).then_some(entry.yanked)
     })
 }
 
@@ -56,5 +64,9 @@ mod tests {
         assert_eq!(version_line(file, "1.0.10"), Some(true));
         assert_eq!(version_line(file, "1.0.11"), None);
         assert_eq!(version_line("not json\n", "1.0.1"), None);
+        // Other fields, escapes and a damaged line elsewhere in the file change nothing.
+        let file = "{\"name\":\"caro\",\"vers\":\"1.0.\\u0031\",\"deps\":[{\"name\":\"x\"}],\"yanked\":true}\n\
+                    {broken\n";
+        assert_eq!(version_line(file, "1.0.1"), Some(true));
     }
 }
