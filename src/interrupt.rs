@@ -5,6 +5,17 @@
 //! foreground process group and receive the same SIGINT, so they stop too.
 
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::Mutex;
+
+type Hook = Box<dyn Fn() + Send + Sync>;
+static BEFORE_EXIT: Mutex<Option<Hook>> = Mutex::new(None);
+
+/// What the handler does before exiting: let the record's pending save reach the disk.
+pub fn before_exit(hook: impl Fn() + Send + Sync + 'static) {
+    if let Ok(mut slot) = BEFORE_EXIT.lock() {
+        *slot = Some(Box::new(hook));
+    }
+}
 
 static CURRENT_STEP: AtomicU8 = AtomicU8::new(0);
 static REHEARSAL: AtomicBool = AtomicBool::new(false);
@@ -20,6 +31,11 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         let term = console::Term::stderr();
         let _ = term.show_cursor();
+        if let Ok(slot) = BEFORE_EXIT.lock() {
+            if let Some(hook) = slot.as_ref() {
+                hook();
+            }
+        }
         let step = CURRENT_STEP.load(Ordering::SeqCst);
         if REHEARSAL.load(Ordering::SeqCst) {
             eprintln!("\nrehearsal interrupted at step {step} — your repository and the remote are unchanged");

@@ -597,7 +597,11 @@ fn drive(
         sandbox: None,
         scratch: None,
         next_hotfix: None,
+        saver: state::Saver::default(),
     };
+    let barrier = ctx.saver.barrier();
+    ctx.runner.set_barrier(barrier);
+    interrupt::before_exit(ctx.saver.drain(std::time::Duration::from_secs(2)));
     let mut result = match mode {
         Mode::Resume => steps::reconcile::check(&mut ctx).and_then(|()| steps::drive(&mut ctx)),
         Mode::Rollback => steps::drive_steps(&mut ctx, &rollback::STEPS),
@@ -618,6 +622,9 @@ fn drive(
         ui.line("The next hotfix starts now.");
         result = steps::drive(&mut ctx);
     }
+    // Every record save is on disk before the run reports its end (or its error).
+    let saved = ctx.saver.flush();
+    let result = result.and(saved);
     if g.dry_run && ctx.sandbox.is_some() {
         ui.blank();
         ui.line(format!(

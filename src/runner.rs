@@ -262,7 +262,12 @@ pub struct Runner {
     offline: Vec<String>,
     /// Programs already found on `PATH` (see [`Runner::resolve`]).
     resolved: HashMap<String, PathBuf>,
+    /// Called before every command that changes something; an error stops the command.
+    barrier: Option<Barrier>,
 }
+
+/// See [`Runner::set_barrier`].
+pub type Barrier = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
 
 impl Runner {
     pub fn new(ui: Ui, dry_run: bool) -> Self {
@@ -274,6 +279,7 @@ impl Runner {
             journal: Vec::new(),
             offline: Vec::new(),
             resolved: HashMap::new(),
+            barrier: None,
         }
     }
 
@@ -306,6 +312,15 @@ impl Runner {
         let key = key.into();
         self.env.retain(|(k, _)| *k != key);
         self.env.push((key, value.into()));
+    }
+
+    /// Something to finish before any command that changes something starts (the wizard's pending
+    /// record saves, see `state::Saver`). Its error fails that command, which does not start.
+    pub fn set_barrier(
+        &mut self,
+        barrier: impl Fn() -> Result<(), String> + Send + Sync + 'static,
+    ) {
+        self.barrier = Some(Box::new(barrier));
     }
 
     pub fn is_dry_run(&self) -> bool {
@@ -386,6 +401,17 @@ impl Runner {
             });
         }
 
+        if cmd.effect != Effect::Read {
+            if let Some(barrier) = &self.barrier {
+                barrier().map_err(|reason| CommandError {
+                    purpose: cmd.purpose.clone(),
+                    command_line: shown.clone(),
+                    code: None,
+                    stderr: format!("not started: {reason}"),
+                    stdout: String::new(),
+                })?;
+            }
+        }
         if show {
             self.ui.command(&shown);
         }

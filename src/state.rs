@@ -10,6 +10,7 @@
 //! file.
 
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -261,13 +262,20 @@ struct JournalFile {
     journal: Vec<JournalEntry>,
 }
 
-/// Saves a live record: appends the commands run since the last save to its journal file, then
-/// writes the record without its journal atomically (temp file, fsync, rename), creating
-/// `.git/caro-hotfix/` when needed. `new` is moved into `state.journal`.
+/// Saves a live record and waits for the disk: appends the commands run since the last save to its
+/// journal file, then writes the record without its journal atomically (temp file, fsync, rename),
+/// creating `.git/caro-hotfix/` when needed. `new` is moved into `state.journal`. The wizard itself
+/// saves through a [`Saver`], which does the same without waiting.
 ///
 /// The journal is appended without fsync: it says what was run, and nothing reads it to decide
 /// anything. The record is what resume trusts, so it keeps its fsync.
 pub fn save(path: &Path, state: &mut State, new: Vec<JournalEntry>) -> Result<()> {
+    let text = prepare(path, state, new)?;
+    fsx::write_atomic(path, text.as_bytes())
+}
+
+/// Everything of a save but the record's own write: returns the record's text.
+fn prepare(path: &Path, state: &mut State, new: Vec<JournalEntry>) -> Result<String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("could not create {}", dir.display()))?;
@@ -277,7 +285,129 @@ pub fn save(path: &Path, state: &mut State, new: Vec<JournalEntry>) -> Result<()
     let text = state.to_toml();
     state.journal = journal;
     state.journal.extend(new);
-    fsx::write_atomic(path, text?.as_bytes())
+    text
+}
+
+/// Writes the records of a run off its critical path, in order, on a thread of their own.
+///
+/// Each record write still goes to a temp file, is fsync'd and renamed into place; only the waiting
+/// for the disk moves out of the way of the next step's read-only work. What keeps resume safe is
+/// the [`Saver::barrier`]: the runner calls it before every command that changes something, so no
+/// change is made while an earlier save is still on its way; at that point the record is at most
+/// as old as after a kill just before that save, which resume is built (and tested) for. A save
+/// that fails stops the run at the next barrier, save or flush, with the reason.
+#[derive(Default)]
+pub struct Saver {
+    shared: Arc<(Mutex<Progress>, Condvar)>,
+    sender: Option<mpsc::Sender<(PathBuf, String)>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct Progress {
+    queued: usize,
+    failed: Option<String>,
+}
+
+impl Saver {
+    /// Like [`save`], but the record's write is queued: it returns once the journal is appended and
+    /// the record's text is made.
+    pub fn save(&mut self, path: &Path, state: &mut State, new: Vec<JournalEntry>) -> Result<()> {
+        wait(&self.shared, None).map_err(anyhow::Error::msg)?;
+        let text = prepare(path, state, new)?;
+        if self.sender.is_none() {
+            let (sender, jobs) = mpsc::channel::<(PathBuf, String)>();
+            let shared = Arc::clone(&self.shared);
+            let spawned = std::thread::Builder::new()
+                .name("caro-hotfix-record".into())
+                .spawn(move || {
+                    for (path, text) in jobs {
+                        let written = fsx::write_atomic(&path, text.as_bytes());
+                        let (progress, done) = &*shared;
+                        let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
+                        p.queued -= 1;
+                        if let Err(err) = written {
+                            p.failed.get_or_insert_with(|| format!("{err:#}"));
+                        }
+                        done.notify_all();
+                    }
+                });
+            match spawned {
+                Ok(thread) => {
+                    self.sender = Some(sender);
+                    self.thread = Some(thread);
+                }
+                // No thread to be had: write it here and now.
+                Err(_) => return fsx::write_atomic(path, text.as_bytes()),
+            }
+        }
+        let (progress, _) = &*self.shared;
+        progress.lock().unwrap_or_else(|e| e.into_inner()).queued += 1;
+        if let Some(sender) = &self.sender {
+            if let Err(mpsc::SendError((path, text))) = sender.send((path.to_path_buf(), text)) {
+                progress.lock().unwrap_or_else(|e| e.into_inner()).queued -= 1;
+                return fsx::write_atomic(&path, text.as_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until every queued record is on disk; the first failed write is the error.
+    pub fn flush(&self) -> Result<()> {
+        wait(&self.shared, None).map_err(anyhow::Error::msg)
+    }
+
+    /// What the runner calls before a command that changes something: [`Saver::flush`], with
+    /// the error as text.
+    pub fn barrier(&self) -> impl Fn() -> std::result::Result<(), String> + Send + Sync + 'static {
+        let shared = Arc::clone(&self.shared);
+        move || wait(&shared, None)
+    }
+
+    /// Waits at most `limit` for the queued records (for Ctrl-C, which must not hang on a stuck disk).
+    pub fn drain(&self, limit: std::time::Duration) -> impl Fn() + Send + Sync + 'static {
+        let shared = Arc::clone(&self.shared);
+        move || {
+            let _ = wait(&shared, Some(limit));
+        }
+    }
+}
+
+impl Drop for Saver {
+    fn drop(&mut self) {
+        let _ = self.flush();
+        self.sender.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn wait(
+    shared: &(Mutex<Progress>, Condvar),
+    limit: Option<std::time::Duration>,
+) -> std::result::Result<(), String> {
+    let (progress, done) = shared;
+    let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
+    let deadline = limit.map(|l| std::time::Instant::now() + l);
+    while p.queued > 0 {
+        p = match deadline {
+            None => done.wait(p).unwrap_or_else(|e| e.into_inner()),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                done.wait_timeout(p, left)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0
+            }
+        };
+    }
+    match &p.failed {
+        Some(err) => Err(format!("the hotfix record could not be saved: {err}")),
+        None => Ok(()),
+    }
 }
 
 fn append_journal(path: &Path, entries: &[JournalEntry]) -> Result<()> {
@@ -448,6 +578,53 @@ mod tests {
         let back = load(&kept).expect("load").expect("history");
         assert_eq!(back.journal, vec![entry(1)]);
         assert_eq!(completed(dir.path()).expect("completed").len(), 1);
+    }
+
+    #[test]
+    fn the_saver_writes_in_order_and_a_flush_waits_for_the_disk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = record_path(dir.path());
+        let mut saver = Saver::default();
+        let mut s = fresh();
+        for n in 0..20 {
+            s.version = Some(format!("1.0.{n}"));
+            saver.save(&path, &mut s, vec![entry(n)]).expect("save");
+        }
+        saver.flush().expect("flush");
+        // The last save wins: the writes kept their order.
+        assert_eq!(load(&path).expect("load"), Some(s));
+    }
+
+    #[test]
+    fn a_failed_background_save_stops_the_next_change() {
+        use crate::runner::{Cmd, Effect, Runner};
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A directory where the record should be: the rename into place fails.
+        let path = record_path(dir.path());
+        std::fs::create_dir_all(&path).expect("dir in the way");
+        let mut saver = Saver::default();
+        let mut s = fresh();
+        saver.save(&path, &mut s, Vec::new()).expect("queued");
+        let (ui, _t) = crate::ui::Ui::capture();
+        let mut runner = Runner::new(ui, false);
+        runner.set_barrier(saver.barrier());
+        // Reading goes on; changing anything does not start.
+        runner
+            .run(&Cmd::new("true", "read something"))
+            .expect("a read runs");
+        let err = runner
+            .run(&Cmd::new("true", "commit the fix").effect(Effect::Local))
+            .expect_err("the change must not start");
+        assert!(
+            err.to_string()
+                .contains("not started: the hotfix record could not be saved"),
+            "{err}"
+        );
+        assert!(runner.journal().len() == 1, "the change was started");
+        let err = saver.flush().expect_err("flush reports it");
+        assert!(err.to_string().contains("state.toml"), "{err}");
+        // And the next save says so rather than pretend.
+        assert!(saver.save(&path, &mut s, Vec::new()).is_err());
     }
 
     #[test]

@@ -169,6 +169,9 @@ pub struct Ctx {
     pub scratch: Option<tempfile::TempDir>,
     /// Set by a rollback whose maintainer chose to start the next hotfix at once.
     pub next_hotfix: Option<crate::rollback::NextHotfix>,
+    /// Writes the record without making the steps wait for the disk; flushed before anything
+    /// changes (through the runner's barrier) and before the record is archived or forgotten.
+    pub saver: state::Saver,
 }
 
 impl Ctx {
@@ -180,7 +183,7 @@ impl Ctx {
     pub fn save(&mut self) -> Result<()> {
         let new = self.runner.take_journal();
         match &self.record {
-            Some(path) => state::save(path, &mut self.state, new),
+            Some(path) => self.saver.save(path, &mut self.state, new),
             None => {
                 self.state.journal.extend(new);
                 Ok(())
@@ -479,6 +482,7 @@ pub fn drive_steps(ctx: &mut Ctx, steps: &[Step]) -> Result<()> {
                 // recorded is kept for `resume`.
                 if ctx.state.kind.is_none() && step.number <= 2 {
                     if let Some(path) = ctx.record.take() {
+                        let _ = ctx.saver.flush();
                         let _ = state::forget(&path);
                     }
                 } else {
@@ -505,6 +509,7 @@ pub fn drive_steps(ctx: &mut Ctx, steps: &[Step]) -> Result<()> {
                     .clone()
                     .unwrap_or_else(|| "unknown".into()),
             };
+            ctx.saver.flush()?;
             let kept = state::archive(&path, &ctx.state, &name)?;
             ctx.ui.ok(format!(
                 "The hotfix is complete; its record is kept in {}",
