@@ -11,6 +11,8 @@
 //! - `record`: one save of the hotfix's record (TOML with a 100-command journal, written atomically),
 //!   which the driver does when each step starts and ends.
 //! - `redact`: hiding tokens in a failed command's output before it is shown (10 KB, 100 KB, 1 MB).
+//! - `rehearsal_seed`: reusing the maintainer's built dependencies for a rehearsal (100 and 1 000
+//!   dependencies: libraries hard-linked, dep-info and fingerprints copied).
 //!
 //! The tag repositories are made once with `git fast-import` under `target/bench-fixtures/`
 //! (or `$CARO_HOTFIX_BENCH_DIR`) and kept, so `benches/run.sh` can time git on them with hyperfine.
@@ -522,6 +524,50 @@ mod record {
             .with_inputs(|| state(commands))
             .bench_local_values(|mut s| {
                 caro_hotfix::state::save(&path, &mut s, new.clone()).expect("save")
+            });
+    }
+}
+
+/// Seeding the rehearsal's build directory from the maintainer's `target/debug`: `n` dependencies,
+/// each a 256 KB `.rlib` and a 64 KB `.rmeta` (hard-linked), a `.d` file and a fingerprint
+/// directory (copied), into an empty directory each time (the first rehearsal after a build).
+mod rehearsal_seed {
+    use std::collections::HashSet;
+
+    fn maintainers_target(n: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let debug = dir.path().join("debug");
+        for sub in ["deps", ".fingerprint", "build"] {
+            std::fs::create_dir_all(debug.join(sub)).expect("dirs");
+        }
+        let rlib = vec![7u8; 256 * 1024];
+        let rmeta = vec![7u8; 64 * 1024];
+        for i in 0..n {
+            let name = format!("dep{i}-{i:016x}");
+            std::fs::write(debug.join(format!("deps/lib{name}.rlib")), &rlib).expect("rlib");
+            std::fs::write(debug.join(format!("deps/lib{name}.rmeta")), &rmeta).expect("rmeta");
+            std::fs::write(debug.join(format!("deps/{name}.d")), "dep-info\n").expect(".d");
+            let fingerprint = debug.join(".fingerprint").join(&name);
+            std::fs::create_dir(&fingerprint).expect("fingerprint");
+            std::fs::write(fingerprint.join(format!("lib-dep{i}")), "0123456789abcdef")
+                .expect("hash");
+            std::fs::write(fingerprint.join(format!("lib-dep{i}.json")), "{}").expect("json");
+        }
+        dir
+    }
+
+    #[divan::bench(args = [100, 1_000], sample_count = 10)]
+    fn first_rehearsal(bencher: divan::Bencher, n: usize) {
+        let target = maintainers_target(n);
+        let local = HashSet::from(["minicrate".to_string()]);
+        bencher
+            .with_inputs(|| tempfile::tempdir().expect("tempdir"))
+            .bench_local_values(|into| {
+                let seeded =
+                    caro_hotfix::sandbox::seed(target.path(), &into.path().join("r"), &local)
+                        .expect("seed");
+                assert_eq!(seeded.entries, 4 * n);
+                into
             });
     }
 }

@@ -588,7 +588,7 @@ def cmd_rehearsal(args):
                    capture_output=True)
     print(f"| (the maintainer's own `cargo test --no-run` in the repository) | "
           f"{time.perf_counter() - started:.1f} | - |")
-    rehearse("first rehearsal after a normal build (cold: target/caro-hotfix-rehearsal is new)")
+    rehearse("first rehearsal after a normal build (target/caro-hotfix-rehearsal is new: seeded from target/debug)")
     rehearse("second rehearsal (warm)")
     rehearse("third rehearsal (warm)")
     if not args.keep:

@@ -44,6 +44,63 @@ pub fn append(path: &Path, contents: &[u8]) -> Result<()> {
         .with_context(|| format!("could not append to {}", path.display()))
 }
 
+/// The name prefix of a copy not yet in place (see [`copy_into_place`]).
+pub const COPY_TEMP: &str = ".caro-hotfix-copy-";
+
+/// Copies a file, symlink or directory tree to `dest` (which must not exist), keeping modification
+/// times: first under a temporary name beside `dest`, then renamed into place, so a kill never
+/// leaves a half-copied `dest`. With `link`, a file is hard-linked instead where the file system
+/// allows (for files their writers replace rather than rewrite). Returns the bytes copied (a link
+/// copies none). Not fsync'd: for caches.
+pub fn copy_into_place(from: &Path, dest: &Path, link: bool) -> std::io::Result<u64> {
+    if link && std::fs::hard_link(from, dest).is_ok() {
+        return Ok(0);
+    }
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned());
+    let temp = dest.with_file_name(format!("{COPY_TEMP}{}", name.unwrap_or_default()));
+    let _ = remove_any(&temp);
+    let copied =
+        copy_tree(from, &temp).and_then(|bytes| std::fs::rename(&temp, dest).map(|()| bytes));
+    if copied.is_err() {
+        let _ = remove_any(&temp);
+    }
+    copied
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<u64> {
+    let meta = from.symlink_metadata()?;
+    if meta.file_type().is_symlink() {
+        std::os::unix::fs::symlink(std::fs::read_link(from)?, to)?;
+        return Ok(0);
+    }
+    if meta.is_dir() {
+        std::fs::create_dir(to)?;
+        let mut bytes = 0;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            bytes += copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        return Ok(bytes);
+    }
+    let bytes = std::fs::copy(from, to)?;
+    let times = std::fs::FileTimes::new()
+        .set_modified(meta.modified()?)
+        .set_accessed(meta.accessed()?);
+    std::fs::File::options()
+        .write(true)
+        .open(to)?
+        .set_times(times)?;
+    Ok(bytes)
+}
+
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    match path.symlink_metadata() {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(_) => Ok(()),
+    }
+}
+
 /// Reads a file that may not exist yet.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
     match std::fs::read_to_string(path) {

@@ -148,3 +148,155 @@ fn diff(a: &Snapshot, b: &Snapshot) -> String {
     }
     d
 }
+
+/// The maintainer's own `cargo` in the work tree (offline, the default target directory).
+fn cargo(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("cargo")
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_NET_OFFLINE", "true")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("cargo");
+    assert!(
+        out.status.success(),
+        "cargo {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The one file in `dir` whose name starts with `prefix`, and its modification time.
+fn artifact(dir: &std::path::Path, prefix: &str) -> (String, std::time::SystemTime) {
+    let found: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(prefix) && name.ends_with(".rlib")
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{prefix}* in {}", dir.display());
+    let modified = found[0]
+        .metadata()
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    (
+        found[0].file_name().to_string_lossy().into_owned(),
+        modified,
+    )
+}
+
+#[test]
+fn a_rehearsal_after_a_normal_build_does_not_rebuild_dependencies() {
+    if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        return; // then every build shares that directory already, and nothing is seeded
+    }
+    let fx = Fixture::new();
+    // A dependency from outside the repository, as a registry crate is: the same sources for the
+    // maintainer's build and the rehearsal's.
+    let helper = fx.dir.path().join("helper");
+    write(
+        &helper.join("Cargo.toml"),
+        "[package]\nname = \"caro-test-helper\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\npath = \"lib.rs\"\n",
+    );
+    write(
+        &helper.join("lib.rs"),
+        "pub fn one() -> usize {\n    1\n}\n",
+    );
+    // Released as 1.0.11, so the hotfix (1.0.12) branches from a tag that has the dependency.
+    let manifest = manifest("1.0.11").replace(
+        "[dependencies]\n",
+        &format!(
+            "[dependencies]\ncaro-test-helper = {{ path = \"{}\" }}\n",
+            helper.display()
+        ),
+    );
+    write(&fx.work.join("Cargo.toml"), &manifest);
+    cargo(&fx.work, &["generate-lockfile", "--offline"]);
+    git(
+        &fx.work,
+        &["commit", "-q", "-am", "release 1.0.11, with the helper"],
+    );
+    git(&fx.work, &["tag", "-a", "v1.0.11", "-m", "v1.0.11"]);
+    git(&fx.work, &["push", "-q", "origin", "main", "v1.0.11"]);
+    // The maintainer's normal build.
+    cargo(&fx.work, &["test", "--no-run", "--quiet"]);
+    let (helper_rlib, built) = artifact(&fx.work.join("target/debug/deps"), "libcaro_test_helper-");
+    let started = std::time::SystemTime::now();
+
+    let out = fx.run_with_defaults(&["--dry-run", "--non-interactive", DESCRIPTION]);
+    assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
+    assert!(
+        out.transcript
+            .contains("Rehearsal: the clone builds in target/caro-hotfix-rehearsal"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript
+            .contains("from your own builds in target/debug"),
+        "{}",
+        out.explain()
+    );
+    let deps = fx.work.join("target/caro-hotfix-rehearsal/debug/deps");
+    // The dependency was not compiled again: the rehearsal's tests used the maintainer's artifact.
+    assert_eq!(
+        artifact(&deps, "libcaro_test_helper-"),
+        (helper_rlib, built)
+    );
+    // The crate itself was: its sources in the clone are the rehearsal's, trial fix and bump included.
+    let (_, crate_built) = artifact(&deps, "libminicrate-");
+    assert!(
+        crate_built >= started,
+        "the crate was not rebuilt in the rehearsal"
+    );
+
+    // Even when a rehearsal builds a reused dependency again (here: its fingerprint no longer
+    // matches), the maintainer's own build is not written through the hard links.
+    let theirs = helper_files(&fx.work.join("target/debug"));
+    let fingerprints = fx
+        .work
+        .join("target/caro-hotfix-rehearsal/debug/.fingerprint");
+    for entry in std::fs::read_dir(&fingerprints).expect("fingerprints") {
+        let dir = entry.expect("entry").path();
+        if dir
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("caro-test-helper-"))
+        {
+            write(&dir.join("lib-caro_test_helper"), "0000000000000000");
+        }
+    }
+    let out = fx.run_with_defaults(&["--dry-run", "--non-interactive", DESCRIPTION]);
+    assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
+    assert_ne!(
+        artifact(&deps, "libcaro_test_helper-").1,
+        built,
+        "the dependency was not built again, so this test proves nothing"
+    );
+    assert_eq!(helper_files(&fx.work.join("target/debug")), theirs);
+}
+
+/// Every file of the helper crate's build under `profile` (deps and fingerprints): name, inode,
+/// bytes.
+fn helper_files(profile: &std::path::Path) -> Vec<(String, u64, Vec<u8>)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut files = Vec::new();
+    for part in ["deps", ".fingerprint"] {
+        let mut stack = vec![profile.join(part)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read_dir") {
+                let path = entry.expect("entry").path();
+                let name = path.display().to_string();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if name.contains("caro_test_helper") || name.contains("caro-test-helper") {
+                    let meta = std::fs::metadata(&path).expect("metadata");
+                    files.push((name, meta.ino(), std::fs::read(&path).expect("read")));
+                }
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 4, "{files:?}");
+    files
+}

@@ -245,10 +245,32 @@ pub fn begin(ctx: &mut Ctx) -> Result<()> {
         ctx.sandbox = Some(sandbox);
         let origin_repo = ctx.origin_repo.clone();
         if let Some(dir) = crate::sandbox::share_build_cache(&mut ctx.runner, &origin_repo)? {
+            let shown = dir
+                .strip_prefix(&origin_repo)
+                .unwrap_or(&dir)
+                .display()
+                .to_string();
             ctx.ui.ok(format!(
-                "Rehearsal: the clone builds in {}, kept between rehearsals so dependencies are built once",
-                dir.display()
+                "Rehearsal: the clone builds in {shown}, kept between rehearsals so dependencies are built once"
             ));
+            let local = crate::ops::cargo::metadata(&mut ctx.runner, &origin_repo)
+                .map(|m| crate::sandbox::local_crates(&m));
+            let seeded = local.and_then(|local| {
+                crate::sandbox::seed(&origin_repo.join("target"), &dir, &local)
+                    .with_context(|| format!("could not copy your builds into {shown}"))
+            });
+            match seeded {
+                Ok(seeded) if seeded.entries > 0 => ctx.ui.ok(format!(
+                    "Rehearsal: reused {} dependency artifacts from your own builds in target/{} (libraries hard-linked, {:.1} MB copied)",
+                    seeded.entries,
+                    seeded.profiles.join(", target/"),
+                    seeded.bytes as f64 / 1_000_000.0,
+                )),
+                Ok(_) => {}
+                Err(err) => ctx.ui.warn(format!(
+                    "{err:#}; the clone builds its dependencies itself (slower, nothing else changes)"
+                )),
+            }
         }
     }
     let common = ctx.git().common_dir()?;
