@@ -507,7 +507,7 @@ impl Runner {
 }
 
 /// A non-zero exit as an error naming the command's purpose.
-fn checked(cmd: &Cmd, out: Output) -> Result<Output, CommandError> {
+pub(crate) fn checked(cmd: &Cmd, out: Output) -> Result<Output, CommandError> {
     if out.success() {
         Ok(out)
     } else {

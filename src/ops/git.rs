@@ -100,11 +100,23 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
+    /// Every tag's name, unsorted. `git show-ref --tags` lists them about twice as fast as
+    /// `git tag --list`, which sorts them (4.0 against 8.3 ms at 10 000 tags, docs/performance.md);
+    /// it exits 1 when there is no tag at all.
     pub fn tags(&mut self) -> Result<Vec<String>> {
-        let out = self
-            .runner
-            .query(&self.cmd("list the tags").args(["tag", "--list"]))?;
-        Ok(out.stdout.lines().map(str::to_string).collect())
+        let cmd = self.cmd("list the tags").args(["show-ref", "--tags"]);
+        let out = self.runner.probe(&cmd)?;
+        if out.code == 1 && out.stdout.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let out = crate::runner::checked(&cmd, out)?;
+        Ok(out
+            .stdout
+            .lines()
+            .filter_map(|line| line.split_once(' '))
+            .filter_map(|(_, name)| name.strip_prefix("refs/tags/"))
+            .map(str::to_string)
+            .collect())
     }
 
     /// Which of `refs` (full names) exist on the remote.
