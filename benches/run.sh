@@ -7,6 +7,7 @@
 #   benches/run.sh startup     caro-hotfix --version and --help (hyperfine), release binary size
 #   benches/run.sh tags        git's own tag commands on the 10 / 1 000 / 10 000-tag repositories
 #   benches/run.sh whole       the real sixteen steps at --poll-interval 0: overhead, index bytes
+#   benches/run.sh contended   the same while two busy loops compete for two cores (not in `all`)
 #   benches/run.sh bump        the sixteen steps and the fire drill over a 300-member workspace
 #   benches/run.sh rehearsal   the rehearsal's test step, cold and warm
 #   benches/run.sh all         everything above, in that order (about 2 minutes on 2 cores, once built)
@@ -78,7 +79,18 @@ tags() {
 
 whole() {
   release_binary
-  python3 benches/whole_run.py run --bin "$BIN" --members 1 --repeat 5
+  python3 benches/whole_run.py run --bin "$BIN" --members 1 --repeat 10
+}
+
+contended() {
+  release_binary
+  local pids=() i
+  for ((i = 0; i < 2; i++)); do
+    (while :; do :; done) &
+    pids+=($!)
+  done
+  python3 benches/whole_run.py run --bin "$BIN" --members 1 --repeat 8 || true
+  kill "${pids[@]}"
 }
 
 bump() {
@@ -99,8 +111,9 @@ case ${1:-all} in
   startup) startup ;;
   tags) tags ;;
   whole) whole ;;
+  contended) contended ;;
   bump) bump ;;
   rehearsal) rehearsal ;;
   all) machine; micro; startup; tags; whole; bump; rehearsal ;;
-  *) echo "usage: $0 [machine|micro|startup|tags|whole|bump|rehearsal|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [machine|micro|startup|tags|whole|contended|bump|rehearsal|all]" >&2; exit 2 ;;
 esac

@@ -491,9 +491,6 @@ def run_once(args, members, tmp, repeat_no):
         os.path.join(fx.work, ".git/caro-hotfix/history/1.0.11.toml")
     )
     children_ms = sum(e["duration_ms"] for e in entries)
-    if args.journal_us:
-        children_ms /= 1000
-        by_program = {k: (n, round(ms / 1000)) for k, (n, ms) in by_program.items()}
     return {
         "wall_ms": wall * 1000,
         "children_ms": children_ms,
@@ -509,17 +506,23 @@ def cmd_run(args):
     results = [run_once(args, args.members, tmp, i) for i in range(args.repeat)]
     print(f"\n## Whole sixteen-step run, {args.members} member(s), {args.repeat} run(s), --poll-interval 0")
     print("| run | wall ms | children ms (journal) | commands | overhead ms | overhead share | "
-          "overhead ms if each journal entry was +1 ms (ms rounding) | tool's own CPU ms |")
-    print("|---|---|---|---|---|---|---|---|")
+          "tool's own CPU ms |")
+    print("|---|---|---|---|---|---|---|")
+    overheads = []
     for i, r in enumerate(results):
         over = r["wall_ms"] - r["children_ms"]
-        low = over if args.journal_us else over - r["commands"]
+        overheads.append((over, 100 * over / r["wall_ms"]))
         print(f"| {i + 1} | {r['wall_ms']:.0f} | {r['children_ms']:.0f} | {r['commands']} | {over:.0f} | "
-              f"{100 * over / r['wall_ms']:.1f}% | {max(low, 0):.0f} | {r['own_cpu_ms']:.0f} |")
+              f"{100 * over / r['wall_ms']:.1f}% | {r['own_cpu_ms']:.0f} |")
+    overheads.sort()
+    median = overheads[len(overheads) // 2]
+    print(f"\noverhead: min {overheads[0][0]:.0f} ms ({overheads[0][1]:.1f} %), median {median[0]:.0f} ms "
+          f"({median[1]:.1f} %), max {overheads[-1][0]:.0f} ms ({overheads[-1][1]:.1f} %); "
+          f"load average {os.getloadavg()[0]:.2f}")
     best = min(results, key=lambda r: r["wall_ms"])
     print("\nChild time by command (fastest run):")
     for key, (count, ms) in sorted(best["by_program"].items(), key=lambda kv: -kv[1][1]):
-        print(f"  {key:<28} {count:>4} x  {ms:>6} ms")
+        print(f"  {key:<28} {count:>4} x  {ms:>8.1f} ms")
     print("\nRegistry index requests (fastest run): status, If-None-Match sent, bytes in / out")
     for i, p in enumerate(best["polls"], 1):
         print(f"  {i}. {p['status']}  {'yes' if p['if_none_match'] else 'no '}  "
@@ -606,9 +609,6 @@ def main():
         p.add_argument("--index-versions", type=int, default=200,
                        help="older versions in the index file, for a realistic size")
         p.add_argument("--keep", action="store_true")
-        p.add_argument("--journal-us", action="store_true",
-                       help="the journal holds whole microseconds in duration_ms (an old patched build; "
-                            "current builds record fractional milliseconds)")
         p.add_argument("--wrap", default="",
                        help="a command line to run the binary under (e.g. strace), for analysis only")
     args = parser.parse_args()
