@@ -8,12 +8,22 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Mutex;
 
 type Hook = Box<dyn Fn() + Send + Sync>;
-static BEFORE_EXIT: Mutex<Option<Hook>> = Mutex::new(None);
+static BEFORE_EXIT: Mutex<Vec<(&'static str, Hook)>> = Mutex::new(Vec::new());
 
-/// What the handler does before exiting: let the record's pending save reach the disk.
-pub fn before_exit(hook: impl Fn() + Send + Sync + 'static) {
-    if let Ok(mut slot) = BEFORE_EXIT.lock() {
-        *slot = Some(Box::new(hook));
+/// Something the handler does before exiting, in the order registered: let the record's pending
+/// save reach the disk, remove a rehearsal's throwaway clone. A hook registered again under the
+/// same `name` replaces the earlier one.
+pub fn before_exit(name: &'static str, hook: impl Fn() + Send + Sync + 'static) {
+    if let Ok(mut hooks) = BEFORE_EXIT.lock() {
+        hooks.retain(|(n, _)| *n != name);
+        hooks.push((name, Box::new(hook)));
+    }
+}
+
+/// Forgets the hook registered under `name` (what it would clean up is gone already).
+pub fn forget(name: &'static str) {
+    if let Ok(mut hooks) = BEFORE_EXIT.lock() {
+        hooks.retain(|(n, _)| *n != name);
     }
 }
 
@@ -31,14 +41,14 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         let term = console::Term::stderr();
         let _ = term.show_cursor();
-        if let Ok(slot) = BEFORE_EXIT.lock() {
-            if let Some(hook) = slot.as_ref() {
+        if let Ok(hooks) = BEFORE_EXIT.lock() {
+            for (_, hook) in hooks.iter() {
                 hook();
             }
         }
         let step = CURRENT_STEP.load(Ordering::SeqCst);
         if REHEARSAL.load(Ordering::SeqCst) {
-            eprintln!("\nrehearsal interrupted at step {step} — your repository and the remote are unchanged");
+            eprintln!("\nrehearsal interrupted at step {step} — your repository and the remote are unchanged, and its throwaway clone is removed");
         } else if step == 0 {
             eprintln!("\ninterrupted before the hotfix started — nothing was changed");
         } else {

@@ -263,6 +263,12 @@ fn demo(g: cli::GlobalOpts, io: Io, keep: bool) -> Result<()> {
         .prefix("caro-hotfix-demo-")
         .tempdir()
         .context("could not create a temporary directory for the demo")?;
+    if !keep {
+        let path = sandbox.path().to_path_buf();
+        interrupt::before_exit("demo sandbox", move || {
+            let _ = std::fs::remove_dir_all(&path);
+        });
+    }
     let ui = io.ui.clone();
     ui.line(format!(
         "caro-hotfix demo: a sample crate `{}` with releases v0.9.0 and v1.0.0 (and a pre-release \
@@ -292,6 +298,7 @@ fn demo(g: cli::GlobalOpts, io: Io, keep: bool) -> Result<()> {
         ..cli::StartOpts::default()
     };
     let result = start(demo::DESCRIPTION.to_string(), answers, g, io, true);
+    interrupt::forget("demo sandbox");
     ui.blank();
     if keep {
         let path = sandbox.keep();
@@ -601,7 +608,7 @@ fn drive(
     };
     let barrier = ctx.saver.barrier();
     ctx.runner.set_barrier(barrier);
-    interrupt::before_exit(ctx.saver.drain(std::time::Duration::from_secs(2)));
+    interrupt::before_exit("record", ctx.saver.drain(std::time::Duration::from_secs(2)));
     let mut result = match mode {
         Mode::Resume => steps::reconcile::check(&mut ctx).and_then(|()| steps::drive(&mut ctx)),
         Mode::Rollback => steps::drive_steps(&mut ctx, &rollback::STEPS),
@@ -625,6 +632,8 @@ fn drive(
     // Every record save is on disk before the run reports its end (or its error).
     let saved = ctx.saver.flush();
     let result = result.and(saved);
+    // The clone goes with `ctx` (its TempDir); the Ctrl-C handler need not remove it any more.
+    interrupt::forget("rehearsal clone");
     if g.dry_run && ctx.sandbox.is_some() {
         ui.blank();
         ui.line(format!(

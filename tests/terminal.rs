@@ -227,6 +227,63 @@ fn done_before_the_fix_is_committed_is_refused_then_accepted() {
     assert_eq!(exit_code(&mut p), 130);
 }
 
+#[test]
+fn ctrl_c_in_a_rehearsal_removes_its_throwaway_clone() {
+    let fx = Fixture::new();
+    // The clone goes to the temporary directory; this test's own, so nothing else is counted.
+    let tmp = fx.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("tmp");
+    let clones = || -> Vec<String> {
+        std::fs::read_dir(&tmp)
+            .expect("tmp")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("caro-hotfix-rehearsal-"))
+            .collect()
+    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
+    cmd.args([
+        "--dry-run",
+        "--severity",
+        "high",
+        "--impact",
+        "reads",
+        "--credit",
+        "",
+        "--advisory",
+        "RUSTSEC-2026-0042",
+        DESCRIPTION,
+    ])
+    .current_dir(&fx.work)
+    .env("PATH", fx.path())
+    .env("TMPDIR", &tmp)
+    .env("GIT_CONFIG_GLOBAL", "/dev/null")
+    .env("GIT_CONFIG_NOSYSTEM", "1")
+    .env("CARGO_NET_OFFLINE", "true")
+    .env("NO_COLOR", "1")
+    .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
+    .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty");
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    assert_eq!(
+        clones().len(),
+        1,
+        "the rehearsal works in a clone in TMPDIR"
+    );
+    let before = fx.snapshot();
+    p.send_control('c').expect("ctrl-c");
+    p.exp_string("rehearsal interrupted at step 5")
+        .expect("message");
+    p.exp_string("its throwaway clone is removed")
+        .expect("says so");
+    p.exp_eof().expect("eof");
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(clones(), Vec::<String>::new(), "the clone was left behind");
+    assert!(fx.snapshot() == before, "the repository changed");
+}
+
 fn has_colour_codes(text: &str) -> bool {
     // SGR sequences: ESC [ digits/semicolons m
     text.split('\u{1b}').skip(1).any(|rest| {

@@ -73,7 +73,8 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         "This hotfix will be: {tag} (patch bump of {})",
         base.tag
     ));
-    warn_if_manifest_differs(ctx, &base.tag, &base.version, &hotfix)?;
+    let package = ctx.package()?;
+    warn_if_manifest_differs(ctx, &package, &base.tag, &base.version, &hotfix)?;
 
     let wanted = [format!("refs/tags/{tag}"), format!("refs/heads/{branch}")];
     let present = ctx.git().remote_refs(&remote, &wanted)?;
@@ -87,7 +88,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     }
 
     // Already published (by hand, or by another machine)? Then this version is taken.
-    let crate_name = ctx.package()?.name;
+    let crate_name = package.name;
     let url = ctx.index_url(&crate_name)?;
     match index::fetch(&mut ctx.runner, &url) {
         Ok(IndexFile::Found(file)) if registry::version_line(&file, &hotfix.to_string()).is_some() => bail!(
@@ -134,11 +135,11 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
 /// The hotfix is numbered from the tag either way; step 6 sets the manifest to it.
 fn warn_if_manifest_differs(
     ctx: &mut Ctx,
+    package: &crate::ops::cargo::Package,
     base_tag: &str,
     base: &semver::Version,
     hotfix: &semver::Version,
 ) -> Result<()> {
-    let package = ctx.package()?;
     let repo = ctx.repo.canonicalize().unwrap_or_else(|_| ctx.repo.clone());
     let Ok(relative) = package.manifest_path.strip_prefix(&repo) else {
         return Ok(());

@@ -242,6 +242,11 @@ pub fn begin(ctx: &mut Ctx) -> Result<()> {
             "Rehearsal: working in a throwaway clone at {}; the repository and the remote stay untouched",
             ctx.repo.display()
         ));
+        // Ctrl-C ends the process at once, without the TempDir's clean-up: the handler removes it.
+        let clone = sandbox.path().to_path_buf();
+        crate::interrupt::before_exit("rehearsal clone", move || {
+            let _ = std::fs::remove_dir_all(&clone);
+        });
         ctx.sandbox = Some(sandbox);
         let origin_repo = ctx.origin_repo.clone();
         if let Some(dir) = crate::sandbox::share_build_cache(&mut ctx.runner, &origin_repo)? {
