@@ -352,6 +352,15 @@ fn start(
         credit: start.credit.clone().unwrap_or_default(),
     };
     let mut state = State::new(incident, g.remote(), g.dry_run, &steps::step_titles());
+    for (given, what) in [
+        (start.impact.is_some(), "impact"),
+        (!start.advisories.is_empty(), "advisories"),
+        (start.credit.is_some(), "credit"),
+    ] {
+        if given {
+            state.mark_answered(what);
+        }
+    }
     state.package = start.package.clone();
     state.fix_from = start.fix_from.clone();
     state.requested_base_branch = start.base.clone();

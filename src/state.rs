@@ -120,6 +120,10 @@ pub struct State {
     pub backport_prs: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
+    /// The answers of step 4 already given, as a flag or at the prompt, even when empty
+    /// (`impact`, `advisories`, `credit`): a resumed step 4 does not ask them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answered: Vec<String>,
     pub steps: Vec<StepRecord>,
     /// Every command run, in order. Kept in `state.journal.toml` while the hotfix is live (see
     /// [`save`]), in this file once it is in `history/`.
@@ -162,6 +166,7 @@ impl State {
             github_url: None,
             backport_prs: Vec::new(),
             completed_at: None,
+            answered: Vec::new(),
             steps: steps
                 .iter()
                 .map(|(number, title)| StepRecord {
@@ -174,6 +179,18 @@ impl State {
                 })
                 .collect(),
             journal: Vec::new(),
+        }
+    }
+
+    /// Whether the step-4 answer `what` was given (see [`State::answered`]).
+    pub fn has_answered(&self, what: &str) -> bool {
+        self.answered.iter().any(|a| a == what)
+    }
+
+    /// Records that the step-4 answer `what` was given.
+    pub fn mark_answered(&mut self, what: &str) {
+        if !self.has_answered(what) {
+            self.answered.push(what.to_string());
         }
     }
 

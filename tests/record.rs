@@ -283,3 +283,46 @@ fn resume_switches_back_to_the_hotfix_branch() {
         "hotfix/v1.0.11"
     );
 }
+
+#[test]
+fn resume_does_not_ask_again_what_was_answered_empty() {
+    let fx = Fixture::new();
+    // --credit "" says "no credit"; the impact is left to the prompt, which the first run never
+    // answers (the test script runs dry there): it stops inside step 4.
+    let out = fx.run(
+        &[
+            "--severity",
+            "high",
+            "--credit",
+            "",
+            "--advisory",
+            "RUSTSEC-2026-0042",
+            DESCRIPTION,
+        ],
+        vec![say("yes")],
+    );
+    assert!(
+        out.error().contains("no answer left for: Impact"),
+        "{}",
+        out.explain()
+    );
+    // The resumed step 4 asks the impact (answered empty this time) and nothing else, then waits
+    // for the fix.
+    let out = fx.run(&["resume"], vec![say("")]);
+    assert!(out.transcript.contains("? Impact"), "{}", out.explain());
+    assert!(!out.transcript.contains("? Credit"), "{}", out.explain());
+    assert!(
+        out.error().contains("no answer left for: Type 'done'"),
+        "{}",
+        out.explain()
+    );
+    let record = read(&fx.work.join(".git/caro-hotfix/state.toml"));
+    let record: toml_edit::DocumentMut = record.parse().expect("the record is TOML");
+    let answered: Vec<&str> = record["answered"]
+        .as_array()
+        .expect("answered")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(answered, ["advisories", "credit", "impact"]);
+}

@@ -80,7 +80,7 @@ fn ask_answers(ctx: &mut Ctx) -> Result<()> {
             }
         });
     }
-    if ctx.state.incident.impact.is_empty() {
+    if ctx.state.incident.impact.is_empty() && !ctx.state.has_answered("impact") {
         ctx.state.incident.impact = match flags.impact {
             Some(i) => i,
             None => ctx.prompter.text(
@@ -89,7 +89,8 @@ fn ask_answers(ctx: &mut Ctx) -> Result<()> {
             )?,
         };
     }
-    if ctx.state.incident.advisory_ids.is_empty() {
+    ctx.state.mark_answered("impact");
+    if ctx.state.incident.advisory_ids.is_empty() && !ctx.state.has_answered("advisories") {
         ctx.state.incident.advisory_ids = if flags.advisories.is_empty() {
             let found = advisory_id::find_in(&ctx.state.incident.description).join(", ");
             loop {
@@ -107,7 +108,8 @@ fn ask_answers(ctx: &mut Ctx) -> Result<()> {
             flags.advisories.clone()
         };
     }
-    if ctx.state.incident.credit.is_empty() {
+    ctx.state.mark_answered("advisories");
+    if ctx.state.incident.credit.is_empty() && !ctx.state.has_answered("credit") {
         ctx.state.incident.credit = match flags.credit {
             Some(c) => c,
             None => ctx
@@ -115,6 +117,7 @@ fn ask_answers(ctx: &mut Ctx) -> Result<()> {
                 .text("Credit (who reported it; empty for none)", None)?,
         };
     }
+    ctx.state.mark_answered("credit");
     Ok(())
 }
 
