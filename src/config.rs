@@ -110,6 +110,32 @@ impl Config {
         Ok(config)
     }
 
+    /// Applies a workspace member's own `[package.metadata.hotfix]` over this configuration; `file`
+    /// names the member's manifest in messages. The remote and the registry are the repository's:
+    /// a member naming them is an error that says where they belong.
+    pub fn apply_member(&mut self, manifest: &str, file: &str) -> Result<()> {
+        let doc: DocumentMut = manifest
+            .parse()
+            .with_context(|| format!("{file} is not valid TOML"))?;
+        let Some(table) = doc
+            .get("package")
+            .and_then(|p| p.get("metadata"))
+            .and_then(|m| m.get("hotfix"))
+        else {
+            return Ok(());
+        };
+        if let Some(tl) = table.as_table_like() {
+            for key in ["remote", "registry", "registry-index"] {
+                if tl.contains_key(key) {
+                    bail!(
+                        "{file}: package.metadata.hotfix.{key}: the {key} is the whole repository's;                          set it in the top-level Cargo.toml ([workspace.metadata.hotfix]) or pass --{key}"
+                    );
+                }
+            }
+        }
+        self.apply(table, "package.metadata.hotfix", file)
+    }
+
     /// [`Config::from_manifest_file`] for the top-level `Cargo.toml`.
     pub fn from_manifest(manifest: &str) -> Result<Config> {
         Config::from_manifest_file(manifest, "Cargo.toml")

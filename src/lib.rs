@@ -31,7 +31,7 @@ pub mod ui;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
@@ -574,6 +574,31 @@ enum Mode {
     Rollback,
 }
 
+/// A workspace member hotfixed with `--package` may keep its own `[package.metadata.hotfix]`
+/// (a tag prefix of its own, its test commands): it applies over the top-level tables.
+fn member_config(runner: &mut Runner, repo: &Path, name: &str, config: &mut Config) -> Result<()> {
+    let root = repo.join("Cargo.toml");
+    let meta = ops::cargo::metadata(runner, repo)?;
+    let member = meta.select(Some(name), &root)?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if same(&member.manifest_path, &root) {
+        return Ok(());
+    }
+    let canonical = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
+    let shown = member
+        .manifest_path
+        .strip_prefix(repo)
+        .or_else(|_| member.manifest_path.strip_prefix(&canonical))
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| member.manifest_path.display().to_string());
+    let text = std::fs::read_to_string(&member.manifest_path)
+        .with_context(|| format!("could not read {shown}"))?;
+    config.apply_member(&text, &shown)
+}
+
 /// Builds the step context and runs the driver.
 fn drive(
     session: Session,
@@ -585,12 +610,15 @@ fn drive(
 ) -> Result<()> {
     let Session {
         ui,
-        runner,
+        mut runner,
         prompter,
         repo,
-        config,
+        mut config,
         ..
     } = session;
+    if let Some(name) = start.package.as_deref() {
+        member_config(&mut runner, &repo, name, &mut config)?;
+    }
     let mut ctx = Ctx {
         ui: ui.clone(),
         runner,

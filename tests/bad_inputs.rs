@@ -840,12 +840,18 @@ version = \"1.0.0\"
 ";
 
 fn workspace() -> Fixture {
+    workspace_with_core(WS_CORE)
+}
+
+/// The workspace with `core`'s manifest of the test's choosing, released as v1.0.0 (and as
+/// wscore-v1.0.0, for a member with a tag prefix of its own).
+fn workspace_with_core(core: &str) -> Fixture {
     let fx = Fixture::empty();
     let w = &fx.work;
     std::fs::remove_file(w.join("src/lib.rs")).expect("rm");
     std::fs::remove_file(w.join("tests/it.rs")).expect("rm");
     write(&w.join("Cargo.toml"), WS_ROOT);
-    write(&w.join("core/Cargo.toml"), WS_CORE);
+    write(&w.join("core/Cargo.toml"), core);
     write(&w.join("core/src/lib.rs"), LIB_RS);
     write(&w.join("cli/Cargo.toml"), WS_CLI);
     write(&w.join("cli/src/lib.rs"), "pub use wscore::record_len;\n");
@@ -860,8 +866,51 @@ fn workspace() -> Fixture {
     git(w, &["add", "-A"]);
     git(w, &["commit", "-q", "-m", "release 1.0.0"]);
     git(w, &["tag", "-a", "v1.0.0", "-m", "v1.0.0"]);
+    git(w, &["tag", "-a", "wscore-v1.0.0", "-m", "wscore-v1.0.0"]);
     fx.push_all();
     fx
+}
+
+#[test]
+fn a_members_own_configuration_applies_when_it_is_hotfixed() {
+    let core = format!("{WS_CORE}\n[package.metadata.hotfix]\ntag-prefix = \"wscore-v\"\n");
+    let fx = workspace_with_core(&core);
+    let before = fx.snapshot();
+    let mut args = vec!["--package", "wscore", "--dry-run", "--non-interactive"];
+    args.extend(with_description(flags()));
+    let out = fx.run_with_defaults(&args);
+    assert!(
+        out.transcript
+            .contains("This hotfix will be: wscore-v1.0.1 (patch bump of wscore-v1.0.0)"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("hotfix/wscore-v1.0.1"),
+        "{}",
+        out.explain()
+    );
+    assert!(fx.snapshot() == before);
+}
+
+#[test]
+fn a_member_naming_the_remote_is_refused_before_anything_starts() {
+    let core = format!("{WS_CORE}\n[package.metadata.hotfix]\nremote = \"upstream\"\n");
+    let fx = workspace_with_core(&core);
+    let before = fx.snapshot();
+    let mut args = vec!["--package", "wscore"];
+    args.extend(with_description(flags()));
+    let out = fx.run(&args, vec![]);
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains(
+            "core/Cargo.toml: package.metadata.hotfix.remote: the remote is the whole repository's"
+        ),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("[1/16]"), "{}", out.explain());
+    assert_unchanged_but_fetched(&fx, &before, &out);
 }
 
 #[test]
