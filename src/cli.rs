@@ -16,7 +16,10 @@ use crate::logic::Severity;
     version,
     about = "Carry an emergency security hotfix of a Rust crate from the hole to the published fix",
     long_about = None,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    // clap would render the second form as `[DESCRIPTION] <COMMAND>`: a description and a command
+    // are never given together.
+    override_usage = "caro-hotfix [OPTIONS] <DESCRIPTION>\n       caro-hotfix [OPTIONS] <COMMAND>"
 )]
 pub struct Cli {
     #[command(flatten)]

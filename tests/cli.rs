@@ -55,3 +55,31 @@ fn usage_errors_exit_2() {
         );
     }
 }
+
+#[test]
+fn help_shows_the_two_ways_to_call_it() {
+    let out = caro(&["--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains(
+            "Usage: caro-hotfix [OPTIONS] <DESCRIPTION>\n       caro-hotfix [OPTIONS] <COMMAND>\n"
+        ),
+        "{help}"
+    );
+    // Every command is listed, with what it does.
+    for command in [
+        "resume",
+        "status",
+        "abort",
+        "rollback",
+        "demo",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(command)),
+            "{command} missing from --help:\n{help}"
+        );
+    }
+}
