@@ -339,7 +339,15 @@ impl Saver {
                 .name("caro-hotfix-record".into())
                 .spawn(move || {
                     for (path, text) in jobs {
-                        let written = fsx::write_atomic(&path, text.as_bytes());
+                        // A panic must not leave the job counted forever (every barrier would
+                        // wait for it): it becomes this save's error.
+                        let written =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                fsx::write_atomic(&path, text.as_bytes())
+                            }))
+                            .unwrap_or_else(|_| {
+                                Err(anyhow::anyhow!("the writer of {} failed", path.display()))
+                            });
                         let (progress, done) = &*shared;
                         let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
                         p.queued -= 1;
