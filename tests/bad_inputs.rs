@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 use support::index_server::IndexServer;
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
-
 /// A manifest at `version` whose tests are a quick command: these rows are about inputs, not about
 /// compiling the crate (`tests/first_half.rs` runs the real `cargo test`).
 fn quick_manifest(version: &str) -> String {
@@ -112,16 +110,7 @@ fn happy_answers(fx: &Fixture) -> Vec<Answer> {
 }
 
 fn flags() -> Vec<&'static str> {
-    vec![
-        "--severity",
-        "critical",
-        "--impact",
-        "Remote attackers can read past the buffer",
-        "--advisory",
-        "RUSTSEC-2026-0042",
-        "--credit",
-        "Grace Reporter",
-    ]
+    STEP4_FLAGS.to_vec()
 }
 
 fn with_description(mut args: Vec<&'static str>) -> Vec<&'static str> {
@@ -1348,16 +1337,7 @@ fn enter_alone_at_a_yes_no_question_is_no() {
     );
     fx.commit_fix();
     git(&fx.work, &["checkout", "-q", "main"]);
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
-    cmd.args(with_description(flags()))
-        .current_dir(&fx.work)
-        .env("PATH", fx.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("NO_COLOR", "1")
-        .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
-        .env("TERM", "xterm");
+    let cmd = fx.binary(&with_description(flags()));
     let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).expect("spawn in a pty");
     p.exp_string("must type 'yes'").expect("step 1 prompt");
     p.send_line("yes").expect("type yes");
@@ -1419,10 +1399,8 @@ fn an_invalid_advisory_id_at_the_prompt_is_asked_again_with_the_forms() {
 fn an_invalid_severity_is_a_usage_error_listing_the_choices() {
     let fx = released();
     let before = fx.snapshot();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
-        .args(["--severity", "extreme", DESCRIPTION])
-        .current_dir(&fx.work)
-        .env("PATH", fx.path())
+    let out = fx
+        .binary(&["--severity", "extreme", DESCRIPTION])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));

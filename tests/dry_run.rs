@@ -5,8 +5,6 @@ mod support;
 
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
-
 #[test]
 fn a_rehearsal_leaves_repository_and_remote_untouched() {
     let fx = Fixture::new();

@@ -25,7 +25,6 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
@@ -37,7 +36,6 @@ use rexpect::session::{spawn_command, PtySession};
 use support::index_server::IndexServer;
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
 const TAG: &str = "v1.0.11";
 const SUMMARY: &str = "SECURITY HOTFIX v1.0.11 PUBLISHED";
 
@@ -155,7 +153,7 @@ fn killed_then_resumed(step: u8) {
     } else {
         let mut answers = Vec::new();
         if step < 5 {
-            answers.push(commit_fix_then("done", &fx.work));
+            answers.push(fx.commit_fix_then("done"));
         } else if step == 5 {
             // The fix was committed before the kill.
             answers.push(say("done"));
@@ -384,59 +382,19 @@ fn origin_git(fx: &Fixture, args: &[&str]) -> String {
 // Starting, answering, killing.
 
 fn start_args(index: &str) -> Vec<&str> {
-    vec![
-        "--poll-interval",
-        "0.05",
-        "--registry-index",
-        index,
-        "--severity",
-        "critical",
-        "--impact",
-        "Remote attackers can read past the buffer",
-        "--advisory",
-        "RUSTSEC-2026-0042",
-        "--credit",
-        "Grace Reporter",
-        DESCRIPTION,
-    ]
+    let mut args = vec!["--poll-interval", "0.05", "--registry-index", index];
+    args.extend(STEP4_FLAGS);
+    args.push(DESCRIPTION);
+    args
 }
 
 /// yes; the fix committed while the wizard waits for done; the audit skipped.
 fn start_answers(fx: &Fixture) -> Vec<Answer> {
-    vec![say("yes"), commit_fix_then("done", &fx.work), say("y")]
-}
-
-/// Commits the fix (as [`Fixture::commit_fix`] does) when the question comes, then types `text`.
-fn commit_fix_then(text: &str, work: &Path) -> Answer {
-    let work: PathBuf = work.to_path_buf();
-    do_then_say(move || commit_fix_in(&work), text)
-}
-
-fn commit_fix_in(work: &Path) {
-    write(&work.join("src/lib.rs"), FIXED_LIB_RS);
-    git(work, &["add", "src/lib.rs"]);
-    git(
-        work,
-        &[
-            "commit",
-            "-q",
-            "-m",
-            "hotfix: bound record_len by the input length",
-        ],
-    );
+    vec![say("yes"), fx.commit_fix_then("done"), say("y")]
 }
 
 fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
-    cmd.args(args)
-        .current_dir(&fx.work)
-        .env("PATH", fx.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty")
+    spawn_command(fx.binary(args), Some(120_000)).expect("spawn caro-hotfix in a pty")
 }
 
 /// Starts the hotfix with the real binary in a pty, types like a person up to step `step`, and kills

@@ -5,20 +5,10 @@ mod support;
 
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
-
 fn flags() -> Vec<&'static str> {
-    vec![
-        "--severity",
-        "critical",
-        "--impact",
-        "Remote attackers can read past the buffer",
-        "--advisory",
-        "RUSTSEC-2026-0042",
-        "--credit",
-        "Grace Reporter",
-        DESCRIPTION,
-    ]
+    let mut flags = STEP4_FLAGS.to_vec();
+    flags.push(DESCRIPTION);
+    flags
 }
 
 /// The origin refuses every push (as branch protection would), so these tests of steps 1–8 stop

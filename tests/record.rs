@@ -4,8 +4,6 @@ mod support;
 
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
-
 fn flags() -> Vec<&'static str> {
     vec![
         "--severity",

@@ -6,8 +6,6 @@ mod support;
 use support::index_server::IndexServer;
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
-
 fn args<'a>(index: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![
         "--poll-interval",

@@ -6,8 +6,6 @@ mod support;
 use support::index_server::IndexServer;
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
-
 fn origin_git(fx: &Fixture, args: &[&str]) -> String {
     let mut full = vec!["--git-dir", fx.origin.to_str().expect("utf-8 path")];
     full.extend_from_slice(args);

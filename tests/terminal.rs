@@ -8,19 +8,11 @@ use rexpect::process::wait::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
 use support::*;
 
-const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
-
 fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
-    cmd.args(args)
-        .current_dir(&fx.work)
-        .env("PATH", fx.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("NO_COLOR", "1")
-        .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
-        .env("TERM", "xterm");
+    in_a_pty(fx.binary(args))
+}
+
+fn in_a_pty(cmd: Command) -> PtySession {
     spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty")
 }
 
@@ -49,10 +41,8 @@ fn typing_y_instead_of_yes_declines_with_exit_3() {
 #[test]
 fn without_a_terminal_it_stops_at_once_with_exit_2() {
     let fx = Fixture::new();
-    let out = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
-        .arg(DESCRIPTION)
-        .current_dir(&fx.work)
-        .env("PATH", fx.path())
+    let out = fx
+        .binary(&[DESCRIPTION])
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run");
@@ -240,8 +230,7 @@ fn ctrl_c_in_a_rehearsal_removes_its_throwaway_clone() {
             .filter(|n| n.starts_with("caro-hotfix-rehearsal-"))
             .collect()
     };
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
-    cmd.args([
+    let mut cmd = fx.binary(&[
         "--dry-run",
         "--severity",
         "high",
@@ -252,17 +241,9 @@ fn ctrl_c_in_a_rehearsal_removes_its_throwaway_clone() {
         "--advisory",
         "RUSTSEC-2026-0042",
         DESCRIPTION,
-    ])
-    .current_dir(&fx.work)
-    .env("PATH", fx.path())
-    .env("TMPDIR", &tmp)
-    .env("GIT_CONFIG_GLOBAL", "/dev/null")
-    .env("GIT_CONFIG_NOSYSTEM", "1")
-    .env("CARGO_NET_OFFLINE", "true")
-    .env("NO_COLOR", "1")
-    .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
-    .env("TERM", "xterm");
-    let mut p = spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty");
+    ]);
+    cmd.env("TMPDIR", &tmp);
+    let mut p = in_a_pty(cmd);
     p.exp_string("must type 'yes'").expect("step 1");
     p.send_line("yes").expect("yes");
     p.exp_string("Type 'done' when fix is committed")
@@ -298,20 +279,12 @@ fn has_colour_codes(text: &str) -> bool {
 }
 
 fn fire_drill_in_a_pty(fx: &Fixture, no_color: bool) -> String {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
-    cmd.args(["demo", "--non-interactive", "--dry-run"])
-        .current_dir(fx.dir.path())
-        .env("PATH", fx.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("TERM", "xterm-256color");
-    if no_color {
-        cmd.env("NO_COLOR", "1");
-    } else {
+    let mut cmd = fx.binary(&["demo", "--non-interactive", "--dry-run"]);
+    cmd.current_dir(fx.dir.path()).env("TERM", "xterm-256color");
+    if !no_color {
         cmd.env_remove("NO_COLOR").env("CLICOLOR_FORCE", "1");
     }
-    let mut p = spawn_command(cmd, Some(120_000)).expect("spawn");
+    let mut p = in_a_pty(cmd);
     let out = p.exp_eof().expect("eof");
     assert_eq!(exit_code(&mut p), 0, "{out}");
     out
@@ -336,12 +309,9 @@ fn no_color_means_no_colour_codes() {
 #[test]
 fn the_demo_completes_without_a_terminal() {
     let fx = Fixture::new();
-    let out = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
-        .arg("demo")
+    let out = fx
+        .binary(&["demo"])
         .current_dir(fx.dir.path())
-        .env("PATH", fx.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("CARGO_NET_OFFLINE", "true")
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run");

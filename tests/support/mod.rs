@@ -24,6 +24,21 @@ pub const NO_REGISTRY: &str = "http://127.0.0.1:9/";
 /// The fixture crate's name.
 pub const CRATE: &str = "minicrate";
 
+/// The description most tests start the hotfix with.
+pub const DESCRIPTION: &str = "RUSTSEC-2026-0042 out-of-bounds read in record_len";
+
+/// The four answers of step 4 given as flags, so a test is not asked them.
+pub const STEP4_FLAGS: [&str; 8] = [
+    "--severity",
+    "critical",
+    "--impact",
+    "Remote attackers can read past the buffer",
+    "--advisory",
+    "RUSTSEC-2026-0042",
+    "--credit",
+    "Grace Reporter",
+];
+
 /// Runs git in `dir` and returns its trimmed stdout; panics with stderr on failure.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -370,6 +385,23 @@ impl Fixture {
     pub fn commit_fix_then(&self, word: &str) -> Answer {
         let work = self.work.clone();
         do_then_say(move || commit_fix_in(&work), word)
+    }
+
+    /// The real binary, to run in this fixture's work tree as a maintainer would: the fixture's
+    /// `PATH` (stand-ins first), no user or system git configuration, cargo offline, no colours, no
+    /// registry reachable.
+    pub fn binary(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"));
+        cmd.args(args)
+            .current_dir(&self.work)
+            .env("PATH", self.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("CARGO_NET_OFFLINE", "true")
+            .env("NO_COLOR", "1")
+            .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
+            .env("TERM", "xterm");
+        cmd
     }
 
     /// Runs the wizard in-process with `args` (after the program name) and scripted answers.
