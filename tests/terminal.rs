@@ -16,6 +16,30 @@ fn in_a_pty(cmd: Command) -> PtySession {
     spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty")
 }
 
+/// Steps 1–4 answered by flags (step 4's answers) and a typed `yes`: the wizard then waits at
+/// step 5 for `done`.
+fn started_to_step_five(cmd: Command) -> PtySession {
+    let mut p = in_a_pty(cmd);
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    p
+}
+
+/// Step 4's answers as flags, then the description.
+const ANSWERED: [&str; 9] = [
+    "--severity",
+    "high",
+    "--impact",
+    "reads",
+    "--credit",
+    "",
+    "--advisory",
+    "RUSTSEC-2026-0042",
+    DESCRIPTION,
+];
+
 fn exit_code(p: &mut PtySession) -> i32 {
     match p.process.wait().expect("wait") {
         WaitStatus::Exited(_, code) => code,
@@ -100,24 +124,7 @@ fn a_maintainer_types_through_steps_one_to_eight() {
 #[test]
 fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
     let fx = Fixture::new();
-    let mut p = spawn(
-        &fx,
-        &[
-            "--severity",
-            "high",
-            "--impact",
-            "reads",
-            "--credit",
-            "",
-            "--advisory",
-            "RUSTSEC-2026-0042",
-            DESCRIPTION,
-        ],
-    );
-    p.exp_string("must type 'yes'").expect("step 1");
-    p.send_line("yes").expect("yes");
-    p.exp_string("Type 'done' when fix is committed")
-        .expect("step 5");
+    let mut p = started_to_step_five(fx.binary(&ANSWERED));
     p.send_control('c').expect("ctrl-c");
     // rexpect reads bytes one by one, so match around the (UTF-8) dash.
     p.exp_string("interrupted at step 5").expect("message");
@@ -181,24 +188,7 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
 #[test]
 fn done_before_the_fix_is_committed_is_refused_then_accepted() {
     let fx = Fixture::new();
-    let mut p = spawn(
-        &fx,
-        &[
-            "--severity",
-            "high",
-            "--impact",
-            "reads",
-            "--credit",
-            "",
-            "--advisory",
-            "RUSTSEC-2026-0042",
-            DESCRIPTION,
-        ],
-    );
-    p.exp_string("must type 'yes'").expect("step 1");
-    p.send_line("yes").expect("yes");
-    p.exp_string("Type 'done' when fix is committed")
-        .expect("step 5");
+    let mut p = started_to_step_five(fx.binary(&ANSWERED));
     p.send_line("done").expect("done too early");
     p.exp_string("There is no commit on hotfix/v1.0.11 since v1.0.10 yet")
         .expect("explained");
@@ -230,24 +220,9 @@ fn ctrl_c_in_a_rehearsal_removes_its_throwaway_clone() {
             .filter(|n| n.starts_with("caro-hotfix-rehearsal-"))
             .collect()
     };
-    let mut cmd = fx.binary(&[
-        "--dry-run",
-        "--severity",
-        "high",
-        "--impact",
-        "reads",
-        "--credit",
-        "",
-        "--advisory",
-        "RUSTSEC-2026-0042",
-        DESCRIPTION,
-    ]);
-    cmd.env("TMPDIR", &tmp);
-    let mut p = in_a_pty(cmd);
-    p.exp_string("must type 'yes'").expect("step 1");
-    p.send_line("yes").expect("yes");
-    p.exp_string("Type 'done' when fix is committed")
-        .expect("step 5");
+    let mut cmd = fx.binary(&ANSWERED);
+    cmd.arg("--dry-run").env("TMPDIR", &tmp);
+    let mut p = started_to_step_five(cmd);
     assert_eq!(
         clones().len(),
         1,
