@@ -261,8 +261,13 @@ pub fn begin(ctx: &mut Ctx) -> Result<()> {
             let local = crate::ops::cargo::metadata(&mut ctx.runner, &origin_repo)
                 .map(|m| crate::sandbox::local_crates(&m));
             let seeded = local.and_then(|local| {
-                crate::sandbox::seed(&origin_repo.join("target"), &dir, &local)
-                    .with_context(|| format!("could not copy your builds into {shown}"))
+                let bar = ctx
+                    .ui
+                    .spinner("Reusing the dependencies your own builds compiled");
+                let seeded = crate::sandbox::seed(&origin_repo.join("target"), &dir, &local)
+                    .with_context(|| format!("could not copy your builds into {shown}"));
+                bar.finish_and_clear();
+                seeded
             });
             match seeded {
                 Ok(seeded) if seeded.entries > 0 => ctx.ui.ok(format!(
