@@ -88,7 +88,7 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     }
 
     // The CHANGELOG section, next to the package when it keeps its own, else at the top.
-    let changelog_path = ctx.changelog_path()?;
+    let changelog_path = ctx.changelog_of(&package);
     let existing = fsx::read_optional(&changelog_path)?;
     let date = state::today();
     let new_tag = format!("{}{version}", ctx.config.tag_prefix);

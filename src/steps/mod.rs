@@ -426,15 +426,20 @@ impl Ctx {
     /// The CHANGELOG of the package: its own when it keeps one, else the repository's.
     pub fn changelog_path(&mut self) -> Result<PathBuf> {
         let package = self.package()?;
+        Ok(self.changelog_of(&package))
+    }
+
+    /// [`Ctx::changelog_path`] for a package already read.
+    pub fn changelog_of(&self, package: &crate::ops::cargo::Package) -> PathBuf {
         let dir = package
             .manifest_path
             .parent()
             .map(PathBuf::from)
             .unwrap_or_else(|| self.repo.clone());
-        Ok([dir.join("CHANGELOG.md"), self.repo.join("CHANGELOG.md")]
+        [dir.join("CHANGELOG.md"), self.repo.join("CHANGELOG.md")]
             .into_iter()
             .find(|p| p.exists())
-            .unwrap_or_else(|| self.repo.join("CHANGELOG.md")))
+            .unwrap_or_else(|| self.repo.join("CHANGELOG.md"))
     }
 }
 
