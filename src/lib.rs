@@ -403,6 +403,9 @@ fn runner_for(io: &Io, dry_run: bool) -> Runner {
 fn status(g: &cli::GlobalOpts, io: Io, json: bool) -> Result<()> {
     let mut runner = runner_for(&io, false);
     let (_, record) = locate(g, &io, &mut runner)?;
+    // A running wizard's save on its way lands within a millisecond or two: wait for it, so the
+    // step shown is the one running.
+    state::settle(&record, std::time::Duration::from_secs(2));
     // The hotfix in progress, else a rollback in progress.
     let state = match state::load(&record)? {
         Some(s) => Some(s),

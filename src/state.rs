@@ -58,6 +58,11 @@ pub struct AuditRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub tool_version: String,
+    /// Counts the saves of a live record. Each save marks its number in the journal first
+    /// (`# save N`), so a record whose `revision` is behind the journal's last mark has a save on
+    /// its way (see [`Saver`] and [`settle`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub revision: u64,
     /// `None` for a hotfix; `rollback` for a rollback's record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -135,6 +140,7 @@ impl State {
     pub fn new(incident: Incident, remote: &str, dry_run: bool, steps: &[(u8, &str)]) -> Self {
         State {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            revision: 0,
             kind: None,
             started_at: now(),
             dry_run,
@@ -297,7 +303,8 @@ fn prepare(path: &Path, state: &mut State, new: Vec<JournalEntry>) -> Result<Str
         std::fs::create_dir_all(dir)
             .with_context(|| format!("could not create {}", dir.display()))?;
     }
-    append_journal(&journal_path(path), &new)?;
+    state.revision += 1;
+    append_journal(&journal_path(path), state.revision, &new)?;
     let journal = std::mem::take(&mut state.journal);
     let text = state.to_toml();
     state.journal = journal;
@@ -435,14 +442,52 @@ fn wait(
     }
 }
 
-fn append_journal(path: &Path, entries: &[JournalEntry]) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
+/// Appends the mark of save `revision` (a TOML comment) and the commands run since the last save.
+fn append_journal(path: &Path, revision: u64, entries: &[JournalEntry]) -> Result<()> {
+    let mut text = format!("\n{SAVE_MARK}{revision}\n");
+    if !entries.is_empty() {
+        text.push_str(
+            &toml_edit::ser::to_string_pretty(&JournalChunk { journal: entries })
+                .context("could not serialise the journal of commands")?,
+        );
     }
-    let mut text = toml_edit::ser::to_string_pretty(&JournalChunk { journal: entries })
-        .context("could not serialise the journal of commands")?;
-    text.insert(0, '\n');
     fsx::append(path, text.as_bytes())
+}
+
+/// How a save marks itself in the journal.
+const SAVE_MARK: &str = "# save ";
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Waits, at most `limit`, until the record at `path` is the one its last save meant to write:
+/// its `revision` has reached the journal's last `# save N` (a running wizard's save lands within
+/// a millisecond or two; a killed one's never does, hence the limit).
+pub fn settle(path: &Path, limit: std::time::Duration) {
+    let last_mark = || -> Option<u64> {
+        let journal = std::fs::read_to_string(journal_path(path)).ok()?;
+        journal
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix(SAVE_MARK))
+            .and_then(|n| n.trim().parse().ok())
+    };
+    let revision = || -> u64 {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix("revision = "))
+                    .and_then(|n| n.trim().parse().ok())
+            })
+            .unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + limit;
+    while last_mark().is_some_and(|mark| revision() < mark) && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
 }
 
 /// The entries of a journal file. A kill during an append can leave a torn last entry: the entries
@@ -650,6 +695,37 @@ mod tests {
         assert!(err.to_string().contains("state.toml"), "{err}");
         // And the next save says so rather than pretend.
         assert!(saver.save(&path, &mut s, Vec::new()).is_err());
+    }
+
+    #[test]
+    fn settle_waits_for_the_save_the_journal_announces() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = record_path(dir.path());
+        let mut s = fresh();
+        save(&path, &mut s, vec![entry(1)]).expect("save 1");
+        // Save 2 is announced in the journal; its record lands a moment later (as the saver's
+        // thread would put it in place).
+        let mut next = s.clone();
+        let text = prepare(&path, &mut next, Vec::new()).expect("prepare 2");
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                fsx::write_atomic(&path, text.as_bytes()).expect("save 2 lands");
+            })
+        };
+        settle(&path, std::time::Duration::from_secs(10));
+        let seen = load(&path).expect("load").expect("record");
+        assert_eq!(
+            seen.revision, 2,
+            "settle returned before the announced save landed"
+        );
+        writer.join().expect("writer");
+        // A save that never lands (its writer was killed) is waited for no longer than asked.
+        let mut lost = seen.clone();
+        prepare(&path, &mut lost, Vec::new()).expect("prepare 3");
+        settle(&path, std::time::Duration::from_millis(10));
+        assert_eq!(load(&path).expect("load").expect("record").revision, 2);
     }
 
     #[test]

@@ -469,6 +469,9 @@ fn run_and_kill(fx: &Fixture, url: &str, step: u8) -> String {
             Some(call.pid)
         }
     };
+    // A save of the record may still be on its way (its fsync runs beside the steps' read-only
+    // commands): the kill comes once it is in place, so the record names the step killed in.
+    fx.settle_record();
     let status = p.process.kill(Signal::SIGKILL).expect("kill caro-hotfix");
     assert!(
         matches!(status, WaitStatus::Signaled(_, Signal::SIGKILL, _)),
@@ -523,6 +526,14 @@ impl<'a> Hold<'a> {
 spec='{spec}'
 if [ -f "$spec" ]; then
   . "$spec"
+  # A save on its way: the journal's last `# save N` is ahead of the record's revision. Wait for it.
+  i=0
+  while [ $i -lt 1000 ]; do
+    mark=$(grep '^# save ' '{journal}' 2>/dev/null | tail -n 1 | cut -d' ' -f3)
+    rev=$(awk '/^revision = / {{ print $3; exit }}' '{record}' 2>/dev/null)
+    [ -z "$mark" ] || [ "${{rev:-0}}" -ge "$mark" ] && break
+    sleep 0.01; i=$((i+1))
+  done
   status=$(awk -v want="$hold_step" '/^\[/ {{ num = "" }} /^number = / {{ num = $3 }} /^status = / {{ if (num == want) {{ gsub(/"/, "", $3); print $3 }} }}' '{record}' 2>/dev/null)
   case " $hold_states " in
     *" $status "*)
@@ -542,6 +553,7 @@ exec '{real}' "$@"
 "#,
                     spec = spec.display(),
                     record = record.display(),
+                    journal = fx.work.join(".git/caro-hotfix/state.journal.toml").display(),
                     held = held.display(),
                     real = real.display(),
                 ),

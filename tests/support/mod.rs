@@ -404,6 +404,16 @@ impl Fixture {
         cmd
     }
 
+    /// Waits (at most 10 s) until no save of the record is on its way, so that the record names the
+    /// step that is running: the wizard marks each save in the journal (`# save N`) before the
+    /// record's fsync and rename, which run beside the steps' read-only commands.
+    pub fn settle_record(&self) {
+        caro_hotfix::state::settle(
+            &self.work.join(".git/caro-hotfix/state.toml"),
+            std::time::Duration::from_secs(10),
+        );
+    }
+
     /// Runs the wizard in-process with `args` (after the program name) and scripted answers.
     pub fn run(&self, args: &[&str], answers: Vec<Answer>) -> Outcome {
         self.run_with_path(args, answers, self.path())
