@@ -88,6 +88,13 @@ pub fn share_build_cache(runner: &mut Runner, repo: &Path) -> Result<Option<Path
     Ok(Some(dir))
 }
 
+/// Seeds the rehearsal's build directory `dir` from the repository's `target/`, leaving out the
+/// repository's own crates (as `cargo metadata` names them).
+pub fn reuse_builds(runner: &mut Runner, repo: &Path, dir: &Path) -> Result<Seeded> {
+    let local = local_crates(&crate::ops::cargo::metadata(runner, repo)?);
+    Ok(seed(&repo.join("target"), dir, &local)?)
+}
+
 /// What [`seed`] copied.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Seeded {

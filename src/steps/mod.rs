@@ -258,17 +258,12 @@ pub fn begin(ctx: &mut Ctx) -> Result<()> {
             ctx.ui.ok(format!(
                 "Rehearsal: the clone builds in {shown}, kept between rehearsals so dependencies are built once"
             ));
-            let local = crate::ops::cargo::metadata(&mut ctx.runner, &origin_repo)
-                .map(|m| crate::sandbox::local_crates(&m));
-            let seeded = local.and_then(|local| {
-                let bar = ctx
-                    .ui
-                    .spinner("Reusing the dependencies your own builds compiled");
-                let seeded = crate::sandbox::seed(&origin_repo.join("target"), &dir, &local)
-                    .with_context(|| format!("could not copy your builds into {shown}"));
-                bar.finish_and_clear();
-                seeded
-            });
+            let bar = ctx
+                .ui
+                .spinner("Reusing the dependencies your own builds compiled");
+            let seeded = crate::sandbox::reuse_builds(&mut ctx.runner, &origin_repo, &dir)
+                .with_context(|| format!("could not copy your builds into {shown}"));
+            bar.finish_and_clear();
             match seeded {
                 Ok(seeded) if seeded.entries > 0 => ctx.ui.ok(format!(
                     "Rehearsal: reused {} dependency artifacts from your own builds in target/{} (libraries hard-linked, {:.1} MB copied)",
