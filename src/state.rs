@@ -437,7 +437,10 @@ fn wait(
         };
     }
     match &p.failed {
-        Some(err) => Err(format!("the hotfix record could not be saved: {err}")),
+        Some(err) => Err(format!(
+            "the hotfix record could not be saved: {err}. Nothing was changed after its last save; \
+             fix the cause (disk space, permissions of .git/caro-hotfix/), then run `caro-hotfix resume`"
+        )),
         None => Ok(()),
     }
 }
