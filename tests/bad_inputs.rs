@@ -149,7 +149,7 @@ fn run_at(fx: &Fixture, dir: &Path, args: &[&str], path: OsString) -> Outcome {
             Ok(()) => 0,
             Err(e) => caro_hotfix::error::exit_code(e),
         },
-        error: result.err().map(|e| format!("{e:#}")),
+        error: result.err().map(|e| caro_hotfix::error::render(&e)),
         transcript: transcript.text(),
     }
 }
