@@ -64,7 +64,9 @@ impl Env {
     }
 
     /// An environment of exactly these variables.
-    pub fn of<K: Into<OsString>, V: Into<OsString>>(pairs: impl IntoIterator<Item = (K, V)>) -> Env {
+    pub fn of<K: Into<OsString>, V: Into<OsString>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Env {
         Env {
             vars: pairs
                 .into_iter()

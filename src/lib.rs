@@ -15,6 +15,9 @@
 //!   and hints, rendered once.
 //! - `logic/`: pure functions (versions, manifests, changelog, SECURITY.md, audit output).
 
+// Printing belongs to `ui` (see also clippy.toml's house rules).
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -5,6 +5,9 @@
 //! [`Backend`]: dialoguer on a real terminal, a script in tests, defaults in a non-interactive
 //! rehearsal.
 
+// The one module that asks (dialoguer's widgets are banned elsewhere in clippy.toml).
+#![allow(clippy::disallowed_types)]
+
 use std::collections::VecDeque;
 
 use anyhow::{bail, Result};

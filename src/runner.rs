@@ -341,7 +341,11 @@ impl Runner {
         let path = self
             .path
             .clone()
-            .or_else(|| std::env::var_os("PATH"))
+            .or_else(|| {
+                crate::io::Env::process()
+                    .get("PATH")
+                    .map(|p| p.to_os_string())
+            })
             .unwrap_or_default();
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         which::which_in(program, Some(path), cwd).ok()
@@ -455,6 +459,7 @@ impl Runner {
         }
     }
 
+    #[allow(clippy::disallowed_methods)] // The one place that starts programs.
     fn command(&self, cmd: &Cmd, cwd: &Path, program: PathBuf) -> Command {
         let mut command = Command::new(program);
         command

@@ -231,13 +231,14 @@ mod tests {
             .with_env("GIT_CONFIG_NOSYSTEM", "1")
             .with_env("HOME", dir)
             .with_env("XDG_CONFIG_HOME", dir);
-        let shared = share_build_cache(&mut runner, &crate::io::Env::process(), dir).expect("share");
+        let shared =
+            share_build_cache(&mut runner, &crate::io::Env::process(), dir).expect("share");
         (shared, runner)
     }
 
     #[test]
     fn the_clone_builds_inside_an_ignored_target_directory() {
-        if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        if crate::io::Env::process().get("CARGO_TARGET_DIR").is_some() {
             return; // then cargo shares that directory already, and nothing is set
         }
         for ignore in ["/target\n", "target/\n", "target\n"] {

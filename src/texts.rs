@@ -3,7 +3,6 @@
 //! They follow the reference workflow (`caro.release.hotfix`) but carry real values: the crate, the
 //! versions, the answers. No `$VARIABLE` placeholder ever reaches a user.
 
-
 use anyhow::Context;
 
 use crate::record::{Audit, Hotfix};

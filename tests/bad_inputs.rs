@@ -7,6 +7,9 @@
 //! The last test reads the table in `docs/safety.md` and checks it against the test sources, so the
 //! table cannot name a test that does not exist and no test here can be left out of it.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use std::ffi::OsString;

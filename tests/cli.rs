@@ -1,5 +1,8 @@
 //! The command line itself: help, completions, man page, usage errors.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 use std::process::Command;
 
 fn caro(args: &[&str]) -> std::process::Output {

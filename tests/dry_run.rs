@@ -1,6 +1,9 @@
 //! `--dry-run`: the local steps run for real in a throwaway clone; the repository and the remote are
 //! byte-for-byte as before.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use support::*;

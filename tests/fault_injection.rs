@@ -21,6 +21,9 @@
 //! release workflow triggered by the tag would publish it. Tying it to the tag rather than to a count
 //! of polls keeps it right however many polls the killed run and the resumed run make.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use std::collections::BTreeMap;
@@ -196,17 +199,35 @@ fn killed_in_step_2_of_an_older_release_resumes_on_that_release() {
     let url = index.url();
     let mut args = start_args(&url);
     let description = args.pop().expect("the description");
-    args.extend(["--base-tag", "v1.0.0", "--strategy", "maintenance", description]);
+    args.extend([
+        "--base-tag",
+        "v1.0.0",
+        "--strategy",
+        "maintenance",
+        description,
+    ]);
     let first = run_and_kill(&fx, &args, 2);
 
     let out = fx.run(
-        &["resume", "--poll-interval", "0.05", "--registry-index", &url],
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
         vec![fx.commit_fix_then("done"), say("y")],
     );
-    let context = format!("--- first run (pty, until the kill) ---\n{first}\n--- resume ---\n{}", out.explain());
+    let context = format!(
+        "--- first run (pty, until the kill) ---\n{first}\n--- resume ---\n{}",
+        out.explain()
+    );
     assert_eq!(out.code, 0, "{context}");
     assert!(out.transcript.contains("Base release: v1.0.0"), "{context}");
-    assert!(out.transcript.contains("This hotfix will be: v1.0.1"), "{context}");
+    assert!(
+        out.transcript.contains("This hotfix will be: v1.0.1"),
+        "{context}"
+    );
     assert_eq!(fx.gh_prs()[0]["base"], "release/1.0", "{context}");
     let tags = origin_git(&fx, &["tag", "--list"]);
     assert!(tags.lines().any(|t| t == "v1.0.1"), "{tags}\n{context}");

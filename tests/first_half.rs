@@ -1,6 +1,9 @@
 //! Steps 1–8 on a real repository with a bare origin and a real fixture crate, driven in-process
 //! with scripted answers.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use support::*;

@@ -2,6 +2,9 @@
 //! sparse index server (`tests/support/index_server.rs`). Where gh 2.23 is installed at /usr/bin/gh,
 //! the stand-in's flag sets are checked against it.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use std::path::Path;

@@ -13,6 +13,9 @@
 //! Each property runs `PROPTEST_CASES` cases (default 2 000, a few seconds). The 100 000-case run
 //! recorded in docs/safety.md is `PROPTEST_CASES=100000 cargo test --release --test properties`.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 use caro_hotfix::logic::changelog::{self, Section};
 use caro_hotfix::logic::manifest;
 use caro_hotfix::logic::security_md::{self, Entry};

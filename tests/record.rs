@@ -1,5 +1,8 @@
 //! The record in `.git/caro-hotfix/`: status, a refused second start, abort, resume, a damaged record.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use support::*;

@@ -1,5 +1,8 @@
 //! `caro-hotfix rollback` with a real `cargo yank` against a registry served on 127.0.0.1.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use support::index_server::IndexServer;

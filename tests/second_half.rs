@@ -1,6 +1,9 @@
 //! Steps 9–16 end to end: a real git origin on disk, the gh stand-in (real squash merges into the bare
 //! origin), and a sparse index served on 127.0.0.1 that the tool's real curl polls.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use support::index_server::IndexServer;

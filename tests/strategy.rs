@@ -1,6 +1,9 @@
 //! Ship only the fix: the maintenance strategy, the reference's main strategy, several release lines,
 //! and a project's configuration — end to end with the gh stand-in and a bare origin.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use support::index_server::IndexServer;

@@ -1,5 +1,8 @@
 //! The real binary in a pseudo-terminal, typed at like a person: `yes`, `done`, `y` + Enter.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use std::process::Command;

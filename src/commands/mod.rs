@@ -155,7 +155,12 @@ pub fn runner_for(io: &Io, env: &Env, dry_run: bool) -> Runner {
 
 /// A workspace member hotfixed with `--package` may keep its own `[package.metadata.hotfix]`
 /// (a tag prefix of its own, its test commands): it applies over the top-level tables.
-pub fn member_config(runner: &mut Runner, repo: &Path, name: &str, config: &mut Config) -> Result<()> {
+pub fn member_config(
+    runner: &mut Runner,
+    repo: &Path,
+    name: &str,
+    config: &mut Config,
+) -> Result<()> {
     let root = repo.join("Cargo.toml");
     let meta = crate::ops::cargo::metadata(runner, repo)?;
     let member = meta.select(Some(name), &root)?;

@@ -48,9 +48,11 @@ pub fn run(g: &GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
             }
         },
     };
-    let original = history
-        .iter()
-        .find(|h| h.plan.as_ref().is_some_and(|p| p.version == version.to_string()));
+    let original = history.iter().find(|h| {
+        h.plan
+            .as_ref()
+            .is_some_and(|p| p.version == version.to_string())
+    });
     let meta = crate::ops::cargo::metadata(&mut session.runner, &repo)?;
     let package = meta.select(None, &repo.join("Cargo.toml"))?;
     let tag = format!("{prefix}{version}");

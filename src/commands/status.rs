@@ -95,7 +95,11 @@ fn show_rollback(ui: &Ui, r: &Rollback, json: bool) -> Result<()> {
         ui.data(json_of(r, &[("version", Some(r.version.clone()))])?);
         return Ok(());
     }
-    ui.data(format!("Rollback of {}: {}", r.label(), r.incident.description));
+    ui.data(format!(
+        "Rollback of {}: {}",
+        r.label(),
+        r.incident.description
+    ));
     steps(ui, &r.steps, r.first_unfinished());
     Ok(())
 }

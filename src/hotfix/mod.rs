@@ -240,7 +240,12 @@ pub fn security_md_path(repo: &Path) -> PathBuf {
 /// them once from cargo and git.
 pub fn complete_converted(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let mut changed = false;
-    if ctx.rec.plan.as_ref().is_some_and(|p| p.crate_name.is_empty()) {
+    if ctx
+        .rec
+        .plan
+        .as_ref()
+        .is_some_and(|p| p.crate_name.is_empty())
+    {
         let name = ctx.package()?.name;
         if let Some(plan) = ctx.rec.plan.as_mut() {
             plan.crate_name = name;

@@ -164,8 +164,12 @@ pub struct Fix {
 pub enum Audit {
     Clean,
     /// Findings the maintainer chose to go on with; listed in the CHANGELOG.
-    Findings { findings: Vec<String> },
-    Skipped { reason: String },
+    Findings {
+        findings: Vec<String>,
+    },
+    Skipped {
+        reason: String,
+    },
 }
 
 impl Audit {
