@@ -22,6 +22,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod env;
 pub mod error;
 pub mod flow;
 pub mod fsx;
@@ -44,8 +45,9 @@ pub mod ui;
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command};
+pub use crate::env::Env;
 use crate::error::Usage;
-pub use crate::io::{Env, Io};
+pub use crate::io::Io;
 
 /// Runs the parsed command line against the real world and returns the exit code.
 pub fn main_with(cli: Cli) -> u8 {

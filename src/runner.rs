@@ -2,7 +2,7 @@
 //!
 //! Every git, cargo, gh and curl call is a [`Cmd`]: an argument vector (never a shell string), the
 //! directory it runs in, a one-line purpose used in messages, and its [`Effect`]. The runner shows each
-//! command before running it, captures its output (stderr on its own thread, so a full pipe never
+//! command before running it, captures its output (stdout and stderr polled together, so a full pipe never
 //! deadlocks), journals it, and turns a failure into an error naming the purpose, the command line and
 //! the trimmed stderr.
 //!
@@ -342,7 +342,7 @@ impl Runner {
             .path
             .clone()
             .or_else(|| {
-                crate::io::Env::process()
+                crate::env::Env::process()
                     .get("PATH")
                     .map(|p| p.to_os_string())
             })

@@ -78,7 +78,7 @@ impl Ui {
             sink: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             data: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             live: false,
-            echo: crate::io::Env::process().get("CARO_HOTFIX_ECHO").is_some(),
+            echo: crate::env::Env::process().get("CARO_HOTFIX_ECHO").is_some(),
         };
         (ui, transcript)
     }
@@ -208,7 +208,7 @@ pub fn interrupted(text: &str) {
 }
 
 /// Colours on or off for the whole process: `--color`, else `NO_COLOR`, else whether it is a terminal.
-pub fn apply_color(choice: crate::cli::ColorChoice, env: &crate::io::Env) {
+pub fn apply_color(choice: crate::cli::ColorChoice, env: &crate::env::Env) {
     use crate::cli::ColorChoice;
     let on = match choice {
         ColorChoice::Always => Some(true),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::clock::Clock;
-use crate::io::Env;
+use crate::env::Env;
 use crate::ops::gh::Gh;
 use crate::ops::git::Git;
 use crate::prompt::Prompter;
@@ -98,17 +98,16 @@ impl<R: Tracked> Ctx<R> {
     pub fn index_url(&self, crate_name: &str) -> Result<String> {
         let root = match (&self.settings.registry_index, &self.settings.registry) {
             (Some(url), _) => url.clone(),
-            (None, Some(name)) => crate::ops::cargo::registry_index(
-                &self.env,
-                &self.origin_repo,
-                name,
-            )
-            .with_context(|| {
-                format!(
+            (None, Some(name)) => {
+                crate::ops::cargo::registry_index(&self.env, &self.origin_repo, name).with_context(
+                    || {
+                        format!(
                     "--registry {name}: cargo's configuration has no [registries.{name}] index; \
                          add it to .cargo/config.toml or pass --registry-index URL"
                 )
-            })?,
+                    },
+                )?
+            }
             (None, None) => DEFAULT_INDEX.to_string(),
         };
         Ok(crate::logic::registry::index_url(&root, crate_name))

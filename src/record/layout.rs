@@ -6,7 +6,8 @@
 //! ├── state.journal.toml      the commands it ran, appended at every save
 //! ├── rollback.toml           the rollback in progress
 //! ├── rollback.journal.toml
-//! ├── pr-body.md, advisory.json, announcement.md, release-X.Y.md, rollback-advisory-X.Y.Z.md
+//! ├── pr-body.md, advisory.json, announcement.md, forward-port-<tag>.md, backport-<tag>-<branch>.md,
+//! │   rollback-advisory-<version>.md/.json
 //! │                           texts a step wrote and handed to gh, kept for the maintainer
 //! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file
 //! ```
