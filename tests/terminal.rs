@@ -301,3 +301,61 @@ fn the_demo_completes_without_a_terminal() {
         "{stderr}"
     );
 }
+
+/// One run per repository: while a hotfix waits at step 5 in one terminal, `status` in another says
+/// a run is working on it, and `resume` and `abort` are refused — naming the process and what it is
+/// doing — without touching anything. Once the first run is gone (killed), its lock is taken over.
+#[test]
+fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
+    let fx = Fixture::new();
+    let mut p = started_to_step_five(fx.binary(&ANSWERED));
+    fx.settle_record();
+    let before = fx.snapshot();
+
+    let status = fx.run(&["status"], vec![]);
+    assert_eq!(status.code, 0, "{}", status.explain());
+    assert!(
+        status
+            .transcript
+            .contains("A run is working on it now: `caro-hotfix start`"),
+        "{}",
+        status.explain()
+    );
+    assert!(
+        status.transcript.contains("running"),
+        "{}",
+        status.explain()
+    );
+
+    for (args, answers) in [(vec!["resume"], vec![]), (vec!["abort"], vec![say("yes")])] {
+        let out = fx.run(&args, answers);
+        assert_eq!(out.code, 1, "{}", out.explain());
+        let error = out.error();
+        assert!(
+            error.contains("another caro-hotfix run is working in this repository: `caro-hotfix start` (process"),
+            "{}",
+            out.explain()
+        );
+        assert!(error.contains("at step 5"), "{}", out.explain());
+        assert!(error.contains("Nothing was changed"), "{}", out.explain());
+    }
+    assert!(fx.snapshot() == before, "a refused run changed something");
+
+    // The first run dies without a word; its lock goes with it, and the next run goes on.
+    p.process
+        .kill(rexpect::process::signal::Signal::SIGKILL)
+        .expect("kill");
+    let status = fx.run(&["status"], vec![]);
+    assert!(
+        status.transcript.contains("interrupted"),
+        "{}",
+        status.explain()
+    );
+    assert!(
+        status.transcript.contains("No run is working on it"),
+        "{}",
+        status.explain()
+    );
+    let out = fx.run(&["abort"], vec![say("yes")]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+}

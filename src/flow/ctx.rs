@@ -42,6 +42,8 @@ pub struct Ctx<R> {
     /// Writes the record without making the steps wait for the disk; flushed before anything
     /// changes (through the runner's barrier) and before the record is archived or forgotten.
     pub saver: Saver,
+    /// The repository's run lock, held until the run ends (none in a rehearsal).
+    pub lock: Option<crate::record::lock::RunLock>,
 }
 
 impl<R: Tracked> Ctx<R> {

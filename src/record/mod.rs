@@ -19,6 +19,7 @@
 
 pub mod layout;
 mod legacy;
+pub mod lock;
 pub mod rollback;
 pub mod saver;
 pub mod store;
