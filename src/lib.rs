@@ -86,6 +86,14 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
     match cli.command {
         None => {
             let description = cli.description.unwrap_or_default();
+            if let Some(command) = cli::mistyped_command(&description) {
+                return Err(Usage(format!(
+                    "`{}` is not a command: did you mean `caro-hotfix {command}`? (To start a hotfix, \
+                     describe it in more than one word: caro-hotfix \"RUSTSEC-2025-0001 out-of-bounds read in the parser\")",
+                    description.trim()
+                ))
+                .into());
+            }
             commands::start::run(description, cli.start, &g, io, None)
         }
         Some(Command::Resume) => commands::resume::run(&g, io),

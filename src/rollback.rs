@@ -262,7 +262,11 @@ fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
         Some(v) => v,
         None => previous_release(ctx, &version)?,
     };
+    let next = semver::Version::parse(&version)
+        .map(|v| crate::logic::version::next_patch(&v).to_string())
+        .unwrap_or_else(|_| "the next hotfix".into());
     let text = crate::texts::rollback_advisory(&crate::texts::Rollback {
+        next: &next,
         crate_name: &name,
         version: &version,
         previous: &previous,

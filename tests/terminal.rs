@@ -181,7 +181,8 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     p.send_line("y").expect("y");
     p.exp_string("would run: $ gh pr create")
         .expect("step 9 printed, not run");
-    p.exp_string("PUBLISHED").expect("the summary");
+    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1 — nothing was published")
+        .expect("the summary, saying it was a rehearsal");
     p.exp_string("is removed (pass --keep to keep it)")
         .expect("sandbox");
     p.exp_eof().expect("eof");
@@ -277,7 +278,7 @@ fn no_color_means_no_colour_codes() {
         "colours should be on in a terminal by default"
     );
     let plain = fire_drill_in_a_pty(&fx, true);
-    assert!(plain.contains("PUBLISHED"));
+    assert!(plain.contains("REHEARSAL of SECURITY HOTFIX"));
     assert!(
         !has_colour_codes(&plain),
         "NO_COLOR output has colour codes"
@@ -297,9 +298,10 @@ fn the_demo_completes_without_a_terminal() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("(non-interactive)"), "{stderr}");
     assert!(
-        stderr.contains("SECURITY HOTFIX v1.0.1 PUBLISHED"),
+        stderr.contains("REHEARSAL of SECURITY HOTFIX v1.0.1 — nothing was published"),
         "{stderr}"
     );
+    assert!(!stderr.contains("PUBLISHED"), "{stderr}");
 }
 
 /// One run per repository: while a hotfix waits at step 5 in one terminal, `status` in another says

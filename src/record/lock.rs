@@ -3,7 +3,10 @@
 //! ends, however it ends, so a lock left by a dead process is simply taken over. The file names the
 //! holder — process id, command, since when — for the run that is refused and for `status`.
 //!
-//! A rehearsal takes no lock: it changes nothing in the repository (not even this file).
+//! The file exists only while a run holds it: the run removes it when it ends (a killed run leaves
+//! it, unlocked, for the next run to take over), so a run that changed nothing leaves nothing. A run
+//! that locked a file another run removed meanwhile notices (the path no longer names that file)
+//! and locks the new one. A rehearsal takes no lock: it changes nothing in the repository.
 
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -16,7 +19,26 @@ use super::Layout;
 /// The lock of a running run; released when dropped (or when the process ends).
 #[derive(Debug)]
 pub struct RunLock {
-    _file: File,
+    file: Option<File>,
+    path: std::path::PathBuf,
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        // Removed while still locked, then unlocked by closing: a run that opened it meanwhile
+        // finds the path gone and starts over on a new file.
+        let _ = std::fs::remove_file(&self.path);
+        self.file.take();
+    }
+}
+
+/// Whether `file` is still what `path` names (not removed or replaced since it was opened).
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// Who holds the lock, as its file says.
@@ -70,25 +92,36 @@ impl RunLock {
         doing: Option<String>,
     ) -> Result<RunLock> {
         let path = layout.lock();
-        let mut file = open(&path)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                let holder = read_holder(&mut file);
-                bail!(
-                    "another caro-hotfix run is working in this repository: `caro-hotfix {}` (process {}, since {}){}. \
-                     Only one run at a time: wait for it to finish, or stop it (Ctrl-C in its terminal), then run \
-                     this again. Nothing was changed.",
-                    holder.command,
-                    holder.pid,
-                    holder.since,
-                    doing.map(|d| format!(", {d}")).unwrap_or_default()
-                );
+        let mut attempts = 0;
+        let mut file = loop {
+            attempts += 1;
+            let mut file = open(&path)?;
+            match file.try_lock() {
+                Ok(()) if still_at(&file, &path) => break file,
+                // Removed by the run that held it, between our open and our lock: again.
+                Ok(()) => continue,
+                // `status` looks for a moment; a run that is really there stays.
+                Err(TryLockError::WouldBlock) if attempts < 4 => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                    continue;
+                }
+                Err(TryLockError::WouldBlock) => {
+                    let holder = read_holder(&mut file);
+                    bail!(
+                        "another caro-hotfix run is working in this repository: `caro-hotfix {}` (process {}, since {}){}. \
+                         Only one run at a time: wait for it to finish, or stop it (Ctrl-C in its terminal), then run \
+                         this again. Nothing was changed.",
+                        holder.command,
+                        holder.pid,
+                        holder.since,
+                        doing.map(|d| format!(", {d}")).unwrap_or_default()
+                    );
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("could not lock {}", path.display()))
+                }
             }
-            Err(TryLockError::Error(e)) => {
-                return Err(e).with_context(|| format!("could not lock {}", path.display()))
-            }
-        }
+        };
         let text = format!(
             "pid = {}\ncommand = \"{}\"\nsince = \"{now}\"\n",
             std::process::id(),
@@ -98,7 +131,10 @@ impl RunLock {
             .and_then(|()| file.rewind())
             .and_then(|()| file.write_all(text.as_bytes()))
             .with_context(|| format!("could not write {}", path.display()))?;
-        Ok(RunLock { _file: file })
+        Ok(RunLock {
+            file: Some(file),
+            path,
+        })
     }
 }
 
