@@ -147,9 +147,11 @@ impl Facts {
         }
     }
 
+    /// The impact; step 9 asks again for one left empty, so no placeholder ever goes public (a
+    /// record without one falls back to the description).
     fn impact(&self) -> &str {
-        if self.incident.impact.is_empty() {
-            "(not described)"
+        if self.incident.impact.trim().is_empty() {
+            &self.incident.description
         } else {
             &self.incident.impact
         }

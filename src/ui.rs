@@ -85,6 +85,9 @@ impl Ui {
 
     /// Writes one line as is.
     pub fn line(&self, text: impl AsRef<str>) {
+        if SILENT.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         let line = with_newline(text.as_ref());
         if let Ok(mut sink) = self.sink.lock() {
             // A closed stderr must not turn into a panic in the middle of a release. One write per
@@ -99,6 +102,9 @@ impl Ui {
 
     /// Writes one line of a command's result (stdout).
     pub fn data(&self, text: impl AsRef<str>) {
+        if SILENT.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         if let Ok(mut sink) = self.data.lock() {
             let _ = sink.write_all(with_newline(text.as_ref()).as_bytes());
             let _ = sink.flush();
@@ -198,6 +204,13 @@ pub fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+static SILENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// After Ctrl-C: nothing more is printed but the handler's own line ([`interrupted`]).
+pub fn silence() {
+    SILENT.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// One line straight to stderr, for the Ctrl-C handler (which has no [`Ui`]); the cursor a spinner

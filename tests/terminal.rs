@@ -137,13 +137,66 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
     assert_eq!(exit_code(&mut p), 130);
     let record = read(&fx.work.join(".git/caro-hotfix/state.toml"));
     assert!(record.contains("version = \"1.0.11\""), "{record}");
-    // The record resumes at step 5.
+    // The record resumes at step 5; status says the step was interrupted (no run is alive).
     let out = fx.run(&["status"], vec![]);
     assert!(
-        out.transcript.contains("▶  5. Apply the minimal fix"),
+        out.transcript.contains("!  5. Apply the minimal fix"),
         "{}",
         out.explain()
     );
+    assert!(out.transcript.contains("interrupted"), "{}", out.explain());
+}
+
+/// Ctrl-C while a program runs (here the tests of step 7) stops the program and the wizard alike:
+/// the run ends as interrupted — exit 130, one line naming the step — never as the step's failure,
+/// although the program it was waiting for died. Three times, each resumed, so a race between the
+/// stopped program and the interrupt handler would show.
+#[test]
+fn ctrl_c_while_a_program_runs_is_an_interruption_not_a_failure() {
+    let fx = Fixture::new();
+    let real = support_which("cargo");
+    // The tests take long: a stand-in cargo whose `test` waits; everything else is the real cargo.
+    fx.stand_in(
+        "cargo",
+        &format!(
+            "#!/bin/sh\nif [ \"$1\" = test ]; then echo 'running 3 tests'; sleep 60; exit 0; fi\nexec '{}' \"$@\"\n",
+            real.display()
+        ),
+    );
+    let mut p = in_a_pty(fx.binary(&ANSWERED));
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    fx.commit_fix();
+    p.send_line("done").expect("done");
+    for round in 0..3 {
+        let seen = p.exp_string("$ cargo test").expect("step 7's tests start");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send_control('c').expect("ctrl-c");
+        let rest = p.exp_eof().expect("the run ends");
+        assert_eq!(exit_code(&mut p), 130, "round {round}: {seen}{rest}");
+        assert!(
+            rest.contains("interrupted at step 7"),
+            "round {round}: {rest}"
+        );
+        for wrong in ["did not finish", "tests failed", "error:", "✗"] {
+            assert!(!rest.contains(wrong), "round {round}: {wrong:?} in {rest}");
+        }
+        if round < 2 {
+            p = in_a_pty(fx.binary(&["resume"]));
+        }
+    }
+}
+
+fn support_which(program: &str) -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|d| d.join(program))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| panic!("{program} is not on PATH"))
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
         &layout,
         "abort",
         &clock.now(),
-        super::doing(&layout),
+        crate::record::lock::doing(&layout),
     )?;
     let record = layout.hotfix();
     let Some(hotfix) = store::load::<Hotfix>(&record)? else {
