@@ -193,8 +193,8 @@ pub fn pr_body(f: &Facts) -> String {
     let audit = match &f.audit {
         Some(Audit::Clean) => "- [x] Security audit clean (`cargo audit`)".to_string(),
         Some(Audit::Findings { findings }) => format!(
-            "- [x] Security audit documented: {} finding(s) listed in CHANGELOG.md",
-            findings.len()
+            "- [x] Security audit documented: {} listed in CHANGELOG.md",
+            crate::ui::count(findings.len(), "finding")
         ),
         Some(Audit::Skipped { reason }) => format!("- [ ] Security audit skipped: {reason}"),
         None => "- [ ] Security audit not run".to_string(),

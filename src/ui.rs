@@ -206,6 +206,21 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// A duration as people say it: `50 ms`, `20 s`, `10 min`, `1 h 30 min`.
+pub fn duration(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 1.0 {
+        format!("{} ms", d.as_millis())
+    } else if secs < 120.0 {
+        format!("{} s", secs.round() as u64)
+    } else if secs < 3600.0 {
+        format!("{} min", (secs / 60.0).round() as u64)
+    } else {
+        let minutes = (secs / 60.0).round() as u64;
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    }
+}
+
 static SILENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// After Ctrl-C: nothing more is printed but the handler's own line ([`interrupted`]).
@@ -232,5 +247,21 @@ pub fn apply_color(choice: crate::cli::ColorChoice, env: &crate::env::Env) {
     if let Some(on) = on {
         console::set_colors_enabled(on);
         console::set_colors_enabled_stderr(on);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_durations_read_as_english() {
+        assert_eq!(count(1, "test"), "1 test");
+        assert_eq!(count(2, "test"), "2 tests");
+        assert_eq!(count(0, "commit"), "0 commits");
+        assert_eq!(duration(Duration::from_millis(50)), "50 ms");
+        assert_eq!(duration(Duration::from_secs(20)), "20 s");
+        assert_eq!(duration(Duration::from_secs(600)), "10 min");
+        assert_eq!(duration(Duration::from_secs(5400)), "1 h 30 min");
     }
 }

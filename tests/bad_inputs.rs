@@ -1314,9 +1314,16 @@ fn empty_answers_take_the_safe_default_at_every_text_prompt() {
         say(""), // done: asked again
         do_then_say(move || commit_fix_in(&work, "src/lib.rs"), "done"),
         say("y"),
+        // The impact left empty is asked for before the push of step 9: nothing placeholder goes public.
+        say("Reads past the buffer"),
     ];
     let out = fx.run(&[DESCRIPTION], answers);
     assert!(stopped_at_push(&out), "{}", out.explain());
+    assert!(
+        out.transcript.contains("The impact is still empty"),
+        "{}",
+        out.explain()
+    );
     assert!(
         out.transcript.contains("Type exactly `done`"),
         "{}",

@@ -345,19 +345,21 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
         out.explain()
     );
     assert!(out.error().contains("caro-hotfix resume"));
-    assert!(index.requests().len() >= 30);
-    // Once the version appears, resume finishes the hotfix without a second PR, merge or tag.
-    index.add_version("1.0.11");
-    let out = fx.run(
-        &[
-            "resume",
-            "--poll-interval",
-            "0.05",
-            "--registry-index",
-            &url,
-        ],
-        vec![],
+    // The limit was said when the wait began (30 polls of 50 ms), not only when it was reached.
+    let announced = out
+        .transcript
+        .find("every 50 ms for up to 2 s")
+        .unwrap_or_else(|| panic!("the limit was not announced\n{}", out.explain()));
+    assert!(
+        announced < out.transcript.find("not visible yet").unwrap_or(usize::MAX),
+        "{}",
+        out.explain()
     );
+    assert!(index.requests().len() >= 30);
+    // Once the version appears, resume finishes the hotfix without a second PR, merge or tag —
+    // with the options the hotfix started with (--poll-interval, --registry-index), not given again.
+    index.add_version("1.0.11");
+    let out = fx.run(&["resume"], vec![]);
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"));
     assert_eq!(calls_matching(&fx, &["pr", "create"]), 1);

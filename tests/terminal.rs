@@ -253,7 +253,7 @@ fn done_before_the_fix_is_committed_is_refused_then_accepted() {
         .expect("asked again");
     fx.commit_fix();
     p.send_line("done").expect("done");
-    p.exp_string("The fix: 1 commit(s) on top of v1.0.10")
+    p.exp_string("The fix: 1 commit on top of v1.0.10")
         .expect("accepted");
     p.exp_string("[7/16]").expect("step 7");
     // Ctrl-C while the tests run: the child stops, the step is named, and resume is the way on.

@@ -30,8 +30,8 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     ctx.rec.fix.subjects = subjects;
     let log = ctx.git().log_oneline(&range)?;
     ctx.ui.ok(format!(
-        "The fix: {} commit(s) on top of {base_tag}",
-        ctx.rec.fix.commits.len()
+        "The fix: {} on top of {base_tag}",
+        crate::ui::count(ctx.rec.fix.commits.len(), "commit")
     ));
     for line in log.lines() {
         ctx.ui.info(line);
