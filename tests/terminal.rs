@@ -215,14 +215,18 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
         .expect("Enter takes the recommended maintenance strategy");
     p.exp_string("the PR targets release/1.0")
         .expect("maintenance chosen");
-    p.exp_string("apply the sample fix for you")
+    p.exp_string("Apply the sample fix for you? (y/n)")
         .expect("the demo's offer");
-    // A stray `y` without Enter does not answer: the `n` typed after it is the answer.
+    // A stray `y` without Enter does not answer; with the `n` typed after it the line reads `yn`,
+    // which answers nothing either: the question is asked again, and `n` then declines.
     p.send("y").expect("y");
     std::thread::sleep(std::time::Duration::from_millis(400));
     p.send("n").expect("n");
     std::thread::sleep(std::time::Duration::from_millis(200));
     p.send_line("").expect("Enter");
+    p.exp_string("Type y or n, then Enter")
+        .expect("asked again");
+    p.send_line("n").expect("n");
     p.exp_string("Type 'done' when fix is committed")
         .expect("step 5");
     p.send_line("done").expect("done");
@@ -234,7 +238,10 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     p.send_line("y").expect("y");
     p.exp_string("would run: $ gh pr create")
         .expect("step 9 printed, not run");
-    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1 — nothing was published")
+    // rexpect reads bytes one by one, so match around the (UTF-8) dash.
+    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1")
+        .expect("the summary, saying it was a rehearsal");
+    p.exp_string("nothing was published")
         .expect("the summary, saying it was a rehearsal");
     p.exp_string("is removed (pass --keep to keep it)")
         .expect("sandbox");
@@ -411,6 +418,99 @@ fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
         "{}",
         status.explain()
     );
-    let out = fx.run(&["abort"], vec![say("yes")]);
+    let out = fx.run(&["abort"], vec![say("yes"), say("n")]);
     assert_eq!(out.code, 0, "{}", out.explain());
+}
+
+/// Types through the demo in a pseudo-terminal started by `sh -c script` (the script runs the demo
+/// its own way), answering like a person; returns everything the terminal showed.
+fn demo_typed_through(fx: &Fixture, script: &str) -> String {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", script]).current_dir(fx.dir.path());
+    cmd.env("PATH", fx.path());
+    let mut p = in_a_pty(cmd);
+    let mut seen = String::new();
+    let mut step = |p: &mut PtySession, needle: &str, answer: &str| {
+        let before = p
+            .exp_string(needle)
+            .unwrap_or_else(|e| panic!("{needle}: {e}\n{seen}"));
+        seen.push_str(&before);
+        seen.push_str(needle);
+        p.send_line(answer).expect("answer");
+    };
+    step(&mut p, "must type 'yes'", "yes");
+    step(&mut p, "Strategy", "");
+    step(&mut p, "Apply the sample fix for you? (y/n)", "y");
+    step(&mut p, "Type 'done' when fix is committed", "done");
+    step(&mut p, "Continue without the audit? (y/n)", "y");
+    let rest = p.exp_eof().expect("the demo ends");
+    seen.push_str(&rest);
+    assert_eq!(exit_code(&mut p), 0, "{seen}");
+    seen
+}
+
+/// What a terminal shows of each line: after the last carriage return (spinners redraw), without
+/// colour codes, as wide as the terminal counts it.
+fn shown_lines(transcript: &str) -> Vec<(usize, String)> {
+    // rexpect hands over the terminal's bytes one by one as chars: put the UTF-8 back together.
+    let bytes: Vec<u8> = transcript.chars().map(|c| c as u32 as u8).collect();
+    String::from_utf8_lossy(&bytes)
+        .split('\n')
+        .map(|l| {
+            let l = l.trim_end_matches('\r');
+            let l = l.rsplit('\r').next().unwrap_or(l);
+            let plain = console::strip_ansi_codes(l).to_string();
+            (console::measure_text_width(&plain), plain)
+        })
+        .collect()
+}
+
+/// At 80 columns, the whole demo — prose, commands, texts, the summary — fits the terminal: no line
+/// is longer than it, so none is broken by the terminal mid-word.
+#[test]
+fn the_demo_at_80_columns_has_no_line_longer_than_the_terminal() {
+    let fx = Fixture::new();
+    let bin = env!("CARGO_BIN_EXE_caro-hotfix");
+    let seen = demo_typed_through(&fx, &format!("stty cols 80 rows 24; exec '{bin}' demo"));
+    assert!(
+        seen.contains("REHEARSAL of SECURITY HOTFIX v1.0.1"),
+        "{seen}"
+    );
+    let too_long: Vec<String> = shown_lines(&seen)
+        .into_iter()
+        .filter(|(width, _)| *width > 80)
+        .map(|(width, line)| format!("{width}: {line}"))
+        .collect();
+    assert!(
+        too_long.is_empty(),
+        "{} lines wider than 80 columns:\n{}",
+        too_long.len(),
+        too_long.join("\n")
+    );
+}
+
+/// A run can be logged: `caro-hotfix … 2>&1 | tee hotfix.log` still asks its questions on the
+/// terminal, and the log gets the whole transcript.
+#[test]
+fn a_run_piped_to_tee_still_asks_on_the_terminal_and_logs_everything() {
+    let fx = Fixture::new();
+    let bin = env!("CARGO_BIN_EXE_caro-hotfix");
+    let log = fx.dir.path().join("hotfix.log");
+    let seen = demo_typed_through(&fx, &format!("'{bin}' demo 2>&1 | tee '{}'", log.display()));
+    let logged = read(&log);
+    for needle in [
+        "[1/16] Confirm the emergency",
+        "Committed the sample fix",
+        "REHEARSAL of SECURITY HOTFIX v1.0.1",
+    ] {
+        assert!(
+            logged.contains(needle),
+            "{needle:?} not in the log:\n{logged}"
+        );
+    }
+    assert!(
+        !logged.contains("needs an interactive terminal"),
+        "{logged}"
+    );
+    assert!(seen.contains("nothing was published"), "{seen}");
 }

@@ -88,10 +88,10 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
         if !git.changed_paths()?.iter().any(|p| p == path) {
             continue;
         }
-        let question = format!(
-            "{path} has step 4's uncommitted entry for this hotfix. Restore {path} as the last commit has it? (y/n)"
-        );
-        if prompter.yes_no(&question)? {
+        ui.line(format!(
+            "{path} has step 4's uncommitted entry for this hotfix; restoring puts it back as the last commit has it."
+        ));
+        if prompter.yes_no(&format!("Restore {path}? (y/n)"))? {
             if git.is_tracked(std::path::Path::new(path))? {
                 git.restore_file(path)?;
             } else {

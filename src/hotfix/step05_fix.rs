@@ -43,10 +43,11 @@ fn wait_for_fix(ctx: &mut Ctx<Hotfix>, base_tag: &str, branch: &str) -> Result<(
     ctx.ui.line(texts::fix_guidelines(branch, base_tag));
     if let Some(sample) = ctx.settings.sample_fix.clone() {
         ctx.ui.blank();
-        if ctx.prompter.yes_no(&format!(
-            "Demo: apply the sample fix for you (\"{}\")? (y/n)",
+        ctx.ui.line(format!(
+            "Demo: the sample fix is ready: \"{}\".",
             sample.message
-        ))? {
+        ));
+        if ctx.prompter.yes_no("Apply the sample fix for you? (y/n)")? {
             let file = ctx.repo.join(sample.path);
             crate::fsx::write_atomic(&file, sample.contents.as_bytes())?;
             ctx.git().add(&[file])?;
