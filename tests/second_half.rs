@@ -402,12 +402,12 @@ fn a_pr_that_already_exists_for_the_branch_is_reused() {
     assert_eq!(out.code, 1, "{}", out.explain());
     // As if killed right after gh created the PR, before the record kept its number.
     let path = fx.work.join(".git/caro-hotfix/state.toml");
-    let record = read(&path)
-        .lines()
-        .filter(|l| !l.starts_with("pr_number") && !l.starts_with("pr_url"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    write(&path, &mark_from_step(&record, 9));
+    let mut record: toml_edit::DocumentMut = read(&path).parse().expect("the record is TOML");
+    assert!(
+        record.remove("pr").is_some(),
+        "the record had the PR:\n{record}"
+    );
+    write(&path, &mark_from_step(&record.to_string(), 9));
     fx.set_gh_knobs(&serde_json::json!({"checks": "pass"}));
     let out = fx.run(
         &[

@@ -452,13 +452,14 @@ impl Fixture {
             self.work.display().to_string(),
         ];
         argv.extend(args.iter().map(|a| a.to_string()));
-        // Never the network: unless a test serves an index, the registry is a closed local port.
-        if !args.contains(&"--registry-index") && !args.contains(&"--registry") {
-            argv.splice(
-                1..1,
-                ["--registry-index".to_string(), NO_REGISTRY.to_string()],
-            );
-        }
+        // Never the network: unless a test serves an index, the registry is a closed local port —
+        // given as the environment, which a hotfix's recorded index outranks on `resume`.
+        let no_registry: &[(&str, &str)] =
+            if !args.contains(&"--registry-index") && !args.contains(&"--registry") {
+                &[("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)]
+            } else {
+                &[]
+            };
         let cli = <caro_hotfix::cli::Cli as clap::Parser>::try_parse_from(&argv)
             .unwrap_or_else(|e| panic!("arguments {argv:?} rejected: {e}"));
         let (ui, transcript) = Ui::capture();
@@ -473,7 +474,12 @@ impl Fixture {
                 ("CARGO_TERM_COLOR".into(), "never".into()),
             ]
             .into_iter()
-            .chain(extra_env.iter().map(|(k, v)| (k.into(), v.into())))
+            .chain(
+                no_registry
+                    .iter()
+                    .chain(extra_env)
+                    .map(|(k, v)| (k.into(), v.into())),
+            )
             .collect(),
             cwd: self.dir.path().to_path_buf(),
         };
