@@ -59,24 +59,29 @@ pub struct SampleFix {
 impl Settings {
     /// Resolves the settings of a run (see the module docs for the order).
     pub fn resolve(flags: &GlobalOpts, request: &Request, project: Config, env: &Env) -> Settings {
+        let registry = flags
+            .registry
+            .clone()
+            .or_else(|| request.registry.clone())
+            .or(project.registry);
+        // The environment's index is the default one: a registry named for this hotfix brings its
+        // own from cargo's configuration.
+        let from_env = registry
+            .is_none()
+            .then(|| env.var("CARO_HOTFIX_REGISTRY_INDEX"))
+            .flatten()
+            .filter(|v| !v.is_empty());
         Settings {
             remote: request.remote.clone(),
             dry_run: flags.dry_run,
             non_interactive: flags.non_interactive,
-            registry: flags
-                .registry
-                .clone()
-                .or_else(|| request.registry.clone())
-                .or(project.registry),
             registry_index: flags
                 .registry_index
                 .clone()
                 .or_else(|| request.registry_index.clone())
-                .or_else(|| {
-                    env.var("CARO_HOTFIX_REGISTRY_INDEX")
-                        .filter(|v| !v.is_empty())
-                })
+                .or(from_env)
                 .or(project.registry_index),
+            registry,
             poll_interval: flags.poll_interval.or(request.poll_interval),
             package: request.package.clone(),
             base_branch: request.base_branch.clone().or(project.base_branch),
@@ -154,5 +159,13 @@ mod tests {
         let s = Settings::resolve(&flags(&[]), &Request::default(), project, &none);
         assert_eq!(s.registry_index.as_deref(), Some("http://configured/"));
         assert_eq!(s.strategy, Strategy::Main);
+        // A named registry brings its own index; the environment's default does not replace it.
+        let s = Settings::resolve(
+            &flags(&["--registry", "local"]),
+            &Request::default(),
+            Config::default(),
+            &env,
+        );
+        assert_eq!(s.registry_index, None);
     }
 }
