@@ -58,6 +58,17 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     let url = index.url();
     let out = fx.run(&args(&url, &[]), answers(&fx));
     assert_eq!(out.code, 0, "{}", out.explain());
+    // Steps 14 and 16 confirm the annotated tag on the origin peels to the merge commit.
+    assert!(
+        out.transcript.contains("v1.0.11 is on origin, at"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        !out.transcript.contains("not at the merge commit"),
+        "{}",
+        out.explain()
+    );
 
     // On the origin: an annotated tag v1.0.11 on the squash-merge commit at the top of main.
     assert_eq!(origin_git(&fx, &["cat-file", "-t", "v1.0.11"]), "tag");
