@@ -45,8 +45,22 @@ struct World {
 
 impl Drop for World {
     fn drop(&mut self) {
+        // Every request gh sent was understood: no emulator error, no field the model lacks.
+        let log =
+            std::fs::read_to_string(self.root().join("state/requests.jsonl")).unwrap_or_default();
         let _ = self.emulator.kill();
         let _ = self.emulator.wait();
+        if std::thread::panicking() {
+            return;
+        }
+        let bad: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("\"unresolved\"") || l.contains("\"error\""))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "the emulator did not answer all of gh's requests: {bad:#?}"
+        );
     }
 }
 
