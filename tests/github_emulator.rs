@@ -401,6 +401,16 @@ fn version_auth_status_and_repo_view() {
     assert_eq!(repo["nameWithOwner"], "acme/widget");
     assert_eq!(repo["url"], "http://github.localhost/acme/widget");
 
+    // Organization SAML enforcement: a 403 with X-GitHub-SSO, which gh turns into a link.
+    w.knobs(json!({"auth": "sso"}));
+    let sso = w.gh(&["pr", "view", "1", "--repo", REPO, "--json", "state"]);
+    assert_eq!(sso.code, 1, "{sso:?}");
+    assert!(
+        sso.stderr
+            .contains("Authorize in your web browser:  http://github.localhost/orgs/"),
+        "{sso:?}"
+    );
+
     w.knobs(json!({"auth": "bad_credentials"}));
     let auth = w.gh(&["auth", "status"]);
     assert_eq!(auth.code, 1, "{auth:?}");
@@ -616,6 +626,7 @@ fn pr_list_by_head_paginates() {
         ])
         .json();
     assert_eq!(open, json!([]));
+    assert_eq!(w.pr_view("2", "state")["state"], "CLOSED");
 }
 
 #[test]
@@ -705,8 +716,25 @@ fn review_decision_follows_branch_protection() {
     assert_eq!(pr["latestReviews"][0]["state"], "APPROVED");
     assert_eq!(pr["latestReviews"][0]["author"]["login"], "maintainer");
 
+    let unprotected = w.gh(&["api", "repos/{owner}/{repo}/branches/main/protection"]);
+    assert_eq!(unprotected.code, 1);
+    assert!(
+        unprotected
+            .stderr
+            .contains("Branch not protected (HTTP 404)"),
+        "{unprotected:?}"
+    );
+
     // Protection on (one approving review, checks required): review required, merge blocked.
     w.knobs(json!({"branch_protection": true, "reviews": []}));
+    let rules = w
+        .gh_ok(&["api", "repos/{owner}/{repo}/branches/main/protection"])
+        .json();
+    assert_eq!(
+        rules["required_pull_request_reviews"]["required_approving_review_count"],
+        1
+    );
+    assert_eq!(rules["required_status_checks"]["contexts"], json!(["test"]));
     let pr = w.pr_view("1", fields);
     assert_eq!(pr["reviewDecision"], "REVIEW_REQUIRED");
     assert_eq!(pr["mergeStateStatus"], "BLOCKED");
