@@ -1175,4 +1175,14 @@ fn rate_limits_are_not_retried_by_gh() {
     assert_eq!(runs_requests, 1, "gh did not retry");
     // The next calls go through.
     w.gh_ok(&["api", "repos/{owner}/{repo}/security-advisories"]);
+
+    // GraphQL's rate limit is an HTTP 200 with a RATE_LIMITED error.
+    w.knobs(json!({"faults": [{"operation": "LabelList", "kind": "rate_limit"}]}));
+    let out = w.gh(&["label", "list", "--repo", REPO, "--json", "name"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("GraphQL: API rate limit exceeded for user ID 1."),
+        "{out:?}"
+    );
 }

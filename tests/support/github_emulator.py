@@ -59,7 +59,9 @@ KNOBS (POST /_control/knobs; every key optional):
                           path with its query) and operation (GraphQL operation name) is, after
                           `skip` matches, answered `times` times (default 1; -1 forever) with:
                             "status"      HTTP `status` (default 502), nothing done
-                            "rate_limit"  403, x-ratelimit-remaining: 0, x-ratelimit-reset, nothing done
+                            "rate_limit"  403 (or `status`), x-ratelimit-remaining: 0, x-ratelimit-reset,
+                                          nothing done; on GraphQL, unless `status` is given: HTTP 200
+                                          with a RATE_LIMITED error, as GitHub answers
                             "retry_after" 429 with Retry-After: `retry_after` (default 1), nothing done
                             "lost"        the request takes effect, then the connection is closed
                                           without an answer
@@ -1779,14 +1781,24 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(status, None, {"Content-Type": "text/html"},
                              raw=f"<html><body><h1>{status} {phrase}</h1></body></html>".encode())
         if kind == "rate_limit":
-            entry["status"] = 403
+            limit_headers = {"x-ratelimit-limit": 5000, "x-ratelimit-remaining": 0, "x-ratelimit-used": 5000,
+                             "x-ratelimit-reset": int(now()) + int(fault.get("reset_in", 60)),
+                             "x-ratelimit-resource": "graphql" if gql else "core"}
+            message = "API rate limit exceeded for user ID 1."
+            if gql and "status" not in fault:
+                # GraphQL's primary rate limit: HTTP 200 and a RATE_LIMITED error.
+                entry["status"] = 200
+                emu.log(entry)
+                emu.save()
+                return self.send(200, {"data": None, "errors": [{"type": "RATE_LIMITED", "message": message}]},
+                                 limit_headers)
+            status = int(fault.get("status", 403))
+            entry["status"] = status
             emu.log(entry)
             emu.save()
-            return self.send(403, {"message": "API rate limit exceeded for user ID 1.",
-                                   "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"},
-                             {"x-ratelimit-limit": 5000, "x-ratelimit-remaining": 0, "x-ratelimit-used": 5000,
-                              "x-ratelimit-reset": int(now()) + int(fault.get("reset_in", 60)),
-                              "x-ratelimit-resource": "graphql" if gql else "core"})
+            return self.send(status, {"message": message,
+                                      "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"},
+                             limit_headers)
         if kind == "retry_after":
             entry["status"] = 429
             emu.log(entry)
