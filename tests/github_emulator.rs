@@ -217,6 +217,18 @@ impl World {
         self.origin_git(&["rev-parse", branch])
     }
 
+    /// Adds a commit to an existing branch and pushes it (a second fix commit).
+    fn push_more(&self, branch: &str, file: &str) -> String {
+        let work = self.work();
+        git(&work, &["checkout", "-q", branch]);
+        std::fs::write(work.join(file), "more\n").unwrap();
+        git(&work, &["add", "."]);
+        git(&work, &["commit", "-qm", &format!("Also fix {file}")]);
+        git(&work, &["push", "-q", "origin", branch]);
+        git(&work, &["checkout", "-q", "main"]);
+        self.origin_git(&["rev-parse", branch])
+    }
+
     /// Runs the real gh in the clone, as the product does, killed after `timeout`.
     fn gh_timeout(&self, args: &[&str], timeout: Duration) -> Out {
         let root = self.root();
@@ -523,6 +535,11 @@ fn pr_create_list_view_and_real_squash_merge() {
     assert_eq!(pr["mergeStateStatus"], "CLEAN");
     assert_eq!(pr["mergeCommit"], Value::Null);
 
+    // A second commit pushed after the PR was opened: the PR's head follows the branch, and the
+    // first head is now stale.
+    let first = head;
+    let head = w.push_more(BRANCH, "more.rs");
+    assert_eq!(w.pr_view("1", "headRefOid")["headRefOid"], head.as_str());
     let stale = w.gh(&[
         "pr",
         "merge",
@@ -532,7 +549,7 @@ fn pr_create_list_view_and_real_squash_merge() {
         "--squash",
         "--delete-branch",
         "--match-head-commit",
-        &base_before,
+        &first,
     ]);
     assert_eq!(stale.code, 1, "{stale:?}");
     assert!(
@@ -568,6 +585,11 @@ fn pr_create_list_view_and_real_squash_merge() {
     assert_eq!(
         w.origin_git(&["log", "-1", "--format=%s", "main"]),
         "🚨 SECURITY HOTFIX: v1.0.1 (#1)"
+    );
+    let message = w.origin_git(&["log", "-1", "--format=%b", "main"]);
+    assert!(
+        message.contains("* Fix fix.rs") && message.contains("* Also fix more.rs"),
+        "{message}"
     );
     assert_eq!(w.origin_git(&["branch", "--list", BRANCH]), "", "deleted");
 

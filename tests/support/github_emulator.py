@@ -610,6 +610,10 @@ class Emulator:
                 if tag not in r["tags"]:
                     self.on_tag_push(r, tag, oid)
                     changed = True
+            for p in r["pulls"]:
+                if p["state"] == "OPEN" and heads.get(p["head"], p["head_oid"]) != p["head_oid"]:
+                    p["head_oid"], p["_updated"] = heads[p["head"]], now()
+                    changed = True
             if heads != r["heads"] or tags != r["tags"]:
                 changed = True
             r["heads"], r["tags"] = heads, tags
