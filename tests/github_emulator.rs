@@ -1208,3 +1208,38 @@ fn rate_limits_are_not_retried_by_gh() {
         "{out:?}"
     );
 }
+
+#[test]
+fn a_lost_merge_response_then_a_rerun() {
+    let w = World::new();
+    let head = w.push_branch(BRANCH, "fix.rs");
+    assert_eq!(w.pr_create(BRANCH, &[]).code, 0);
+    w.knobs(json!({"faults": [{"operation": "PullRequestMerge", "kind": "lost"}]}));
+    let merge = [
+        "pr",
+        "merge",
+        "1",
+        "--repo",
+        REPO,
+        "--squash",
+        "--delete-branch",
+        "--match-head-commit",
+        &head,
+    ];
+    let lost = w.gh(&merge);
+    assert_eq!(lost.code, 1, "{lost:?}");
+    assert!(lost.stderr.contains("EOF"), "{lost:?}");
+    // Merged on GitHub all the same, but the branch was not deleted (gh never got that far).
+    assert_eq!(w.pr_view("1", "state")["state"], "MERGED");
+    assert_eq!(w.origin_git(&["branch", "--list", BRANCH]).trim(), BRANCH);
+    // Run again: gh sees MERGED, warns, exits 0 — and skips deleting the remote branch.
+    let rerun = w.gh(&merge);
+    assert_eq!(rerun.code, 0, "{rerun:?}");
+    assert!(rerun.stderr.contains("was already merged"), "{rerun:?}");
+    assert_eq!(w.origin_git(&["branch", "--list", BRANCH]).trim(), BRANCH);
+    assert_eq!(
+        w.origin_git(&["rev-list", "--count", "main"]),
+        "2",
+        "one squash commit, not two"
+    );
+}
