@@ -675,10 +675,25 @@ fn pr_checks_report_nothing_until_the_checks_appear() {
         "too slow to see it"
     );
 
+    let rest = w
+        .gh_ok(&[
+            "api",
+            &format!("repos/{{owner}}/{{repo}}/commits/{BRANCH}/check-runs"),
+        ])
+        .json();
+    assert_eq!(rest["total_count"], 0, "REST agrees: {rest}");
+
     std::thread::sleep(Duration::from_secs(3).saturating_sub(created.elapsed()));
     let pass = w.gh(&["pr", "checks", "1", "--repo", REPO]);
     assert_eq!(pass.code, 0, "{pass:?}");
     assert!(pass.stdout.starts_with("test\tpass\t"), "{pass:?}");
+    let rest = w
+        .gh_ok(&[
+            "api",
+            &format!("repos/{{owner}}/{{repo}}/commits/{BRANCH}/check-runs"),
+        ])
+        .json();
+    assert_eq!(rest["check_runs"][0]["conclusion"], "success", "{rest}");
 
     w.knobs(json!({"checks": "fail"}));
     let fail = w.gh(&["pr", "checks", "1", "--repo", REPO]);

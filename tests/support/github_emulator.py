@@ -1344,6 +1344,21 @@ class Emulator:
             return 200, self.rest_pr(r, self.find_pr(r, rest[1])), {}
         if head == "actions":
             return self.rest_actions(r, method, rest[1:], query, body, h)
+        if head == "commits" and len(rest) >= 3 and rest[-1] in ("check-runs", "status") and method == "GET":
+            ref = "/".join(rest[1:-1])
+            sha = r["git"].rev(ref) or ref
+            pr = next((p for p in r["pulls"] if p["head_oid"] == sha), None)
+            checks = self.checks_for(r, sha, pr) or []
+            if rest[-1] == "status":
+                return 200, {"state": "pending", "sha": sha, "total_count": 0, "statuses": []}, {}
+            runs = [{"id": c["databaseId"], "name": c["name"], "head_sha": sha,
+                     "status": c["status"].lower(),
+                     "conclusion": c["conclusion"].lower() if c["conclusion"] else None,
+                     "started_at": c["startedAt"], "completed_at": c["completedAt"],
+                     "html_url": c["detailsUrl"], "details_url": c["detailsUrl"],
+                     "check_suite": {"id": c["databaseId"] + 100}} for c in checks]
+            return 200, {"total_count": len(runs),
+                         "check_runs": self.paginate(h, f"{base}/commits/{ref}/check-runs", query, runs)}, h
         if head == "check-runs" and len(rest) == 3 and rest[2] == "annotations":
             return 200, [], {}
         if head == "releases":
