@@ -45,7 +45,7 @@ struct World {
 
 impl Drop for World {
     fn drop(&mut self) {
-        // Every request gh sent was understood: no emulator error, no field the model lacks.
+        // Every request gh sent was understood: no emulator error, no route or field the model lacks.
         let log =
             std::fs::read_to_string(self.root().join("state/requests.jsonl")).unwrap_or_default();
         let _ = self.emulator.kill();
@@ -55,7 +55,11 @@ impl Drop for World {
         }
         let bad: Vec<&str> = log
             .lines()
-            .filter(|l| l.contains("\"unresolved\"") || l.contains("\"error\""))
+            .filter(|l| {
+                l.contains("\"unresolved\"")
+                    || l.contains("\"unrouted\"")
+                    || l.contains("\"error\"")
+            })
             .collect();
         assert!(
             bad.is_empty(),

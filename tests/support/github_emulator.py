@@ -168,10 +168,6 @@ def uncursor(c):
         return 0
 
 
-class Fault(Exception):
-    pass
-
-
 class GQLError(Exception):
     def __init__(self, message, type_=None):
         super().__init__(message)
@@ -185,6 +181,13 @@ class HTTPErr(Exception):
         self.message = message
         self.errors = errors
         self.headers = headers or {}
+
+
+class NoRoute(HTTPErr):
+    """A request the emulator has no route for: GitHub's 404, logged as "unrouted"."""
+
+    def __init__(self):
+        super().__init__(404, "Not Found")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1238,12 +1241,13 @@ class Emulator:
         if parts[0] == "repos" and len(parts) >= 3:
             r = self.repo(parts[1], parts[2])
             return self.rest_repo(r, method, parts[3:], query, body, h)
-        raise HTTPErr(404, "Not Found")
+        raise NoRoute()
 
-    def paginate(self, h, path, query, items, wrap=None):
+    def paginate(self, h, path, query, items, cursors=False):
+        """One page of a REST list, and its Link header: page numbers, or (`cursors`) `after` cursors."""
         cap = max(1, int(self.knobs.get("rest_page_size") or 100))
         per_page = min(int(query.get("per_page", ["30"])[0]), 100, cap)
-        if "after" in query or "before" in query or query.get("_cursor"):
+        if cursors:
             start = uncursor(query["after"][0]) if "after" in query else 0
             page_items = items[start:start + per_page]
             nxt = start + per_page if start + per_page < len(items) else None
@@ -1269,7 +1273,7 @@ class Emulator:
                 links += [link(1, "first"), link(page - 1, "prev")]
         if links:
             h["Link"] = ", ".join(links)
-        return wrap(page_items) if wrap else page_items
+        return page_items
 
     def rest_repo(self, r, method, rest, query, body, h):
         base = f"/repos/{r['owner']}/{r['name']}"
@@ -1365,7 +1369,7 @@ class Emulator:
             return self.rest_releases(r, method, rest[1:], query, body, h)
         if head == "security-advisories":
             return self.rest_advisories(r, method, rest[1:], query, body, h)
-        raise HTTPErr(404, "Not Found")
+        raise NoRoute()
 
     def rest_label(self, r, lb):
         return {"id": abs(hash(lb["id"])) % 10**9, "node_id": lb["id"], "name": lb["name"],
@@ -1484,8 +1488,8 @@ class Emulator:
             if rest[2] == "artifacts":
                 return 200, {"total_count": 0, "artifacts": []}, {}
             if rest[2] == "logs":
-                raise HTTPErr(404, "Not Found")
-        raise HTTPErr(404, "Not Found")
+                raise NoRoute()
+        raise NoRoute()
 
     def rest_workflow(self, r, w):
         full = f"{r['owner']}/{r['name']}"
@@ -1569,7 +1573,7 @@ class Emulator:
                 elif ml == "legacy":
                     self.recompute_latest(r)
                 return 200, self.rest_release(r, rel), {}
-        raise HTTPErr(404, "Not Found")
+        raise NoRoute()
 
     # security advisories
     def new_ghsa(self, r):
@@ -1652,12 +1656,7 @@ class Emulator:
                 items = sorted(enumerate(items), key=lambda ia: ((ia[1].get(key) or ""), ia[0]),
                                reverse=query.get("direction", ["desc"])[0] == "desc")
                 items = [self.rest_advisory(r, a) for _, a in items]
-                q = dict(query)
-                q.setdefault("_cursor", ["1"])
-                page = self.paginate(h, f"/repos/{full}/security-advisories", q, items)
-                if "Link" in h:
-                    h["Link"] = h["Link"].replace("_cursor=1&", "").replace("&_cursor=1", "")
-                return 200, page, h
+                return 200, self.paginate(h, f"/repos/{full}/security-advisories", query, items, cursors=True), h
         ghsa = rest[0] if rest else ""
         a = next((x for x in r["advisories"] if x["ghsa_id"].lower() == ghsa.lower()), None)
         if a is None:
@@ -1701,7 +1700,7 @@ class Emulator:
                 raise HTTPErr(422, "This advisory already has a CVE or is published")
             a["cve_requested"] = True
             return status, {}, {}
-        raise HTTPErr(404, "Not Found")
+        raise NoRoute()
 
     # -- faults ---------------------------------------------------------------------------------------
 
@@ -1845,6 +1844,8 @@ class Handler(BaseHTTPRequestHandler):
                     h = {}
                     status, payload, headers = emu.rest(self.command, path, query, body, h)
             except HTTPErr as e:
+                if isinstance(e, NoRoute):
+                    entry["unrouted"] = True
                 status = e.status
                 payload = {"message": e.message, "documentation_url": "https://docs.github.com/rest"}
                 if e.errors:
