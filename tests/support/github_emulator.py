@@ -83,7 +83,6 @@ import os
 import random
 import re
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -605,7 +604,7 @@ class Emulator:
         changed = False
         for r in self.repos.values():
             heads, tags = r["git"].refs()
-            for branch, oid in heads.items():
+            for oid in heads.values():
                 if oid not in r["sha_seen"]:
                     r["sha_seen"][oid] = now()
                     changed = True
