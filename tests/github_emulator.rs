@@ -656,7 +656,7 @@ fn pr_list_by_head_paginates() {
 }
 
 #[test]
-fn pr_checks_report_nothing_until_the_checks_appear() {
+fn checks_report_nothing_until_they_appear() {
     let w = World::new();
     w.knobs(json!({"checks_delay_seconds": 3, "checks": "pass"}));
     w.push_branch(BRANCH, "fix.rs");
@@ -726,7 +726,7 @@ fn pr_checks_report_nothing_until_the_checks_appear() {
 }
 
 #[test]
-fn pr_checks_watch_waits_for_pending_checks() {
+fn checks_watch_waits_for_pending_checks() {
     let w = World::new();
     w.knobs(json!({"checks": "pass", "checks_pending_seconds": 2}));
     w.push_branch(BRANCH, "fix.rs");
@@ -921,7 +921,7 @@ fn advisories_create_list_paginate_publish_and_cve() {
 }
 
 #[test]
-fn runs_list_watch_and_a_run_waiting_for_an_environment() {
+fn actions_runs_list_watch_and_a_run_waiting_for_an_environment() {
     let w = World::new();
     let work = w.work();
     git(&work, &["tag", "-a", "v1.0.1", "-m", "v1.0.1"]);
@@ -1133,6 +1133,11 @@ fn a_502_once_fails_the_call_and_nothing_happens() {
     let out = w.pr_create(BRANCH, &[]);
     assert_eq!(out.code, 0, "the fault was used up: {out:?}");
     assert_eq!(pulls(&w.repo_state()).len(), 1);
+    // The state is mirrored to DIR/state.json after each change.
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.root().join("state/state.json")).unwrap())
+            .unwrap();
+    assert_eq!(pulls(&file["repos"]["acme/widget"]).len(), 1);
     let knobs = w.control("GET", "/_control/knobs", json!({}));
     assert_eq!(knobs["faults"][0]["hits"], 1);
 }
