@@ -305,20 +305,7 @@ impl World {
 
     /// A request to the emulator's control plane.
     fn control(&self, method: &str, path: &str, body: Value) -> Value {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        let body = body.to_string();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        let (head, payload) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
-        assert!(head.starts_with("HTTP/1.1 200"), "control {path}: {answer}");
-        serde_json::from_str(payload).expect("control answers JSON")
+        control_at(self.port, method, path, body)
     }
 
     fn knobs(&self, knobs: Value) {
@@ -380,6 +367,24 @@ impl World {
         self.gh_ok(&["pr", "view", number, "--repo", REPO, "--json", fields])
             .json()
     }
+}
+
+/// A request to the control plane of the emulator on `port` (usable from another thread).
+fn control_at(port: u16, method: &str, path: &str, body: Value) -> Value {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let body = body.to_string();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, payload) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "control {path}: {answer}");
+    serde_json::from_str(payload).expect("control answers JSON")
 }
 
 fn pulls(state: &Value) -> Vec<Value> {
@@ -658,10 +663,10 @@ fn pr_list_by_head_paginates() {
 #[test]
 fn checks_report_nothing_until_they_appear() {
     let w = World::new();
-    w.knobs(json!({"checks_delay_seconds": 3, "checks": "pass"}));
+    // Actions takes its time: the checks appear a minute after the push (a load-proof delay)...
+    w.knobs(json!({"checks_delay_seconds": 60, "checks": "pass"}));
     w.push_branch(BRANCH, "fix.rs");
     assert_eq!(w.pr_create(BRANCH, &[]).code, 0);
-    let created = Instant::now();
 
     // Right after the push, GitHub has no checks yet: statusCheckRollup is null, and gh 2.23 says
     // "no checks reported" and exits 1 — with --watch too, at once.
@@ -674,11 +679,6 @@ fn checks_report_nothing_until_they_appear() {
     let watch = w.gh(&["pr", "checks", "1", "--repo", REPO, "--watch"]);
     assert_eq!(watch.code, 1, "{watch:?}");
     assert!(watch.stderr.contains("no checks reported"), "{watch:?}");
-    assert!(
-        created.elapsed() < Duration::from_secs(3),
-        "too slow to see it"
-    );
-
     let rest = w
         .gh_ok(&[
             "api",
@@ -687,7 +687,9 @@ fn checks_report_nothing_until_they_appear() {
         .json();
     assert_eq!(rest["total_count"], 0, "REST agrees: {rest}");
 
-    std::thread::sleep(Duration::from_secs(3).saturating_sub(created.elapsed()));
+    // ... then (the delay cut to 1 s, counted from the push) they are there.
+    w.knobs(json!({"checks_delay_seconds": 1}));
+    std::thread::sleep(Duration::from_secs(1));
     let pass = w.gh(&["pr", "checks", "1", "--repo", REPO]);
     assert_eq!(pass.code, 0, "{pass:?}");
     assert!(pass.stdout.starts_with("test\tpass\t"), "{pass:?}");
@@ -728,15 +730,30 @@ fn checks_report_nothing_until_they_appear() {
 #[test]
 fn checks_watch_waits_for_pending_checks() {
     let w = World::new();
-    w.knobs(json!({"checks": "pass", "checks_pending_seconds": 2}));
+    w.knobs(json!({"checks": "pass", "checks_pending_seconds": 600}));
     w.push_branch(BRANCH, "fix.rs");
     assert_eq!(w.pr_create(BRANCH, &[]).code, 0);
+    // The checks finish 1 s into the watch.
+    let port = w.port;
+    let finisher = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        control_at(
+            port,
+            "POST",
+            "/_control/knobs",
+            json!({"checks_pending_seconds": 0}),
+        );
+    });
     let start = Instant::now();
     // The product's argv: no --interval, so gh polls every 10 s.
     let watch = w.gh(&["pr", "checks", "1", "--repo", REPO, "--watch"]);
+    finisher.join().unwrap();
     assert_eq!(watch.code, 0, "{watch:?}");
     assert!(watch.stdout.contains("test\tpass"), "{watch:?}");
-    assert!(start.elapsed() >= Duration::from_secs(2));
+    assert!(
+        start.elapsed() >= Duration::from_secs(10),
+        "one 10 s interval"
+    );
     assert!(w.operations("PullRequestStatusChecks") >= 2, "it polled");
 }
 
@@ -1008,17 +1025,12 @@ fn actions_runs_list_watch_and_a_run_waiting_for_an_environment() {
     let id = waiting.clone();
     let approver = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(2));
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let body = r#"{"approve": true}"#;
-        write!(
-            s,
-            "POST /_control/runs/{waiting} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut sink = String::new();
-        let _ = s.read_to_string(&mut sink);
+        control_at(
+            port,
+            "POST",
+            &format!("/_control/runs/{waiting}"),
+            json!({"approve": true}),
+        );
     });
     let start = Instant::now();
     let watch = w.gh(&["run", "watch", &id, "--repo", REPO, "--exit-status"]);
