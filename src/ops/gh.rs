@@ -43,7 +43,12 @@ const BACKOFF: [Duration; 3] = [
 
 /// Whether a failed gh call is worth repeating: a gateway error, a rate limit, a lost answer.
 pub fn transient(out: &Output) -> bool {
-    let text = format!("{}\n{}", out.stderr, out.stdout).to_ascii_lowercase();
+    transient_text(&format!("{}\n{}", out.stderr, out.stdout))
+}
+
+/// [`transient`] for an error's text.
+pub fn transient_text(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
     [
         "http 502",
         "http 503",

@@ -153,20 +153,7 @@ impl Emulator {
     }
 
     pub fn control(&self, method: &str, path: &str, body: Value) -> Value {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        let body = body.to_string();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("write");
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).expect("read");
-        let (head, payload) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
-        assert!(head.starts_with("HTTP/1.1 200"), "control {path}: {answer}");
-        serde_json::from_str(payload).expect("control answers JSON")
+        control_at(self.port, method, path, body)
     }
 
     pub fn knobs(&self, knobs: Value) {
@@ -201,4 +188,22 @@ impl Emulator {
             .cloned()
             .unwrap_or_default()
     }
+}
+
+/// A request to the emulator's control plane on `port`.
+pub fn control_at(port: u16, method: &str, path: &str, body: Value) -> Value {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let body = body.to_string();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    let (head, payload) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "control {path}: {answer}");
+    serde_json::from_str(payload).expect("control answers JSON")
 }
