@@ -285,3 +285,112 @@ fn end_to_end_with_the_real_gh_review_by_another_and_a_publish_waiting_for_appro
     assert_eq!(advisories.len(), 1, "{advisories:#?}");
     assert!(text.contains("creating the advisory failed"), "{text}");
 }
+
+fn prs_opened(emu: &Emulator) -> usize {
+    emu.requests()
+        .iter()
+        .filter(|r| r["operation"] == "PullRequestCreate")
+        .count()
+}
+
+/// `gh pr create`'s answer is lost after GitHub opened the PR (gh exits 1 with EOF): the step looks
+/// the PR up by its head and goes on with it — one PR, no "already exists".
+#[test]
+fn a_lost_pr_create_answer_leaves_one_pr() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({"faults": [
+        {"method": "POST", "operation": "PullRequestCreate", "kind": "lost"},
+        // A lookup that fails once is read again, not taken for "none".
+        {"method": "POST", "operation": "PullRequestList", "kind": "status", "status": 502}
+    ]}));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    assert!(
+        out.explain().contains("Merge PR #1 without review?"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(emu.pulls(CANONICAL).len(), 1);
+    assert_eq!(prs_opened(&emu), 1);
+    assert!(
+        out.explain().contains("but the PR exists: #1"),
+        "{}",
+        out.explain()
+    );
+}
+
+/// `gh pr create` keeps failing (502, three attempts, each after a lookup): the step stops with
+/// nothing opened; `caro-hotfix resume` opens exactly one PR.
+#[test]
+fn a_failing_pr_create_stops_and_resume_opens_one_pr() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({"faults": [
+        {"method": "POST", "operation": "PullRequestCreate", "kind": "status", "status": 502, "times": 3}
+    ]}));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    assert_ne!(out.code, 0);
+    assert!(
+        out.error().contains("could not open the PR"),
+        "{}",
+        out.explain()
+    );
+    assert!(emu.pulls(CANONICAL).is_empty());
+    let out = run(
+        &fx,
+        &emu,
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
+        vec![],
+    );
+    assert!(
+        out.explain().contains("Merge PR #1 without review?"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(emu.pulls(CANONICAL).len(), 1);
+}
+
+/// Creating the advisory fails with 502 three times: step 13 stops, resumable, without the manual
+/// fallback; the advisory list failing once is read again. `resume` creates exactly one.
+#[test]
+fn a_failing_advisory_create_stops_and_resume_creates_one() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({
+        "reviews": [{"author": "bob", "state": "APPROVED"}],
+        "faults": [
+            {"method": "GET", "path": "/security-advisories", "kind": "status", "status": 502},
+            {"method": "POST", "path": "/security-advisories", "kind": "status", "status": 502, "times": 3}
+        ]
+    }));
+    index.publish_after("1.0.11", 2);
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.error().contains("GitHub did not create the advisory"),
+        "{}",
+        out.explain()
+    );
+    assert!(emu.advisories(CANONICAL).is_empty());
+    let out = run(
+        &fx,
+        &emu,
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
+        vec![],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert_eq!(emu.advisories(CANONICAL).len(), 1);
+    assert_eq!(merged(&emu).len(), 1);
+}

@@ -1,7 +1,7 @@
 //! gh, the GitHub CLI: every GitHub call goes through here, with flags that gh 2.23 has.
 //!
 //! Every call names its repository: `--repo [HOST/]OWNER/NAME` on each subcommand, and for `gh api`
-//! the path spelled out, `--hostname` off github.com, and `GH_REPO`. The repository is derived once
+//! `GH_REPO` (which fills `{owner}/{repo}`) and `--hostname` off github.com. The repository is derived once
 //! from the chosen remote's configured URL ([`parse_remote_url`]) or the `repository` setting, never
 //! left to gh (which picks `upstream`, `github`, `origin`, then others — a fork's `origin` included).
 //!
@@ -30,8 +30,6 @@ pub struct Gh<'a> {
     repo: Option<String>,
     /// The host, for `gh api --hostname` (None: github.com).
     host: Option<String>,
-    /// `OWNER/NAME`.
-    slug: Option<String>,
 }
 
 /// Pauses between the attempts of a read that failed transiently.
@@ -265,7 +263,6 @@ impl<'a> Gh<'a> {
             dir,
             repo: None,
             host: None,
-            slug: None,
         }
     }
 
@@ -275,7 +272,6 @@ impl<'a> Gh<'a> {
             self.repo = Some(repo_arg(g));
             let host = host_of(g);
             self.host = (host != "github.com").then_some(host);
-            self.slug = Some(g.repo.clone());
         }
         self
     }
@@ -293,13 +289,9 @@ impl<'a> Gh<'a> {
         }
     }
 
-    /// `gh api PATH` with `{owner}/{repo}` spelled out, the host named and `GH_REPO` set.
+    /// `gh api PATH` with `GH_REPO` set (gh fills `{owner}/{repo}` from it) and the host named.
     fn api_cmd(&self, purpose: &str, path: &str) -> Cmd {
-        let path = match &self.slug {
-            Some(slug) => path.replace("{owner}/{repo}", slug),
-            None => path.to_string(),
-        };
-        let mut cmd = self.cmd(purpose).args(["api", path.as_str()]);
+        let mut cmd = self.cmd(purpose).args(["api", path]);
         if let Some(host) = &self.host {
             cmd = cmd.args(["--hostname", host.as_str()]);
         }
