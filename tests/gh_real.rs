@@ -358,10 +358,14 @@ fn a_failing_pr_create_stops_and_resume_opens_one_pr() {
 
 /// Creating the advisory fails with 502 three times: step 13 stops, resumable, without the manual
 /// fallback; the advisory list failing once is read again. `resume` creates exactly one.
+/// Also defect 1 with passing checks: they appear 2 s after the PR and pass 2 s later; the merge
+/// comes after that, never before.
 #[test]
 fn a_failing_advisory_create_stops_and_resume_creates_one() {
     let (fx, emu, index) = world();
     emu.knobs(json!({
+        "checks_delay_seconds": 2,
+        "checks_pending_seconds": 2,
         "reviews": [{"author": "bob", "state": "APPROVED"}],
         "faults": [
             {"method": "GET", "path": "/security-advisories", "kind": "status", "status": 502},
@@ -370,12 +374,25 @@ fn a_failing_advisory_create_stops_and_resume_creates_one() {
     }));
     index.publish_after("1.0.11", 2);
     let url = index.url();
-    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    let out = run(&fx, &emu, &args(&url, "0.2", &[]), answers(&fx, vec![]));
     assert_ne!(out.code, 0, "{}", out.explain());
     assert!(
         out.error().contains("GitHub did not create the advisory"),
         "{}",
         out.explain()
+    );
+    let at = |op: &str| {
+        emu.requests()
+            .iter()
+            .find(|r| r["operation"] == op && r["status"] == 200)
+            .and_then(|r| r["t"].as_f64())
+            .unwrap_or_else(|| panic!("no {op} request"))
+    };
+    let (created, merged_at) = (at("PullRequestCreate"), at("PullRequestMerge"));
+    assert!(
+        merged_at >= created + 4.0,
+        "merged {:.1} s after the PR was opened, before its checks passed",
+        merged_at - created
     );
     assert!(emu.advisories(CANONICAL).is_empty());
     let out = run(

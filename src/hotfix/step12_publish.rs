@@ -134,7 +134,6 @@ fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duratio
     let (status, conclusion) = loop {
         let (status, conclusion) = ctx.gh().run_status(id, simulated_status)?;
         match status.as_str() {
-            "completed" => break (status, conclusion),
             "waiting" => {
                 if waiting_since.is_none() {
                     let envs = ctx.gh().pending_environments(id).unwrap_or_default();
@@ -160,24 +159,29 @@ fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duratio
                     last_reminder = std::time::Instant::now();
                 }
                 std::thread::sleep(interval);
+                continue;
             }
             _ => {
                 if waiting_since.take().is_some() {
                     ctx.ui.ok("The deployment was approved");
                 }
-                // Watched while it runs (the answer of the watch is not trusted: see above).
-                if watches < 3 {
-                    watches += 1;
-                    ctx.gh().watch_run(id)?;
-                } else {
-                    std::thread::sleep(interval);
-                }
             }
         }
+        // Watched (once at least, which shows the run's jobs), then confirmed with `gh run view`:
+        // the watch's own exit status is not trusted (see above).
+        if watches == 0 || (status != "completed" && watches < 3) {
+            watches += 1;
+            ctx.gh().watch_run(id)?;
+            continue;
+        }
+        if status == "completed" {
+            break (status, conclusion);
+        }
+        std::thread::sleep(interval);
     };
     if status == "completed" && conclusion != "success" && conclusion != "skipped" {
         bail!(
-            "the publish workflow `{}` (run {id}) ended `{conclusion}` for {tag}: see `gh run view {id} --log-failed` ({}).\n\
+            "the publish workflow `{}` (run {id}) failed for {tag} (conclusion `{conclusion}`): see `gh run view {id} --log-failed` ({}).\n\
              Fix the cause, re-run it (`gh run rerun {id}`) or publish by hand.",
             run.workflow_name,
             run.url
