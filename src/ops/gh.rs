@@ -280,13 +280,32 @@ impl<'a> Gh<'a> {
         Cmd::new("gh", purpose).cwd(self.dir)
     }
 
-    /// `gh <words…> --repo R`.
+    /// `gh <words…>`; [`Gh::finish`] adds `--repo R` at the end.
     fn sub(&self, purpose: &str, words: &[&str]) -> Cmd {
-        let cmd = self.cmd(purpose).args(words);
+        self.cmd(purpose).args(words)
+    }
+
+    /// The command with `--repo R` last (not for `gh api`, which takes `GH_REPO`, nor `gh repo
+    /// view`, which has no `--repo` in gh 2.23).
+    fn finish(&self, cmd: &Cmd) -> Cmd {
+        let own_flag = cmd
+            .arguments()
+            .next()
+            .is_some_and(|a| a != "api" && a != "repo");
         match &self.repo {
-            Some(r) => cmd.args(["--repo", r.as_str()]),
-            None => cmd,
+            Some(r) if own_flag => cmd.clone().args(["--repo", r.as_str()]),
+            _ => cmd.clone(),
         }
+    }
+
+    fn exec(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let cmd = self.finish(cmd);
+        self.runner.run_unchecked(&cmd)
+    }
+
+    fn probe(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let cmd = self.finish(cmd);
+        self.runner.probe(&cmd)
     }
 
     /// `gh api PATH` with `GH_REPO` set (gh fills `{owner}/{repo}` from it) and the host named.
@@ -303,6 +322,7 @@ impl<'a> Gh<'a> {
 
     /// A read, repeated after a transient failure (502/503/429, a rate limit, a lost answer).
     fn read(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let cmd = &self.finish(cmd);
         let mut attempt = 0;
         loop {
             let out = self.runner.probe(cmd)?;
@@ -360,7 +380,7 @@ impl<'a> Gh<'a> {
     }
 
     pub fn create_label(&mut self, name: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
                 .sub("create a PR label", &["label", "create", name])
                 .effect(Effect::Remote)
@@ -405,9 +425,7 @@ impl<'a> Gh<'a> {
         for label in labels {
             cmd = cmd.args(["--label", label]);
         }
-        Ok(self
-            .runner
-            .run_unchecked(&cmd.simulate(format!("{simulated_url}\n")))?)
+        Ok(self.exec(&cmd.simulate(format!("{simulated_url}\n")))?)
     }
 
     /// `gh pr view N --json fields`, quietly (it is polled).
@@ -423,7 +441,7 @@ impl<'a> Gh<'a> {
 
     /// The PR's checks once: exit 0 passed, 1 failed, pending (8 from gh 2.34) or none reported.
     pub fn checks(&mut self, number: u64) -> Result<Output> {
-        Ok(self.runner.probe(
+        Ok(self.probe(
             &self
                 .sub(
                     "read the PR's checks",
@@ -435,7 +453,7 @@ impl<'a> Gh<'a> {
 
     /// Waits for the PR's checks; the output says which failed.
     pub fn watch_checks(&mut self, number: u64) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
                 .sub(
                     "watch the PR's checks",
@@ -449,7 +467,7 @@ impl<'a> Gh<'a> {
 
     /// Squash-merges; the output is returned even on failure (a lost answer may have merged).
     pub fn merge_pr(&mut self, number: u64, head_sha: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
                 .sub("squash-merge the PR", &["pr", "merge", &number.to_string()])
                 .effect(Effect::Remote)
@@ -539,7 +557,7 @@ impl<'a> Gh<'a> {
     }
 
     pub fn watch_run(&mut self, id: u64) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
                 .sub(
                     "watch the publish workflow",
@@ -567,7 +585,7 @@ impl<'a> Gh<'a> {
 
     /// `gh release delete TAG --yes` — never `--cleanup-tag`: the tag stays for the audit trail.
     pub fn delete_release(&mut self, tag: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
                 .sub("delete the GitHub release", &["release", "delete", tag])
                 .effect(Effect::Remote)
@@ -577,7 +595,7 @@ impl<'a> Gh<'a> {
 
     /// `gh release edit TAG --latest=false`: a release of an older line must not become "Latest".
     pub fn release_not_latest(&mut self, tag: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
                 .sub(
                     "keep the older line's release from becoming Latest",
@@ -597,7 +615,7 @@ impl<'a> Gh<'a> {
         input: &Path,
         simulated: &str,
     ) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
                 .api_cmd(purpose, path)
                 .effect(Effect::Remote)
