@@ -268,10 +268,18 @@ fn no_checks_reported_is_not_a_failure() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    // None after the grace period: said, and going on without CI takes a typed yes (issue 15).
+    let mut answers = answers(&fx);
+    answers.push(say("yes"));
+    let out = fx.run(&args(&url, &[]), answers);
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
-        out.transcript.contains("No checks are configured"),
+        out.transcript.contains("No checks were reported for PR #1"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("Going on without CI for PR #1"),
         "{}",
         out.explain()
     );
@@ -280,7 +288,7 @@ fn no_checks_reported_is_not_a_failure() {
 #[test]
 fn changes_requested_then_approved_keeps_waiting_then_merges() {
     let fx = Fixture::new();
-    fx.set_gh_knobs(&serde_json::json!({"reviews": ["REVIEW_REQUIRED", "CHANGES_REQUESTED", "CHANGES_REQUESTED", "APPROVED"]}));
+    fx.set_gh_knobs(&serde_json::json!({"checks": "pass", "reviews": ["REVIEW_REQUIRED", "CHANGES_REQUESTED", "CHANGES_REQUESTED", "APPROVED"]}));
     let index = IndexServer::start(CRATE);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
@@ -296,7 +304,7 @@ fn changes_requested_then_approved_keeps_waiting_then_merges() {
         out.explain()
     );
     assert!(out.transcript.contains("PR #1 approved"));
-    assert!(calls_matching(&fx, &["pr", "view", "state,reviewDecision"]) >= 4);
+    assert!(calls_matching(&fx, &["pr", "view", "state,reviewDecision,reviews,author"]) >= 4);
 }
 
 #[test]
