@@ -123,9 +123,15 @@ impl Ui {
             .ok()
             .and_then(|a| a.clone())
             .filter(|bar| !bar.is_finished());
+        // Never inside a suspend already under way on this thread (indicatif's lock is not
+        // re-entrant): then the spinner is off the screen anyway.
         match spinner {
-            Some(bar) => bar.suspend(write),
-            None => write(),
+            Some(bar) if !IN_SUSPEND.with(std::cell::Cell::get) => {
+                IN_SUSPEND.with(|s| s.set(true));
+                bar.suspend(write);
+                IN_SUSPEND.with(|s| s.set(false));
+            }
+            _ => write(),
         }
         if self.echo {
             eprint!("{line}");
@@ -308,6 +314,11 @@ pub fn duration(d: Duration) -> String {
         let minutes = (secs / 60.0).round() as u64;
         format!("{} h {} min", minutes / 60, minutes % 60)
     }
+}
+
+thread_local! {
+    /// Set while [`Ui::line`] writes around a spinner.
+    static IN_SUSPEND: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 static SILENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

@@ -217,21 +217,18 @@ fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
             return Ok(());
         }
         if decision == "CHANGES_REQUESTED" && last_decision != "CHANGES_REQUESTED" {
-            spinner.suspend(|| {
-                ctx.ui.warn(format!(
-                    "Changes were requested on PR #{number}: push the changes to {branch}; still waiting for approval"
-                ))
-            });
+            // The Ui writes around the spinner itself (a suspend here would take its lock twice).
+            ctx.ui.warn(format!(
+                "Changes were requested on PR #{number}: push the changes to {branch}; still waiting for approval"
+            ));
         }
         let reminder_due = last_reminder.is_none_or(|t| t.elapsed() >= REMINDER_EVERY);
         if reminder_due {
             let minutes = started.elapsed().as_secs() / 60;
             if last_reminder.is_some() {
-                spinner.suspend(|| {
-                    ctx.ui.warn(format!(
-                        "⏰ URGENT: PR #{number} has waited {minutes} min for approval — ping the maintainers: {url}"
-                    ))
-                });
+                ctx.ui.warn(format!(
+                    "⏰ URGENT: PR #{number} has waited {minutes} min for approval — ping the maintainers: {url}"
+                ));
             }
             last_reminder = Some(Instant::now());
             // No review required here: a solo maintainer may go on, with a typed yes.
