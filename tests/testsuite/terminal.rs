@@ -1,12 +1,10 @@
 //! The real binary in a pseudo-terminal, typed at like a person: `yes`, `done`, `y` + Enter.
 
-mod support;
-
 use std::process::Command;
 
+use crate::support::*;
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
-use support::*;
 
 fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
     in_a_pty(fx.binary(args))

@@ -21,8 +21,6 @@
 //! release workflow triggered by the tag would publish it. Tying it to the tag rather than to a count
 //! of polls keeps it right however many polls the killed run and the resumed run make.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,11 +28,11 @@ use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 use rexpect::process::signal::Signal;
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
-use support::index_server::IndexServer;
-use support::*;
 
 const TAG: &str = "v1.0.11";
 const SUMMARY: &str = "SECURITY HOTFIX v1.0.11 PUBLISHED";

@@ -1,10 +1,8 @@
 //! Ship only the fix: the maintenance strategy, the reference's main strategy, several release lines,
 //! and a project's configuration — end to end with the gh stand-in and a bare origin.
 
-mod support;
-
-use support::index_server::IndexServer;
-use support::*;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 
 fn origin_git(fx: &Fixture, args: &[&str]) -> String {
     let mut full = vec!["--git-dir", fx.origin.to_str().expect("utf-8 path")];

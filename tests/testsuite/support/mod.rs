@@ -261,10 +261,11 @@ impl Fixture {
         git(&self.work, &["push", "-q", "origin", "main", "--tags"]);
     }
 
-    /// Installs the gh stand-in (`tests/support/gh_stand_in.py`, a faithful model of gh 2.23 over the
+    /// Installs the gh stand-in (`tests/testsuite/support/gh_stand_in.py`, a faithful model of gh 2.23 over the
     /// bare origin) as `bin/gh`, and writes its repository configuration to `gh-state/config.json`.
     pub fn stand_in_gh(&self) {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/gh_stand_in.py");
+        let source =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/support/gh_stand_in.py");
         let script = read(&source);
         let body = script.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
         self.stand_in("gh", &format!("#!{}\n{body}", python3().display()));

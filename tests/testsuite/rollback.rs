@@ -1,9 +1,7 @@
 //! `caro-hotfix rollback` with a real `cargo yank` against a registry served on 127.0.0.1.
 
-mod support;
-
-use support::index_server::IndexServer;
-use support::*;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 
 const TOKEN: &str = "local-registry-token-1234";
 

@@ -1,9 +1,7 @@
 //! `--dry-run`: the local steps run for real in a throwaway clone; the repository and the remote are
 //! byte-for-byte as before.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 #[test]
 fn a_rehearsal_leaves_repository_and_remote_untouched() {

@@ -1,10 +1,8 @@
 //! Steps 9–16 end to end: a real git origin on disk, the gh stand-in (real squash merges into the bare
 //! origin), and a sparse index served on 127.0.0.1 that the tool's real curl polls.
 
-mod support;
-
-use support::index_server::IndexServer;
-use support::*;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 
 fn args<'a>(index: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![

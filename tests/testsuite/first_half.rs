@@ -1,9 +1,7 @@
 //! Steps 1–8 on a real repository with a bare origin and a real fixture crate, driven in-process
 //! with scripted answers.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn flags() -> Vec<&'static str> {
     let mut flags = STEP4_FLAGS.to_vec();

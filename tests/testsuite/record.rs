@@ -1,8 +1,6 @@
 //! The record in `.git/caro-hotfix/`: status, a refused second start, abort, resume, a damaged record.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn flags() -> Vec<&'static str> {
     vec![
