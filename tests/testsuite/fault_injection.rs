@@ -136,7 +136,7 @@ fn killed_then_resumed(step: u8) {
 
     let out = if step == 1 {
         // Killed at the `yes` question: nothing was recorded, nothing changed; start afresh.
-        let status = fx.run(&["status"], vec![]);
+        let status = fx.caro(&["status"]).run();
         assert_eq!(status.code, 0, "{}", status.explain());
         assert!(
             status.transcript.contains("No hotfix in progress"),
@@ -147,7 +147,7 @@ fn killed_then_resumed(step: u8) {
             fx.snapshot() == before,
             "killed before `yes`, yet the repository or the origin changed\n--- first run ---\n{first}"
         );
-        fx.run(&start_args(&url), start_answers(&fx))
+        fx.caro(&start_args(&url)).answers(start_answers(&fx)).run()
     } else {
         let mut answers = Vec::new();
         if step < 5 {
@@ -159,16 +159,15 @@ fn killed_then_resumed(step: u8) {
         if step <= 8 {
             answers.push(say("y"));
         }
-        fx.run(
-            &[
-                "resume",
-                "--poll-interval",
-                "0.05",
-                "--registry-index",
-                &url,
-            ],
-            answers,
-        )
+        fx.caro(&[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ])
+        .answers(answers)
+        .run()
     };
     let context = format!(
         "killed at step {step}\n--- first run (pty, until the kill) ---\n{first}\n--- {} ---\n{}",
@@ -242,7 +241,10 @@ fn reference() -> &'static FinalState {
     REFERENCE.get_or_init(|| {
         let fx = Fixture::new();
         let registry = Registry::start(&fx);
-        let out = fx.run(&start_args(&registry.url()), start_answers(&fx));
+        let out = fx
+            .caro(&start_args(&registry.url()))
+            .answers(start_answers(&fx))
+            .run();
         let context = format!("the uninterrupted reference run\n{}", out.explain());
         assert_eq!(out.code, 0, "{context}");
         assert!(out.transcript.contains(SUMMARY), "{context}");

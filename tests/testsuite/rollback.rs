@@ -25,17 +25,13 @@ fn released() -> (Fixture, IndexServer) {
     (fx, index)
 }
 
-fn env(token: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("CARGO_REGISTRIES_LOCAL_TOKEN", token.to_string()),
-        ("CARGO_NET_OFFLINE", "false".to_string()),
-    ]
-}
-
+/// The wizard run with the registry's token in cargo's environment, and cargo online (the yank).
 fn run(fx: &Fixture, args: &[&str], answers: Vec<Answer>, token: &str) -> Outcome {
-    let env = env(token);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    fx.run_with_env(args, answers, &env)
+    fx.caro(args)
+        .answers(answers)
+        .env("CARGO_REGISTRIES_LOCAL_TOKEN", token)
+        .env("CARGO_NET_OFFLINE", "false")
+        .run()
 }
 
 const ARGS: [&str; 6] = [
@@ -154,7 +150,7 @@ fn a_refused_yank_is_explained_saved_and_retried_by_resume() {
     );
     assert!(out.error().contains("caro-hotfix resume"));
     assert!(fx.work.join(".git/caro-hotfix/rollback.toml").exists());
-    let out = fx.run(&["status"], vec![]);
+    let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript.contains("Rollback of v1.0.11"),
         "{}",
@@ -353,8 +349,8 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
         &format!("[registries.local]\nindex = \"sparse+{}\"\n", index.url()),
     );
     let url = index.url();
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "--poll-interval",
             "0.05",
             "--registry-index",
@@ -368,9 +364,9 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
             "--advisory",
             "RUSTSEC-2026-0042",
             "RUSTSEC-2026-0042 out-of-bounds read",
-        ],
-        vec![say("yes"), fx.commit_fix_then("done"), say("y")],
-    );
+        ])
+        .answers(vec![say("yes"), fx.commit_fix_then("done"), say("y")])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
 
     let out = run(

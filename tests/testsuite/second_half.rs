@@ -51,7 +51,7 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     index.add_version("1.0.10");
     index.publish_after("1.0.11", 3);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
 
     // On the origin: an annotated tag v1.0.11 on the squash-merge commit at the top of main.
@@ -210,7 +210,7 @@ fn a_label_that_cannot_be_created_is_dropped_with_a_warning() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("has no label `urgent`"),
@@ -233,7 +233,7 @@ fn a_failing_check_stops_with_its_name() {
     fx.set_gh_knobs(&serde_json::json!({"checks": "fail"}));
     let index = IndexServer::start(CRATE);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("check `test (ubuntu)` failed"),
@@ -252,7 +252,7 @@ fn no_checks_reported_is_not_a_failure() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("No checks are configured"),
@@ -269,7 +269,7 @@ fn changes_requested_then_approved_keeps_waiting_then_merges() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert_eq!(
         out.transcript
@@ -289,7 +289,7 @@ fn a_closed_pr_stops_with_exit_1() {
     fx.set_gh_knobs(&serde_json::json!({"reviews": ["REVIEW_REQUIRED"], "close_after_polls": 2}));
     let index = IndexServer::start(CRATE);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("PR #1 was closed without merging"),
@@ -309,7 +309,7 @@ fn a_failed_publish_workflow_stops_and_names_the_run() {
     fx.set_gh_knobs(&serde_json::json!({"runs": [{"databaseId": 4242, "workflowName": "release.yml", "headBranch": "v1.0.11", "status": "completed", "conclusion": "failure"}]}));
     let index = IndexServer::start(CRATE);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()
@@ -331,7 +331,7 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
     let index = IndexServer::start(CRATE);
     index.add_version("1.0.10");
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()
@@ -343,16 +343,15 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
     assert!(index.requests().len() >= 30);
     // Once the version appears, resume finishes the hotfix without a second PR, merge or tag.
     index.add_version("1.0.11");
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "resume",
             "--poll-interval",
             "0.05",
             "--registry-index",
             &url,
-        ],
-        vec![],
-    );
+        ])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"));
     assert_eq!(calls_matching(&fx, &["pr", "create"]), 1);
@@ -367,7 +366,7 @@ fn an_advisory_refused_with_403_prints_the_manual_link_and_keeps_the_json() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript
@@ -391,7 +390,7 @@ fn a_pr_that_already_exists_for_the_branch_is_reused() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     // As if killed right after gh created the PR, before the record kept its number.
     let path = fx.work.join(".git/caro-hotfix/state.toml");
@@ -402,16 +401,15 @@ fn a_pr_that_already_exists_for_the_branch_is_reused() {
         .join("\n");
     write(&path, &mark_from_step(&record, 9));
     fx.set_gh_knobs(&serde_json::json!({"checks": "pass"}));
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "resume",
             "--poll-interval",
             "0.05",
             "--registry-index",
             &url,
-        ],
-        vec![],
-    );
+        ])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("Reusing the open PR #1"),
@@ -452,7 +450,7 @@ fn a_release_branch_gets_a_backport_pr() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript

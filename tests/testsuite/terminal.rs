@@ -133,7 +133,7 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
     let record = read(&fx.work.join(".git/caro-hotfix/state.toml"));
     assert!(record.contains("version = \"1.0.11\""), "{record}");
     // The record resumes at step 5.
-    let out = fx.run(&["status"], vec![]);
+    let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript.contains("▶  5. Apply the minimal fix"),
         "{}",
