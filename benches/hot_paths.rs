@@ -482,14 +482,33 @@ mod redact {
 mod record {
     use super::*;
     use caro_hotfix::runner::JournalEntry;
-    use caro_hotfix::state::State;
+    use caro_hotfix::record::{Hotfix, Plan, Request};
 
-    fn state(commands: usize) -> State {
+    fn state(commands: usize) -> Hotfix {
         let steps: Vec<(u8, String)> = (1..=16).map(|n| (n, format!("Step {n}"))).collect();
         let steps: Vec<(u8, &str)> = steps.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        let mut s = State::new(incident(), "origin", false, &steps);
-        s.version = Some("1.0.11".into());
-        s.base_tag = Some("v1.0.10".into());
+        let request = Request {
+            remote: "origin".into(),
+            ..Request::default()
+        };
+        let mut s = Hotfix::new(
+            "2026-12-01T03:00:00+00:00".into(),
+            request,
+            incident(),
+            false,
+            &steps,
+        );
+        s.plan = Some(Plan {
+            crate_name: "minicrate".into(),
+            base_tag: "v1.0.10".into(),
+            base_version: "1.0.10".into(),
+            version: "1.0.11".into(),
+            tag: "v1.0.11".into(),
+            branch: "hotfix/v1.0.11".into(),
+            base_branch: "main".into(),
+            trunk: "main".into(),
+            strategy: caro_hotfix::config::Strategy::Main,
+        });
         for i in 0..commands {
             s.journal.push(JournalEntry {
                 argv: vec![
@@ -509,7 +528,7 @@ mod record {
     #[divan::bench(args = [10, 100])]
     fn serialize(bencher: divan::Bencher, commands: usize) {
         let s = state(commands);
-        bencher.bench_local(|| s.to_toml().expect("toml"));
+        bencher.bench_local(|| caro_hotfix::record::store::to_toml(&s).expect("toml"));
     }
 
     /// What one `Ctx::save` costs late in a run (`commands` already in the journal, six new ones):
@@ -523,7 +542,7 @@ mod record {
         bencher
             .with_inputs(|| state(commands))
             .bench_local_values(|mut s| {
-                caro_hotfix::state::save(&path, &mut s, new.clone()).expect("save")
+                caro_hotfix::record::store::save(&path, &mut s, new.clone()).expect("save")
             });
     }
 }

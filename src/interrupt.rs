@@ -48,11 +48,13 @@ pub fn install() {
         }
         let step = CURRENT_STEP.load(Ordering::SeqCst);
         if REHEARSAL.load(Ordering::SeqCst) {
-            eprintln!("\nrehearsal interrupted at step {step} — your repository and the remote are unchanged, and its throwaway clone is removed");
+            crate::ui::interrupted(&format!("\nrehearsal interrupted at step {step} — your repository and the remote are unchanged, and its throwaway clone is removed"));
         } else if step == 0 {
-            eprintln!("\ninterrupted before the hotfix started — nothing was changed");
+            crate::ui::interrupted("\ninterrupted before the hotfix started — nothing was changed");
         } else {
-            eprintln!("\ninterrupted at step {step} — run `caro-hotfix resume` to continue");
+            crate::ui::interrupted(&format!(
+                "\ninterrupted at step {step} — run `caro-hotfix resume` to continue"
+            ));
         }
         std::process::exit(130);
     });

@@ -11,11 +11,11 @@ use crate::error::Declined;
 use crate::logic::registry;
 use crate::ops::cargo;
 use crate::ops::index::{self, IndexFile};
-use crate::state::State;
-use crate::steps::{Ctx, Step};
+use crate::flow::{Ctx, Step};
+use crate::record::{Hotfix, Layout, NextHotfix, Rollback};
 
 /// The rollback's steps, in order.
-pub const STEPS: [Step; 6] = [
+pub const STEPS: [Step<Rollback>; 6] = [
     Step {
         number: 1,
         title: "Confirm the rollback",
@@ -51,61 +51,48 @@ pub const STEPS: [Step; 6] = [
 const DEFAULT_POLL_SECS: f64 = 20.0;
 const INDEX_POLLS: u32 = 30;
 
-/// What the rollback hands over to a chained hotfix.
-#[derive(Debug, Clone)]
-pub struct NextHotfix {
-    pub description: String,
-    pub base_tag: String,
-    pub base_version: String,
+/// Runs every unfinished step of the rollback. Nothing is forgotten on failure: from the typed
+/// `yes` on, the record is kept for `resume`.
+pub fn drive(ctx: &mut Ctx<Rollback>) -> Result<()> {
+    crate::flow::drive(ctx, &STEPS, 0)
 }
 
-/// A new rollback record for `version` of `crate_name`; `original` is the hotfix's own record, when
+/// What a new rollback of `version` records; `original` is the hotfix's own record, when
 /// caro-hotfix made it.
-pub fn new_state(
+pub fn fill(
+    rollback: &mut Rollback,
     version: &semver::Version,
     tag: &str,
     crate_name: &str,
-    remote: &str,
-    dry_run: bool,
-    original: Option<&State>,
-) -> State {
-    let titles: Vec<(u8, &str)> = STEPS.iter().map(|s| (s.number, s.title)).collect();
+    original: Option<&Hotfix>,
+) {
     let mut incident = original.map(|o| o.incident.clone()).unwrap_or_default();
     if incident.description.is_empty() {
         incident.description = format!("{crate_name} {version}");
     }
-    let mut state = State::new(incident, remote, dry_run, &titles);
-    state.kind = Some("rollback".into());
-    state.version = Some(version.to_string());
-    state.tag = Some(tag.to_string());
-    state.crate_name = Some(crate_name.to_string());
-    state.base_version = original.and_then(|o| o.base_version.clone());
-    state.base_tag = original.and_then(|o| o.base_tag.clone());
-    state.advisory_url = original.and_then(|o| o.advisory_url.clone());
-    state.github_repo = original.and_then(|o| o.github_repo.clone());
-    state.github_url = original.and_then(|o| o.github_url.clone());
-    state
+    rollback.incident = incident;
+    rollback.version = version.to_string();
+    rollback.tag = tag.to_string();
+    rollback.crate_name = crate_name.to_string();
+    rollback.base_version = original
+        .and_then(|o| o.plan.as_ref())
+        .map(|p| p.base_version.clone());
+    rollback.advisory_url = original.and_then(|o| o.advisory_url.clone());
+    rollback.github = original.and_then(|o| o.github.clone());
 }
 
-fn names(ctx: &Ctx) -> Result<(String, String, String)> {
-    let version = ctx.version()?.to_string();
-    let tag = ctx
-        .state
-        .tag
-        .clone()
-        .context("the rollback record has no tag")?;
-    let name = ctx
-        .state
-        .crate_name
-        .clone()
-        .context("the rollback record has no crate name")?;
-    Ok((name, version, tag))
+fn names(ctx: &Ctx<Rollback>) -> Result<(String, String, String)> {
+    let r = &ctx.rec;
+    if r.version.is_empty() || r.tag.is_empty() || r.crate_name.is_empty() {
+        bail!("the rollback record names no crate, version or tag");
+    }
+    Ok((r.crate_name.clone(), r.version.clone(), r.tag.clone()))
 }
 
-fn confirm(ctx: &mut Ctx) -> Result<()> {
+fn confirm(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (name, version, tag) = names(ctx)?;
     let registry = ctx
-        .opts
+        .settings
         .registry
         .clone()
         .unwrap_or_else(|| "crates.io".into());
@@ -130,7 +117,7 @@ fn confirm(ctx: &mut Ctx) -> Result<()> {
         .into());
     }
     // A rehearsal keeps its record and texts in a scratch directory that is removed at the end.
-    let common = if ctx.opts.dry_run {
+    let common = if ctx.settings.dry_run {
         let scratch = tempfile::Builder::new()
             .prefix("caro-hotfix-rollback-rehearsal-")
             .tempdir()
@@ -141,13 +128,15 @@ fn confirm(ctx: &mut Ctx) -> Result<()> {
     } else {
         ctx.git().common_dir()?
     };
-    ctx.record = Some(crate::state::rollback_record_path(&common));
+    let layout = Layout::in_git_dir(&common);
+    ctx.record_file = Some(layout.rollback());
+    ctx.layout = Some(layout);
     ctx.save()
 }
 
 /// The crate's index file, for the yank's before and after.
 fn index_file(
-    ctx: &mut Ctx,
+    ctx: &mut Ctx<Rollback>,
     name: &str,
     cache: &mut index::IndexCache,
 ) -> Result<(String, Option<String>)> {
@@ -159,11 +148,11 @@ fn index_file(
     Ok((url, file))
 }
 
-fn yank(ctx: &mut Ctx) -> Result<()> {
+fn yank(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (name, version, _) = names(ctx)?;
     let (url, file) = index_file(ctx, &name, &mut index::IndexCache::default())?;
     match file.as_deref().and_then(|f| registry::version_line(f, &version)) {
-        None if !ctx.opts.dry_run => bail!(
+        None if !ctx.settings.dry_run => bail!(
             "{name} {version} was never published: the registry index ({url}) has no line for it, so there is \
              nothing to yank. Check the version (`caro-hotfix rollback --version X.Y.Z`) and the registry \
              (`--registry NAME`)."
@@ -175,7 +164,7 @@ fn yank(ctx: &mut Ctx) -> Result<()> {
         _ => {}
     }
     let repo = ctx.repo.clone();
-    let registry = ctx.opts.registry.clone();
+    let registry = ctx.settings.registry.clone();
     let out = cargo::yank(&mut ctx.runner, &repo, &name, &version, registry.as_deref())?;
     if !out.success() {
         bail!(
@@ -190,9 +179,9 @@ fn yank(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-fn verify(ctx: &mut Ctx) -> Result<()> {
+fn verify(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (name, version, _) = names(ctx)?;
-    if ctx.opts.dry_run {
+    if ctx.settings.dry_run {
         ctx.ui.ok(format!(
             "Rehearsal: the real run polls the registry index here until {name} {version} shows \"yanked\":true"
         ));
@@ -228,7 +217,7 @@ fn verify(ctx: &mut Ctx) -> Result<()> {
     )
 }
 
-fn release(ctx: &mut Ctx) -> Result<()> {
+fn release(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (_, _, tag) = names(ctx)?;
     let out = ctx.gh().delete_release(&tag)?;
     if out.success() {
@@ -248,7 +237,7 @@ fn release(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-fn advisory(ctx: &mut Ctx) -> Result<()> {
+fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (name, version, tag) = names(ctx)?;
     let regression = loop {
         let answer = ctx.prompter.text(
@@ -258,7 +247,7 @@ fn advisory(ctx: &mut Ctx) -> Result<()> {
         if !answer.is_empty() {
             break answer;
         }
-        if ctx.opts.non_interactive {
+        if ctx.settings.non_interactive {
             break "(to be described)".to_string();
         }
         ctx.ui
@@ -268,7 +257,8 @@ fn advisory(ctx: &mut Ctx) -> Result<()> {
         "When will the fixed hotfix be out?",
         Some("within 24 hours"),
     )?;
-    let previous = match ctx.state.base_version.clone() {
+    ctx.rec.regression = Some(regression.clone());
+    let previous = match ctx.rec.base_version.clone() {
         Some(v) => v,
         None => previous_release(ctx, &version)?,
     };
@@ -278,7 +268,7 @@ fn advisory(ctx: &mut Ctx) -> Result<()> {
         previous: &previous,
         regression: &regression,
         timeline: &timeline,
-        original: &ctx.state.incident.description,
+        original: &ctx.rec.incident.description,
     });
     let file = ctx.keep_file(&format!("rollback-advisory-{version}.md"), &text)?;
     ctx.ui.blank();
@@ -289,7 +279,7 @@ fn advisory(ctx: &mut Ctx) -> Result<()> {
     ));
     ctx.note(5, format!("regression: {regression}"));
 
-    if let Some(url) = ctx.state.advisory_url.clone() {
+    if let Some(url) = ctx.rec.advisory_url.clone() {
         let ghsa = url.rsplit('/').next().unwrap_or("").to_string();
         if ghsa.starts_with("GHSA-")
             && ctx.prompter.yes_no(&format!(
@@ -323,9 +313,9 @@ fn advisory(ctx: &mut Ctx) -> Result<()> {
 }
 
 /// The highest release below `version`, from the tags: what users should go back to.
-fn previous_release(ctx: &mut Ctx, version: &str) -> Result<String> {
+fn previous_release(ctx: &mut Ctx<Rollback>, version: &str) -> Result<String> {
     let current = semver::Version::parse(version)?;
-    let prefix = ctx.config.tag_prefix.clone();
+    let prefix = ctx.settings.tag_prefix.clone();
     let tags = ctx.git().tags()?;
     let below: Vec<&str> = tags
         .iter()
@@ -341,31 +331,30 @@ fn previous_release(ctx: &mut Ctx, version: &str) -> Result<String> {
         .unwrap_or_else(|| "the previous release".into()))
 }
 
-fn next(ctx: &mut Ctx) -> Result<()> {
+fn next(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (_, version, tag) = names(ctx)?;
     let next = semver::Version::parse(&version)
         .map(|v| crate::logic::version::next_patch(&v))
         .context("the record's version is not semver")?;
     let question = format!(
         "Start the next hotfix now ({}{next}, from {tag}: the original fix plus the regression's)? (y/n)",
-        ctx.config.tag_prefix
+        ctx.settings.tag_prefix
     );
     if ctx.prompter.yes_no(&question)? {
-        let original = ctx.state.incident.description.clone();
+        let original = ctx.rec.incident.description.clone();
         let suggested = format!("Fixes {original} and the regression in {version}");
         let description = ctx
             .prompter
             .text("Description of the next hotfix", Some(&suggested))?;
-        ctx.next_hotfix = Some(NextHotfix {
+        ctx.rec.next = Some(NextHotfix {
             description,
             base_tag: tag,
-            base_version: version,
         });
     } else {
         ctx.ui.line(format!(
             "When ready: fix both the original issue and the regression on a branch from {tag}, then run caro-hotfix again."
         ));
     }
-    ctx.state.completed_at = Some(crate::state::now());
+    ctx.rec.run.completed_at = Some(ctx.clock.now());
     Ok(())
 }

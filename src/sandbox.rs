@@ -67,8 +67,12 @@ pub fn create(runner: &mut Runner, repo: &Path, remote: &str) -> Result<TempDir>
 /// Only where the repository has a `target/` directory that git ignores, so a rehearsal never leaves
 /// an untracked file in the work tree, and only when `CARGO_TARGET_DIR` is not set already (then
 /// the clone's cargo shares that directory anyway).
-pub fn share_build_cache(runner: &mut Runner, repo: &Path) -> Result<Option<PathBuf>> {
-    if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+pub fn share_build_cache(
+    runner: &mut Runner,
+    env: &crate::io::Env,
+    repo: &Path,
+) -> Result<Option<PathBuf>> {
+    if env.get("CARGO_TARGET_DIR").is_some() {
         return Ok(None);
     }
     let target = repo.join("target");
@@ -227,7 +231,7 @@ mod tests {
             .with_env("GIT_CONFIG_NOSYSTEM", "1")
             .with_env("HOME", dir)
             .with_env("XDG_CONFIG_HOME", dir);
-        let shared = share_build_cache(&mut runner, dir).expect("share");
+        let shared = share_build_cache(&mut runner, &crate::io::Env::process(), dir).expect("share");
         (shared, runner)
     }
 

@@ -3,6 +3,12 @@
 //! They follow the reference workflow (`caro.release.hotfix`) but carry real values: the crate, the
 //! versions, the answers. No `$VARIABLE` placeholder ever reaches a user.
 
+
+use anyhow::Context;
+
+use crate::record::{Audit, Hotfix};
+use crate::settings::Settings;
+
 /// Step 1: the emergency warning, followed by the typed-`yes` question.
 pub fn warning() -> String {
     "\
@@ -89,13 +95,44 @@ pub struct Facts {
     /// The fix commits' subjects.
     pub fix_subjects: Vec<String>,
     pub tests_summary: Option<String>,
-    pub audit: Option<crate::state::AuditRecord>,
+    pub audit: Option<Audit>,
     /// `git config user.name`.
     pub maintainer: String,
     pub on_crates_io: bool,
 }
 
 impl Facts {
+    /// The facts of a hotfix whose plan is decided and whose GitHub repository is recorded: a view of
+    /// the record, no I/O.
+    pub fn of(rec: &Hotfix, settings: &Settings) -> anyhow::Result<Facts> {
+        let plan = rec
+            .plan
+            .as_ref()
+            .context("the base release is not decided yet (step 2 has not run)")?;
+        let github = rec
+            .github
+            .as_ref()
+            .context("the GitHub repository is not recorded yet")?;
+        Ok(Facts {
+            crate_name: plan.crate_name.clone(),
+            repo: github.repo.clone(),
+            repo_url: github.url.clone(),
+            base_version: plan.base_version.clone(),
+            version: plan.version.clone(),
+            tag: plan.tag.clone(),
+            base_tag: plan.base_tag.clone(),
+            incident: rec.incident.clone(),
+            fix_subjects: rec.fix.subjects.clone(),
+            tests_summary: rec.tests.clone(),
+            audit: rec.audit.clone(),
+            maintainer: rec
+                .maintainer
+                .clone()
+                .unwrap_or_else(|| "the maintainer".into()),
+            on_crates_io: settings.registry.is_none(),
+        })
+    }
+
     fn severity(&self) -> &str {
         self.incident
             .severity
@@ -153,15 +190,12 @@ pub fn pr_title(f: &Facts) -> String {
 /// Step 9: the PR body, written to a file and passed with `--body-file`.
 pub fn pr_body(f: &Facts) -> String {
     let audit = match &f.audit {
-        Some(a) if a.outcome == "clean" => "- [x] Security audit clean (`cargo audit`)".to_string(),
-        Some(a) if a.outcome == "findings" => format!(
+        Some(Audit::Clean) => "- [x] Security audit clean (`cargo audit`)".to_string(),
+        Some(Audit::Findings { findings }) => format!(
             "- [x] Security audit documented: {} finding(s) listed in CHANGELOG.md",
-            a.findings.len()
+            findings.len()
         ),
-        Some(a) => format!(
-            "- [ ] Security audit skipped: {}",
-            a.reason.as_deref().unwrap_or("no reason recorded")
-        ),
+        Some(Audit::Skipped { reason }) => format!("- [ ] Security audit skipped: {reason}"),
         None => "- [ ] Security audit not run".to_string(),
     };
     let tests = match &f.tests_summary {

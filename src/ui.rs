@@ -75,7 +75,7 @@ impl Ui {
             sink: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             data: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             live: false,
-            echo: std::env::var_os("CARO_HOTFIX_ECHO").is_some(),
+            echo: crate::io::Env::process().get("CARO_HOTFIX_ECHO").is_some(),
         };
         (ui, transcript)
     }
@@ -147,6 +147,24 @@ impl Ui {
         ));
     }
 
+    /// `✗ Push and open the PR`: a step that did not finish.
+    pub fn failed(&self, title: &str) {
+        self.line(format!("{} {title}", style("✗").red().for_stderr()));
+    }
+
+    /// `error: …` and its `hint:` lines (see [`crate::error::render`]).
+    pub fn error(&self, rendered: &str) {
+        let mut lines = rendered.split('\n');
+        let first = lines.next().unwrap_or("");
+        self.line(format!("{} {first}", style("error:").red().bold().for_stderr()));
+        for line in lines {
+            match line.strip_prefix("hint: ") {
+                Some(hint) => self.line(format!("{} {hint}", style("hint:").cyan().bold().for_stderr())),
+                None => self.line(line),
+            }
+        }
+    }
+
     /// A spinner with elapsed time for a long wait; hidden when output is not a terminal.
     pub fn spinner(&self, message: impl Into<String>) -> ProgressBar {
         let bar = if self.live {
@@ -160,5 +178,35 @@ impl Ui {
         bar.set_message(message.into());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
+    }
+}
+
+/// `1 problem`, `2 problems`: a count with its noun, singular or plural as English wants it (the
+/// plural adds `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// One line straight to stderr, for the Ctrl-C handler (which has no [`Ui`]).
+pub fn interrupted(text: &str) {
+    let _ = io::stderr().write_all(with_newline(text).as_bytes());
+}
+
+/// Colours on or off for the whole process: `--color`, else `NO_COLOR`, else whether it is a terminal.
+pub fn apply_color(choice: crate::cli::ColorChoice, env: &crate::io::Env) {
+    use crate::cli::ColorChoice;
+    let on = match choice {
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+        ColorChoice::Auto if env.is_set("NO_COLOR") => Some(false),
+        ColorChoice::Auto => None,
+    };
+    if let Some(on) = on {
+        console::set_colors_enabled(on);
+        console::set_colors_enabled_stderr(on);
     }
 }

@@ -139,17 +139,18 @@ pub fn audit(runner: &mut Runner, dir: &Path) -> Result<Output> {
 /// The index URL cargo's configuration gives for a named registry (`[registries.NAME] index`),
 /// looked up as cargo does: `CARGO_REGISTRIES_<NAME>_INDEX`, then `.cargo/config.toml` (or
 /// `.cargo/config`) in `dir` and its ancestors, then `$CARGO_HOME/config.toml`.
-pub fn registry_index(dir: &Path, name: &str) -> Option<String> {
+pub fn registry_index(env: &crate::io::Env, dir: &Path, name: &str) -> Option<String> {
     let env_key = format!(
         "CARGO_REGISTRIES_{}_INDEX",
         name.to_ascii_uppercase().replace('-', "_")
     );
-    if let Ok(url) = std::env::var(env_key) {
+    if let Some(url) = env.var(&env_key) {
         return Some(url);
     }
-    let cargo_home = std::env::var_os("CARGO_HOME")
+    let cargo_home = env
+        .get("CARGO_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+        .or_else(|| env.get("HOME").map(|h| PathBuf::from(h).join(".cargo")));
     let candidates = dir
         .ancestors()
         .flat_map(|d| [d.join(".cargo/config.toml"), d.join(".cargo/config")])

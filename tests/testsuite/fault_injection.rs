@@ -116,11 +116,12 @@ fn killed_then_resumed(step: u8) {
     let url = registry.url();
     let before = fx.snapshot();
 
-    let first = run_and_kill(&fx, &url, step);
+    let first = run_and_kill(&fx, &start_args(&url), step);
     let record = fx.work.join(".git/caro-hotfix/state.toml");
     if step > 1 {
         // The kill landed inside step `step`: the record says so.
-        let state = caro_hotfix::state::load(&record)
+        use caro_hotfix::record::Tracked;
+        let state = caro_hotfix::record::store::load::<caro_hotfix::record::Hotfix>(&record)
             .expect("a readable record")
             .unwrap_or_else(|| panic!("no record after the kill at step {step}\n{first}"));
         let at = state.first_unfinished();
@@ -178,6 +179,53 @@ fn killed_then_resumed(step: u8) {
     assert!(out.transcript.contains(SUMMARY), "{context}");
     let got = final_state(&fx, &context);
     got.assert_same_as(reference, &context);
+}
+
+/// A hotfix of an older release, killed in step 2 before it recorded the base: resume continues
+/// with what was asked (`--base-tag`, `--strategy`), not the newest release and the default strategy.
+#[test]
+fn killed_in_step_2_of_an_older_release_resumes_on_that_release() {
+    let fx = Fixture::new();
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.0");
+    index.add_version("1.0.10");
+    index.publish_after("1.0.1", 1);
+    let url = index.url();
+    let mut args = start_args(&url);
+    let description = args.pop().expect("the description");
+    args.extend([
+        "--base-tag",
+        "v1.0.0",
+        "--strategy",
+        "maintenance",
+        description,
+    ]);
+    let first = run_and_kill(&fx, &args, 2);
+
+    let out = fx
+        .caro(&[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ])
+        .answers(vec![fx.commit_fix_then("done"), say("y")])
+        .run();
+    let context = format!(
+        "--- first run (pty, until the kill) ---\n{first}\n--- resume ---\n{}",
+        out.explain()
+    );
+    assert_eq!(out.code, 0, "{context}");
+    assert!(out.transcript.contains("Base release: v1.0.0"), "{context}");
+    assert!(
+        out.transcript.contains("This hotfix will be: v1.0.1"),
+        "{context}"
+    );
+    assert_eq!(fx.gh_prs()[0]["base"], "release/1.0", "{context}");
+    let tags = origin_git(&fx, &["tag", "--list"]);
+    assert!(tags.lines().any(|t| t == "v1.0.1"), "{tags}\n{context}");
+    assert!(!tags.lines().any(|t| t == "v1.0.11"), "{tags}\n{context}");
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -399,7 +447,7 @@ fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
 
 /// Starts the hotfix with the real binary in a pty, types like a person up to step `step`, and kills
 /// it there with SIGKILL. Returns what it printed.
-fn run_and_kill(fx: &Fixture, url: &str, step: u8) -> String {
+fn run_and_kill(fx: &Fixture, args: &[&str], step: u8) -> String {
     let kill = kill_at(step);
     let hold = match kill {
         KillAt::Program { states, arg } => Some(Hold::install(fx, step, states, arg)),
@@ -411,7 +459,7 @@ fn run_and_kill(fx: &Fixture, url: &str, step: u8) -> String {
         }
         KillAt::Text(_) => None,
     };
-    let mut p = spawn(fx, &start_args(url));
+    let mut p = spawn(fx, args);
     let mut seen = String::new();
     expect(&mut p, &mut seen, "[1/16]");
     expect(&mut p, &mut seen, "must type 'yes'");

@@ -409,7 +409,7 @@ impl Fixture {
     /// step that is running: the wizard marks each save in the journal (`# save N`) before the
     /// record's fsync and rename, which run beside the steps' read-only commands.
     pub fn settle_record(&self) {
-        caro_hotfix::state::settle(
+        caro_hotfix::record::store::settle(
             &self.work.join(".git/caro-hotfix/state.toml"),
             std::time::Duration::from_secs(10),
         );
@@ -629,7 +629,7 @@ impl Run<'_> {
             Ok(()) => 0,
             Err(e) => caro_hotfix::error::exit_code(e),
         };
-        let error = result.err().map(|e| format!("{e:#}"));
+        let error = result.err().map(|e| caro_hotfix::error::render(&e));
         Outcome {
             code,
             error,

@@ -1,0 +1,80 @@
+//! The one wall clock: the record's timestamps and the dates of CHANGELOG and SECURITY.md.
+//!
+//! `CARO_HOTFIX_NOW` (an RFC 3339 time with offset, read through [`crate::Env`]) fixes it, so a test's
+//! texts and records are the same at every run. Durations are measured with `std::time::Instant`,
+//! which is no clock of dates.
+
+use anyhow::{Context, Result};
+
+/// Now, for whatever the product writes down.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    fixed: Option<jiff::Zoned>,
+}
+
+impl Clock {
+    /// The system's clock.
+    pub fn system() -> Clock {
+        Clock { fixed: None }
+    }
+
+    /// A clock that always says `at` (RFC 3339, e.g. `2026-12-01T03:00:00+00:00`).
+    pub fn fixed(at: &str) -> Result<Clock> {
+        let timestamp: jiff::Timestamp = at
+            .parse()
+            .with_context(|| format!("CARO_HOTFIX_NOW={at}: not an RFC 3339 time such as 2026-12-01T03:00:00+00:00"))?;
+        let offset = offset_of(at).with_context(|| {
+            format!("CARO_HOTFIX_NOW={at}: end it with an offset such as +00:00 or Z")
+        })?;
+        Ok(Clock {
+            fixed: Some(timestamp.to_zoned(jiff::tz::TimeZone::fixed(offset))),
+        })
+    }
+
+    fn zoned(&self) -> jiff::Zoned {
+        match &self.fixed {
+            Some(at) => at.clone(),
+            #[allow(clippy::disallowed_methods)] // The one place that reads the system clock.
+            None => jiff::Zoned::now(),
+        }
+    }
+
+    /// Now, as an RFC 3339 timestamp with offset, for the record.
+    pub fn now(&self) -> String {
+        self.zoned().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+
+    /// Today's local date, `YYYY-MM-DD`, for CHANGELOG and SECURITY.md.
+    pub fn today(&self) -> String {
+        self.zoned().date().to_string()
+    }
+}
+
+/// The offset an RFC 3339 time ends with: `Z`, or `+HH:MM` / `-HH:MM`.
+fn offset_of(at: &str) -> Option<jiff::tz::Offset> {
+    if at.ends_with('Z') || at.ends_with('z') {
+        return Some(jiff::tz::Offset::UTC);
+    }
+    let tail = at.get(at.len().checked_sub(6)?..)?;
+    let sign = match tail.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let hours: i32 = tail.get(1..3)?.parse().ok()?;
+    let minutes: i32 = tail.get(4..6)?.parse().ok()?;
+    jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fixed_clock_keeps_its_time_and_offset() {
+        let clock = Clock::fixed("2026-12-01T03:00:00+02:00").expect("fixed");
+        assert_eq!(clock.now(), "2026-12-01T03:00:00+02:00");
+        assert_eq!(clock.today(), "2026-12-01");
+        assert!(Clock::fixed("tomorrow").is_err());
+    }
+}

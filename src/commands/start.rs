@@ -1,0 +1,101 @@
+//! `caro-hotfix [OPTIONS] <DESCRIPTION>`: starts a hotfix — the request is recorded whole, then the
+//! sixteen steps run.
+
+use anyhow::{bail, Result};
+
+use crate::cli::{GlobalOpts, StartOpts, StrategyArg};
+use crate::config::Strategy;
+use crate::error::Usage;
+use crate::io::Io;
+use crate::logic::{advisory_id, Incident};
+use crate::record::{store, Hotfix, Request};
+use crate::settings::{SampleFix, Settings};
+
+/// What the command line asked, as the record keeps it. Answers given as flags are part of the
+/// record from the start, so a hotfix resumed before step 4 does not ask them again.
+pub fn request(description: String, start: StartOpts, remote: String) -> Result<(Request, Incident, Vec<&'static str>)> {
+    if description.trim().is_empty() {
+        return Err(Usage("give a description of what the hotfix fixes, e.g. caro-hotfix \"RUSTSEC-2025-0001 memory safety issue in the parser\"".into()).into());
+    }
+    let mut advisories = Vec::new();
+    for id in &start.advisories {
+        advisories.push(advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?);
+    }
+    let mut answered = Vec::new();
+    if start.impact.is_some() {
+        answered.push("impact");
+    }
+    if !advisories.is_empty() {
+        answered.push("advisories");
+    }
+    if start.credit.is_some() {
+        answered.push("credit");
+    }
+    let incident = Incident {
+        description,
+        severity: start.severity.map(Into::into),
+        impact: start.impact.unwrap_or_default(),
+        advisory_ids: advisories,
+        credit: start.credit.unwrap_or_default(),
+    };
+    let request = Request {
+        remote,
+        package: start.package,
+        base_tag: start.base_tag,
+        base_branch: start.base,
+        strategy: start.strategy.map(|s| match s {
+            StrategyArg::Main => Strategy::Main,
+            StrategyArg::Maintenance => Strategy::Maintenance,
+        }),
+        fix_from: start.fix_from,
+        registry: None,
+        registry_index: None,
+        poll_interval: None,
+    };
+    Ok((request, incident, answered))
+}
+
+/// `caro-hotfix [OPTIONS] <DESCRIPTION>`; the demo starts its rehearsal here too, with its sample fix.
+pub fn run(
+    description: String,
+    start: StartOpts,
+    g: &GlobalOpts,
+    io: Io,
+    sample_fix: Option<SampleFix>,
+) -> Result<()> {
+    // What is wrong with the command line is said before anything is looked at.
+    request(description.clone(), start.clone(), String::new())?;
+    let mut session = super::open(g, io, &[], sample_fix.is_some())?;
+    if let Some(existing) = store::load::<Hotfix>(&session.layout.hotfix())? {
+        bail!(
+            "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \
+             see it with `caro-hotfix status`, or forget it with `caro-hotfix abort`",
+            existing.label(),
+            crate::record::Tracked::first_unfinished(&existing).unwrap_or(16)
+        );
+    }
+    let remote = Settings::remote_for_start(g, &session.project);
+    let (mut request, incident, answered) = request(description, start, remote)?;
+    // The global options that shape the run are part of the request too: `resume` needs them not.
+    request.registry = g.registry.clone();
+    request.registry_index = g.registry_index.clone();
+    request.poll_interval = g.poll_interval;
+    // The crate to hotfix must be known before the typed `yes` (a virtual workspace needs --package).
+    let repo = session.repo.clone();
+    crate::ops::cargo::metadata(&mut session.runner, &repo)?
+        .select(request.package.as_deref(), &repo.join("Cargo.toml"))?;
+    let mut hotfix = Hotfix::new(
+        session.clock.now(),
+        request.clone(),
+        incident,
+        g.dry_run,
+        &crate::flow::titles(&crate::hotfix::STEPS),
+    );
+    for what in answered {
+        hotfix.mark_answered(what);
+    }
+    let mut ctx = super::context(session, g, hotfix, &request, None)?;
+    ctx.settings.sample_fix = sample_fix;
+    let result = crate::hotfix::drive(&mut ctx);
+    super::finish(ctx, result)
+}

@@ -1,0 +1,127 @@
+//! `caro-hotfix status [--json]`: the hotfix (or rollback) in progress, step by step. Reads only.
+
+use anyhow::Result;
+
+use crate::cli::GlobalOpts;
+use crate::io::Io;
+use crate::record::{store, Hotfix, Rollback, StepRecord, StepStatus, Tracked};
+use crate::ui::Ui;
+
+pub fn run(g: &GlobalOpts, io: Io, json: bool) -> Result<()> {
+    let env = io.environment();
+    let mut runner = super::runner_for(&io, &env, false);
+    let (_, layout) = super::locate(g, &io, &mut runner)?;
+    // A running wizard's save on its way lands within a millisecond or two: wait for it, so the
+    // step shown is the one running.
+    store::settle(&layout.hotfix(), std::time::Duration::from_secs(2));
+    if let Some(hotfix) = store::load::<Hotfix>(&layout.hotfix())? {
+        return show_hotfix(&io.ui, &hotfix, json);
+    }
+    if let Some(rollback) = store::load::<Rollback>(&layout.rollback())? {
+        return show_rollback(&io.ui, &rollback, json);
+    }
+    if json {
+        io.ui.data(r#"{"in_progress":false}"#);
+    } else {
+        io.ui
+            .data("No hotfix in progress. Start one with `caro-hotfix \"<description>\"`.");
+    }
+    Ok(())
+}
+
+/// The record as JSON for machines, without its journal, with `in_progress`, `current_step` and
+/// the plan's main values at the top (`version`, `base_tag`, `tag`, `branch`).
+fn json_of<R: Tracked>(rec: &R, top: &[(&str, Option<String>)]) -> Result<String> {
+    let mut value = serde_json::to_value(rec)?;
+    if let Some(map) = value.as_object_mut() {
+        map.remove("journal");
+        map.insert("in_progress".into(), serde_json::Value::Bool(true));
+        map.insert(
+            "current_step".into(),
+            rec.first_unfinished()
+                .map(serde_json::Value::from)
+                .unwrap_or_default(),
+        );
+        for (key, v) in top {
+            if let Some(v) = v {
+                map.insert(key.to_string(), serde_json::Value::from(v.clone()));
+            }
+        }
+    }
+    Ok(serde_json::to_string_pretty(&value)?)
+}
+
+fn show_hotfix(ui: &Ui, h: &Hotfix, json: bool) -> Result<()> {
+    if json {
+        let plan = h.plan.as_ref();
+        ui.data(json_of(
+            h,
+            &[
+                ("version", plan.map(|p| p.version.clone())),
+                ("base_tag", plan.map(|p| p.base_tag.clone())),
+                ("tag", plan.map(|p| p.tag.clone())),
+                ("branch", plan.map(|p| p.branch.clone())),
+            ],
+        )?);
+        return Ok(());
+    }
+    ui.data(format!("Hotfix {}: {}", h.label(), h.incident.description));
+    if let Some(plan) = &h.plan {
+        ui.data(format!("  base release: {}", plan.base_tag));
+        ui.data(format!("  branch: {} → {}", plan.branch, plan.base_branch));
+        let name = match plan.strategy {
+            crate::config::Strategy::Maintenance => {
+                "maintenance (release from the maintenance branch, forward-port to the trunk)"
+            }
+            _ => "main (PR into the trunk, tag the squash merge)",
+        };
+        ui.data(format!("  strategy: {name}"));
+    }
+    if let Some(pr) = &h.pr {
+        ui.data(format!("  PR: #{} {}", pr.number, pr.url));
+    }
+    if let (true, Some(plan)) = (h.release.tagged, &h.plan) {
+        ui.data(format!("  tag: {}", plan.tag));
+    }
+    if let Some(url) = &h.advisory_url {
+        ui.data(format!("  advisory: {url}"));
+    }
+    steps(ui, &h.steps, h.first_unfinished());
+    Ok(())
+}
+
+fn show_rollback(ui: &Ui, r: &Rollback, json: bool) -> Result<()> {
+    if json {
+        ui.data(json_of(r, &[("version", Some(r.version.clone()))])?);
+        return Ok(());
+    }
+    ui.data(format!("Rollback of {}: {}", r.label(), r.incident.description));
+    steps(ui, &r.steps, r.first_unfinished());
+    Ok(())
+}
+
+fn steps(ui: &Ui, steps: &[StepRecord], first_unfinished: Option<u8>) {
+    ui.data("");
+    for step in steps {
+        let (mark, word, when) = match step.status {
+            StepStatus::Done => ("✓", "done", step.finished_at.as_deref()),
+            StepStatus::InProgress => ("▶", "in progress", step.started_at.as_deref()),
+            StepStatus::Pending => ("·", "pending", None),
+            StepStatus::Skipped => ("-", "skipped", step.finished_at.as_deref()),
+        };
+        let when = when.map(|w| format!(" ({w})")).unwrap_or_default();
+        let note = step
+            .note
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default();
+        ui.data(format!(
+            "  {mark} {:>2}. {:<32} {word}{when}{note}",
+            step.number, step.title
+        ));
+    }
+    if let Some(n) = first_unfinished {
+        ui.data("");
+        ui.data(format!("Continue with `caro-hotfix resume` (at step {n}), or forget it with `caro-hotfix abort`."));
+    }
+}

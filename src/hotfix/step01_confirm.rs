@@ -1,0 +1,22 @@
+//! Step 1: the emergency warning and the typed `yes`. Nothing is written before it is given.
+
+use anyhow::Result;
+
+use crate::flow::Ctx;
+use crate::record::Hotfix;
+use crate::error::Declined;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    ctx.ui.blank();
+    ctx.ui.line(texts::warning());
+    ctx.ui.blank();
+    ctx.ui
+        .line(format!("Hotfix: {}", ctx.rec.incident.description));
+    ctx.ui.blank();
+    if !ctx.prompter.typed(texts::CONFIRM_PROMPT, "yes")? {
+        let normal = ctx.settings.normal_release_command.clone();
+        return Err(Declined(texts::declined(normal.as_deref())).into());
+    }
+    super::begin(ctx)
+}

@@ -1,0 +1,192 @@
+//! Step 6: the version in Cargo.toml (via toml_edit, formatting and comments kept), path-dependency
+//! requirements on the crate, Cargo.lock, the CHANGELOG section — and one commit with exactly the
+//! files it changed (plus SECURITY.md from step 4).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::flow::Ctx;
+use crate::record::Hotfix;
+use crate::fsx;
+use crate::logic::{changelog, manifest};
+use crate::ops::cargo;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let version = ctx.version()?;
+    let subject = format!("chore: Bump version to {version} for security hotfix");
+    let head_message = ctx.git().message("HEAD")?;
+    if head_message.starts_with(&subject) {
+        ctx.rec.fix.bump_commit = Some(ctx.git().head()?);
+        ctx.ui.ok(format!(
+            "The version bump to {version} is already committed"
+        ));
+        return Ok(());
+    }
+
+    let repo = ctx.repo.clone();
+    let meta = cargo::metadata(&mut ctx.runner, &repo)?;
+    let package = meta
+        .select(ctx.settings.package.as_deref(), &repo.join("Cargo.toml"))?
+        .clone();
+    let mut changed: Vec<PathBuf> = Vec::new();
+
+    // The package's own version, or the workspace's when the package inherits it.
+    let text = read(&package.manifest_path)?;
+    let info = manifest::package_info(&text).with_context(|| ctx.shown(&package.manifest_path))?;
+    let base_version = ctx.plan()?.base_version.clone();
+    let root_manifest = meta.workspace_root.join("Cargo.toml");
+    match info.version {
+        manifest::PackageVersion::Literal(current) => {
+            warn_if_unexpected(ctx, &current, &base_version, &package.manifest_path);
+            let new = manifest::set_package_version(&text, &version)?;
+            write_if_changed(ctx, &package.manifest_path, &text, &new, &mut changed)?;
+        }
+        manifest::PackageVersion::Inherited => {
+            let root_text = read(&root_manifest)?;
+            if let Some(current) = manifest::workspace_version(&root_text)? {
+                warn_if_unexpected(ctx, &current, &base_version, &root_manifest);
+            }
+            let new = manifest::set_workspace_version(&root_text, &version)
+                .with_context(|| ctx.shown(&root_manifest))?;
+            write_if_changed(ctx, &root_manifest, &root_text, &new, &mut changed)?;
+        }
+    }
+
+    // Requirements on the bumped crate elsewhere in the workspace (`path` + `version` entries).
+    let mut manifests: Vec<PathBuf> = meta
+        .packages
+        .iter()
+        .map(|p| p.manifest_path.clone())
+        .collect();
+    if !manifests.contains(&root_manifest) && root_manifest.exists() {
+        manifests.push(root_manifest.clone());
+    }
+    for path in manifests {
+        let text = read(&path)?;
+        let (new, did) =
+            manifest::update_path_dependency_requirements(&text, &package.name, &version)
+                .with_context(|| ctx.shown(&path))?;
+        if did {
+            write_if_changed(ctx, &path, &text, &new, &mut changed)?;
+        }
+    }
+    for path in &changed {
+        ctx.ui.ok(format!("{}: version {version}", ctx.shown(path)));
+    }
+
+    // Cargo.lock, so that `cargo build --locked` passes on the tag.
+    let lock = meta.workspace_root.join("Cargo.lock");
+    if lock.exists() && ctx.git().is_tracked(&lock)? {
+        let before = read(&lock)?;
+        cargo::update_workspace_lock(&mut ctx.runner, &repo)?;
+        if read(&lock)? != before {
+            ctx.ui.ok(format!("{} updated", ctx.shown(&lock)));
+            changed.push(lock);
+        }
+    }
+
+    // The CHANGELOG section, next to the package when it keeps its own, else at the top.
+    let changelog_path = ctx.changelog_of(&package);
+    let existing = fsx::read_optional(&changelog_path)?;
+    let date = ctx.clock.today();
+    let new_tag = format!("{}{version}", ctx.settings.tag_prefix);
+    let base_tag = ctx.plan()?.base_tag.clone();
+    // An interrupted run may have inserted the section already (uncommitted): keep it.
+    let heading = format!("## [{version}]");
+    let rel = ctx.shown(&changelog_path);
+    let committed = ctx.git().show_file("HEAD", &rel)?;
+    let inserted_before = existing.as_deref().is_some_and(|t| t.contains(&heading))
+        && !committed.as_deref().is_some_and(|t| t.contains(&heading));
+    let text = if inserted_before {
+        existing.clone().unwrap_or_default()
+    } else {
+        changelog::insert_section(
+            existing.as_deref(),
+            &changelog::Section {
+                version: &version,
+                date: &date,
+                incident: &ctx.rec.incident,
+                base_tag: &base_tag,
+                new_tag: &new_tag,
+            },
+        )
+        .with_context(|| ctx.shown(&changelog_path))?
+    };
+    fsx::write_atomic(&changelog_path, text.as_bytes())?;
+    ctx.ui.ok(format!(
+        "{}: section [{version}] - {date} [SECURITY HOTFIX]{}",
+        ctx.shown(&changelog_path),
+        if existing.is_none() {
+            " (file created)"
+        } else {
+            ""
+        }
+    ));
+    changed.push(changelog_path);
+
+    // Whatever an interrupted run of this step already edited belongs in the commit too: every
+    // manifest, the lock file, and SECURITY.md from step 4, when they differ from HEAD.
+    let dirty = ctx.git().changed_paths()?;
+    let mut candidates: Vec<PathBuf> = meta
+        .packages
+        .iter()
+        .map(|p| p.manifest_path.clone())
+        .collect();
+    candidates.push(root_manifest.clone());
+    candidates.push(meta.workspace_root.join("Cargo.lock"));
+    candidates.push(super::security_md_path(&repo));
+    for path in candidates {
+        if dirty.contains(&ctx.shown(&path)) && !changed.contains(&path) {
+            changed.push(path);
+        }
+    }
+
+    ctx.git().add(&changed)?;
+    let message = texts::bump_commit_message(&version.to_string(), &ctx.rec.incident.description);
+    let commit = ctx
+        .git()
+        .commit("commit the version bump", &message, false)?;
+    ctx.rec.fix.bump_commit = Some(commit.clone());
+    let files: Vec<String> = changed.iter().map(|p| ctx.shown(p)).collect();
+    ctx.ui.ok(format!(
+        "Committed {}: {subject} ({})",
+        &commit[..12.min(commit.len())],
+        files.join(", ")
+    ));
+    Ok(())
+}
+
+fn read(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))
+}
+
+fn write_if_changed(
+    ctx: &Ctx<Hotfix>,
+    path: &std::path::Path,
+    old: &str,
+    new: &str,
+    changed: &mut Vec<PathBuf>,
+) -> Result<()> {
+    if old != new {
+        fsx::write_atomic(path, new.as_bytes())
+            .with_context(|| format!("could not write {}", ctx.shown(path)))?;
+        if !changed.iter().any(|p| p == path) {
+            changed.push(path.to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+fn warn_if_unexpected(ctx: &Ctx<Hotfix>, current: &semver::Version, base: &str, path: &std::path::Path) {
+    // Build metadata (`1.2.3+build.7` on the tag) does not make another version.
+    let same = semver::Version::parse(base)
+        .is_ok_and(|b| b.cmp_precedence(current) == std::cmp::Ordering::Equal);
+    if !base.is_empty() && !same {
+        ctx.ui.warn(format!(
+            "{} says version {current}, but the base release is {base}; bumping to the hotfix version anyway",
+            ctx.shown(path)
+        ));
+    }
+}

@@ -1,0 +1,138 @@
+//! Step 9: push the hotfix branch and open the PR — the reference's title and body filled with real
+//! values, the body passed as a file. Labels the repository lacks are created, or dropped with a
+//! warning; an open PR for the branch is reused.
+
+use anyhow::{Context, Result};
+
+use crate::flow::Ctx;
+use crate::record::{Hotfix, Pr};
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let branch = ctx.plan()?.branch.clone();
+    let remote = ctx.settings.remote.clone();
+    let base_branch = ctx.plan()?.base_branch.clone();
+
+    // Push unless the remote already has exactly this branch tip. Never a force-push.
+    let head = ctx
+        .git()
+        .resolve_commit(&branch)?
+        .with_context(|| format!("the branch {branch} no longer exists locally"))?;
+    let remote_sha = ctx
+        .git()
+        .remote_sha(&remote, &format!("refs/heads/{branch}"))?;
+    if remote_sha.as_deref() == Some(head.as_str()) {
+        ctx.ui.ok(format!("{branch} is already on {remote}"));
+    } else {
+        ctx.git()
+            .push("push the hotfix branch", &remote, &branch, true)?;
+    }
+
+    // The maintenance strategy's branch, made from the base tag when the remote lacks it: a new
+    // branch, never a force-push.
+    if ctx.plan()?.strategy == crate::config::Strategy::Maintenance
+        && ctx
+            .git()
+            .remote_sha(&remote, &format!("refs/heads/{base_branch}"))?
+            .is_none()
+    {
+        let base_tag = ctx.plan()?.base_tag.clone();
+        ctx.git().push(
+            "create the maintenance branch",
+            &remote,
+            &format!("{base_tag}^{{commit}}:refs/heads/{base_branch}"),
+            false,
+        )?;
+        ctx.remote_ok(format!("Created {base_branch} on {remote} from {base_tag}"));
+    }
+
+    if let Some(pr) = &ctx.rec.pr {
+        ctx.ui
+            .ok(format!("PR #{} is already open: {}", pr.number, pr.url));
+        return Ok(());
+    }
+    let facts = ctx.facts()?;
+    ctx.save()?;
+    if !ctx.settings.dry_run {
+        if let Some(pr) = ctx.gh().open_pr_for(&branch)? {
+            ctx.ui
+                .ok(format!("Reusing the open PR #{}: {}", pr.number, pr.url));
+            ctx.rec.pr = Some(Pr {
+                number: pr.number,
+                url: pr.url,
+            });
+            return Ok(());
+        }
+    }
+
+    let labels = usable_labels(ctx)?;
+    let body = texts::pr_body(&facts);
+    let body_file = ctx.keep_file("pr-body.md", &body)?;
+    let simulated_url = format!("{}/pull/0", facts.repo_url);
+    let out = ctx.gh().create_pr(
+        &texts::pr_title(&facts),
+        &body_file,
+        &base_branch,
+        &branch,
+        &labels,
+        &simulated_url,
+    )?;
+    let url = out
+        .stdout
+        .lines()
+        .rev()
+        .find(|l| l.contains("/pull/"))
+        .map(str::trim)
+        .with_context(|| {
+            format!(
+                "`gh pr create` did not print the PR's URL: {}",
+                out.stdout.trim()
+            )
+        })?
+        .to_string();
+    let number: u64 = url
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .with_context(|| format!("could not read the PR number from {url}"))?;
+    ctx.remote_ok(format!("Opened PR #{number}: {url}"));
+    ctx.rec.pr = Some(Pr { number, url });
+    Ok(())
+}
+
+/// The configured labels that exist or could be created; the rest dropped with a warning.
+fn usable_labels(ctx: &mut Ctx<Hotfix>) -> Result<Vec<String>> {
+    let wanted = ctx.settings.labels.clone();
+    if wanted.is_empty() {
+        return Ok(wanted);
+    }
+    let existing = match ctx.gh().labels() {
+        Ok(l) => l,
+        Err(e) => {
+            ctx.ui.warn(format!(
+                "could not list the repository's labels ({e:#}); opening the PR without labels"
+            ));
+            return Ok(Vec::new());
+        }
+    };
+    let mut usable = Vec::new();
+    for label in wanted {
+        if existing.iter().any(|l| l.eq_ignore_ascii_case(&label)) {
+            usable.push(label);
+            continue;
+        }
+        let out = ctx.gh().create_label(&label)?;
+        if out.simulated {
+            usable.push(label);
+        } else if out.success() {
+            ctx.ui.ok(format!("Created the missing label `{label}`"));
+            usable.push(label);
+        } else {
+            ctx.ui.warn(format!(
+                "the repository has no label `{label}` and it could not be created ({}); the PR goes without it",
+                out.stderr.trim()
+            ));
+        }
+    }
+    Ok(usable)
+}

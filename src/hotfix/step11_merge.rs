@@ -1,0 +1,186 @@
+//! Step 11: squash-merge the PR (only if its head is still what was tested), update the base branch,
+//! and put an annotated tag on the **merge commit** — not on whatever the base branch points at —
+//! then push the tag.
+
+use anyhow::{bail, Context, Result};
+
+use crate::flow::Ctx;
+use crate::record::Hotfix;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let number = ctx.pr()?.number;
+    let branch = ctx.plan()?.branch.clone();
+    let remote = ctx.settings.remote.clone();
+    let base_branch = ctx.plan()?.base_branch.clone();
+    let tag = ctx.plan()?.tag.clone();
+
+    // Merge, unless that already happened.
+    let merge_commit = match ctx.rec.release.merge_commit.clone() {
+        Some(c) => c,
+        None => {
+            // After a merge gh deletes the local branch too: only an unmerged PR needs it.
+            let local = ctx.git().resolve_commit(&branch)?;
+            let simulated = format!(
+                r#"{{"state":"OPEN","headRefOid":"{}"}}"#,
+                local.as_deref().unwrap_or("")
+            );
+            let pr = ctx.gh().view_pr(number, "state,headRefOid", &simulated)?;
+            let head = match (&local, pr.state.as_str()) {
+                (Some(h), _) => h.clone(),
+                (None, "MERGED") => pr.head_ref_oid.clone().unwrap_or_default(),
+                (None, _) => bail!(
+                    "the branch {branch} no longer exists locally and PR #{number} is not merged: \
+                     recreate it (`git branch {branch} {remote}/{branch}`), then run `caro-hotfix resume`"
+                ),
+            };
+            if pr.state != "MERGED" {
+                if pr.head_ref_oid.as_deref().is_some_and(|h| h != head) {
+                    bail!(
+                        "PR #{number}'s head moved: it is {} on GitHub but {head} here, which is what was tested.\n\
+                         Bring {branch} up to date (`git pull {remote} {branch}`), then run `caro-hotfix resume` \
+                         (the tests will not run again: check the new commits yourself).",
+                        pr.head_ref_oid.as_deref().unwrap_or("?")
+                    );
+                }
+                ctx.gh().merge_pr(number, &head)?;
+                ctx.remote_ok(format!("Squash-merged PR #{number}"));
+            }
+            let simulated = format!(r#"{{"state":"MERGED","mergeCommit":{{"oid":"{head}"}}}}"#);
+            let pr = ctx.gh().view_pr(number, "state,mergeCommit", &simulated)?;
+            let oid = pr
+                .merge_commit
+                .map(|m| m.oid)
+                .filter(|o| !o.is_empty())
+                .with_context(|| {
+                    format!(
+                        "GitHub reports no merge commit for PR #{number} (state {})",
+                        pr.state
+                    )
+                })?;
+            ctx.rec.release.merge_commit = Some(oid.clone());
+            ctx.save()?;
+            oid
+        }
+    };
+
+    // The base branch, up to date (it now holds the squash merge).
+    if ctx.git().branch_exists(&base_branch)? {
+        ctx.git().checkout(&base_branch)?;
+        ctx.git().pull_ff_only(&remote, &base_branch)?;
+    } else if ctx
+        .git()
+        .remote_sha(&remote, &format!("refs/heads/{base_branch}"))?
+        .is_some()
+    {
+        ctx.git()
+            .fetch("fetch the base branch", &remote, &base_branch)?;
+        ctx.git()
+            .checkout_new_tracking(&base_branch, &format!("{remote}/{base_branch}"))?;
+    } else if ctx.settings.dry_run {
+        // The rehearsal only printed the push that creates the maintenance branch: make it here.
+        let base_tag = ctx.plan()?.base_tag.clone();
+        ctx.git()
+            .checkout_new_tracking(&base_branch, &format!("{base_tag}^{{commit}}"))?;
+    } else {
+        bail!(
+            "{base_branch} does not exist on {remote}: it should hold the merged PR #{number}; \
+             check the PR's base, then run `caro-hotfix resume`"
+        );
+    }
+    if !ctx.git().has_commit(&merge_commit)? {
+        bail!(
+            "the merge commit {merge_commit} of PR #{number} is not in {base_branch} after `git pull`: \
+             check {remote}/{base_branch}, then run `caro-hotfix resume`"
+        );
+    }
+
+    // The tag, on the merge commit.
+    let on_remote = ctx.git().remote_tag_commit(&remote, &tag)?;
+    match on_remote {
+        Some(target) if target == merge_commit => {
+            ctx.ui.ok(format!("{tag} is already on {remote}, on the merge commit"));
+        }
+        Some(target) => bail!(
+            "{tag} already exists on {remote} but points at {target}, not at the merge commit {merge_commit}.\n\
+             caro-hotfix never moves or deletes a tag: find out who created it before going on."
+        ),
+        None => {
+            let local = ctx.git().resolve_commit(&format!("refs/tags/{tag}"))?;
+            match local {
+                Some(target) if target != merge_commit => bail!(
+                    "a local tag {tag} exists and points at {target}, not at the merge commit {merge_commit}.\n\
+                     If it is a leftover, rename it (`git tag {tag}-old {tag} && git tag -d {tag}`), then run `caro-hotfix resume`."
+                ),
+                Some(_) => ctx.ui.ok(format!("{tag} already exists locally on the merge commit")),
+                None => {
+                    pre_tag_checks(ctx, &merge_commit, &base_branch)?;
+                    let facts = ctx.facts()?;
+                    let sign = ctx.settings.sign_tag;
+                    ctx.git().tag(&tag, &texts::tag_message(&facts), sign, &merge_commit)?;
+                }
+            }
+            ctx.git().push("push the release tag", &remote, &tag, false)?;
+        }
+    }
+    ctx.rec.release.tagged = true;
+    ctx.remote_ok(format!(
+        "Tagged {} as {tag} and pushed it",
+        &merge_commit[..12.min(merge_commit.len())]
+    ));
+    Ok(())
+}
+
+/// What the publish workflow will run, run first on the merge commit: a pushed tag is immutable, so
+/// it must never point at a commit that fails to publish. Default `cargo package --locked`: the
+/// packaging and the build from the packaged sources that `cargo publish --dry-run` does, without its
+/// request to the registry (which fails offline and adds nothing step 2 has not checked: whether the
+/// version is taken). `pre-tag-commands` in the configuration replaces it (`[]`: none).
+fn pre_tag_checks(ctx: &mut Ctx<Hotfix>, merge_commit: &str, base_branch: &str) -> Result<()> {
+    let commands = match ctx.settings.pre_tag_commands.clone() {
+        Some(c) => c,
+        None => {
+            let name = ctx.plan()?.crate_name.clone();
+            vec![["cargo", "package", "--locked", "--package", name.as_str()]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()]
+        }
+    };
+    if commands.is_empty() {
+        return Ok(());
+    }
+    let at_merge = ctx.git().head()? == merge_commit;
+    if !at_merge {
+        ctx.git().checkout(merge_commit)?;
+    }
+    let repo = ctx.repo.clone();
+    let mut failure = None;
+    for argv in &commands {
+        let out =
+            crate::ops::cargo::run_argv(&mut ctx.runner, &repo, argv, "run the pre-tag check")?;
+        if !out.success() {
+            failure = Some((argv.join(" "), out));
+            break;
+        }
+    }
+    if !at_merge {
+        ctx.git().checkout(base_branch)?;
+    }
+    if let Some((command, out)) = failure {
+        let both = format!("{}{}", out.stdout, out.stderr);
+        let lines: Vec<&str> = both.lines().collect();
+        for line in &lines[lines.len().saturating_sub(60)..] {
+            ctx.ui.line(*line);
+        }
+        bail!(
+            "the pre-tag check `{command}` failed on the merge commit {}: the tag was not created, because a \
+             pushed tag cannot be taken back. Fix the cause with a follow-up PR into {base_branch}, then run \
+             `caro-hotfix resume` (or set pre-tag-commands in [package.metadata.hotfix] if this check does not \
+             match your publish workflow).",
+            &merge_commit[..12.min(merge_commit.len())]
+        );
+    }
+    ctx.ui.ok("Pre-tag checks passed on the merge commit");
+    Ok(())
+}

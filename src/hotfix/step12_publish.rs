@@ -1,0 +1,145 @@
+//! Step 12: watch the publish workflow run for the tag, then the registry's sparse index until the
+//! new version's line is there.
+//!
+//! The run is found by id first (`gh run watch` without an id is interactive). The index is polled for
+//! the exact version — not crates.io's `newest_version`, which never shows a hotfix on an older line —
+//! with a User-Agent; 404 means "not yet". The CDN can lag: after 30 polls (10 minutes at the default
+//! 20 s) the step stops with a message to resume later.
+
+use anyhow::{bail, Result};
+
+use crate::flow::Ctx;
+use crate::record::Hotfix;
+use crate::logic::registry;
+use crate::ops::index::{self, IndexFile};
+
+const DEFAULT_POLL_SECS: f64 = 20.0;
+const INDEX_POLLS: u32 = 30;
+/// How many times to look for the workflow run before going on to the index alone.
+const RUN_POLLS: u32 = 8;
+
+pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let tag = ctx.plan()?.tag.clone();
+    let version = ctx.version()?.to_string();
+    let crate_name = ctx.plan()?.crate_name.clone();
+    let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
+    let url = ctx.index_url(&crate_name)?;
+    // Polls send the last ETag, so an unchanged index file costs one small 304.
+    let mut cache = index::IndexCache::default();
+
+    // Already visible (a resumed run, or a publish by hand)? Then there is nothing to watch.
+    if let Ok(IndexFile::Found(file)) = index::fetch_cached(&mut ctx.runner, &url, &mut cache) {
+        if registry::version_line(&file, &version).is_some() {
+            ctx.ui
+                .ok(format!("{crate_name} {version} is on the registry"));
+            keep_latest_where_it_is(ctx, &tag)?;
+            return Ok(());
+        }
+    }
+
+    watch_workflow(ctx, &tag, interval)?;
+    keep_latest_where_it_is(ctx, &tag)?;
+
+    if ctx.settings.dry_run {
+        ctx.ui.ok(format!(
+            "Rehearsal: {crate_name} {version} is not published, as expected; the real run polls {url} here until it appears"
+        ));
+        return Ok(());
+    }
+    let spinner = ctx.ui.spinner(format!(
+        "Waiting for {crate_name} {version} in the registry index"
+    ));
+    // A failed request (a CDN hiccup, the network gone for a moment) is one more "not yet".
+    let mut last_error = None;
+    for _ in 0..INDEX_POLLS {
+        match index::fetch_cached(&mut ctx.runner, &url, &mut cache) {
+            Ok(IndexFile::Found(file)) if registry::version_line(&file, &version).is_some() => {
+                spinner.finish_and_clear();
+                ctx.ui.ok(format!(
+                    "Published: {crate_name} {version} is in the registry index"
+                ));
+                return Ok(());
+            }
+            Ok(_) => {}
+            Err(e) => last_error = Some(format!("{e:#}")),
+        }
+        std::thread::sleep(interval);
+    }
+    spinner.finish_and_clear();
+    let waited = interval * INDEX_POLLS;
+    let last_error = last_error
+        .map(|e| format!("\nThe last failed request: {e}"))
+        .unwrap_or_default();
+    bail!(
+        "{crate_name} {version} is not visible yet in the registry index ({url}) after {} polls ({:.0} s).{last_error}\n\
+         The CDN can lag, or the publish may not have run: check the workflow, or publish by hand \
+         (`git checkout {tag} && cargo publish`). Then run `caro-hotfix resume` — it picks up here.",
+        INDEX_POLLS,
+        waited.as_secs_f64()
+    )
+}
+
+/// Finds the publish run for the tag and waits for it; a failed run stops the step.
+fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duration) -> Result<()> {
+    let workflow = ctx.settings.publish_workflow.clone();
+    let simulated = r#"[{"databaseId":0,"status":"completed","conclusion":"success","workflowName":"publish"}]"#;
+    let mut run = None;
+    for attempt in 0..RUN_POLLS {
+        let runs = ctx.gh().runs_for(tag, workflow.as_deref(), simulated)?;
+        if let Some(r) = runs.into_iter().next() {
+            run = Some(r);
+            break;
+        }
+        if attempt + 1 < RUN_POLLS {
+            std::thread::sleep(interval);
+        }
+    }
+    let Some(run) = run else {
+        ctx.ui.warn(format!(
+            "no {} run was found for {tag}; if the crate is published by hand, run `cargo publish` from {tag} now — \
+             the registry is watched next",
+            workflow.as_deref().unwrap_or("workflow")
+        ));
+        ctx.note(12, "no publish workflow run found");
+        return Ok(());
+    };
+    let out = ctx.gh().watch_run(run.database_id)?;
+    if !out.success() {
+        bail!(
+            "the publish workflow `{}` (run {}) failed for {tag}: see `gh run view {} --log-failed`.\n\
+             Fix the cause, re-run it (`gh run rerun {}`) or publish by hand, then run `caro-hotfix resume`.",
+            run.workflow_name,
+            run.database_id,
+            run.database_id,
+            run.database_id
+        );
+    }
+    ctx.remote_ok(format!(
+        "The publish workflow `{}` succeeded",
+        run.workflow_name
+    ));
+    Ok(())
+}
+
+/// A hotfix of an older line (a newer release exists) must not make its GitHub release "Latest".
+fn keep_latest_where_it_is(ctx: &mut Ctx<Hotfix>, tag: &str) -> Result<()> {
+    let version = ctx.version()?;
+    let prefix = ctx.settings.tag_prefix.clone();
+    let tags = ctx.git().tags()?;
+    let newest = crate::logic::version::latest_release(tags.iter().map(String::as_str), &prefix);
+    if newest.is_none_or(|n| n.version <= version) {
+        return Ok(());
+    }
+    let out = ctx.gh().release_not_latest(tag)?;
+    if out.success() {
+        ctx.ui.ok(format!(
+            "The GitHub release {tag} is not marked Latest (a newer line exists)"
+        ));
+    } else {
+        ctx.ui.warn(format!(
+            "could not keep the GitHub release {tag} from being Latest ({}); check it on GitHub",
+            out.stderr.trim()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Step 15: the fix reaches every active line.
+//!
+//! With the `main` strategy the squash merge already put it on the base branch. With `maintenance`
+//! the fix commits (not the version bump) are cherry-picked onto `forward-port/vX.Y.Z` from the trunk,
+//! and a PR opened into it. Each configured release branch gets the same fix commits cherry-picked onto
+//! `backport/vX.Y.Z-<branch>` and a PR — never a direct push to a protected branch. The squash-merge
+//! commit is not what travels: it carries this line's version bump and changelog, which conflict on
+//! every other line (each line releases its own patch). A table shows each line's result at the end.
+
+use anyhow::{bail, Context, Result};
+
+use crate::flow::Ctx;
+use crate::record::{Backport, Hotfix};
+use crate::config::Strategy;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let base_branch = ctx.plan()?.base_branch.clone();
+    let merge_commit = ctx
+        .rec
+        .release
+        .merge_commit
+        .clone()
+        .context("the merge commit is not recorded (step 11)")?;
+    let trunk = ctx.plan()?.trunk.clone();
+    let tag = ctx.plan()?.tag.clone();
+    let mut table: Vec<(String, String)> = vec![(
+        base_branch.clone(),
+        format!("has the fix: the PR was squash-merged into it ({tag})"),
+    )];
+
+    if ctx.plan()?.strategy == Strategy::Maintenance && trunk != base_branch {
+        let url = forward_port(ctx, &trunk, &tag)?;
+        table.push((trunk.clone(), format!("forward-port PR {url}")));
+    }
+
+    let branches: Vec<String> = ctx
+        .settings
+        .release_branches
+        .iter()
+        .filter(|b| **b != base_branch && **b != trunk)
+        .cloned()
+        .collect();
+    for target in branches {
+        let url = backport(ctx, &target, &tag, &merge_commit)?;
+        table.push((target, format!("backport PR {url}")));
+    }
+
+    // Back where the maintainer expects to be: the trunk.
+    if ctx.git().branch_exists(&trunk)? {
+        ctx.git().checkout(&trunk)?;
+    }
+    ctx.ui.blank();
+    ctx.ui.line("Where the fix is:");
+    let width = table.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    for (line, result) in &table {
+        ctx.ui.info(format!("{line:<width$}  {result}"));
+    }
+    if table.len() == 1 && ctx.settings.release_branches.is_empty() {
+        ctx.ui.info("(No other active release branches are configured: release-branches in [package.metadata.hotfix].)");
+    }
+    Ok(())
+}
+
+/// Cherry-picks `commits` onto a new branch from `remote/target`, pushes it and opens a PR into
+/// `target`; returns the PR's URL. Already done (recorded, pushed or open): reused.
+fn cherry_pick_pr(
+    ctx: &mut Ctx<Hotfix>,
+    branch: &str,
+    target: &str,
+    commits: &[String],
+    title: &str,
+    body: &str,
+) -> Result<String> {
+    if let Some(done) = ctx.rec.backports.iter().find(|b| b.branch == branch) {
+        return Ok(done.url.clone());
+    }
+    let remote = ctx.settings.remote.clone();
+    if ctx
+        .git()
+        .remote_sha(&remote, &format!("refs/heads/{branch}"))?
+        .is_none()
+    {
+        ctx.git()
+            .fetch("fetch the target branch", &remote, target)?;
+        if !ctx.git().branch_exists(branch)? {
+            ctx.git()
+                .checkout_new_tracking(branch, &format!("{remote}/{target}"))?;
+            for commit in commits {
+                let out = ctx.git().cherry_pick(commit)?;
+                if !out.success() {
+                    bail!(
+                        "the fix does not apply cleanly to {target}: {}\n\
+                         The hotfix itself is released; only this line is left. You are on {branch}: resolve the \
+                         conflicts, `git add` the files, `git cherry-pick --continue` (repeat for the remaining fix \
+                         commits), push it (`git push -u {remote} {branch}`), then run `caro-hotfix resume` to open the PR.",
+                        out.stderr.trim()
+                    );
+                }
+            }
+        }
+        ctx.git()
+            .push("push the backport branch", &remote, branch, true)?;
+    }
+    let file = ctx.keep_file(&format!("{}.md", branch.replace('/', "-")), body)?;
+    let simulated = format!("{}/pull/0", ctx.github()?.url);
+    let url = match ctx.gh().open_pr_for(branch)? {
+        Some(pr) => pr.url,
+        None => {
+            let out = ctx
+                .gh()
+                .create_pr(title, &file, target, branch, &[], &simulated)?;
+            out.stdout.lines().last().unwrap_or("").trim().to_string()
+        }
+    };
+    ctx.rec.backports.push(Backport {
+        branch: branch.to_string(),
+        url: url.clone(),
+    });
+    ctx.save()?;
+    Ok(url)
+}
+
+/// The maintenance strategy's forward-port: the fix commits — not the version bump — into the trunk.
+fn forward_port(ctx: &mut Ctx<Hotfix>, trunk: &str, tag: &str) -> Result<String> {
+    let facts = ctx.facts()?;
+    let branch = format!("forward-port/{tag}");
+    let commits = ctx.rec.fix.commits.clone();
+    let body = format!(
+        "Forward-port of the security fix released in {tag} ({}) to `{trunk}`.\n\n\
+         {}\n\nThe fix commits only; the version bump and changelog of {tag} stay on its release line.\n\n{}\n",
+        facts.incident.description,
+        ctx.pr()?.url.clone(),
+        texts::footer()
+    );
+    let title = format!("🚨 Forward-port SECURITY HOTFIX {tag} to {trunk}");
+    let url = cherry_pick_pr(ctx, &branch, trunk, &commits, &title, &body)?;
+    ctx.rec.forward_port = Some(url.clone());
+    ctx.remote_ok(format!("{trunk}: forward-port PR {url}"));
+    Ok(url)
+}
+
+fn backport(ctx: &mut Ctx<Hotfix>, target: &str, tag: &str, merge_commit: &str) -> Result<String> {
+    let facts = ctx.facts()?;
+    let branch = format!("backport/{tag}-{}", target.replace('/', "-"));
+    let commits = ctx.rec.fix.commits.clone();
+    let body = format!(
+        "Backport of the security fix released in {tag} ({}) to `{target}`.\n\n{}\n\n\
+         The fix commits only (merged in {tag} as {merge_commit}); this line's version bump and \
+         changelog are its own.\n\n{}\n",
+        facts.incident.description,
+        ctx.pr()?.url.clone(),
+        texts::footer()
+    );
+    let title = format!("🚨 Backport SECURITY HOTFIX {tag} to {target}");
+    let url = cherry_pick_pr(ctx, &branch, target, &commits, &title, &body)?;
+    ctx.remote_ok(format!("{target}: backport PR {url}"));
+    Ok(url)
+}

@@ -1,0 +1,30 @@
+//! Step 16: the summary with the real URLs and the next steps; the hotfix is marked complete and its
+//! record moved to `.git/caro-hotfix/history/`, so a new hotfix can start.
+
+use anyhow::Result;
+
+use crate::flow::Ctx;
+use crate::record::Hotfix;
+use crate::texts;
+
+pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let facts = ctx.facts()?;
+    let advisory = ctx.rec.advisory_url.clone().unwrap_or_else(|| {
+        format!(
+            "create manually: {}/security/advisories/new",
+            facts.repo_url
+        )
+    });
+    let backports: Vec<String> = ctx.rec.backports.iter().map(|b| b.url.clone()).collect();
+    let base_branch = ctx.plan()?.base_branch.clone();
+    ctx.ui.blank();
+    if ctx.settings.dry_run {
+        ctx.ui.line(
+            "Rehearsal: nothing below happened on the remote or GitHub; it is what the real run reports.",
+        );
+    }
+    ctx.ui
+        .line(texts::summary(&facts, &base_branch, &advisory, &backports));
+    ctx.rec.run.completed_at = Some(ctx.clock.now());
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Every path under `.git/caro-hotfix/`, owned by one type.
+//!
+//! ```text
+//! <git common dir>/caro-hotfix/
+//! ├── state.toml              the hotfix in progress (its record)
+//! ├── state.journal.toml      the commands it ran, appended at every save
+//! ├── rollback.toml           the rollback in progress
+//! ├── rollback.journal.toml
+//! ├── pr-body.md, advisory.json, announcement.md, release-X.Y.md, rollback-advisory-X.Y.Z.md
+//! │                           texts a step wrote and handed to gh, kept for the maintainer
+//! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file
+//! ```
+//!
+//! The directory is found through `git rev-parse --git-common-dir`, so every worktree shares it. A
+//! rehearsal of a rollback keeps its record in a scratch directory of the same shape.
+
+use std::path::{Path, PathBuf};
+
+/// The `caro-hotfix` directory of one repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    dir: PathBuf,
+}
+
+impl Layout {
+    /// The directory inside a git common directory (`.git`).
+    pub fn in_git_dir(git_common_dir: &Path) -> Layout {
+        Layout {
+            dir: git_common_dir.join("caro-hotfix"),
+        }
+    }
+
+    /// The directory itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The record of the hotfix in progress.
+    pub fn hotfix(&self) -> PathBuf {
+        self.dir.join("state.toml")
+    }
+
+    /// The record of the rollback in progress.
+    pub fn rollback(&self) -> PathBuf {
+        self.dir.join("rollback.toml")
+    }
+
+    /// Finished records.
+    pub fn history(&self) -> PathBuf {
+        self.dir.join("history")
+    }
+
+    /// A text kept for the maintainer (`pr-body.md`, `advisory.json`…).
+    pub fn kept(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+/// The journal of a live record, beside it: `state.toml` → `state.journal.toml`.
+pub fn journal_of(record: &Path) -> PathBuf {
+    record.with_extension("journal.toml")
+}

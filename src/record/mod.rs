@@ -1,0 +1,440 @@
+//! The records of `.git/caro-hotfix/`: what a hotfix (or a rollback) was asked, decided and did.
+//!
+//! A record lives in the git directory, never in the work tree: branch switches and `git clean` cannot
+//! touch it, and it is found from any worktree. It is human-readable TOML, written atomically after
+//! every step and every change of state inside a long step, so a kill at any point leaves the old or
+//! the new record.
+//!
+//! The hotfix's record ([`Hotfix`]) is grouped by the step that decides each value: the
+//! [`Request`] (what the maintainer asked when starting, stored whole, so `resume` continues with
+//! exactly that), the incident (step 4), the [`Plan`] (step 2), the fix (steps 5–6), the tests (7),
+//! the [`Audit`] (8), the [`Pr`] (9), the [`Release`] (11), the advisory (13), the backports (15).
+//! The rollback's record is a type of its own ([`Rollback`]). Both share the [`Run`] header and the
+//! list of steps, which is what the driver reads and writes ([`Tracked`]).
+//!
+//! - [`layout`]: the one type that owns every path under `.git/caro-hotfix/`.
+//! - [`store`]: load, save, archive, forget; the journal of commands beside a live record.
+//! - [`saver`]: writes the records of a run off its critical path.
+//! - `legacy`: the record format of caro-hotfix before 0.2, read once and converted.
+
+pub mod layout;
+mod legacy;
+pub mod rollback;
+pub mod saver;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+pub use layout::Layout;
+pub use rollback::{NextHotfix, Rollback};
+pub use saver::Saver;
+
+use crate::config::Strategy;
+use crate::logic::Incident;
+use crate::runner::JournalEntry;
+
+/// The record format written by this version (absent in the format before it: see `legacy`).
+pub const FORMAT: u32 = 2;
+
+/// Where a step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepStatus {
+    Pending,
+    InProgress,
+    Done,
+    Skipped,
+}
+
+/// One step of a flow as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRecord {
+    pub number: u8,
+    pub title: String,
+    pub status: StepStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    /// One line on what the step found or decided ("audit skipped: cargo-audit not installed").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What every record starts with: which caro-hotfix wrote it, when the run started, and how far
+/// its saves have come.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub tool_version: String,
+    /// Counts the saves of a live record. Each save marks its number in the journal first
+    /// (`# save N`), so a record whose `revision` is behind the journal's last mark has a save on
+    /// its way (see [`Saver`] and [`store::settle`]).
+    #[serde(default)]
+    pub revision: u64,
+    pub started_at: String,
+    /// A rehearsal's record (kept in its throwaway clone, never resumed).
+    pub dry_run: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+}
+
+impl Run {
+    pub fn new(now: String, dry_run: bool) -> Run {
+        Run {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            revision: 0,
+            started_at: now,
+            dry_run,
+            completed_at: None,
+        }
+    }
+}
+
+/// What the maintainer asked for when the hotfix started: every option of `caro-hotfix [OPTIONS]
+/// <DESCRIPTION>` that shapes the run, stored whole when the record is created. `resume` reads this,
+/// never the command line it was started with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The git remote fetched from and pushed to.
+    pub remote: String,
+    /// `--package`: the crate to bump and watch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// `--base-tag`: the release to patch (an older line), or the yanked release a rollback's next
+    /// hotfix starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_tag: Option<String>,
+    /// `--base`: the branch the PR targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_branch: Option<String>,
+    /// `--strategy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+    /// `--fix-from`: prepared fix commits for step 5.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fix_from: Vec<String>,
+    /// `--registry`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    /// `--registry-index` (or `CARO_HOTFIX_REGISTRY_INDEX`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_index: Option<String>,
+    /// `--poll-interval`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval: Option<f64>,
+}
+
+/// What step 2 decided: the release this hotfix patches and everything named after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The crate being hotfixed.
+    pub crate_name: String,
+    pub base_tag: String,
+    pub base_version: String,
+    /// The hotfix version, `base_version` + one patch.
+    pub version: String,
+    /// The hotfix's tag: the one answer to "what is the tag".
+    pub tag: String,
+    /// `hotfix/<tag>`.
+    pub branch: String,
+    /// The branch the PR targets (`release/X.Y` with the maintenance strategy).
+    pub base_branch: String,
+    /// The project's default branch (receives the forward-port with the maintenance strategy).
+    pub trunk: String,
+    pub strategy: Strategy,
+}
+
+/// What steps 5 and 6 committed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fix {
+    /// The fix's commits on the hotfix branch (step 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commits: Vec<String>,
+    /// Their subjects, for the PR body and the tag message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    /// The version bump and CHANGELOG commit (step 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bump_commit: Option<String>,
+}
+
+/// What the audit of step 8 concluded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Audit {
+    Clean,
+    /// Findings the maintainer chose to go on with; listed in the CHANGELOG.
+    Findings { findings: Vec<String> },
+    Skipped { reason: String },
+}
+
+impl Audit {
+    /// `clean`, `findings` or `skipped`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Audit::Clean => "clean",
+            Audit::Findings { .. } => "findings",
+            Audit::Skipped { .. } => "skipped",
+        }
+    }
+}
+
+/// The repository on GitHub, read once (step 9) and recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GitHub {
+    /// `owner/name`.
+    pub repo: String,
+    pub url: String,
+}
+
+/// The hotfix PR (step 9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pr {
+    pub number: u64,
+    pub url: String,
+}
+
+/// The merge and the tag (step 11).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Release {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_commit: Option<String>,
+    /// Set once the tag is pushed.
+    #[serde(default)]
+    pub tagged: bool,
+}
+
+/// One backport PR of step 15.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backport {
+    pub branch: String,
+    pub url: String,
+}
+
+/// Everything a hotfix has been asked, decided and done so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hotfix {
+    pub format: u32,
+    pub run: Run,
+    pub request: Request,
+    /// The description (from the start) and the step-4 answers.
+    pub incident: Incident,
+    /// Who runs the hotfix (`git config user.name` when it began), named in the texts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintainer: Option<String>,
+    /// The step-4 answers already given, as a flag or at the prompt, even when empty (`impact`,
+    /// `advisories`, `credit`): a resumed step 4 does not ask them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answered: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+    /// The branch the maintainer was on when step 3 switched to the hotfix branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_branch: Option<String>,
+    #[serde(default)]
+    pub fix: Fix,
+    /// What the tests of step 7 reported ("12 passed; 3 passed").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Audit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<GitHub>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pr: Option<Pr>,
+    #[serde(default)]
+    pub release: Release,
+    /// The GitHub security advisory (step 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisory_url: Option<String>,
+    /// The forward-port PR of the maintenance strategy (step 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_port: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backports: Vec<Backport>,
+    pub steps: Vec<StepRecord>,
+    /// Every command run, in order. Kept in `state.journal.toml` while the hotfix is live, in this
+    /// file once it is in `history/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub journal: Vec<JournalEntry>,
+}
+
+/// A new list of steps, all pending.
+pub fn pending_steps(steps: &[(u8, &str)]) -> Vec<StepRecord> {
+    steps
+        .iter()
+        .map(|(number, title)| StepRecord {
+            number: *number,
+            title: title.to_string(),
+            status: StepStatus::Pending,
+            started_at: None,
+            finished_at: None,
+            note: None,
+        })
+        .collect()
+}
+
+impl Hotfix {
+    pub fn new(
+        now: String,
+        request: Request,
+        incident: Incident,
+        dry_run: bool,
+        steps: &[(u8, &str)],
+    ) -> Self {
+        Hotfix {
+            format: FORMAT,
+            run: Run::new(now, dry_run),
+            request,
+            incident,
+            maintainer: None,
+            answered: Vec::new(),
+            plan: None,
+            original_branch: None,
+            fix: Fix::default(),
+            tests: None,
+            audit: None,
+            github: None,
+            pr: None,
+            release: Release::default(),
+            advisory_url: None,
+            forward_port: None,
+            backports: Vec::new(),
+            steps: pending_steps(steps),
+            journal: Vec::new(),
+        }
+    }
+
+    /// Whether the step-4 answer `what` was given (see [`Hotfix::answered`]).
+    pub fn has_answered(&self, what: &str) -> bool {
+        self.answered.iter().any(|a| a == what)
+    }
+
+    /// Records that the step-4 answer `what` was given.
+    pub fn mark_answered(&mut self, what: &str) {
+        if !self.has_answered(what) {
+            self.answered.push(what.to_string());
+        }
+    }
+
+    /// How people name this hotfix: its tag (`v1.0.11`, or with the project's tag prefix).
+    pub fn label(&self) -> String {
+        match &self.plan {
+            Some(plan) => plan.tag.clone(),
+            None => "(version not decided yet)".to_string(),
+        }
+    }
+}
+
+/// What the driver needs of a record: its header, its steps, its journal; and how to write it.
+pub trait Tracked: Serialize {
+    fn run(&self) -> &Run;
+    fn run_mut(&mut self) -> &mut Run;
+    fn steps(&self) -> &[StepRecord];
+    fn steps_mut(&mut self) -> &mut Vec<StepRecord>;
+    fn journal_mut(&mut self) -> &mut Vec<JournalEntry>;
+    /// How the record is named in messages and in `history/` (`v1.0.11`, `rollback-1.0.11`).
+    fn label(&self) -> String;
+    /// The name of its file in `history/` once it is complete.
+    fn history_name(&self) -> String;
+    /// What the record is of, for messages: "hotfix" or "rollback".
+    fn what(&self) -> &'static str;
+
+    fn step_mut(&mut self, number: u8) -> Option<&mut StepRecord> {
+        self.steps_mut().iter_mut().find(|s| s.number == number)
+    }
+
+    /// The first step that is neither done nor skipped.
+    fn first_unfinished(&self) -> Option<u8> {
+        self.steps()
+            .iter()
+            .find(|s| !matches!(s.status, StepStatus::Done | StepStatus::Skipped))
+            .map(|s| s.number)
+    }
+
+    fn is_done(&self, number: u8) -> bool {
+        self.steps()
+            .iter()
+            .any(|s| s.number == number && s.status == StepStatus::Done)
+    }
+
+    /// Records a one-line note on a step.
+    fn note(&mut self, number: u8, note: String) {
+        if let Some(step) = self.step_mut(number) {
+            step.note = Some(note);
+        }
+    }
+}
+
+impl Tracked for Hotfix {
+    fn run(&self) -> &Run {
+        &self.run
+    }
+    fn run_mut(&mut self) -> &mut Run {
+        &mut self.run
+    }
+    fn steps(&self) -> &[StepRecord] {
+        &self.steps
+    }
+    fn steps_mut(&mut self) -> &mut Vec<StepRecord> {
+        &mut self.steps
+    }
+    fn journal_mut(&mut self) -> &mut Vec<JournalEntry> {
+        &mut self.journal
+    }
+    fn label(&self) -> String {
+        Hotfix::label(self)
+    }
+    fn history_name(&self) -> String {
+        match &self.plan {
+            Some(plan) => plan.version.clone(),
+            None => "unknown".into(),
+        }
+    }
+    fn what(&self) -> &'static str {
+        "hotfix"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hotfix_round_trips_through_toml() {
+        let mut h = Hotfix::new(
+            "2026-12-01T03:00:00+00:00".into(),
+            Request {
+                remote: "canonical".into(),
+                base_tag: Some("v0.9.0".into()),
+                strategy: Some(Strategy::Maintenance),
+                poll_interval: Some(0.5),
+                ..Request::default()
+            },
+            Incident {
+                description: "RUSTSEC-2025-0001 \"quoted\" $(touch pwned)\nsecond line".into(),
+                ..Incident::default()
+            },
+            false,
+            &[(1, "Confirm"), (2, "Base")],
+        );
+        h.audit = Some(Audit::Skipped {
+            reason: "cargo-audit is not installed".into(),
+        });
+        h.backports.push(Backport {
+            branch: "release/0.8".into(),
+            url: "https://github.com/o/r/pull/7".into(),
+        });
+        h.journal.push(JournalEntry {
+            argv: vec!["git".into(), "fetch".into()],
+            cwd: "/tmp".into(),
+            exit_code: 0,
+            duration_ms: 3.25,
+            simulated: false,
+        });
+        let text = store::to_toml(&h).expect("toml");
+        let back = store::parse_hotfix(&text, std::path::Path::new("state.toml")).expect("parse");
+        assert_eq!(back, h);
+        assert_eq!(back.first_unfinished(), Some(1));
+    }
+}
