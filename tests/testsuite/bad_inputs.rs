@@ -1094,10 +1094,7 @@ fn insertion<'a>(before: &str, after: &'a str) -> &'a str {
 }
 
 fn heading() -> String {
-    format!(
-        "## [1.0.1] - {} [SECURITY HOTFIX]",
-        jiff::Zoned::now().date()
-    )
+    format!("## [1.0.1] - {TODAY} [SECURITY HOTFIX]")
 }
 
 #[test]

@@ -95,6 +95,7 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
 fn a_fire_drill_needs_no_answers() {
     let fx = Fixture::new();
     let before = fx.snapshot();
+    let tap = snapshot::JournalTap::start(&fx);
     let out = fx
         .caro(&["--dry-run", "--non-interactive", DESCRIPTION])
         .unscripted()
@@ -106,6 +107,15 @@ fn a_fire_drill_needs_no_answers() {
     );
     assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
     assert!(fx.snapshot() == before);
+    assert_eq!(out.code, 0, "{}", out.explain());
+
+    // The plan, whole: every command the drill ran or would run (its journal, kept through a hard
+    // link while the throwaway clone existed), and what it showed step by step.
+    let journal = tap.text();
+    snapshot::settings().bind(|| {
+        insta::assert_snapshot!("fire_drill_commands", snapshot::journal_commands(&journal));
+        insta::assert_snapshot!("fire_drill_transcript", out.transcript);
+    });
 }
 
 #[test]

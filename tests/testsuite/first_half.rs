@@ -61,8 +61,7 @@ fn steps_one_to_eight_prepare_the_hotfix_branch() {
     assert!(read(&w.join("Cargo.lock")).contains("name = \"minicrate\"\nversion = \"1.0.11\""));
 
     let changelog = read(&w.join("CHANGELOG.md"));
-    let today = jiff::Zoned::now().date().to_string();
-    let heading = format!("## [1.0.11] - {today} [SECURITY HOTFIX]");
+    let heading = format!("## [1.0.11] - {TODAY} [SECURITY HOTFIX]");
     let at = changelog
         .find(&heading)
         .unwrap_or_else(|| panic!("no section:\n{changelog}"));

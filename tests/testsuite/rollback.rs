@@ -118,6 +118,7 @@ fn a_rollback_yanks_deletes_the_release_keeps_the_tag_and_writes_the_advisory() 
         assert!(advisory.contains(needle), "{needle:?} missing:\n{advisory}");
     }
     assert!(!advisory.contains('$'), "{advisory}");
+    snapshot::settings().bind(|| insta::assert_snapshot!("rollback_advisory", advisory));
     // The rollback is recorded and finished.
     assert!(fx
         .work
@@ -404,4 +405,24 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
         "{advisory}"
     );
     assert!(advisory.contains("by Friday"), "{advisory}");
+    // What reached gh: the file after --input, the notice as the advisory's new description.
+    let input = patch
+        .iter()
+        .skip_while(|a| *a != "--input")
+        .nth(1)
+        .expect("the file after --input");
+    assert!(
+        input.ends_with(".git/caro-hotfix/rollback-advisory-1.0.11.json"),
+        "{input}"
+    );
+    let sent: serde_json::Value =
+        serde_json::from_str(&read(std::path::Path::new(input))).expect("the PATCH body");
+    assert_eq!(sent["description"], advisory.as_str());
+    snapshot::settings().bind(|| {
+        insta::assert_snapshot!("rollback_advisory_after_a_hotfix", advisory);
+        insta::assert_snapshot!(
+            "rollback_advisory_json",
+            serde_json::to_string_pretty(&sent).expect("json")
+        );
+    });
 }

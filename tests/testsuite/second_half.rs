@@ -200,6 +200,32 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     // The maintainer is left on an up-to-date main.
     assert_eq!(git(&fx.work, &["branch", "--show-current"]), "main");
     assert_eq!(git(&fx.work, &["rev-parse", "HEAD"]), main);
+
+    // Every text the hotfix wrote, whole, where it ended up. The PR's title and body as gh got
+    // them (the body from --body-file, the same bytes as the kept pr-body.md); the advisory JSON
+    // as gh sent it (the same as the kept advisory.json).
+    let kept = fx.work.join(".git/caro-hotfix");
+    assert_eq!(body, read(&kept.join("pr-body.md")));
+    let sent =
+        serde_json::from_str::<serde_json::Value>(&read(&fx.gh_state().join("advisories.json")))
+            .expect("advisories.json")[0]["request"]
+            .clone();
+    assert_eq!(sent, advisory);
+    let changelog = origin_git(&fx, &["show", "v1.0.11:CHANGELOG.md"]);
+    let security = origin_git(&fx, &["show", "v1.0.11:SECURITY.md"]);
+    snapshot::settings().bind(|| {
+        insta::assert_snapshot!("pr_title", prs[0]["title"].as_str().expect("title"));
+        insta::assert_snapshot!("pr_body", body);
+        insta::assert_snapshot!("tag_message", tag_message);
+        insta::assert_snapshot!("announcement", announcement);
+        insta::assert_snapshot!("summary", snapshot::summary_in(t));
+        insta::assert_snapshot!(
+            "advisory_json",
+            serde_json::to_string_pretty(&sent).expect("json")
+        );
+        insta::assert_snapshot!("changelog", changelog);
+        insta::assert_snapshot!("security_md", security);
+    });
 }
 
 #[test]

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod index_server;
+pub mod snapshot;
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
@@ -20,6 +21,13 @@ use caro_hotfix::ui::Ui;
 
 /// A registry index nobody serves (connections are refused at once): tests never reach crates.io.
 pub const NO_REGISTRY: &str = "http://127.0.0.1:9/";
+
+/// The wall clock of every run (`CARO_HOTFIX_NOW`): the dates and timestamps the wizard writes are
+/// the same at every run, so texts are compared whole. Not today, so a date that ignored it shows.
+pub const NOW: &str = "2026-11-13T09:30:00+01:00";
+
+/// The date of [`NOW`], as CHANGELOG.md and SECURITY.md show it.
+pub const TODAY: &str = "2026-11-13";
 
 /// The fixture crate's name.
 pub const CRATE: &str = "minicrate";
@@ -401,6 +409,7 @@ impl Fixture {
             .env("CARGO_NET_OFFLINE", "true")
             .env("NO_COLOR", "1")
             .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
+            .env("CARO_HOTFIX_NOW", NOW)
             .env("TERM", "xterm");
         cmd
     }
@@ -544,7 +553,7 @@ impl Outcome {
 ///
 /// By default: `-C <work tree>`, a scripted prompter with no answers (a question is an error, not a
 /// hang), the fixture's `PATH` (stand-ins first), no registry reachable (unless the arguments name
-/// one), cargo offline, no user or system git configuration, no colours.
+/// one), cargo offline, no user or system git configuration, no colours, the clock at [`NOW`].
 #[must_use = "a Run does nothing until .run()"]
 pub struct Run<'a> {
     fx: &'a Fixture,
@@ -617,6 +626,7 @@ impl Run<'_> {
                 ("GIT_CONFIG_GLOBAL", "/dev/null"),
                 ("GIT_CONFIG_NOSYSTEM", "1"),
                 ("CARGO_TERM_COLOR", "never"),
+                ("CARO_HOTFIX_NOW", NOW),
             ]
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
