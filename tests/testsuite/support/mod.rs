@@ -1,7 +1,8 @@
 //! Test support shared by the integration tests: a fixture crate in a real git repository with a bare
 //! "origin" on disk and release tags, stand-in programs put first on `PATH`, a scripted prompter that
-//! can act between questions (commit a fix while the wizard waits for `done`), and helpers that read
-//! the resulting repository.
+//! can act between questions (commit a fix while the wizard waits for `done`), one builder that runs
+//! the wizard in-process (`fx.caro(&args).answers(..).run()`, see [`Run`]), and helpers that read
+//! the resulting repository. [`snapshot`] holds what the snapshots of whole texts need.
 //!
 //! Tests spawn git directly here to build and inspect fixtures; the product itself only ever does so
 //! through its runner.
