@@ -18,6 +18,9 @@
 //! (or `$CARO_HOTFIX_BENCH_DIR`) and kept, so `benches/run.sh` can time git on them with hyperfine.
 //! Nothing here asserts a duration.
 
+// Tests start real programs and read the environment to build their fixtures.
+#![allow(clippy::disallowed_methods)]
+
 use std::hint::black_box;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -481,8 +484,8 @@ mod redact {
 
 mod record {
     use super::*;
-    use caro_hotfix::runner::JournalEntry;
     use caro_hotfix::record::{Hotfix, Plan, Request};
+    use caro_hotfix::runner::JournalEntry;
 
     fn state(commands: usize) -> Hotfix {
         let steps: Vec<(u8, String)> = (1..=16).map(|n| (n, format!("Step {n}"))).collect();

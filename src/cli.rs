@@ -17,6 +17,7 @@ use crate::logic::Severity;
     about = "Carry an emergency security hotfix of a Rust crate from the hole to the published fix",
     long_about = None,
     subcommand_negates_reqs = true,
+    arg_required_else_help = true,
     // clap would render the second form as `[DESCRIPTION] <COMMAND>`: a description and a command
     // are never given together.
     override_usage = "caro-hotfix [OPTIONS] <DESCRIPTION>\n       caro-hotfix [OPTIONS] <COMMAND>"
@@ -185,4 +186,56 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// The command a one-word description is likely a typo of (`staus` → `status`): a word within a small
+/// edit distance of a command's name. A description of more than one word is never a command.
+pub fn mistyped_command(description: &str) -> Option<String> {
+    let word = description.trim();
+    if word.is_empty() || word.contains(char::is_whitespace) {
+        return None;
+    }
+    let lower = word.to_ascii_lowercase();
+    <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .chain(["help".to_string()])
+        .map(|name| (edit_distance(&lower, &name), name))
+        .filter(|(d, name)| *d <= if name.len() <= 4 { 1 } else { 2 })
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance, for command names (a few letters).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_one_word_typo_of_a_command_is_recognised_and_a_description_is_not() {
+        assert_eq!(mistyped_command("staus").as_deref(), Some("status"));
+        assert_eq!(mistyped_command("resme").as_deref(), Some("resume"));
+        assert_eq!(mistyped_command("Rollbak").as_deref(), Some("rollback"));
+        assert_eq!(mistyped_command("abrot").as_deref(), Some("abort"));
+        assert_eq!(mistyped_command("RUSTSEC-2025-0001"), None);
+        assert_eq!(mistyped_command("status of the parser"), None);
+        assert_eq!(mistyped_command("overflow"), None);
+    }
 }

@@ -20,9 +20,9 @@ impl Clock {
 
     /// A clock that always says `at` (RFC 3339, e.g. `2026-12-01T03:00:00+00:00`).
     pub fn fixed(at: &str) -> Result<Clock> {
-        let timestamp: jiff::Timestamp = at
-            .parse()
-            .with_context(|| format!("CARO_HOTFIX_NOW={at}: not an RFC 3339 time such as 2026-12-01T03:00:00+00:00"))?;
+        let timestamp: jiff::Timestamp = at.parse().with_context(|| {
+            format!("CARO_HOTFIX_NOW={at}: not an RFC 3339 time such as 2026-12-01T03:00:00+00:00")
+        })?;
         let offset = offset_of(at).with_context(|| {
             format!("CARO_HOTFIX_NOW={at}: end it with an offset such as +00:00 or Z")
         })?;

@@ -106,7 +106,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 pub fn hints(err: &anyhow::Error) -> Vec<String> {
     let mut hints = Vec::new();
     if let Some(step) = err.downcast_ref::<StepFailed>() {
-        if step.resumable && Kind::of(err) == Kind::Failed {
+        if step.resumable && Kind::of(err) != Kind::Interrupted {
             hints.push(format!(
                 "once that is done, run `caro-hotfix resume` to continue at step {}",
                 step.number
@@ -151,9 +151,13 @@ mod tests {
     }
 
     #[test]
-    fn a_declined_or_forgotten_step_has_no_resume_hint_and_keeps_its_exit_code() {
+    fn a_forgotten_step_has_no_resume_hint_and_every_kind_keeps_its_exit_code() {
         let declined = failed_at(3, true, Declined("Stopped at step 3".into()).into());
-        assert!(hints(&declined).is_empty());
+        assert_eq!(
+            hints(&declined).len(),
+            1,
+            "a declined step 3 is resumed like a failed one"
+        );
         assert_eq!(exit_code(&declined), 3);
         let forgotten = failed_at(2, false, anyhow::anyhow!("No release tags found"));
         assert!(hints(&forgotten).is_empty());

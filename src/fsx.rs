@@ -110,6 +110,18 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Opens a file for reading and writing in place, creating it when `create` is set: only for what
+/// is not a document — the controlling terminal the questions go to, and the run lock, whose few
+/// lines only say who holds it. Every document is written with [`write_atomic`].
+pub fn open_in_place(path: &Path, create: bool) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(create)
+        .truncate(false)
+        .open(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,8 +39,6 @@ pub fn at_step(number: u8, rehearsal: bool) {
 /// Installs the handler; only the real binary calls this (tests drive the wizard in-process).
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
-        let term = console::Term::stderr();
-        let _ = term.show_cursor();
         if let Ok(hooks) = BEFORE_EXIT.lock() {
             for (_, hook) in hooks.iter() {
                 hook();

@@ -15,10 +15,14 @@
 //!   and hints, rendered once.
 //! - `logic/`: pure functions (versions, manifests, changelog, SECURITY.md, audit output).
 
+// Printing belongs to `ui` (see also clippy.toml's house rules).
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod env;
 pub mod error;
 pub mod flow;
 pub mod fsx;
@@ -41,8 +45,9 @@ pub mod ui;
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command};
+pub use crate::env::Env;
 use crate::error::Usage;
-pub use crate::io::{Env, Io};
+pub use crate::io::Io;
 
 /// Runs the parsed command line against the real world and returns the exit code.
 pub fn main_with(cli: Cli) -> u8 {
@@ -81,6 +86,14 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
     match cli.command {
         None => {
             let description = cli.description.unwrap_or_default();
+            if let Some(command) = cli::mistyped_command(&description) {
+                return Err(Usage(format!(
+                    "`{}` is not a command: did you mean `caro-hotfix {command}`? (To start a hotfix, \
+                     describe it in more than one word: caro-hotfix \"RUSTSEC-2025-0001 out-of-bounds read in the parser\")",
+                    description.trim()
+                ))
+                .into());
+            }
             commands::start::run(description, cli.start, &g, io, None)
         }
         Some(Command::Resume) => commands::resume::run(&g, io),

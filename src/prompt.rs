@@ -5,6 +5,10 @@
 //! [`Backend`]: dialoguer on a real terminal, a script in tests, defaults in a non-interactive
 //! rehearsal.
 
+// The one module that asks (dialoguer's widgets and the terminal are banned elsewhere in
+// clippy.toml): questions go to the controlling terminal, so a run can be piped to `tee`.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 use std::collections::VecDeque;
 
 use anyhow::{bail, Result};
@@ -54,15 +58,18 @@ impl Prompter {
     }
 }
 
-/// Real terminal questions through dialoguer, on stderr.
+/// Real terminal questions through dialoguer, on the controlling terminal (`/dev/tty`) when there is
+/// one — so `caro-hotfix … 2>&1 | tee hotfix.log` still asks the person — else on stderr.
 pub struct Dialoguer {
     theme: dialoguer::theme::ColorfulTheme,
+    term: console::Term,
 }
 
 impl Dialoguer {
     pub fn new() -> Self {
         Dialoguer {
             theme: dialoguer::theme::ColorfulTheme::default(),
+            term: controlling_terminal().unwrap_or_else(console::Term::stderr),
         }
     }
 }
@@ -70,6 +77,30 @@ impl Dialoguer {
 impl Default for Dialoguer {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The controlling terminal, for reading and writing, when the process has one.
+fn controlling_terminal() -> Option<console::Term> {
+    let tty = crate::fsx::open_in_place(std::path::Path::new("/dev/tty"), false).ok()?;
+    let reader = tty.try_clone().ok()?;
+    Some(console::Term::read_write_pair(reader, tty))
+}
+
+/// Whether a person can be asked: stdin is a terminal, and questions can be written to it (the
+/// controlling terminal, or stderr when that is the terminal).
+pub fn can_ask() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal()
+        && (std::io::stderr().is_terminal() || controlling_terminal().is_some())
+}
+
+/// `y`/`yes` or `n`/`no`, any case; anything else (Enter alone included) is no answer.
+pub fn parse_yes_no(answer: &str) -> Option<bool> {
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Some(true),
+        "n" | "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -91,16 +122,24 @@ impl Backend for Dialoguer {
         if let Some(d) = default {
             input = input.default(d.to_string());
         }
-        input.interact_text().map_err(interrupted)
+        input.interact_text_on(&self.term).map_err(interrupted)
     }
 
+    /// No default: Enter alone, or anything but y/n, asks again — a stray key never answers.
     fn yes_no(&mut self, prompt: &str) -> Result<bool> {
-        let answer = dialoguer::Confirm::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .wait_for_newline(true)
-            .interact_opt()
-            .map_err(interrupted)?;
-        Ok(answer.unwrap_or(false))
+        loop {
+            let answer = dialoguer::Input::<String>::with_theme(&self.theme)
+                .with_prompt(prompt)
+                .allow_empty(true)
+                .interact_text_on(&self.term)
+                .map_err(interrupted)?;
+            if let Some(yes) = parse_yes_no(&answer) {
+                return Ok(yes);
+            }
+            let _ = self
+                .term
+                .write_line("  Type y or n, then Enter (no answer is taken for you).");
+        }
     }
 
     fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize> {
@@ -108,7 +147,7 @@ impl Backend for Dialoguer {
             .with_prompt(prompt)
             .items(items)
             .default(default)
-            .interact()
+            .interact_on(&self.term)
             .map_err(interrupted)
     }
 }
@@ -152,11 +191,12 @@ impl Backend for Scripted {
     }
 
     fn yes_no(&mut self, prompt: &str) -> Result<bool> {
-        let a = self.next(prompt)?;
-        match a.trim().to_ascii_lowercase().as_str() {
-            "y" | "yes" => Ok(true),
-            "n" | "no" => Ok(false),
-            other => bail!("scripted answer `{other}` to a y/n question: use y or n"),
+        // As on a terminal: an answer that is not y/n (Enter alone) is no answer; the next is taken.
+        loop {
+            let a = self.next(prompt)?;
+            if let Some(yes) = parse_yes_no(&a) {
+                return Ok(yes);
+            }
         }
     }
 

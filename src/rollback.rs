@@ -8,10 +8,10 @@
 use anyhow::{bail, Context, Result};
 
 use crate::error::Declined;
+use crate::flow::{Ctx, Step};
 use crate::logic::registry;
 use crate::ops::cargo;
 use crate::ops::index::{self, IndexFile};
-use crate::flow::{Ctx, Step};
 use crate::record::{Hotfix, Layout, NextHotfix, Rollback};
 
 /// The rollback's steps, in order.
@@ -170,7 +170,7 @@ fn yank(ctx: &mut Ctx<Rollback>) -> Result<()> {
         bail!(
             "cargo could not yank {name} {version}: {}\n\
              A token with the yank scope is needed: `cargo login{}` (or set the registry's token in the \
-             environment), then run `caro-hotfix resume`.",
+             environment).",
             crate::runner::redact(out.stderr.trim()),
             registry.map(|r| format!(" --registry {r}")).unwrap_or_default()
         );
@@ -230,7 +230,7 @@ fn release(ctx: &mut Ctx<Rollback>) -> Result<()> {
         ));
     } else {
         bail!(
-            "could not delete the GitHub release {tag}: {}\nDelete it on GitHub (keep the tag), then run `caro-hotfix resume`.",
+            "could not delete the GitHub release {tag}: {}\nDelete it on GitHub (keep the tag).",
             out.stderr.trim()
         );
     }
@@ -262,7 +262,11 @@ fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
         Some(v) => v,
         None => previous_release(ctx, &version)?,
     };
+    let next = semver::Version::parse(&version)
+        .map(|v| crate::logic::version::next_patch(&v).to_string())
+        .unwrap_or_else(|_| "the next hotfix".into());
     let text = crate::texts::rollback_advisory(&crate::texts::Rollback {
+        next: &next,
         crate_name: &name,
         version: &version,
         previous: &previous,

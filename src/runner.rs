@@ -2,7 +2,7 @@
 //!
 //! Every git, cargo, gh and curl call is a [`Cmd`]: an argument vector (never a shell string), the
 //! directory it runs in, a one-line purpose used in messages, and its [`Effect`]. The runner shows each
-//! command before running it, captures its output (stderr on its own thread, so a full pipe never
+//! command before running it, captures its output (stdout and stderr polled together, so a full pipe never
 //! deadlocks), journals it, and turns a failure into an error naming the purpose, the command line and
 //! the trimmed stderr.
 //!
@@ -341,7 +341,11 @@ impl Runner {
         let path = self
             .path
             .clone()
-            .or_else(|| std::env::var_os("PATH"))
+            .or_else(|| {
+                crate::env::Env::process()
+                    .get("PATH")
+                    .map(|p| p.to_os_string())
+            })
             .unwrap_or_default();
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         which::which_in(program, Some(path), cwd).ok()
@@ -455,6 +459,7 @@ impl Runner {
         }
     }
 
+    #[allow(clippy::disallowed_methods)] // The one place that starts programs.
     fn command(&self, cmd: &Cmd, cwd: &Path, program: PathBuf) -> Command {
         let mut command = Command::new(program);
         command

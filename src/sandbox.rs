@@ -69,7 +69,7 @@ pub fn create(runner: &mut Runner, repo: &Path, remote: &str) -> Result<TempDir>
 /// the clone's cargo shares that directory anyway).
 pub fn share_build_cache(
     runner: &mut Runner,
-    env: &crate::io::Env,
+    env: &crate::env::Env,
     repo: &Path,
 ) -> Result<Option<PathBuf>> {
     if env.get("CARGO_TARGET_DIR").is_some() {
@@ -231,13 +231,14 @@ mod tests {
             .with_env("GIT_CONFIG_NOSYSTEM", "1")
             .with_env("HOME", dir)
             .with_env("XDG_CONFIG_HOME", dir);
-        let shared = share_build_cache(&mut runner, &crate::io::Env::process(), dir).expect("share");
+        let shared =
+            share_build_cache(&mut runner, &crate::env::Env::process(), dir).expect("share");
         (shared, runner)
     }
 
     #[test]
     fn the_clone_builds_inside_an_ignored_target_directory() {
-        if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        if crate::env::Env::process().get("CARGO_TARGET_DIR").is_some() {
             return; // then cargo shares that directory already, and nothing is set
         }
         for ignore in ["/target\n", "target/\n", "target\n"] {

@@ -3,7 +3,6 @@
 //! They follow the reference workflow (`caro.release.hotfix`) but carry real values: the crate, the
 //! versions, the answers. No `$VARIABLE` placeholder ever reaches a user.
 
-
 use anyhow::Context;
 
 use crate::record::{Audit, Hotfix};
@@ -380,7 +379,13 @@ Channels to notify:
   - [ ] Email to known users (if applicable)";
 
 /// Step 16: the summary.
-pub fn summary(f: &Facts, base_branch: &str, advisory: &str, backports: &[String]) -> String {
+pub fn summary(
+    f: &Facts,
+    base_branch: &str,
+    advisory: &str,
+    backports: &[String],
+    rehearsal: bool,
+) -> String {
     let crates = f
         .crates_io_url()
         .unwrap_or_else(|| format!("{} {} on the registry", f.crate_name, f.version));
@@ -392,17 +397,38 @@ pub fn summary(f: &Facts, base_branch: &str, advisory: &str, backports: &[String
             backports.join(", ")
         )
     };
+    // A rehearsal's last screen says so in its heading, and marks every result it only simulated.
+    let (heading, done, remote) = if rehearsal {
+        (
+            format!(
+                "  🧪 REHEARSAL of SECURITY HOTFIX {} — nothing was published\n\n\
+                 Nothing was pushed, merged, tagged, published, yanked or announced: the local steps ran in a\n\
+                 throwaway clone, and every command for the remote and GitHub was only printed.\n\
+                 What the real run reports at this point:",
+                f.tag
+            ),
+            "✓ (rehearsed)",
+            "✓ (simulated)",
+        )
+    } else {
+        (
+            format!("  🚨 SECURITY HOTFIX {} PUBLISHED", f.tag),
+            "✓",
+            "✓",
+        )
+    };
+    let backports = backports.replace("\n✓ PRs", &format!("\n{remote} PRs"));
     format!(
         "\
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
-  🚨 SECURITY HOTFIX {tag} PUBLISHED
+{heading}
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
 
-✓ Hotfix applied and tested
-✓ Version bumped to {version}
-✓ PR merged to {base_branch}
-✓ Tag {tag} created and pushed
-✓ Published: {crates}{backports}
+{done} Hotfix applied and tested
+{done} Version bumped to {version}
+{remote} PR merged to {base_branch}
+{remote} Tag {tag} created and pushed
+{remote} Published: {crates}{backports}
 
 ⚠️  NEXT STEPS REQUIRED:
 
@@ -425,6 +451,8 @@ Release URLs:
 
 /// What the rollback advisory is made of.
 pub struct Rollback<'a> {
+    /// The next hotfix's version: the way out for users.
+    pub next: &'a str,
     pub crate_name: &'a str,
     pub version: &'a str,
     pub previous: &'a str,
@@ -442,19 +470,22 @@ pub fn rollback_advisory(r: &Rollback) -> String {
          {name} {version}, a hotfix for: {original}\n\
          introduced a regression: {regression}\n\
          \n\
-         **What to do now**: downgrade to {previous}\n\
+         **Do not simply downgrade**: {previous}, the release before it, still has the vulnerability that \n\
+         {version} fixed. Pin it only if the regression hurts you more than the vulnerability can:\n\
          \n\
          \x20 cargo update -p {name} --precise {previous}\n\
          \n\
          Lock files that already pin {version} keep building (a yanked version stays downloadable),\n\
          but new resolutions avoid it.\n\
          \n\
-         **Next**: a new hotfix that fixes both the original issue and this regression is expected {timeline}.\n\
+         **The way out**: {name} {next}, fixing both the original issue and this regression, is expected \n\
+         {timeline}. Upgrade to it as soon as it is out.\n\
          \n\
          {footer}\n",
         name = r.crate_name,
         version = r.version,
         previous = r.previous,
+        next = r.next,
         regression = r.regression,
         timeline = r.timeline,
         original = r.original,

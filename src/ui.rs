@@ -4,6 +4,9 @@
 //! and the real binary can decide once whether to use colours and spinners. It never reads input; that
 //! is the prompter's job.
 
+// The one module that prints and styles (the house rules in clippy.toml and lib.rs).
+#![allow(clippy::disallowed_methods, clippy::print_stderr)]
+
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -75,7 +78,7 @@ impl Ui {
             sink: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             data: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             live: false,
-            echo: crate::io::Env::process().get("CARO_HOTFIX_ECHO").is_some(),
+            echo: crate::env::Env::process().get("CARO_HOTFIX_ECHO").is_some(),
         };
         (ui, transcript)
     }
@@ -156,10 +159,16 @@ impl Ui {
     pub fn error(&self, rendered: &str) {
         let mut lines = rendered.split('\n');
         let first = lines.next().unwrap_or("");
-        self.line(format!("{} {first}", style("error:").red().bold().for_stderr()));
+        self.line(format!(
+            "{} {first}",
+            style("error:").red().bold().for_stderr()
+        ));
         for line in lines {
             match line.strip_prefix("hint: ") {
-                Some(hint) => self.line(format!("{} {hint}", style("hint:").cyan().bold().for_stderr())),
+                Some(hint) => self.line(format!(
+                    "{} {hint}",
+                    style("hint:").cyan().bold().for_stderr()
+                )),
                 None => self.line(line),
             }
         }
@@ -191,13 +200,15 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// One line straight to stderr, for the Ctrl-C handler (which has no [`Ui`]).
+/// One line straight to stderr, for the Ctrl-C handler (which has no [`Ui`]); the cursor a spinner
+/// or a question hid is shown again first.
 pub fn interrupted(text: &str) {
+    let _ = console::Term::stderr().show_cursor();
     let _ = io::stderr().write_all(with_newline(text).as_bytes());
 }
 
 /// Colours on or off for the whole process: `--color`, else `NO_COLOR`, else whether it is a terminal.
-pub fn apply_color(choice: crate::cli::ColorChoice, env: &crate::io::Env) {
+pub fn apply_color(choice: crate::cli::ColorChoice, env: &crate::env::Env) {
     use crate::cli::ColorChoice;
     let on = match choice {
         ColorChoice::Always => Some(true),

@@ -15,6 +15,13 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
     let clock = env.clock()?;
     let mut runner = super::runner_for(&io, &env, false);
     let (repo, layout) = super::locate(g, &io, &mut runner)?;
+    // One run at a time: a hotfix another run is working on is not forgotten under its feet.
+    let _lock = crate::record::lock::RunLock::acquire(
+        &layout,
+        "abort",
+        &clock.now(),
+        super::doing(&layout),
+    )?;
     let record = layout.hotfix();
     let Some(hotfix) = store::load::<Hotfix>(&record)? else {
         io.ui.line("No hotfix in progress: nothing to abort.");

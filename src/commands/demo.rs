@@ -2,8 +2,6 @@
 //! throwaway sandbox. The same code as `--dry-run` runs there: local steps for real, every remote
 //! command printed. gh and curl are never started (no network, no GitHub account needed).
 
-use std::io::IsTerminal;
-
 use anyhow::{Context, Result};
 
 use crate::cli::{GlobalOpts, SeverityArg, StartOpts};
@@ -37,8 +35,7 @@ pub fn run(g: &GlobalOpts, io: Io, keep: bool) -> Result<()> {
     let mut g = g.clone();
     g.dry_run = true;
     // Nothing to confirm for real in a demo: without a terminal it runs as a fire drill.
-    if io.backend.is_none() && !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal())
-    {
+    if io.backend.is_none() && !crate::prompt::can_ask() {
         g.non_interactive = true;
     }
     g.directory = Some(built);

@@ -11,7 +11,6 @@ pub mod rollback;
 pub mod start;
 pub mod status;
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -19,12 +18,14 @@ use anyhow::{Context, Result};
 use crate::cli::GlobalOpts;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::env::Env;
 use crate::error::Usage;
 use crate::flow::Ctx;
-use crate::io::{Env, Io};
+use crate::io::Io;
 use crate::ops::git::Git;
 use crate::prompt::{self, Backend, Prompter};
-use crate::record::{Layout, Saver, Tracked};
+use crate::record::lock::RunLock;
+use crate::record::{store, Hotfix, Layout, Rollback, Saver, Tracked};
 use crate::runner::Runner;
 use crate::settings::Settings;
 use crate::ui::Ui;
@@ -37,10 +38,11 @@ fn prompter(io_backend: Option<Box<dyn Backend>>, g: &GlobalOpts, ui: &Ui) -> Re
     if g.dry_run && g.non_interactive {
         return Ok(Prompter::new(Box::new(prompt::Defaults::new(ui.clone()))));
     }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !prompt::can_ask() {
         return Err(Usage(
-            "caro-hotfix needs an interactive terminal (stdin or stderr is not one): it asks for typed \
-             confirmations. Run it in a terminal, or rehearse without one: --dry-run --non-interactive."
+            "caro-hotfix needs an interactive terminal (stdin is not one): it asks for typed \
+             confirmations. Run it in a terminal (its output may be piped, e.g. to `tee`), or rehearse \
+             without one: --dry-run --non-interactive."
                 .into(),
         )
         .into());
@@ -51,6 +53,8 @@ fn prompter(io_backend: Option<Box<dyn Backend>>, g: &GlobalOpts, ui: &Ui) -> Re
 /// What every command that works on a repository needs: output, runner, prompter, the repository,
 /// its `.git/caro-hotfix/`, the project's configuration, the environment and the clock.
 pub struct Session {
+    /// The repository's run lock (none in a rehearsal, which changes nothing).
+    pub lock: Option<RunLock>,
     pub ui: Ui,
     pub runner: Runner,
     pub prompter: Prompter,
@@ -109,6 +113,7 @@ pub fn open(g: &GlobalOpts, io: Io, tolerated: &[&str], offline: bool) -> Result
     let repo = Git::new(&mut runner, &dir).toplevel()?;
     let common = Git::new(&mut runner, &repo).common_dir()?;
     Ok(Session {
+        lock: None,
         ui,
         runner,
         prompter,
@@ -118,6 +123,43 @@ pub fn open(g: &GlobalOpts, io: Io, tolerated: &[&str], offline: bool) -> Result
         env,
         clock,
     })
+}
+
+impl Session {
+    /// Takes the repository's run lock for `command` (`resume`, `abort`…): one run at a time. A
+    /// second run is refused, told who holds it and what it is doing, and changes nothing. A
+    /// rehearsal takes no lock.
+    pub fn lock(&mut self, command: &str, dry_run: bool) -> Result<()> {
+        if dry_run {
+            return Ok(());
+        }
+        self.lock = Some(RunLock::acquire(
+            &self.layout,
+            command,
+            &self.clock.now(),
+            doing(&self.layout),
+        )?);
+        Ok(())
+    }
+}
+
+/// What the run in progress is doing, from the records: "on the hotfix v1.0.11, at step 5".
+pub fn doing(layout: &Layout) -> Option<String> {
+    if let Ok(Some(h)) = store::load::<Hotfix>(&layout.hotfix()) {
+        return Some(format!(
+            "on the hotfix {}, at step {}",
+            h.label(),
+            h.first_unfinished().unwrap_or(16)
+        ));
+    }
+    if let Ok(Some(r)) = store::load::<Rollback>(&layout.rollback()) {
+        return Some(format!(
+            "on the rollback of {}, at step {}",
+            r.label(),
+            r.first_unfinished().unwrap_or(1)
+        ));
+    }
+    None
 }
 
 /// The repository's top and its `.git/caro-hotfix/`, without preflight (status works on a dirty
@@ -155,7 +197,12 @@ pub fn runner_for(io: &Io, env: &Env, dry_run: bool) -> Runner {
 
 /// A workspace member hotfixed with `--package` may keep its own `[package.metadata.hotfix]`
 /// (a tag prefix of its own, its test commands): it applies over the top-level tables.
-pub fn member_config(runner: &mut Runner, repo: &Path, name: &str, config: &mut Config) -> Result<()> {
+pub fn member_config(
+    runner: &mut Runner,
+    repo: &Path,
+    name: &str,
+    config: &mut Config,
+) -> Result<()> {
     let root = repo.join("Cargo.toml");
     let meta = crate::ops::cargo::metadata(runner, repo)?;
     let member = meta.select(Some(name), &root)?;
@@ -187,6 +234,7 @@ pub fn context<R: Tracked>(
     record_file: Option<PathBuf>,
 ) -> Result<Ctx<R>> {
     let Session {
+        lock,
         ui,
         mut runner,
         prompter,
@@ -219,6 +267,7 @@ pub fn context<R: Tracked>(
         sandbox: None,
         scratch: None,
         saver,
+        lock,
     })
 }
 

@@ -32,7 +32,8 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
         Some(8) => tolerated.push("CHANGELOG.md"),
         _ => {}
     }
-    let session = super::open(g, io, &tolerated, false)?;
+    let mut session = super::open(g, io, &tolerated, false)?;
+    session.lock("resume", false)?;
     let record = session.layout.hotfix();
     if let Some(hotfix) = store::load::<Hotfix>(&record)? {
         session.ui.line(format!(

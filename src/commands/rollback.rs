@@ -18,6 +18,7 @@ pub fn run(g: &GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
         .transpose()
         .map_err(|e| Usage(format!("--version: {e:#}")))?;
     let mut session = super::open(g, io, &[], false)?;
+    session.lock("rollback", g.dry_run)?;
     if let Some(existing) = store::load::<Rollback>(&session.layout.rollback())? {
         bail!(
             "a rollback of {} is already in progress (at step {}): continue it with `caro-hotfix resume`",
@@ -48,9 +49,11 @@ pub fn run(g: &GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
             }
         },
     };
-    let original = history
-        .iter()
-        .find(|h| h.plan.as_ref().is_some_and(|p| p.version == version.to_string()));
+    let original = history.iter().find(|h| {
+        h.plan
+            .as_ref()
+            .is_some_and(|p| p.version == version.to_string())
+    });
     let meta = crate::ops::cargo::metadata(&mut session.runner, &repo)?;
     let package = meta.select(None, &repo.join("Cargo.toml"))?;
     let tag = format!("{prefix}{version}");
@@ -96,6 +99,7 @@ pub fn drive_then_chain(mut ctx: Ctx<Rollback>) -> Result<()> {
         sandbox,
         scratch,
         saver,
+        lock,
         ..
     } = ctx;
     let request = Request {
@@ -132,6 +136,7 @@ pub fn drive_then_chain(mut ctx: Ctx<Rollback>) -> Result<()> {
         sandbox,
         scratch,
         saver,
+        lock,
     };
     next.ui.blank();
     next.ui.line("The next hotfix starts now.");

@@ -13,13 +13,18 @@ use crate::settings::{SampleFix, Settings};
 
 /// What the command line asked, as the record keeps it. Answers given as flags are part of the
 /// record from the start, so a hotfix resumed before step 4 does not ask them again.
-pub fn request(description: String, start: StartOpts, remote: String) -> Result<(Request, Incident, Vec<&'static str>)> {
+pub fn request(
+    description: String,
+    start: StartOpts,
+    remote: String,
+) -> Result<(Request, Incident, Vec<&'static str>)> {
     if description.trim().is_empty() {
         return Err(Usage("give a description of what the hotfix fixes, e.g. caro-hotfix \"RUSTSEC-2025-0001 memory safety issue in the parser\"".into()).into());
     }
     let mut advisories = Vec::new();
     for id in &start.advisories {
-        advisories.push(advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?);
+        advisories
+            .push(advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?);
     }
     let mut answered = Vec::new();
     if start.impact.is_some() {
@@ -66,6 +71,7 @@ pub fn run(
     // What is wrong with the command line is said before anything is looked at.
     request(description.clone(), start.clone(), String::new())?;
     let mut session = super::open(g, io, &[], sample_fix.is_some())?;
+    session.lock("start", g.dry_run)?;
     if let Some(existing) = store::load::<Hotfix>(&session.layout.hotfix())? {
         bail!(
             "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \

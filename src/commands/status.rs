@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::cli::GlobalOpts;
 use crate::io::Io;
+use crate::record::lock::{self, Holder};
 use crate::record::{store, Hotfix, Rollback, StepRecord, StepStatus, Tracked};
 use crate::ui::Ui;
 
@@ -14,11 +15,12 @@ pub fn run(g: &GlobalOpts, io: Io, json: bool) -> Result<()> {
     // A running wizard's save on its way lands within a millisecond or two: wait for it, so the
     // step shown is the one running.
     store::settle(&layout.hotfix(), std::time::Duration::from_secs(2));
+    let running = lock::holder(&layout);
     if let Some(hotfix) = store::load::<Hotfix>(&layout.hotfix())? {
-        return show_hotfix(&io.ui, &hotfix, json);
+        return show_hotfix(&io.ui, &hotfix, running.as_ref(), json);
     }
     if let Some(rollback) = store::load::<Rollback>(&layout.rollback())? {
-        return show_rollback(&io.ui, &rollback, json);
+        return show_rollback(&io.ui, &rollback, running.as_ref(), json);
     }
     if json {
         io.ui.data(r#"{"in_progress":false}"#);
@@ -31,11 +33,24 @@ pub fn run(g: &GlobalOpts, io: Io, json: bool) -> Result<()> {
 
 /// The record as JSON for machines, without its journal, with `in_progress`, `current_step` and
 /// the plan's main values at the top (`version`, `base_tag`, `tag`, `branch`).
-fn json_of<R: Tracked>(rec: &R, top: &[(&str, Option<String>)]) -> Result<String> {
+fn json_of<R: Tracked>(
+    rec: &R,
+    running: Option<&Holder>,
+    top: &[(&str, Option<String>)],
+) -> Result<String> {
     let mut value = serde_json::to_value(rec)?;
     if let Some(map) = value.as_object_mut() {
         map.remove("journal");
         map.insert("in_progress".into(), serde_json::Value::Bool(true));
+        map.insert(
+            "running".into(),
+            match running {
+                Some(h) => {
+                    serde_json::json!({"pid": h.pid, "command": h.command, "since": h.since})
+                }
+                None => serde_json::Value::Null,
+            },
+        );
         map.insert(
             "current_step".into(),
             rec.first_unfinished()
@@ -51,11 +66,12 @@ fn json_of<R: Tracked>(rec: &R, top: &[(&str, Option<String>)]) -> Result<String
     Ok(serde_json::to_string_pretty(&value)?)
 }
 
-fn show_hotfix(ui: &Ui, h: &Hotfix, json: bool) -> Result<()> {
+fn show_hotfix(ui: &Ui, h: &Hotfix, running: Option<&Holder>, json: bool) -> Result<()> {
     if json {
         let plan = h.plan.as_ref();
         ui.data(json_of(
             h,
+            running,
             &[
                 ("version", plan.map(|p| p.version.clone())),
                 ("base_tag", plan.map(|p| p.base_tag.clone())),
@@ -86,26 +102,38 @@ fn show_hotfix(ui: &Ui, h: &Hotfix, json: bool) -> Result<()> {
     if let Some(url) = &h.advisory_url {
         ui.data(format!("  advisory: {url}"));
     }
-    steps(ui, &h.steps, h.first_unfinished());
+    steps(ui, &h.steps, h.first_unfinished(), running);
     Ok(())
 }
 
-fn show_rollback(ui: &Ui, r: &Rollback, json: bool) -> Result<()> {
+fn show_rollback(ui: &Ui, r: &Rollback, running: Option<&Holder>, json: bool) -> Result<()> {
     if json {
-        ui.data(json_of(r, &[("version", Some(r.version.clone()))])?);
+        ui.data(json_of(
+            r,
+            running,
+            &[("version", Some(r.version.clone()))],
+        )?);
         return Ok(());
     }
-    ui.data(format!("Rollback of {}: {}", r.label(), r.incident.description));
-    steps(ui, &r.steps, r.first_unfinished());
+    ui.data(format!(
+        "Rollback of {}: {}",
+        r.label(),
+        r.incident.description
+    ));
+    steps(ui, &r.steps, r.first_unfinished(), running);
     Ok(())
 }
 
-fn steps(ui: &Ui, steps: &[StepRecord], first_unfinished: Option<u8>) {
+/// The steps; a step in progress is "running" while a run holds the lock, else "interrupted".
+fn steps(ui: &Ui, steps: &[StepRecord], first_unfinished: Option<u8>, running: Option<&Holder>) {
     ui.data("");
     for step in steps {
         let (mark, word, when) = match step.status {
             StepStatus::Done => ("✓", "done", step.finished_at.as_deref()),
-            StepStatus::InProgress => ("▶", "in progress", step.started_at.as_deref()),
+            StepStatus::InProgress if running.is_some() => {
+                ("▶", "running", step.started_at.as_deref())
+            }
+            StepStatus::InProgress => ("!", "interrupted", step.started_at.as_deref()),
             StepStatus::Pending => ("·", "pending", None),
             StepStatus::Skipped => ("-", "skipped", step.finished_at.as_deref()),
         };
@@ -120,8 +148,18 @@ fn steps(ui: &Ui, steps: &[StepRecord], first_unfinished: Option<u8>) {
             step.number, step.title
         ));
     }
-    if let Some(n) = first_unfinished {
-        ui.data("");
-        ui.data(format!("Continue with `caro-hotfix resume` (at step {n}), or forget it with `caro-hotfix abort`."));
+    match (first_unfinished, running) {
+        (_, Some(h)) => {
+            ui.data("");
+            ui.data(format!(
+                "A run is working on it now: `caro-hotfix {}` (process {}, since {}). Follow it in its terminal.",
+                h.command, h.pid, h.since
+            ));
+        }
+        (Some(n), None) => {
+            ui.data("");
+            ui.data(format!("No run is working on it. Continue with `caro-hotfix resume` (at step {n}), or forget it with `caro-hotfix abort`."));
+        }
+        (None, None) => {}
     }
 }

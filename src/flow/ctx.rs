@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::clock::Clock;
-use crate::io::Env;
+use crate::env::Env;
 use crate::ops::gh::Gh;
 use crate::ops::git::Git;
 use crate::prompt::Prompter;
@@ -42,6 +42,8 @@ pub struct Ctx<R> {
     /// Writes the record without making the steps wait for the disk; flushed before anything
     /// changes (through the runner's barrier) and before the record is archived or forgotten.
     pub saver: Saver,
+    /// The repository's run lock, held until the run ends (none in a rehearsal).
+    pub lock: Option<crate::record::lock::RunLock>,
 }
 
 impl<R: Tracked> Ctx<R> {
@@ -99,13 +101,14 @@ impl<R: Tracked> Ctx<R> {
         let root = match (&self.settings.registry_index, &self.settings.registry) {
             (Some(url), _) => url.clone(),
             (None, Some(name)) => {
-                crate::ops::cargo::registry_index(&self.env, &self.origin_repo, name)
-                    .with_context(|| {
+                crate::ops::cargo::registry_index(&self.env, &self.origin_repo, name).with_context(
+                    || {
                         format!(
-                            "--registry {name}: cargo's configuration has no [registries.{name}] index; \
+                    "--registry {name}: cargo's configuration has no [registries.{name}] index; \
                          add it to .cargo/config.toml or pass --registry-index URL"
-                        )
-                    })?
+                )
+                    },
+                )?
             }
             (None, None) => DEFAULT_INDEX.to_string(),
         };

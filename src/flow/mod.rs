@@ -111,15 +111,23 @@ pub fn drive<R: Tracked>(ctx: &mut Ctx<R>, steps: &[Step<R>], forgettable: u8) -
             ctx.saver.flush()?;
             let name = ctx.rec.history_name();
             let kept = store::archive(&path, &layout.history(), &ctx.rec, &name)?;
-            let shown = kept
-                .strip_prefix(&ctx.repo)
-                .unwrap_or(&kept)
-                .display()
-                .to_string();
-            ctx.ui.ok(format!(
-                "The {} is complete; its record is kept in {shown}",
-                ctx.rec.what()
-            ));
+            if ctx.settings.dry_run {
+                // Its record went into the throwaway clone (or scratch directory) and goes with it.
+                ctx.ui.ok(format!(
+                    "The rehearsal of the {} is over; nothing in it happened for real",
+                    ctx.rec.what()
+                ));
+            } else {
+                let shown = kept
+                    .strip_prefix(&ctx.repo)
+                    .unwrap_or(&kept)
+                    .display()
+                    .to_string();
+                ctx.ui.ok(format!(
+                    "The {} is complete; its record is kept in {shown}",
+                    ctx.rec.what()
+                ));
+            }
         }
     }
     Ok(())

@@ -189,10 +189,38 @@ impl Ctx<Hotfix> {
         Ok(github)
     }
 
-    /// The values the texts of steps 9–16 are filled with (GitHub read once first).
-    pub fn facts(&mut self) -> Result<crate::texts::Facts> {
-        self.github()?;
+    /// The values the texts of steps 9–16 are filled with: a view of the record (step 9 records the
+    /// GitHub repository first).
+    pub fn facts(&self) -> Result<crate::texts::Facts> {
         crate::texts::Facts::of(&self.rec, &self.settings)
+    }
+
+    /// Says whether the hotfix's tag is on the remote, at the merge commit: what steps 14 and 16
+    /// announce must be public. A rehearsal pushed nothing, so it only says what the real run checks.
+    pub fn check_tag_is_public(&mut self) -> Result<()> {
+        let tag = self.plan()?.tag.clone();
+        let remote = self.settings.remote.clone();
+        if self.settings.dry_run {
+            self.ui.ok(format!(
+                "(simulated) The real run checks here that {tag} is on {remote}"
+            ));
+            return Ok(());
+        }
+        let merge = self.rec.release.merge_commit.clone();
+        match self.git().remote_tag_commit(&remote, &tag)? {
+            Some(at) if merge.as_deref().is_none_or(|m| m == at) => self.ui.ok(format!(
+                "{tag} is on {remote}, at {}",
+                &at[..12.min(at.len())]
+            )),
+            Some(at) => self.ui.warn(format!(
+                "{tag} on {remote} points at {at}, not at the merge commit {}: check the tag before telling anyone",
+                merge.unwrap_or_default()
+            )),
+            None => self.ui.warn(format!(
+                "{tag} is not on {remote}: push it (`git push {remote} {tag}`) before telling anyone"
+            )),
+        }
+        Ok(())
     }
 
     /// The package being hotfixed, as cargo sees it now.
@@ -240,7 +268,12 @@ pub fn security_md_path(repo: &Path) -> PathBuf {
 /// them once from cargo and git.
 pub fn complete_converted(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let mut changed = false;
-    if ctx.rec.plan.as_ref().is_some_and(|p| p.crate_name.is_empty()) {
+    if ctx
+        .rec
+        .plan
+        .as_ref()
+        .is_some_and(|p| p.crate_name.is_empty())
+    {
         let name = ctx.package()?.name;
         if let Some(plan) = ctx.rec.plan.as_mut() {
             plan.crate_name = name;
@@ -258,6 +291,10 @@ pub fn complete_converted(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     }
     if ctx.rec.maintainer.is_none() {
         ctx.rec.maintainer = ctx.git().config("user.name")?;
+        changed = true;
+    }
+    if ctx.rec.pr.is_some() && ctx.rec.github.is_none() {
+        ctx.github()?;
         changed = true;
     }
     if changed {

@@ -8,8 +8,8 @@
 use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
-use crate::record::Hotfix;
 use crate::logic::manifest::{self, PackageVersion};
+use crate::record::Hotfix;
 use crate::record::Tracked;
 
 pub fn check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
@@ -91,7 +91,11 @@ pub fn check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         let list: Vec<String> = differences.iter().map(|d| format!("  ✗ {d}")).collect();
         bail!(
             "the repository no longer matches the hotfix record ({}); nothing was changed:\n{}",
-            ctx.shown(ctx.record_file.as_deref().unwrap_or(std::path::Path::new("."))),
+            ctx.shown(
+                ctx.record_file
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("."))
+            ),
             list.join("\n")
         );
     }

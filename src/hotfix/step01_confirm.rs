@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
+use crate::error::Declined;
 use crate::flow::Ctx;
 use crate::record::Hotfix;
-use crate::error::Declined;
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {

@@ -7,10 +7,10 @@
 use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
-use crate::record::{Hotfix, Plan};
 use crate::logic::version::{latest_release, next_patch};
 use crate::logic::{manifest, registry};
 use crate::ops::index::{self, IndexFile};
+use crate::record::{Hotfix, Plan};
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let remote = ctx.settings.remote.clone();

@@ -8,9 +8,9 @@
 
 use anyhow::{bail, Result};
 
+use crate::config::Strategy;
 use crate::flow::Ctx;
 use crate::record::Hotfix;
-use crate::config::Strategy;
 
 /// What step 2 found out about the base branch.
 pub struct Ahead {

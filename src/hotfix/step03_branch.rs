@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
+use crate::error::Declined;
 use crate::flow::Ctx;
 use crate::record::Hotfix;
-use crate::error::Declined;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let branch = ctx.plan()?.branch.clone();
@@ -35,7 +35,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 return Err(Declined(format!(
                     "Stopped at step 3: {branch} was left as it is.\n\
                      To start over, rename or delete it (after saving anything on it): \
-                     `git branch -m {branch} {branch}-old`, then run `caro-hotfix resume`."
+                     `git branch -m {branch} {branch}-old`."
                 ))
                 .into());
             }

@@ -6,9 +6,9 @@
 use anyhow::Result;
 
 use crate::flow::Ctx;
-use crate::record::Hotfix;
 use crate::fsx;
 use crate::logic::{advisory_id, security_md, Severity};
+use crate::record::Hotfix;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     ask_answers(ctx)?;
@@ -72,7 +72,8 @@ fn ask_answers(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // Answers given as flags are in the record from the start (and marked answered).
     if ctx.rec.incident.severity.is_none() {
         let items: Vec<&str> = Severity::ALL.iter().map(|s| s.title()).collect();
-        ctx.rec.incident.severity = Some(Severity::ALL[ctx.prompter.select("Severity", &items, 0)?]);
+        ctx.rec.incident.severity =
+            Some(Severity::ALL[ctx.prompter.select("Severity", &items, 0)?]);
     }
     if ctx.rec.incident.impact.is_empty() && !ctx.rec.has_answered("impact") {
         ctx.rec.incident.impact = ctx.prompter.text(

@@ -104,7 +104,12 @@ enum FixCheck {
     WrongBranch(Option<String>),
 }
 
-fn check_fix(ctx: &mut Ctx<Hotfix>, base_tag: &str, branch: &str, security_md: &str) -> Result<FixCheck> {
+fn check_fix(
+    ctx: &mut Ctx<Hotfix>,
+    base_tag: &str,
+    branch: &str,
+    security_md: &str,
+) -> Result<FixCheck> {
     let current = ctx.git().current_branch()?;
     if current.as_deref() != Some(branch) {
         return Ok(FixCheck::WrongBranch(current));
@@ -163,7 +168,7 @@ fn cherry_pick_fixes(ctx: &mut Ctx<Hotfix>, base_tag: &str) -> Result<()> {
             bail!(
                 "the cherry-pick of {rev} ({sha}) did not apply cleanly{}:\n{}\n\
                  Resolve the conflicts, `git add` the files and run `git cherry-pick --continue` \
-                 (or `git cherry-pick --abort` to give up on it), then run `caro-hotfix resume`.",
+                 (or `git cherry-pick --abort` to give up on it).",
                 if conflicts.is_empty() {
                     String::new()
                 } else {

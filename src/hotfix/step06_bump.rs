@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::flow::Ctx;
-use crate::record::Hotfix;
 use crate::fsx;
 use crate::logic::{changelog, manifest};
 use crate::ops::cargo;
+use crate::record::Hotfix;
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
@@ -179,7 +179,12 @@ fn write_if_changed(
     Ok(())
 }
 
-fn warn_if_unexpected(ctx: &Ctx<Hotfix>, current: &semver::Version, base: &str, path: &std::path::Path) {
+fn warn_if_unexpected(
+    ctx: &Ctx<Hotfix>,
+    current: &semver::Version,
+    base: &str,
+    path: &std::path::Path,
+) {
     // Build metadata (`1.2.3+build.7` on the tag) does not make another version.
     let same = semver::Version::parse(base)
         .is_ok_and(|b| b.cmp_precedence(current) == std::cmp::Ordering::Equal);

@@ -4,9 +4,9 @@
 use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
-use crate::record::Hotfix;
 use crate::logic::test_counts::{self, Counts};
 use crate::ops::cargo;
+use crate::record::Hotfix;
 
 /// How many lines of a failing run's output to show.
 const FAILURE_TAIL: usize = 120;
@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             let branch = ctx.plan()?.branch.clone();
             bail!(
                 "the tests failed: `{}` exited {} ({} passed, {} failed). DO NOT release.\n\
-                 Fix the failures on {branch} (commit the fix), then run `caro-hotfix resume` to run the tests again.",
+                 Fix the failures on {branch} (commit the fix).",
                 argv.join(" "),
                 out.code,
                 counts.passed,

@@ -6,14 +6,14 @@
 
 use anyhow::Result;
 
-use crate::flow::Ctx;
-use crate::record::Hotfix;
 use crate::config::Audit as AuditSetting;
 use crate::error::Declined;
+use crate::flow::Ctx;
 use crate::fsx;
 use crate::logic::{audit, changelog};
 use crate::ops::cargo;
 use crate::record::Audit;
+use crate::record::Hotfix;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     if let Some(done) = &ctx.rec.audit {
@@ -91,7 +91,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         let branch = ctx.plan()?.branch.clone();
         return Err(Declined(format!(
             "Stopped at step 8 to fix the audit findings. Update the affected dependencies on {branch} \
-             (e.g. `cargo update -p <crate>`), commit, then run `caro-hotfix resume`."
+             (e.g. `cargo update -p <crate>`), commit."
         ))
         .into());
     }
@@ -124,8 +124,7 @@ fn skip(ctx: &mut Ctx<Hotfix>, reason: String) -> Result<()> {
     if !ctx.prompter.yes_no("Continue without the audit? (y/n)")? {
         return Err(Declined(
             "Stopped at step 8: the audit did not run. Install or repair cargo-audit \
-             (`cargo install cargo-audit --locked`; it needs network access to fetch the advisory database), \
-             then run `caro-hotfix resume`."
+             (`cargo install cargo-audit --locked`; it needs network access to fetch the advisory database)."
                 .into(),
         )
         .into());

@@ -42,7 +42,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         };
         bail!(
             "{what} on PR #{number} ({url}).\n\
-             Fix it on {branch}, push (`git push`), then run `caro-hotfix resume` to watch the checks again."
+             Fix it on {branch}, push (`git push`)."
         );
     }
 
@@ -64,7 +64,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 spinner.finish_and_clear();
                 bail!(
                     "PR #{number} was closed without merging ({url}).\n\
-                     If that was a mistake, reopen it (`gh pr reopen {number}`) and run `caro-hotfix resume`; \
+                     If that was a mistake, reopen it (`gh pr reopen {number}`); \
                      to give up on this hotfix, `caro-hotfix abort`."
                 );
             }

@@ -31,15 +31,15 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 (None, "MERGED") => pr.head_ref_oid.clone().unwrap_or_default(),
                 (None, _) => bail!(
                     "the branch {branch} no longer exists locally and PR #{number} is not merged: \
-                     recreate it (`git branch {branch} {remote}/{branch}`), then run `caro-hotfix resume`"
+                     recreate it (`git branch {branch} {remote}/{branch}`)"
                 ),
             };
             if pr.state != "MERGED" {
                 if pr.head_ref_oid.as_deref().is_some_and(|h| h != head) {
                     bail!(
                         "PR #{number}'s head moved: it is {} on GitHub but {head} here, which is what was tested.\n\
-                         Bring {branch} up to date (`git pull {remote} {branch}`), then run `caro-hotfix resume` \
-                         (the tests will not run again: check the new commits yourself).",
+                         Bring {branch} up to date (`git pull {remote} {branch}`); the tests will not run again: \
+                         check the new commits yourself.",
                         pr.head_ref_oid.as_deref().unwrap_or("?")
                     );
                 }
@@ -85,13 +85,13 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     } else {
         bail!(
             "{base_branch} does not exist on {remote}: it should hold the merged PR #{number}; \
-             check the PR's base, then run `caro-hotfix resume`"
+             check the PR's base"
         );
     }
     if !ctx.git().has_commit(&merge_commit)? {
         bail!(
             "the merge commit {merge_commit} of PR #{number} is not in {base_branch} after `git pull`: \
-             check {remote}/{base_branch}, then run `caro-hotfix resume`"
+             check {remote}/{base_branch}"
         );
     }
 
@@ -110,7 +110,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             match local {
                 Some(target) if target != merge_commit => bail!(
                     "a local tag {tag} exists and points at {target}, not at the merge commit {merge_commit}.\n\
-                     If it is a leftover, rename it (`git tag {tag}-old {tag} && git tag -d {tag}`), then run `caro-hotfix resume`."
+                     If it is a leftover, rename it (`git tag {tag}-old {tag} && git tag -d {tag}`)."
                 ),
                 Some(_) => ctx.ui.ok(format!("{tag} already exists locally on the merge commit")),
                 None => {
@@ -175,9 +175,9 @@ fn pre_tag_checks(ctx: &mut Ctx<Hotfix>, merge_commit: &str, base_branch: &str) 
         }
         bail!(
             "the pre-tag check `{command}` failed on the merge commit {}: the tag was not created, because a \
-             pushed tag cannot be taken back. Fix the cause with a follow-up PR into {base_branch}, then run \
-             `caro-hotfix resume` (or set pre-tag-commands in [package.metadata.hotfix] if this check does not \
-             match your publish workflow).",
+             pushed tag cannot be taken back. Fix the cause with a follow-up PR into {base_branch} \
+             (or set pre-tag-commands in [package.metadata.hotfix] if this check does not match your publish \
+             workflow).",
             &merge_commit[..12.min(merge_commit.len())]
         );
     }

@@ -9,9 +9,9 @@
 use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
-use crate::record::Hotfix;
 use crate::logic::registry;
 use crate::ops::index::{self, IndexFile};
+use crate::record::Hotfix;
 
 const DEFAULT_POLL_SECS: f64 = 20.0;
 const INDEX_POLLS: u32 = 30;
@@ -73,7 +73,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     bail!(
         "{crate_name} {version} is not visible yet in the registry index ({url}) after {} polls ({:.0} s).{last_error}\n\
          The CDN can lag, or the publish may not have run: check the workflow, or publish by hand \
-         (`git checkout {tag} && cargo publish`). Then run `caro-hotfix resume` — it picks up here.",
+         (`git checkout {tag} && cargo publish`).",
         INDEX_POLLS,
         waited.as_secs_f64()
     )
@@ -107,7 +107,7 @@ fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duratio
     if !out.success() {
         bail!(
             "the publish workflow `{}` (run {}) failed for {tag}: see `gh run view {} --log-failed`.\n\
-             Fix the cause, re-run it (`gh run rerun {}`) or publish by hand, then run `caro-hotfix resume`.",
+             Fix the cause, re-run it (`gh run rerun {}`) or publish by hand.",
             run.workflow_name,
             run.database_id,
             run.database_id,

@@ -8,6 +8,8 @@ use crate::record::Hotfix;
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    // Announce only what users can get.
+    ctx.check_tag_is_public()?;
     let facts = ctx.facts()?;
     let text = texts::announcement(&facts, ctx.rec.advisory_url.as_deref());
     let file = ctx.keep_file("announcement.md", &text)?;

@@ -9,9 +9,9 @@
 
 use anyhow::{bail, Context, Result};
 
+use crate::config::Strategy;
 use crate::flow::Ctx;
 use crate::record::{Backport, Hotfix};
-use crate::config::Strategy;
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
@@ -93,7 +93,7 @@ fn cherry_pick_pr(
                         "the fix does not apply cleanly to {target}: {}\n\
                          The hotfix itself is released; only this line is left. You are on {branch}: resolve the \
                          conflicts, `git add` the files, `git cherry-pick --continue` (repeat for the remaining fix \
-                         commits), push it (`git push -u {remote} {branch}`), then run `caro-hotfix resume` to open the PR.",
+                         commits), push it (`git push -u {remote} {branch}`).",
                         out.stderr.trim()
                     );
                 }

@@ -8,6 +8,8 @@ use crate::record::Hotfix;
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    // The summary says the hotfix is published: the tag it names is checked once more.
+    ctx.check_tag_is_public()?;
     let facts = ctx.facts()?;
     let advisory = ctx.rec.advisory_url.clone().unwrap_or_else(|| {
         format!(
@@ -18,13 +20,13 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let backports: Vec<String> = ctx.rec.backports.iter().map(|b| b.url.clone()).collect();
     let base_branch = ctx.plan()?.base_branch.clone();
     ctx.ui.blank();
-    if ctx.settings.dry_run {
-        ctx.ui.line(
-            "Rehearsal: nothing below happened on the remote or GitHub; it is what the real run reports.",
-        );
-    }
-    ctx.ui
-        .line(texts::summary(&facts, &base_branch, &advisory, &backports));
+    ctx.ui.line(texts::summary(
+        &facts,
+        &base_branch,
+        &advisory,
+        &backports,
+        ctx.settings.dry_run,
+    ));
     ctx.rec.run.completed_at = Some(ctx.clock.now());
     Ok(())
 }

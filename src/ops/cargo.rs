@@ -139,7 +139,7 @@ pub fn audit(runner: &mut Runner, dir: &Path) -> Result<Output> {
 /// The index URL cargo's configuration gives for a named registry (`[registries.NAME] index`),
 /// looked up as cargo does: `CARGO_REGISTRIES_<NAME>_INDEX`, then `.cargo/config.toml` (or
 /// `.cargo/config`) in `dir` and its ancestors, then `$CARGO_HOME/config.toml`.
-pub fn registry_index(env: &crate::io::Env, dir: &Path, name: &str) -> Option<String> {
+pub fn registry_index(env: &crate::env::Env, dir: &Path, name: &str) -> Option<String> {
     let env_key = format!(
         "CARGO_REGISTRIES_{}_INDEX",
         name.to_ascii_uppercase().replace('-', "_")
@@ -194,4 +194,40 @@ pub fn yank(
         cmd = cmd.args(["--registry", r]);
     }
     Ok(runner.run_unchecked(&cmd)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::Env;
+
+    #[test]
+    fn a_registry_index_is_found_in_the_environment_given_then_in_cargo_home() {
+        let home = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            home.path().join("config.toml"),
+            "[registries.internal]\nindex = \"sparse+https://home.example/index/\"\n",
+        )
+        .expect("config");
+        let repo = tempfile::tempdir().expect("tempdir");
+        let env = Env::of([
+            (
+                "CARGO_REGISTRIES_MY_CORP_INDEX",
+                "sparse+https://env.example/",
+            ),
+            ("CARGO_HOME", home.path().to_str().expect("utf-8")),
+        ]);
+        assert_eq!(
+            registry_index(&env, repo.path(), "my-corp").as_deref(),
+            Some("sparse+https://env.example/")
+        );
+        assert_eq!(
+            registry_index(&env, repo.path(), "internal").as_deref(),
+            Some("sparse+https://home.example/index/")
+        );
+        assert_eq!(
+            registry_index(&Env::of::<&str, &str>([]), repo.path(), "internal"),
+            None
+        );
+    }
 }

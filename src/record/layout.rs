@@ -6,7 +6,9 @@
 //! ├── state.journal.toml      the commands it ran, appended at every save
 //! ├── rollback.toml           the rollback in progress
 //! ├── rollback.journal.toml
-//! ├── pr-body.md, advisory.json, announcement.md, release-X.Y.md, rollback-advisory-X.Y.Z.md
+//! ├── lock                    held by the one run working here (start, resume, rollback, abort)
+//! ├── pr-body.md, advisory.json, announcement.md, forward-port-<tag>.md, backport-<tag>-<branch>.md,
+//! │   rollback-advisory-<version>.md/.json
 //! │                           texts a step wrote and handed to gh, kept for the maintainer
 //! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file
 //! ```
@@ -43,6 +45,11 @@ impl Layout {
     /// The record of the rollback in progress.
     pub fn rollback(&self) -> PathBuf {
         self.dir.join("rollback.toml")
+    }
+
+    /// The lock of the run working in this repository (see [`super::lock`]).
+    pub fn lock(&self) -> PathBuf {
+        self.dir.join("lock")
     }
 
     /// Finished records.

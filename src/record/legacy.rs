@@ -105,7 +105,6 @@ pub struct State {
     pub journal: Vec<JournalEntry>,
 }
 
-
 /// The old hotfix record in the new shape. A plan needs every value step 2 decided; an old record
 /// written before its step 4 may lack the crate's name, left empty here for the caller to fill in
 /// from cargo.
@@ -296,7 +295,10 @@ mod tests {
                 url: "https://github.com/example/minicrate/pull/7".into()
             })
         );
-        assert_eq!(h.github.as_ref().map(|g| g.repo.as_str()), Some("example/minicrate"));
+        assert_eq!(
+            h.github.as_ref().map(|g| g.repo.as_str()),
+            Some("example/minicrate")
+        );
         assert_eq!(
             h.backports,
             vec![Backport {

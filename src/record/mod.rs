@@ -19,6 +19,7 @@
 
 pub mod layout;
 mod legacy;
+pub mod lock;
 pub mod rollback;
 pub mod saver;
 pub mod store;
@@ -164,8 +165,12 @@ pub struct Fix {
 pub enum Audit {
     Clean,
     /// Findings the maintainer chose to go on with; listed in the CHANGELOG.
-    Findings { findings: Vec<String> },
-    Skipped { reason: String },
+    Findings {
+        findings: Vec<String>,
+    },
+    Skipped {
+        reason: String,
+    },
 }
 
 impl Audit {

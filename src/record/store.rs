@@ -217,12 +217,7 @@ pub fn forget(path: &Path) -> Result<()> {
 
 /// Moves a finished record to `history/<name>.toml`, so a new one can start (and a rollback can find
 /// the last completed hotfix).
-pub fn archive<R: Tracked>(
-    path: &Path,
-    history: &Path,
-    record: &R,
-    name: &str,
-) -> Result<PathBuf> {
+pub fn archive<R: Tracked>(path: &Path, history: &Path, record: &R, name: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(history)
         .with_context(|| format!("could not create {}", history.display()))?;
     let target = history.join(format!("{name}.toml"));
@@ -230,7 +225,6 @@ pub fn archive<R: Tracked>(
     forget(path)?;
     Ok(target)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -308,11 +302,22 @@ mod tests {
         let mut s = fresh();
         save(&path, &mut s, vec![entry(1)]).expect("save");
         s.run.completed_at = Some("2026-12-01T04:00:00+00:00".into());
-        let kept = archive(&path, &Layout::in_git_dir(dir.path()).history(), &s, "1.0.11").expect("archive");
+        let kept = archive(
+            &path,
+            &Layout::in_git_dir(dir.path()).history(),
+            &s,
+            "1.0.11",
+        )
+        .expect("archive");
         assert!(!path.exists() && !journal_path(&path).exists());
         let back = load::<Hotfix>(&kept).expect("load").expect("history");
         assert_eq!(back.journal, vec![entry(1)]);
-        assert_eq!(completed(&Layout::in_git_dir(dir.path()).history()).expect("completed").len(), 1);
+        assert_eq!(
+            completed(&Layout::in_git_dir(dir.path()).history())
+                .expect("completed")
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -390,7 +395,14 @@ mod tests {
         let mut lost = seen.clone();
         prepare(&path, &mut lost, Vec::new()).expect("prepare 3");
         settle(&path, std::time::Duration::from_millis(10));
-        assert_eq!(load::<Hotfix>(&path).expect("load").expect("record").run.revision, 2);
+        assert_eq!(
+            load::<Hotfix>(&path)
+                .expect("load")
+                .expect("record")
+                .run
+                .revision,
+            2
+        );
     }
 
     #[test]

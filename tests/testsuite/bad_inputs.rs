@@ -1329,7 +1329,7 @@ fn empty_answers_take_the_safe_default_at_every_text_prompt() {
 }
 
 #[test]
-fn enter_alone_at_a_yes_no_question_is_no() {
+fn enter_alone_at_a_yes_no_question_asks_again() {
     use rexpect::process::wait::WaitStatus;
     let fx = released();
     git(
@@ -1344,7 +1344,13 @@ fn enter_alone_at_a_yes_no_question_is_no() {
     p.send_line("yes").expect("type yes");
     p.exp_string("Continue on existing branch? (y/n)")
         .expect("step 3 prompt");
+    // A stray Enter answers nothing: the question is asked again, with how to answer it.
     p.send_line("").expect("Enter");
+    p.exp_string("Type y or n, then Enter")
+        .expect("asked again, not declined");
+    p.exp_string("Continue on existing branch? (y/n)")
+        .expect("the same question again");
+    p.send_line("n").expect("type n");
     p.exp_string("left as it is").expect("declined");
     match p.process.wait().expect("wait") {
         WaitStatus::Exited(_, code) => assert_eq!(code, 3),

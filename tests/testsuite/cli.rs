@@ -99,3 +99,35 @@ fn help_texts() {
         crate::support::snapshot::settings().bind(|| insta::assert_snapshot!(name, text));
     }
 }
+
+#[test]
+fn a_mistyped_command_is_a_usage_error_not_a_hotfix_and_no_arguments_print_the_help() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (typo, meant) in [
+        ("staus", "status"),
+        ("resmue", "resume"),
+        ("rolback", "rollback"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
+            .arg(typo)
+            .current_dir(dir.path())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{typo}: {stderr}");
+        assert!(
+            stderr.contains(&format!("did you mean `caro-hotfix {meant}`?")),
+            "{typo}: {stderr}"
+        );
+        // Nothing was looked at: no record, no repository needed.
+        assert!(!dir.path().join(".git").exists());
+    }
+    let out = caro(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let help = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        help.contains("Usage: caro-hotfix [OPTIONS] <DESCRIPTION>"),
+        "{help}"
+    );
+    assert!(help.contains("resume"), "{help}");
+}

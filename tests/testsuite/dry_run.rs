@@ -61,11 +61,21 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
             out.explain()
         );
     }
+    // Its last screen says it was a rehearsal, never that anything was published.
     assert!(
-        out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"),
+        out.transcript
+            .contains("REHEARSAL of SECURITY HOTFIX v1.0.11 — nothing was published"),
         "{}",
         out.explain()
     );
+    assert!(!out.transcript.contains("PUBLISHED"), "{}", out.explain());
+    assert!(
+        out.transcript
+            .contains("✓ (simulated) Tag v1.0.11 created and pushed"),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("is complete"), "{}", out.explain());
     // Nothing reached the gh stand-in that changes anything.
     for call in fx.gh_calls() {
         let joined = call.join(" ");

@@ -4,9 +4,9 @@
 //!
 //! Where the kill lands, so that it is provably inside step k (`[k/16]` shown, the record saying step k
 //! is in progress) and not, through the latency of reading the terminal, in some later step:
-//! - at a question the step is waiting at (1: `yes`; 5: `done`, the fix already committed; 8: the
-//!   audit), or while the step's real `cargo test` runs (7);
-//! - on the step's first git or cargo program, held by a stand-in until the kill (2, 3, 4, 14, 16), or
+//! - at a question the step is waiting at (1: `yes`; 4: the credit, started without `--credit`; 5:
+//!   `done`, the fix already committed; 8: the audit), or while the step's real `cargo test` runs (7);
+//! - on the step's first git or cargo program, held by a stand-in until the kill (2, 3, 14, 16), or
 //!   on step 6's `git commit`, after the manifest, lock file and CHANGELOG were edited and staged;
 //! - on the step's characteristic gh call, held by the gh stand-in's `delay` knob (9 `pr create`, after
 //!   the push and the labels; 10 `pr checks`; 11 the `pr view` of the merge commit, right after the
@@ -35,6 +35,8 @@ use rexpect::process::wait::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
 
 const TAG: &str = "v1.0.11";
+/// The `--credit` of STEP4_FLAGS.
+const CREDIT: &str = "Grace Reporter";
 const SUMMARY: &str = "SECURITY HOTFIX v1.0.11 PUBLISHED";
 
 macro_rules! killed_at {
@@ -86,6 +88,8 @@ fn kill_at(step: u8) -> KillAt {
     const IN_PROGRESS: &[&str] = &["in-progress"];
     match step {
         1 => KillAt::Text("must type 'yes'"),
+        // Started without --credit, step 4 asks for it: the kill lands while it waits.
+        4 => KillAt::Text("Credit (who reported it"),
         5 => KillAt::Text("Type 'done' when fix is committed"),
         6 => KillAt::Program {
             states: IN_PROGRESS,
@@ -116,7 +120,11 @@ fn killed_then_resumed(step: u8) {
     let url = registry.url();
     let before = fx.snapshot();
 
-    let first = run_and_kill(&fx, &start_args(&url), step);
+    let mut args = start_args(&url);
+    if step == 4 {
+        args.retain(|a| *a != "--credit" && *a != CREDIT);
+    }
+    let first = run_and_kill(&fx, &args, step);
     let record = fx.work.join(".git/caro-hotfix/state.toml");
     if step > 1 {
         // The kill landed inside step `step`: the record says so.
@@ -151,6 +159,9 @@ fn killed_then_resumed(step: u8) {
         fx.caro(&start_args(&url)).answers(start_answers(&fx)).run()
     } else {
         let mut answers = Vec::new();
+        if step == 4 {
+            answers.push(say(CREDIT));
+        }
         if step < 5 {
             answers.push(fx.commit_fix_then("done"));
         } else if step == 5 {

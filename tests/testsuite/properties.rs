@@ -11,7 +11,7 @@
 //! - Release tags: on random tag sets, the base equals a plain reference implementation.
 //!
 //! Each property runs `PROPTEST_CASES` cases (default 2 000, a few seconds). The 100 000-case run
-//! recorded in docs/safety.md is `PROPTEST_CASES=100000 cargo test --release --test properties`.
+//! recorded in docs/safety.md is `PROPTEST_CASES=100000 cargo test --release --test testsuite properties::`.
 
 use caro_hotfix::logic::changelog::{self, Section};
 use caro_hotfix::logic::manifest;

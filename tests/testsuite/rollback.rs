@@ -108,11 +108,14 @@ fn a_rollback_yanks_deletes_the_release_keeps_the_tag_and_writes_the_advisory() 
         tag_before,
         "the tag must stay for the audit trail"
     );
-    // The advisory: the regression, the downgrade to the previous version, the timeline.
+    // The advisory: the regression; the previous version named as still vulnerable (pinned only
+    // by choice); the next hotfix as the way out, with the timeline.
     let advisory = read(&fx.work.join(".git/caro-hotfix/rollback-advisory-1.0.11.md"));
     for needle in [
         "parse() now rejects valid empty frames",
+        "**Do not simply downgrade**: 1.0.10, the release before it, still has the vulnerability",
         "cargo update -p minicrate --precise 1.0.10",
+        "**The way out**: minicrate 1.0.12",
         "within 24 hours",
     ] {
         assert!(advisory.contains(needle), "{needle:?} missing:\n{advisory}");
@@ -332,6 +335,13 @@ fn a_rehearsed_rollback_prints_the_exact_commands_and_changes_nothing() {
         "{}",
         out.explain()
     );
+    assert!(
+        out.transcript
+            .contains("The rehearsal of the rollback is over; nothing in it happened for real"),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("is complete"), "{}", out.explain());
     assert!(
         fx.snapshot() == before,
         "a rehearsed rollback changed the repository"

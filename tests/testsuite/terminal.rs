@@ -176,7 +176,8 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     p.send_line("y").expect("y");
     p.exp_string("would run: $ gh pr create")
         .expect("step 9 printed, not run");
-    p.exp_string("PUBLISHED").expect("the summary");
+    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1 — nothing was published")
+        .expect("the summary, saying it was a rehearsal");
     p.exp_string("is removed (pass --keep to keep it)")
         .expect("sandbox");
     p.exp_eof().expect("eof");
@@ -272,7 +273,7 @@ fn no_color_means_no_colour_codes() {
         "colours should be on in a terminal by default"
     );
     let plain = fire_drill_in_a_pty(&fx, true);
-    assert!(plain.contains("PUBLISHED"));
+    assert!(plain.contains("REHEARSAL of SECURITY HOTFIX"));
     assert!(
         !has_colour_codes(&plain),
         "NO_COLOR output has colour codes"
@@ -292,7 +293,66 @@ fn the_demo_completes_without_a_terminal() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("(non-interactive)"), "{stderr}");
     assert!(
-        stderr.contains("SECURITY HOTFIX v1.0.1 PUBLISHED"),
+        stderr.contains("REHEARSAL of SECURITY HOTFIX v1.0.1 — nothing was published"),
         "{stderr}"
     );
+    assert!(!stderr.contains("PUBLISHED"), "{stderr}");
+}
+
+/// One run per repository: while a hotfix waits at step 5 in one terminal, `status` in another says
+/// a run is working on it, and `resume` and `abort` are refused — naming the process and what it is
+/// doing — without touching anything. Once the first run is gone (killed), its lock is taken over.
+#[test]
+fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
+    let fx = Fixture::new();
+    let mut p = started_to_step_five(fx.binary(&ANSWERED));
+    fx.settle_record();
+    let before = fx.snapshot();
+
+    let status = fx.caro(&["status"]).run();
+    assert_eq!(status.code, 0, "{}", status.explain());
+    assert!(
+        status
+            .transcript
+            .contains("A run is working on it now: `caro-hotfix start`"),
+        "{}",
+        status.explain()
+    );
+    assert!(
+        status.transcript.contains("running"),
+        "{}",
+        status.explain()
+    );
+
+    for (args, answers) in [(vec!["resume"], vec![]), (vec!["abort"], vec![say("yes")])] {
+        let out = fx.caro(&args).answers(answers).run();
+        assert_eq!(out.code, 1, "{}", out.explain());
+        let error = out.error();
+        assert!(
+            error.contains("another caro-hotfix run is working in this repository: `caro-hotfix start` (process"),
+            "{}",
+            out.explain()
+        );
+        assert!(error.contains("at step 5"), "{}", out.explain());
+        assert!(error.contains("Nothing was changed"), "{}", out.explain());
+    }
+    assert!(fx.snapshot() == before, "a refused run changed something");
+
+    // The first run dies without a word; its lock goes with it, and the next run goes on.
+    p.process
+        .kill(rexpect::process::signal::Signal::SIGKILL)
+        .expect("kill");
+    let status = fx.caro(&["status"]).run();
+    assert!(
+        status.transcript.contains("interrupted"),
+        "{}",
+        status.explain()
+    );
+    assert!(
+        status.transcript.contains("No run is working on it"),
+        "{}",
+        status.explain()
+    );
+    let out = fx.caro(&["abort"]).answers(vec![say("yes")]).run();
+    assert_eq!(out.code, 0, "{}", out.explain());
 }
