@@ -161,7 +161,7 @@ fn a_refused_yank_is_explained_saved_and_retried_by_resume() {
         out.explain()
     );
     assert!(
-        out.transcript.contains("▶  2. Yank the version"),
+        out.transcript.contains("!  2. Yank the version"),
         "{}",
         out.explain()
     );

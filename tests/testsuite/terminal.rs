@@ -135,7 +135,7 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
     // The record resumes at step 5.
     let out = fx.caro(&["status"]).run();
     assert!(
-        out.transcript.contains("▶  5. Apply the minimal fix"),
+        out.transcript.contains("!  5. Apply the minimal fix"),
         "{}",
         out.explain()
     );
