@@ -40,16 +40,48 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Continue the hotfix in progress at its first unfinished step.
+    #[command(
+        long_about = "Continue the hotfix (or rollback) in progress at its first unfinished step, \
+with every option it was started with (give one again to change it for this run).\n\n\
+Changes: what the remaining steps change. First it checks the repository against the record \
+(branch, fix commits, version) and stops, changing nothing, if they differ.\n\
+Never touches: steps already done — nothing is done twice."
+    )]
     Resume,
     /// Show the hotfix in progress, step by step.
+    #[command(
+        long_about = "Show the hotfix (or rollback) in progress, step by step: what is done, \
+which step is running or was interrupted, and whether a run is working on it now.\n\n\
+Changes: nothing. Reads only the record in .git/caro-hotfix/."
+    )]
     Status {
         /// Print the record as JSON for machines.
         #[arg(long)]
         json: bool,
     },
     /// Forget the hotfix in progress (local record only; lists what it leaves behind).
+    #[command(long_about = "Forget the hotfix in progress, after a typed `yes`.\n\n\
+Changes: moves the record to .git/caro-hotfix/history/ (kept for the audit trail); offers to restore \
+step 4's uncommitted SECURITY.md entry.\n\
+Never touches: branches, the PR, tags, the advisory, the remote — it lists each with the command to \
+clean it up, and deletes nothing itself.")]
     Abort,
     /// Emergency rollback of a published hotfix.
+    #[command(
+        long_about = "Emergency rollback of a published hotfix, when it causes worse problems than \
+the hole it fixed. After a typed `yes`:\n  \
+1. yank the version from the registry (`cargo yank`; lock files that pin it keep building, new \
+resolutions avoid it)\n  \
+2. check the registry index shows it yanked\n  \
+3. delete its GitHub release, keeping the tag for the audit trail\n  \
+4. write the rollback advisory — the previous release still has the vulnerability, so it points \
+users to the next hotfix, not back to the hole\n  \
+5. offer to start that next hotfix at once, from the yanked tag\n\n\
+Changes: the registry (yank), the GitHub release, the advisory (when you agree).\n\
+Never touches: the tag, the branches, the published files (a yank hides, it does not delete). \
+Prefer publishing a fixed version first when you can (cargo's advice: publish, then yank).\n\
+Rehearse it first: caro-hotfix rollback --dry-run."
+    )]
     Rollback {
         /// The version to roll back (1.4.3 or v1.4.3).
         #[arg(long)]
@@ -63,6 +95,12 @@ pub enum Command {
     /// Print the man page (roff) to stdout.
     Man,
     /// Rehearse everything on a bundled sample crate in a throwaway sandbox.
+    #[command(
+        long_about = "Rehearse the sixteen steps on a bundled sample crate, in a throwaway \
+sandbox with its own bare origin: the local steps run for real, every remote command is printed.\n\n\
+Changes: nothing outside the sandbox (removed at the end unless --keep). Needs no network and no \
+GitHub account."
+    )]
     Demo {
         /// Keep the sandbox (sample crate and origin) after the demo.
         #[arg(long)]

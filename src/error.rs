@@ -80,7 +80,11 @@ impl Kind {
             Kind::Declined
         } else if err.downcast_ref::<Usage>().is_some() {
             Kind::Usage
-        } else if err.downcast_ref::<Interrupted>().is_some() {
+        } else if err.downcast_ref::<Interrupted>().is_some()
+            || err
+                .downcast_ref::<crate::runner::CommandError>()
+                .is_some_and(|c| c.interrupted)
+        {
             Kind::Interrupted
         } else {
             Kind::Failed

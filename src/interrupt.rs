@@ -28,6 +28,32 @@ pub fn forget(name: &'static str) {
 }
 
 static CURRENT_STEP: AtomicU8 = AtomicU8::new(0);
+static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed: the handler is ending the run.
+pub fn requested() -> bool {
+    REQUESTED.load(Ordering::SeqCst)
+}
+
+/// Called where an interruption shows (a program stopped by SIGINT): lets the handler, which runs on
+/// its own thread, end the process with its one line and exit 130 — instead of the step reporting a
+/// failure meanwhile. Returns if no handler does within a few seconds (no handler installed, or a
+/// SIGINT that did not come from the terminal); the caller then reports an interruption itself.
+pub fn wait_for_exit() {
+    use std::time::{Duration, Instant};
+    let start = Instant::now();
+    // Up to a second for the handler to start (the signal may reach the program first)…
+    while !requested() {
+        if start.elapsed() > Duration::from_secs(1) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // …then time for its hooks (the record's last save, the clone's removal) and its exit.
+    while start.elapsed() < Duration::from_secs(6) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
 static REHEARSAL: AtomicBool = AtomicBool::new(false);
 
 /// Tells the handler which step is running (0: nothing recorded yet) and whether it is a rehearsal.
@@ -39,6 +65,10 @@ pub fn at_step(number: u8, rehearsal: bool) {
 /// Installs the handler; only the real binary calls this (tests drive the wizard in-process).
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
+        REQUESTED.store(true, Ordering::SeqCst);
+        // From now on the wizard says nothing more: its steps may be failing because their programs
+        // were stopped, and that is not what happened.
+        crate::ui::silence();
         if let Ok(hooks) = BEFORE_EXIT.lock() {
             for (_, hook) in hooks.iter() {
                 hook();

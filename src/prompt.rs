@@ -108,6 +108,8 @@ pub fn parse_yes_no(answer: &str) -> Option<bool> {
 fn interrupted(e: dialoguer::Error) -> anyhow::Error {
     let dialoguer::Error::IO(io) = e;
     if io.kind() == std::io::ErrorKind::Interrupted {
+        // Ctrl-C at a question: the interrupt handler ends the run with its one line.
+        crate::interrupt::wait_for_exit();
         anyhow::Error::new(crate::error::Interrupted)
     } else {
         anyhow::Error::new(io).context("could not read the answer from the terminal")

@@ -340,11 +340,12 @@ fn next(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let next = semver::Version::parse(&version)
         .map(|v| crate::logic::version::next_patch(&v))
         .context("the record's version is not semver")?;
-    let question = format!(
-        "Start the next hotfix now ({}{next}, from {tag}: the original fix plus the regression's)? (y/n)",
+    ctx.ui.line(format!(
+        "The way out for users is the next hotfix, {}{next} from {tag}: the original fix plus the regression's.",
         ctx.settings.tag_prefix
-    );
-    if ctx.prompter.yes_no(&question)? {
+    ));
+    let question = "Start the next hotfix now? (y/n)";
+    if ctx.prompter.yes_no(question)? {
         let original = ctx.rec.incident.description.clone();
         let suggested = format!("Fixes {original} and the regression in {version}");
         let description = ctx

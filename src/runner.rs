@@ -205,10 +205,16 @@ pub struct CommandError {
     pub code: Option<i32>,
     pub stderr: String,
     pub stdout: String,
+    /// Ended by Ctrl-C (the program was stopped by SIGINT, or the interrupt came while it ran): an
+    /// interruption, never a failure of the step.
+    pub interrupted: bool,
 }
 
 impl fmt::Display for CommandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.interrupted {
+            return write!(f, "interrupted while running `{}`", self.command_line);
+        }
         match self.code {
             Some(code) => {
                 write!(
@@ -413,6 +419,7 @@ impl Runner {
                     code: None,
                     stderr: format!("not started: {reason}"),
                     stdout: String::new(),
+                    interrupted: false,
                 })?;
             }
         }
@@ -430,6 +437,7 @@ impl Runner {
             purpose: cmd.purpose.clone(),
             command_line: shown.clone(),
             code: None,
+            interrupted: e.kind() == std::io::ErrorKind::Interrupted,
             stderr: e.to_string(),
             stdout: String::new(),
         })?;
@@ -499,6 +507,19 @@ impl Runner {
         };
         let output = child.wait_with_output()?;
         let elapsed = started.elapsed();
+        // Ctrl-C reaches the program and caro-hotfix alike: a program it stopped did not fail, and
+        // the step must not say so. Wait for the interrupt handler to end the run (exit 130).
+        let stopped_by_sigint = {
+            use std::os::unix::process::ExitStatusExt;
+            output.status.signal() == Some(2)
+        };
+        if stopped_by_sigint || crate::interrupt::requested() {
+            crate::interrupt::wait_for_exit();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted by Ctrl-C",
+            ));
+        }
         Ok((
             Output {
                 code: output.status.code().unwrap_or(-1),
@@ -522,6 +543,7 @@ pub(crate) fn checked(cmd: &Cmd, out: Output) -> Result<Output, CommandError> {
             code: Some(out.code),
             stderr: out.stderr,
             stdout: out.stdout,
+            interrupted: false,
         })
     }
 }

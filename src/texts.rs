@@ -147,9 +147,11 @@ impl Facts {
         }
     }
 
+    /// The impact; step 9 asks again for one left empty, so no placeholder ever goes public (a
+    /// record without one falls back to the description).
     fn impact(&self) -> &str {
-        if self.incident.impact.is_empty() {
-            "(not described)"
+        if self.incident.impact.trim().is_empty() {
+            &self.incident.description
         } else {
             &self.incident.impact
         }
@@ -191,8 +193,8 @@ pub fn pr_body(f: &Facts) -> String {
     let audit = match &f.audit {
         Some(Audit::Clean) => "- [x] Security audit clean (`cargo audit`)".to_string(),
         Some(Audit::Findings { findings }) => format!(
-            "- [x] Security audit documented: {} finding(s) listed in CHANGELOG.md",
-            findings.len()
+            "- [x] Security audit documented: {} listed in CHANGELOG.md",
+            crate::ui::count(findings.len(), "finding")
         ),
         Some(Audit::Skipped { reason }) => format!("- [ ] Security audit skipped: {reason}"),
         None => "- [ ] Security audit not run".to_string(),

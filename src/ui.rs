@@ -25,6 +25,10 @@ pub struct Ui {
     live: bool,
     /// A capture that also echoes to stderr (`CARO_HOTFIX_ECHO`, for debugging tests).
     echo: bool,
+    /// The terminal's width, when it tells: lines are wrapped to it.
+    width: Option<usize>,
+    /// The spinner on screen, if any: lines are written around it, never after it on its line.
+    active: Arc<Mutex<Option<ProgressBar>>>,
 }
 
 fn with_newline(text: &str) -> String {
@@ -62,12 +66,15 @@ impl Write for TranscriptWriter {
 impl Ui {
     /// The real terminal: progress on stderr (spinners when it is a terminal), results on stdout.
     pub fn terminal() -> Self {
-        let live = console::Term::stderr().is_term();
+        let term = console::Term::stderr();
+        let live = term.is_term();
         Ui {
             sink: Arc::new(Mutex::new(Box::new(io::stderr()))),
             data: Arc::new(Mutex::new(Box::new(io::stdout()))),
             live,
             echo: false,
+            width: term.size_checked().map(|(_, cols)| usize::from(cols)),
+            active: Arc::default(),
         }
     }
 
@@ -79,18 +86,46 @@ impl Ui {
             data: Arc::new(Mutex::new(Box::new(TranscriptWriter(transcript.clone())))),
             live: false,
             echo: crate::env::Env::process().get("CARO_HOTFIX_ECHO").is_some(),
+            width: None,
+            active: Arc::default(),
         };
         (ui, transcript)
     }
 
-    /// Writes one line as is.
+    /// A capture whose lines are wrapped to `width` columns, as a terminal of that width would get.
+    pub fn capture_at(width: usize) -> (Self, Transcript) {
+        let (mut ui, transcript) = Ui::capture();
+        ui.width = Some(width);
+        (ui, transcript)
+    }
+
+    /// Writes one line (several when it has newlines), each wrapped to the terminal's width.
     pub fn line(&self, text: impl AsRef<str>) {
-        let line = with_newline(text.as_ref());
-        if let Ok(mut sink) = self.sink.lock() {
-            // A closed stderr must not turn into a panic in the middle of a release. One write per
-            // line: stderr is unbuffered, and `writeln!` would make two.
-            let _ = sink.write_all(line.as_bytes());
-            let _ = sink.flush();
+        if SILENT.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let text = text.as_ref();
+        let line = match self.width {
+            Some(width) => with_newline(&wrap(text, width)),
+            None => with_newline(text),
+        };
+        let write = || {
+            if let Ok(mut sink) = self.sink.lock() {
+                // A closed stderr must not turn into a panic in the middle of a release. One write
+                // per line: stderr is unbuffered, and `writeln!` would make two.
+                let _ = sink.write_all(line.as_bytes());
+                let _ = sink.flush();
+            }
+        };
+        let spinner = self
+            .active
+            .lock()
+            .ok()
+            .and_then(|a| a.clone())
+            .filter(|bar| !bar.is_finished());
+        match spinner {
+            Some(bar) => bar.suspend(write),
+            None => write(),
         }
         if self.echo {
             eprint!("{line}");
@@ -99,6 +134,9 @@ impl Ui {
 
     /// Writes one line of a command's result (stdout).
     pub fn data(&self, text: impl AsRef<str>) {
+        if SILENT.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         if let Ok(mut sink) = self.data.lock() {
             let _ = sink.write_all(with_newline(text.as_ref()).as_bytes());
             let _ = sink.flush();
@@ -186,8 +224,65 @@ impl Ui {
         bar.set_style(style);
         bar.set_message(message.into());
         bar.enable_steady_tick(Duration::from_millis(120));
+        if let Ok(mut active) = self.active.lock() {
+            *active = Some(bar.clone());
+        }
         bar
     }
+}
+
+/// Wraps every line of `text` to `width` columns at spaces; a continuation keeps the line's
+/// indentation (and two spaces more under a bullet, a `$ command` or a numbered item). A word longer
+/// than the width (a URL, a path) stays whole on a line of its own. Colour codes take no columns.
+pub fn wrap(text: &str, width: usize) -> String {
+    let width = width.max(20);
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        if console::measure_text_width(line) <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let indent_len = line.len() - line.trim_start().len();
+        let indent = &line[..indent_len];
+        let body = &line[indent_len..];
+        let hanging = ["• ", "- ", "$ ", "✓ ", "✗ ", "⚠️  "]
+            .iter()
+            .find(|p| body.starts_with(**p))
+            .map(|_| "  ")
+            .or_else(|| {
+                let digits = body.chars().take_while(char::is_ascii_digit).count();
+                (digits > 0 && body[digits..].starts_with(". ")).then_some("   ")
+            })
+            .unwrap_or("");
+        let next_indent = format!("{indent}{hanging}");
+        let mut current = indent.to_string();
+        let mut current_width = console::measure_text_width(&current);
+        let mut first_word = true;
+        for word in body.split(' ') {
+            let w = console::measure_text_width(word);
+            if !first_word && current_width + 1 + w > width {
+                out.push(std::mem::take(&mut current));
+                // A word too long for an indented line (a URL) starts at the margin instead.
+                let indent_width = console::measure_text_width(&next_indent);
+                if indent_width + w <= width {
+                    current = next_indent.clone();
+                    current_width = indent_width;
+                } else {
+                    current_width = 0;
+                }
+                first_word = true;
+            }
+            if !first_word {
+                current.push(' ');
+                current_width += 1;
+            }
+            current.push_str(word);
+            current_width += w;
+            first_word = false;
+        }
+        out.push(current);
+    }
+    out.join("\n")
 }
 
 /// `1 problem`, `2 problems`: a count with its noun, singular or plural as English wants it (the
@@ -198,6 +293,28 @@ pub fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// A duration as people say it: `50 ms`, `20 s`, `10 min`, `1 h 30 min`.
+pub fn duration(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 1.0 {
+        format!("{} ms", d.as_millis())
+    } else if secs < 120.0 {
+        format!("{} s", secs.round() as u64)
+    } else if secs < 3600.0 {
+        format!("{} min", (secs / 60.0).round() as u64)
+    } else {
+        let minutes = (secs / 60.0).round() as u64;
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    }
+}
+
+static SILENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// After Ctrl-C: nothing more is printed but the handler's own line ([`interrupted`]).
+pub fn silence() {
+    SILENT.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// One line straight to stderr, for the Ctrl-C handler (which has no [`Ui`]); the cursor a spinner
@@ -219,5 +336,42 @@ pub fn apply_color(choice: crate::cli::ColorChoice, env: &crate::env::Env) {
     if let Some(on) = on {
         console::set_colors_enabled(on);
         console::set_colors_enabled_stderr(on);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_keeping_their_indentation() {
+        let text = "  • maintenance (recommended): PR into release/1.0 (made from v1.0.0 if it does not exist), tag that merge";
+        let wrapped = wrap(text, 40);
+        for line in wrapped.lines() {
+            assert!(console::measure_text_width(line) <= 40, "{line:?}");
+        }
+        assert!(
+            wrapped.starts_with("  • maintenance (recommended): PR into\n    release/1.0"),
+            "{wrapped}"
+        );
+        // Nothing lost, no word broken.
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&wrapped), words(text));
+        // A word longer than the width stays whole.
+        let url = format!("see https://example.com/{}", "x".repeat(60));
+        assert!(wrap(&url, 40).lines().any(|l| l.contains(&"x".repeat(60))));
+        // Short lines and blank lines are kept as they are.
+        assert_eq!(wrap("a\n\nb", 40), "a\n\nb");
+    }
+
+    #[test]
+    fn counts_and_durations_read_as_english() {
+        assert_eq!(count(1, "test"), "1 test");
+        assert_eq!(count(2, "test"), "2 tests");
+        assert_eq!(count(0, "commit"), "0 commits");
+        assert_eq!(duration(Duration::from_millis(50)), "50 ms");
+        assert_eq!(duration(Duration::from_secs(20)), "20 s");
+        assert_eq!(duration(Duration::from_secs(600)), "10 min");
+        assert_eq!(duration(Duration::from_secs(5400)), "1 h 30 min");
     }
 }

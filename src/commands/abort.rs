@@ -2,7 +2,7 @@
 //! `.git/caro-hotfix/history/` for the audit trail, and what the hotfix left behind is listed with
 //! the command to clean up each; nothing is deleted.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cli::GlobalOpts;
 use crate::error::Declined;
@@ -20,7 +20,7 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
         &layout,
         "abort",
         &clock.now(),
-        super::doing(&layout),
+        crate::record::lock::doing(&layout),
     )?;
     let record = layout.hotfix();
     let Some(hotfix) = store::load::<Hotfix>(&record)? else {
@@ -79,6 +79,30 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
         if git.remote_tag_commit(&remote, tag)?.is_some() {
             left.push(format!(
                 "tag {tag} on {remote}: published tags are best kept; if it must go: `git push {remote} --delete refs/tags/{tag}`"
+            ));
+        }
+    }
+    // Step 4 edits SECURITY.md and step 6 commits it: a hotfix forgotten in between leaves the edit
+    // uncommitted, and the next start refuses a dirty tree. Offered back, never dropped silently.
+    for path in ["SECURITY.md", ".github/SECURITY.md"] {
+        if !git.changed_paths()?.iter().any(|p| p == path) {
+            continue;
+        }
+        ui.line(format!(
+            "{path} has step 4's uncommitted entry for this hotfix; restoring puts it back as the last commit has it."
+        ));
+        if prompter.yes_no(&format!("Restore {path}? (y/n)"))? {
+            if git.is_tracked(std::path::Path::new(path))? {
+                git.restore_file(path)?;
+            } else {
+                // Step 4 created it: as the last commit has it is without it.
+                let file = repo.join(path);
+                std::fs::remove_file(&file).with_context(|| format!("could not remove {path}"))?;
+            }
+            ui.ok(format!("Restored {path}"));
+        } else {
+            left.push(format!(
+                "uncommitted edit of {path} (step 4): `git checkout HEAD -- {path}` undoes it, or commit it"
             ));
         }
     }

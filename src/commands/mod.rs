@@ -25,7 +25,7 @@ use crate::io::Io;
 use crate::ops::git::Git;
 use crate::prompt::{self, Backend, Prompter};
 use crate::record::lock::RunLock;
-use crate::record::{store, Hotfix, Layout, Rollback, Saver, Tracked};
+use crate::record::{Layout, Saver, Tracked};
 use crate::runner::Runner;
 use crate::settings::Settings;
 use crate::ui::Ui;
@@ -137,29 +137,10 @@ impl Session {
             &self.layout,
             command,
             &self.clock.now(),
-            doing(&self.layout),
+            crate::record::lock::doing(&self.layout),
         )?);
         Ok(())
     }
-}
-
-/// What the run in progress is doing, from the records: "on the hotfix v1.0.11, at step 5".
-pub fn doing(layout: &Layout) -> Option<String> {
-    if let Ok(Some(h)) = store::load::<Hotfix>(&layout.hotfix()) {
-        return Some(format!(
-            "on the hotfix {}, at step {}",
-            h.label(),
-            h.first_unfinished().unwrap_or(16)
-        ));
-    }
-    if let Ok(Some(r)) = store::load::<Rollback>(&layout.rollback()) {
-        return Some(format!(
-            "on the rollback of {}, at step {}",
-            r.label(),
-            r.first_unfinished().unwrap_or(1)
-        ));
-    }
-    None
 }
 
 /// The repository's top and its `.git/caro-hotfix/`, without preflight (status works on a dirty

@@ -71,7 +71,6 @@ pub fn run(
     // What is wrong with the command line is said before anything is looked at.
     request(description.clone(), start.clone(), String::new())?;
     let mut session = super::open(g, io, &[], sample_fix.is_some())?;
-    session.lock("start", g.dry_run)?;
     if let Some(existing) = store::load::<Hotfix>(&session.layout.hotfix())? {
         bail!(
             "a hotfix is already in progress ({}, at step {}): continue it with `caro-hotfix resume`, \

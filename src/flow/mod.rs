@@ -87,6 +87,10 @@ pub fn drive<R: Tracked>(ctx: &mut Ctx<R>, steps: &[Step<R>], forgettable: u8) -
                 ctx.save()?;
             }
             Err(err) => {
+                if crate::interrupt::requested() {
+                    // Ctrl-C: the handler ends the run (exit 130); no step failed.
+                    crate::interrupt::wait_for_exit();
+                }
                 ctx.ui.failed(step.title);
                 let resumable = if step.number <= forgettable {
                     if let Some(path) = ctx.record_file.take() {

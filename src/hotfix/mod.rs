@@ -32,7 +32,8 @@ pub use reconcile::check as reconcile;
 pub use step05_fix::PLACEHOLDER_SUBJECT;
 
 use crate::flow::{Ctx, Step};
-use crate::record::{GitHub, Hotfix, Layout, Plan, Pr};
+use crate::record::lock::{self, RunLock};
+use crate::record::{store, GitHub, Hotfix, Layout, Plan, Pr};
 
 /// A step of the hotfix.
 pub type HotfixStep = Step<Hotfix>;
@@ -136,6 +137,24 @@ pub fn begin(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     crate::flow::rehearsal::enter_clone(ctx)?;
     let common = ctx.git().common_dir()?;
     let layout = Layout::in_git_dir(&common);
+    // One run per repository, from the moment this one changes anything (a start killed at its
+    // question leaves nothing behind, not even a lock). A rehearsal changes nothing and locks nothing.
+    if !ctx.settings.dry_run && ctx.lock.is_none() {
+        let now = ctx.clock.now();
+        ctx.lock = Some(RunLock::acquire(
+            &layout,
+            "start",
+            &now,
+            lock::doing(&layout),
+        )?);
+        // Another start may have begun the same hotfix meanwhile, and finished its step 1 first.
+        if let Some(existing) = store::load::<Hotfix>(&layout.hotfix())? {
+            anyhow::bail!(
+                "a hotfix was started meanwhile ({}): continue it with `caro-hotfix resume`; nothing was changed",
+                existing.label()
+            );
+        }
+    }
     ctx.record_file = Some(layout.hotfix());
     ctx.layout = Some(layout);
     if ctx.rec.maintainer.is_none() {
@@ -221,6 +240,25 @@ impl Ctx<Hotfix> {
             )),
         }
         Ok(())
+    }
+
+    /// An impact left empty at step 4 ("fill in later") is asked for now, before anything public is
+    /// written: the PR, the tag message and the advisory carry it. A fire drill has nobody to ask.
+    pub fn ensure_impact(&mut self) -> Result<()> {
+        while self.rec.incident.impact.trim().is_empty() {
+            if self.settings.non_interactive {
+                self.rec.incident.impact =
+                    "(fire drill: the real run asks for the impact here)".into();
+                break;
+            }
+            self.ui.warn(
+                "The impact is still empty; the PR, the tag message and the advisory need it before they go out.",
+            );
+            self.rec.incident.impact = self
+                .prompter
+                .text("Impact (who is affected, and how)", None)?;
+        }
+        self.save()
     }
 
     /// The package being hotfixed, as cargo sees it now.

@@ -85,8 +85,11 @@ fn ask_answers(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     if ctx.rec.incident.advisory_ids.is_empty() && !ctx.rec.has_answered("advisories") {
         let found = advisory_id::find_in(&ctx.rec.incident.description).join(", ");
         ctx.rec.incident.advisory_ids = loop {
+            ctx.ui.info(
+                "Advisory ids look like RUSTSEC-YYYY-NNNN, CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx.",
+            );
             let answer = ctx.prompter.text(
-                "Advisory ids (RUSTSEC-YYYY-NNNN, CVE-YYYY-NNNN, GHSA-xxxx-xxxx-xxxx; comma-separated; empty for none)",
+                "Advisory ids (comma-separated; empty for none)",
                 Some(&found),
             )?;
             match parse_ids(&answer) {

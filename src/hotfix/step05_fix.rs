@@ -30,8 +30,8 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     ctx.rec.fix.subjects = subjects;
     let log = ctx.git().log_oneline(&range)?;
     ctx.ui.ok(format!(
-        "The fix: {} commit(s) on top of {base_tag}",
-        ctx.rec.fix.commits.len()
+        "The fix: {} on top of {base_tag}",
+        crate::ui::count(ctx.rec.fix.commits.len(), "commit")
     ));
     for line in log.lines() {
         ctx.ui.info(line);
@@ -43,10 +43,11 @@ fn wait_for_fix(ctx: &mut Ctx<Hotfix>, base_tag: &str, branch: &str) -> Result<(
     ctx.ui.line(texts::fix_guidelines(branch, base_tag));
     if let Some(sample) = ctx.settings.sample_fix.clone() {
         ctx.ui.blank();
-        if ctx.prompter.yes_no(&format!(
-            "Demo: apply the sample fix for you (\"{}\")? (y/n)",
+        ctx.ui.line(format!(
+            "Demo: the sample fix is ready: \"{}\".",
             sample.message
-        ))? {
+        ));
+        if ctx.prompter.yes_no("Apply the sample fix for you? (y/n)")? {
             let file = ctx.repo.join(sample.path);
             crate::fsx::write_atomic(&file, sample.contents.as_bytes())?;
             ctx.git().add(&[file])?;

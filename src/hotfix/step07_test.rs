@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 counts.failed
             );
         }
-        lines.push(format!("{} {label} passed", describe(counts)));
+        lines.push(format!("{} passed", describe(counts, label)));
     }
     ctx.ui.ok("All tests passed");
     ctx.ui.blank();
@@ -55,11 +55,13 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     Ok(())
 }
 
-fn describe(c: Counts) -> String {
+/// `1 unit test`, `12 integration tests (2 ignored)`.
+fn describe(c: Counts, noun: &str) -> String {
+    let passed = crate::ui::count(c.passed as usize, noun);
     if c.ignored > 0 {
-        format!("{} ({} ignored)", c.passed, c.ignored)
+        format!("{passed} ({} ignored)", c.ignored)
     } else {
-        c.passed.to_string()
+        passed
     }
 }
 
@@ -70,7 +72,7 @@ fn commands(ctx: &mut Ctx<Hotfix>) -> Result<Vec<(String, Vec<String>)>> {
             .settings
             .test_commands
             .iter()
-            .map(|argv| ("tests".to_string(), argv.clone()))
+            .map(|argv| ("test".to_string(), argv.clone()))
             .collect());
     }
     let repo = ctx.repo.clone();
@@ -88,13 +90,13 @@ fn commands(ctx: &mut Ctx<Hotfix>) -> Result<Vec<(String, Vec<String>)>> {
         let mut argv: Vec<String> = vec!["cargo".into(), "test".into()];
         argv.extend(scope.clone());
         argv.push("--lib".into());
-        commands.push(("unit tests".to_string(), argv));
+        commands.push(("unit test".to_string(), argv));
     }
     if package.has_integration_tests() {
         let mut argv: Vec<String> = vec!["cargo".into(), "test".into()];
         argv.extend(scope);
         argv.extend(["--test".into(), "*".into()]);
-        commands.push(("integration tests".to_string(), argv));
+        commands.push(("integration test".to_string(), argv));
     }
     Ok(commands)
 }

@@ -9,6 +9,8 @@ use crate::record::{Hotfix, Pr};
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    // Nothing placeholder goes public.
+    ctx.ensure_impact()?;
     // The repository on GitHub, read once: every text from here on names it.
     ctx.github()?;
     let branch = ctx.plan()?.branch.clone();

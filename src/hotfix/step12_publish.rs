@@ -46,6 +46,13 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ));
         return Ok(());
     }
+    // The limit is said before the wait, not only when it is reached.
+    ctx.ui.info(format!(
+        "Watching {url} every {} for up to {}; if {version} has not appeared by then, this step \
+         stops and can be resumed to look again.",
+        crate::ui::duration(interval),
+        crate::ui::duration(interval * INDEX_POLLS)
+    ));
     let spinner = ctx.ui.spinner(format!(
         "Waiting for {crate_name} {version} in the registry index"
     ));

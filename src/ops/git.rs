@@ -314,6 +314,18 @@ impl<'a> Git<'a> {
         Ok(out.success())
     }
 
+    /// Puts one file back as HEAD has it (`git checkout HEAD -- PATH`): only for caro-hotfix's own
+    /// uncommitted edit, when the maintainer says so (`abort`).
+    pub fn restore_file(&mut self, path: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("restore the file as the last commit has it")
+                .effect(Effect::Local)
+                .args(["checkout", "HEAD", "--", path]),
+        )?;
+        Ok(())
+    }
+
     /// Paths changed in the work tree or index relative to HEAD, repository-relative.
     pub fn changed_paths(&mut self) -> Result<Vec<String>> {
         Ok(self

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use super::Layout;
+use super::{store, Hotfix, Layout, Rollback, Tracked};
 
 /// The lock of a running run; released when dropped (or when the process ends).
 #[derive(Debug)]
@@ -146,6 +146,25 @@ pub fn holder(layout: &Layout) -> Option<Holder> {
         Ok(()) => None,
         Err(_) => Some(read_holder(&mut file)),
     }
+}
+
+/// What the run in progress is doing, from the records: "on the hotfix v1.0.11, at step 5".
+pub fn doing(layout: &Layout) -> Option<String> {
+    if let Ok(Some(h)) = store::load::<Hotfix>(&layout.hotfix()) {
+        return Some(format!(
+            "on the hotfix {}, at step {}",
+            h.label(),
+            h.first_unfinished().unwrap_or(16)
+        ));
+    }
+    if let Ok(Some(r)) = store::load::<Rollback>(&layout.rollback()) {
+        return Some(format!(
+            "on the rollback of {}, at step {}",
+            r.label(),
+            r.first_unfinished().unwrap_or(1)
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

@@ -1312,9 +1312,16 @@ fn empty_answers_take_the_safe_default_at_every_text_prompt() {
         say(""), // done: asked again
         do_then_say(move || commit_fix_in(&work, "src/lib.rs"), "done"),
         say("y"),
+        // The impact left empty is asked for before the push of step 9: nothing placeholder goes public.
+        say("Reads past the buffer"),
     ];
     let out = fx.caro(&[DESCRIPTION]).answers(answers).run();
     assert!(stopped_at_push(&out), "{}", out.explain());
+    assert!(
+        out.transcript.contains("The impact is still empty"),
+        "{}",
+        out.explain()
+    );
     assert!(
         out.transcript.contains("Type exactly `done`"),
         "{}",
@@ -1386,7 +1393,7 @@ fn an_invalid_advisory_id_at_the_prompt_is_asked_again_with_the_forms() {
     );
     assert_eq!(
         out.transcript
-            .matches("? Advisory ids (RUSTSEC-YYYY-NNNN, CVE-YYYY-NNNN, GHSA-xxxx-xxxx-xxxx")
+            .matches("? Advisory ids (comma-separated; empty for none)")
             .count(),
         2,
         "{}",

@@ -6,8 +6,11 @@ fn caro(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
         .args(args)
         .stdin(std::process::Stdio::null())
-        // --help shows the variable's value: none here, whatever the developer's shell has.
+        // --help shows the variable's value: none here, whatever the developer's shell has; and
+        // clap wraps help to COLUMNS when it is set (100 columns here, stdout being a pipe).
         .env_remove("CARO_HOTFIX_REGISTRY_INDEX")
+        .env_remove("COLUMNS")
+        .env_remove("LINES")
         .output()
         .expect("run caro-hotfix")
 }

@@ -97,7 +97,7 @@ fn steps_one_to_eight_prepare_the_hotfix_branch() {
         out.explain()
     );
     assert!(
-        out.transcript.contains("1 integration tests passed"),
+        out.transcript.contains("1 integration test passed"),
         "{}",
         out.explain()
     );

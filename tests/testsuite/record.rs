@@ -322,3 +322,52 @@ fn resume_does_not_ask_again_what_was_answered_empty() {
         .collect();
     assert_eq!(answered, ["advisories", "credit", "impact"]);
 }
+
+/// A hotfix stopped between steps 4 and 6 leaves step 4's SECURITY.md entry uncommitted: `abort`
+/// names it and offers it back, so the next start is not refused for a dirty tree.
+#[test]
+fn abort_offers_back_the_uncommitted_security_md_entry() {
+    for restore in [false, true] {
+        let fx = Fixture::new();
+        let security = fx.work.join("SECURITY.md");
+        let before = std::fs::read_to_string(&security).ok();
+        // The script ends at step 5's `done`: the run stops there, its record kept.
+        let mut args = STEP4_FLAGS.to_vec();
+        args.extend(["--registry-index", NO_REGISTRY, DESCRIPTION]);
+        let out = fx.caro(&args).answers(vec![say("yes")]).run();
+        assert_eq!(out.code, 1, "{}", out.explain());
+        assert_ne!(
+            std::fs::read_to_string(&security).ok(),
+            before,
+            "step 4 wrote its entry"
+        );
+
+        let answer = if restore { "y" } else { "n" };
+        let out = fx
+            .caro(&["abort"])
+            .answers(vec![say("yes"), say(answer)])
+            .run();
+        assert_eq!(out.code, 0, "{}", out.explain());
+        if restore {
+            assert!(
+                out.transcript.contains("Restored SECURITY.md"),
+                "{}",
+                out.explain()
+            );
+            assert_eq!(std::fs::read_to_string(&security).ok(), before);
+            assert_eq!(git(&fx.work, &["status", "--porcelain"]), "");
+        } else {
+            assert!(
+                out.transcript
+                    .contains("uncommitted edit of SECURITY.md (step 4)"),
+                "{}",
+                out.explain()
+            );
+            assert_ne!(
+                std::fs::read_to_string(&security).ok(),
+                before,
+                "nothing dropped unasked"
+            );
+        }
+    }
+}

@@ -366,18 +366,21 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
         out.explain()
     );
     assert!(out.error().contains("caro-hotfix resume"));
+    // The limit was said when the wait began (30 polls of 50 ms), not only when it was reached.
+    let announced = out
+        .transcript
+        .find("every 50 ms for up to 2 s")
+        .unwrap_or_else(|| panic!("the limit was not announced\n{}", out.explain()));
+    assert!(
+        announced < out.transcript.find("not visible yet").unwrap_or(usize::MAX),
+        "{}",
+        out.explain()
+    );
     assert!(index.requests().len() >= 30);
-    // Once the version appears, resume finishes the hotfix without a second PR, merge or tag.
+    // Once the version appears, resume finishes the hotfix without a second PR, merge or tag —
+    // with the options the hotfix started with (--poll-interval, --registry-index), not given again.
     index.add_version("1.0.11");
-    let out = fx
-        .caro(&[
-            "resume",
-            "--poll-interval",
-            "0.05",
-            "--registry-index",
-            &url,
-        ])
-        .run();
+    let out = fx.caro(&["resume"]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"));
     assert_eq!(calls_matching(&fx, &["pr", "create"]), 1);
@@ -500,4 +503,53 @@ fn a_release_branch_gets_a_backport_pr() {
     assert_eq!(backport["head"], "backport/v1.0.11-release-1.0");
     let lib = origin_git(&fx, &["show", "backport/v1.0.11-release-1.0:src/lib.rs"]);
     assert!(lib.contains("claimed.min"), "{lib}");
+}
+
+/// An impact left empty at step 4 ("empty to fill in later") is asked for again before the PR is
+/// opened: nothing placeholder reaches the PR, the tag message or the advisory.
+#[test]
+fn an_impact_left_empty_is_asked_for_before_anything_goes_public() {
+    let fx = Fixture::new();
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.10");
+    index.publish_after("1.0.11", 3);
+    let url = index.url();
+    let mut argv = args(&url, &[]);
+    let at = argv
+        .iter()
+        .position(|a| *a == "--impact")
+        .expect("--impact");
+    argv[at + 1] = "";
+    let impact = "Crafted records read past the end of the buffer";
+    let out = fx
+        .caro(&argv)
+        .answers(vec![
+            say("yes"),
+            fx.commit_fix_then("done"),
+            say("y"),
+            // Step 9 asks: Enter alone is no answer, then the impact.
+            say(""),
+            say(impact),
+        ])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains("The impact is still empty"),
+        "{}",
+        out.explain()
+    );
+    let body = fx.gh_prs()[0]["body"]
+        .as_str()
+        .expect("PR body")
+        .to_string();
+    let tag_message = origin_git(&fx, &["tag", "-l", "--format=%(contents)", "v1.0.11"]);
+    let advisory = read(&fx.work.join(".git/caro-hotfix/advisory.json"));
+    for (name, text) in [
+        ("PR body", &body),
+        ("tag message", &tag_message),
+        ("advisory", &advisory),
+    ] {
+        assert!(text.contains(impact), "{name}:\n{text}");
+        assert!(!text.contains("not described"), "{name}:\n{text}");
+    }
 }

@@ -132,13 +132,66 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
     assert_eq!(exit_code(&mut p), 130);
     let record = read(&fx.work.join(".git/caro-hotfix/state.toml"));
     assert!(record.contains("version = \"1.0.11\""), "{record}");
-    // The record resumes at step 5.
+    // The record resumes at step 5; status says the step was interrupted (no run is alive).
     let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript.contains("!  5. Apply the minimal fix"),
         "{}",
         out.explain()
     );
+    assert!(out.transcript.contains("interrupted"), "{}", out.explain());
+}
+
+/// Ctrl-C while a program runs (here the tests of step 7) stops the program and the wizard alike:
+/// the run ends as interrupted — exit 130, one line naming the step — never as the step's failure,
+/// although the program it was waiting for died. Three times, each resumed, so a race between the
+/// stopped program and the interrupt handler would show.
+#[test]
+fn ctrl_c_while_a_program_runs_is_an_interruption_not_a_failure() {
+    let fx = Fixture::new();
+    let real = support_which("cargo");
+    // The tests take long: a stand-in cargo whose `test` waits; everything else is the real cargo.
+    fx.stand_in(
+        "cargo",
+        &format!(
+            "#!/bin/sh\nif [ \"$1\" = test ]; then echo 'running 3 tests'; sleep 60; exit 0; fi\nexec '{}' \"$@\"\n",
+            real.display()
+        ),
+    );
+    let mut p = in_a_pty(fx.binary(&ANSWERED));
+    p.exp_string("must type 'yes'").expect("step 1");
+    p.send_line("yes").expect("yes");
+    p.exp_string("Type 'done' when fix is committed")
+        .expect("step 5");
+    fx.commit_fix();
+    p.send_line("done").expect("done");
+    for round in 0..3 {
+        let seen = p.exp_string("$ cargo test").expect("step 7's tests start");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send_control('c').expect("ctrl-c");
+        let rest = p.exp_eof().expect("the run ends");
+        assert_eq!(exit_code(&mut p), 130, "round {round}: {seen}{rest}");
+        assert!(
+            rest.contains("interrupted at step 7"),
+            "round {round}: {rest}"
+        );
+        for wrong in ["did not finish", "tests failed", "error:", "✗"] {
+            assert!(!rest.contains(wrong), "round {round}: {wrong:?} in {rest}");
+        }
+        if round < 2 {
+            p = in_a_pty(fx.binary(&["resume"]));
+        }
+    }
+}
+
+fn support_which(program: &str) -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|d| d.join(program))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| panic!("{program} is not on PATH"))
 }
 
 #[test]
@@ -157,14 +210,18 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
         .expect("Enter takes the recommended maintenance strategy");
     p.exp_string("the PR targets release/1.0")
         .expect("maintenance chosen");
-    p.exp_string("apply the sample fix for you")
+    p.exp_string("Apply the sample fix for you? (y/n)")
         .expect("the demo's offer");
-    // A stray `y` without Enter does not answer: the `n` typed after it is the answer.
+    // A stray `y` without Enter does not answer; with the `n` typed after it the line reads `yn`,
+    // which answers nothing either: the question is asked again, and `n` then declines.
     p.send("y").expect("y");
     std::thread::sleep(std::time::Duration::from_millis(400));
     p.send("n").expect("n");
     std::thread::sleep(std::time::Duration::from_millis(200));
     p.send_line("").expect("Enter");
+    p.exp_string("Type y or n, then Enter")
+        .expect("asked again");
+    p.send_line("n").expect("n");
     p.exp_string("Type 'done' when fix is committed")
         .expect("step 5");
     p.send_line("done").expect("done");
@@ -176,7 +233,10 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     p.send_line("y").expect("y");
     p.exp_string("would run: $ gh pr create")
         .expect("step 9 printed, not run");
-    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1 — nothing was published")
+    // rexpect reads bytes one by one, so match around the (UTF-8) dash.
+    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1")
+        .expect("the summary, saying it was a rehearsal");
+    p.exp_string("nothing was published")
         .expect("the summary, saying it was a rehearsal");
     p.exp_string("is removed (pass --keep to keep it)")
         .expect("sandbox");
@@ -195,7 +255,7 @@ fn done_before_the_fix_is_committed_is_refused_then_accepted() {
         .expect("asked again");
     fx.commit_fix();
     p.send_line("done").expect("done");
-    p.exp_string("The fix: 1 commit(s) on top of v1.0.10")
+    p.exp_string("The fix: 1 commit on top of v1.0.10")
         .expect("accepted");
     p.exp_string("[7/16]").expect("step 7");
     // Ctrl-C while the tests run: the child stops, the step is named, and resume is the way on.
@@ -353,6 +413,102 @@ fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
         "{}",
         status.explain()
     );
-    let out = fx.caro(&["abort"]).answers(vec![say("yes")]).run();
+    let out = fx
+        .caro(&["abort"])
+        .answers(vec![say("yes"), say("n")])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
+}
+
+/// Types through the demo in a pseudo-terminal started by `sh -c script` (the script runs the demo
+/// its own way), answering like a person; returns everything the terminal showed.
+fn demo_typed_through(fx: &Fixture, script: &str) -> String {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", script]).current_dir(fx.dir.path());
+    cmd.env("PATH", fx.path());
+    let mut p = in_a_pty(cmd);
+    let mut seen = String::new();
+    let mut step = |p: &mut PtySession, needle: &str, answer: &str| {
+        let before = p
+            .exp_string(needle)
+            .unwrap_or_else(|e| panic!("{needle}: {e}\n{seen}"));
+        seen.push_str(&before);
+        seen.push_str(needle);
+        p.send_line(answer).expect("answer");
+    };
+    step(&mut p, "must type 'yes'", "yes");
+    step(&mut p, "Strategy", "");
+    step(&mut p, "Apply the sample fix for you? (y/n)", "y");
+    step(&mut p, "Type 'done' when fix is committed", "done");
+    step(&mut p, "Continue without the audit? (y/n)", "y");
+    let rest = p.exp_eof().expect("the demo ends");
+    seen.push_str(&rest);
+    assert_eq!(exit_code(&mut p), 0, "{seen}");
+    seen
+}
+
+/// What a terminal shows of each line: after the last carriage return (spinners redraw), without
+/// colour codes, as wide as the terminal counts it.
+fn shown_lines(transcript: &str) -> Vec<(usize, String)> {
+    // rexpect hands over the terminal's bytes one by one as chars: put the UTF-8 back together.
+    let bytes: Vec<u8> = transcript.chars().map(|c| c as u32 as u8).collect();
+    String::from_utf8_lossy(&bytes)
+        .split('\n')
+        .map(|l| {
+            let l = l.trim_end_matches('\r');
+            let l = l.rsplit('\r').next().unwrap_or(l);
+            let plain = console::strip_ansi_codes(l).to_string();
+            (console::measure_text_width(&plain), plain)
+        })
+        .collect()
+}
+
+/// At 80 columns, the whole demo — prose, commands, texts, the summary — fits the terminal: no line
+/// is longer than it, so none is broken by the terminal mid-word.
+#[test]
+fn the_demo_at_80_columns_has_no_line_longer_than_the_terminal() {
+    let fx = Fixture::new();
+    let bin = env!("CARGO_BIN_EXE_caro-hotfix");
+    let seen = demo_typed_through(&fx, &format!("stty cols 80 rows 24; exec '{bin}' demo"));
+    assert!(
+        seen.contains("REHEARSAL of SECURITY HOTFIX v1.0.1"),
+        "{seen}"
+    );
+    let too_long: Vec<String> = shown_lines(&seen)
+        .into_iter()
+        .filter(|(width, _)| *width > 80)
+        .map(|(width, line)| format!("{width}: {line}"))
+        .collect();
+    assert!(
+        too_long.is_empty(),
+        "{} lines wider than 80 columns:\n{}",
+        too_long.len(),
+        too_long.join("\n")
+    );
+}
+
+/// A run can be logged: `caro-hotfix … 2>&1 | tee hotfix.log` still asks its questions on the
+/// terminal, and the log gets the whole transcript.
+#[test]
+fn a_run_piped_to_tee_still_asks_on_the_terminal_and_logs_everything() {
+    let fx = Fixture::new();
+    let bin = env!("CARGO_BIN_EXE_caro-hotfix");
+    let log = fx.dir.path().join("hotfix.log");
+    let seen = demo_typed_through(&fx, &format!("'{bin}' demo 2>&1 | tee '{}'", log.display()));
+    let logged = read(&log);
+    for needle in [
+        "[1/16] Confirm the emergency",
+        "Committed the sample fix",
+        "REHEARSAL of SECURITY HOTFIX v1.0.1",
+    ] {
+        assert!(
+            logged.contains(needle),
+            "{needle:?} not in the log:\n{logged}"
+        );
+    }
+    assert!(
+        !logged.contains("needs an interactive terminal"),
+        "{logged}"
+    );
+    assert!(seen.contains("nothing was published"), "{seen}");
 }
