@@ -130,13 +130,9 @@ pub struct GlobalOpts {
     #[arg(long, value_name = "NAME", global = true)]
     pub registry: Option<String>,
 
-    /// Sparse index to watch for the publish.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "CARO_HOTFIX_REGISTRY_INDEX",
-        global = true
-    )]
+    /// Sparse index to watch for the publish (env: CARO_HOTFIX_REGISTRY_INDEX, below a hotfix's
+    /// recorded one).
+    #[arg(long, value_name = "URL", global = true)]
     pub registry_index: Option<String>,
 
     /// Seconds between polls of the PR and the registry (fractions allowed).

@@ -2,12 +2,14 @@
 //! request, the project's `[*.metadata.hotfix]` (and a hotfixed member's own table), and defaults.
 //!
 //! The order, first wins: a flag given to this run (`--registry-index` on `resume`), the request
-//! recorded when the hotfix started, the project's configuration, the default. The remote is the
+//! recorded when the hotfix started, the environment (`CARO_HOTFIX_REGISTRY_INDEX`), the project's
+//! configuration, the default. The remote is the
 //! exception: it is decided when the hotfix starts (flag, configuration, `origin`) and recorded, so a
 //! resumed hotfix pushes where it started. Nothing downstream sees a raw flag.
 
 use crate::cli::GlobalOpts;
 use crate::config::{Audit, Config, Strategy};
+use crate::env::Env;
 use crate::record::Request;
 
 /// crates.io's sparse index.
@@ -56,21 +58,30 @@ pub struct SampleFix {
 
 impl Settings {
     /// Resolves the settings of a run (see the module docs for the order).
-    pub fn resolve(flags: &GlobalOpts, request: &Request, project: Config) -> Settings {
+    pub fn resolve(flags: &GlobalOpts, request: &Request, project: Config, env: &Env) -> Settings {
+        let registry = flags
+            .registry
+            .clone()
+            .or_else(|| request.registry.clone())
+            .or(project.registry);
+        // The environment's index is the default one: a registry named for this hotfix brings its
+        // own from cargo's configuration.
+        let from_env = registry
+            .is_none()
+            .then(|| env.var("CARO_HOTFIX_REGISTRY_INDEX"))
+            .flatten()
+            .filter(|v| !v.is_empty());
         Settings {
             remote: request.remote.clone(),
             dry_run: flags.dry_run,
             non_interactive: flags.non_interactive,
-            registry: flags
-                .registry
-                .clone()
-                .or_else(|| request.registry.clone())
-                .or(project.registry),
             registry_index: flags
                 .registry_index
                 .clone()
                 .or_else(|| request.registry_index.clone())
+                .or(from_env)
                 .or(project.registry_index),
+            registry,
             poll_interval: flags.poll_interval.or(request.poll_interval),
             package: request.package.clone(),
             base_branch: request.base_branch.clone().or(project.base_branch),
@@ -129,7 +140,9 @@ mod tests {
             remote: Some("configured-remote".into()),
             ..Config::default()
         };
-        let s = Settings::resolve(&flags(&[]), &request, project.clone());
+        let none = Env::of::<&str, &str>([]);
+        let env = Env::of([("CARO_HOTFIX_REGISTRY_INDEX", "http://environment/")]);
+        let s = Settings::resolve(&flags(&[]), &request, project.clone(), &env);
         assert_eq!(s.registry_index.as_deref(), Some("http://recorded/"));
         assert_eq!(s.strategy, Strategy::Maintenance);
         assert_eq!(s.remote, "canonical");
@@ -137,11 +150,22 @@ mod tests {
             &flags(&["--registry-index", "http://now/", "--remote", "other"]),
             &request,
             project.clone(),
+            &env,
         );
         assert_eq!(s.registry_index.as_deref(), Some("http://now/"));
         assert_eq!(s.remote, "canonical", "the recorded remote stays");
-        let s = Settings::resolve(&flags(&[]), &Request::default(), project);
+        let s = Settings::resolve(&flags(&[]), &Request::default(), project.clone(), &env);
+        assert_eq!(s.registry_index.as_deref(), Some("http://environment/"));
+        let s = Settings::resolve(&flags(&[]), &Request::default(), project, &none);
         assert_eq!(s.registry_index.as_deref(), Some("http://configured/"));
         assert_eq!(s.strategy, Strategy::Main);
+        // A named registry brings its own index; the environment's default does not replace it.
+        let s = Settings::resolve(
+            &flags(&["--registry", "local"]),
+            &Request::default(),
+            Config::default(),
+            &env,
+        );
+        assert_eq!(s.registry_index, None);
     }
 }

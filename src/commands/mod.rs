@@ -228,7 +228,7 @@ pub fn context<R: Tracked>(
     if let Some(name) = request.package.as_deref() {
         member_config(&mut runner, &repo, name, &mut project)?;
     }
-    let settings = Settings::resolve(g, request, project);
+    let settings = Settings::resolve(g, request, project, &env);
     let saver = Saver::default();
     runner.set_barrier(saver.barrier());
     crate::interrupt::before_exit("record", saver.drain(std::time::Duration::from_secs(2)));

@@ -57,7 +57,9 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
     );
     assert!(t.contains("✓  8. Quick security audit"), "{t}");
     assert!(t.contains("audit skipped"), "{t}");
+    // Stopped (no run is working on it): the step in progress shows as interrupted.
     assert!(t.contains("!  9. Push and open the PR"), "{t}");
+    assert!(t.contains("interrupted"), "{t}");
     assert!(t.contains("· 16. Summary"), "{t}");
 
     let out = fx.caro(&["status", "--json"]).run();

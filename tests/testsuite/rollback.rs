@@ -25,12 +25,18 @@ fn released() -> (Fixture, IndexServer) {
     (fx, index)
 }
 
-/// The wizard run with the registry's token in cargo's environment, and cargo online (the yank).
+/// The registry's token in cargo's environment, and cargo online (the yank).
+fn env(token: &str) -> [(&'static str, &str); 2] {
+    [
+        ("CARGO_REGISTRIES_LOCAL_TOKEN", token),
+        ("CARGO_NET_OFFLINE", "false"),
+    ]
+}
+
 fn run(fx: &Fixture, args: &[&str], answers: Vec<Answer>, token: &str) -> Outcome {
-    fx.caro(args)
-        .answers(answers)
-        .env("CARGO_REGISTRIES_LOCAL_TOKEN", token)
-        .env("CARGO_NET_OFFLINE", "false")
+    env(token)
+        .into_iter()
+        .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
         .run()
 }
 
@@ -435,4 +441,54 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
             serde_json::to_string_pretty(&sent).expect("json")
         );
     });
+}
+
+/// In a terminal, typed like a person: the rehearsed rollback's advisory tells the truth about the
+/// versions — the previous release is named as still vulnerable, the next hotfix as the way out —
+/// and the run ends as a rehearsal, never "complete".
+#[test]
+fn in_a_terminal_the_rollback_text_names_the_previous_release_as_vulnerable() {
+    let (fx, _index) = released();
+    let mut cmd = fx.binary(&[
+        "rollback",
+        "--version",
+        "1.0.11",
+        "--registry",
+        "local",
+        "--dry-run",
+    ]);
+    for (k, v) in env(TOKEN) {
+        cmd.env(k, v);
+    }
+    let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).expect("spawn in a pty");
+    p.exp_string("must type 'yes'").expect("the typed yes");
+    p.send_line("yes").expect("yes");
+    p.exp_string("What regression does 1.0.11 cause?")
+        .expect("the regression");
+    p.send_line("parse() rejects valid empty frames")
+        .expect("regression");
+    p.exp_string("When will the fixed hotfix be out?")
+        .expect("the timeline");
+    p.send_line("").expect("the default");
+    let advisory = p
+        .exp_string("Start the next hotfix now? (y/n)")
+        .expect("step 6");
+    p.send_line("n").expect("n");
+    let rest = p.exp_eof().expect("eof");
+    // rexpect hands over the terminal's bytes one by one as chars: put the UTF-8 back together.
+    let bytes: Vec<u8> = format!("{advisory}{rest}")
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    let seen = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+    for needle in [
+        "**Do not simply downgrade**: 1.0.10, the release before it, still has the vulnerability",
+        "**The way out**: minicrate 1.0.12",
+        "The way out for users is the next hotfix, v1.0.12 from v1.0.11",
+        "The rehearsal of the rollback is over",
+    ] {
+        assert!(seen.contains(needle), "{needle:?} missing:\n{seen}");
+    }
+    assert!(!seen.contains("downgrade to"), "{seen}");
+    assert!(!seen.contains("is complete"), "{seen}");
 }

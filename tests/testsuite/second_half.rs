@@ -423,9 +423,11 @@ fn a_pr_that_already_exists_for_the_branch_is_reused() {
     assert_eq!(out.code, 1, "{}", out.explain());
     // As if killed right after gh created the PR, before the record kept its number.
     let path = fx.work.join(".git/caro-hotfix/state.toml");
-    // The record keeps the PR as a `[pr]` table (number, url) since the record is typed by step.
     let mut record: toml_edit::DocumentMut = read(&path).parse().expect("the record is TOML");
-    assert!(record.remove("pr").is_some(), "no [pr] in the record");
+    assert!(
+        record.remove("pr").is_some(),
+        "the record had the PR:\n{record}"
+    );
     write(&path, &mark_from_step(&record.to_string(), 9));
     fx.set_gh_knobs(&serde_json::json!({"checks": "pass"}));
     let out = fx

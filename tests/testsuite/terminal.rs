@@ -512,3 +512,54 @@ fn a_run_piped_to_tee_still_asks_on_the_terminal_and_logs_everything() {
     );
     assert!(seen.contains("nothing was published"), "{seen}");
 }
+
+/// An impact left empty at step 4 is asked for at step 9, on the terminal, before anything is pushed.
+#[test]
+fn an_empty_impact_is_asked_for_on_the_terminal_before_the_push() {
+    let fx = Fixture::new();
+    fx.refuse_pushes();
+    let mut args = ANSWERED.to_vec();
+    let at = args
+        .iter()
+        .position(|a| *a == "--impact")
+        .expect("--impact");
+    args[at + 1] = "";
+    let mut p = started_to_step_five(fx.binary(&args));
+    fx.commit_fix();
+    p.send_line("done").expect("done");
+    p.exp_string("Continue without the audit? (y/n)")
+        .expect("step 8");
+    p.send_line("y").expect("y");
+    p.exp_string("The impact is still empty")
+        .expect("step 9 says so");
+    p.exp_string("Impact (who is affected, and how)")
+        .expect("and asks");
+    p.send_line("").expect("Enter alone");
+    p.exp_string("Impact (who is affected, and how)")
+        .expect("asked again: an empty impact is no answer");
+    p.send_line("Reads past the end of the buffer")
+        .expect("the impact");
+    p.exp_string("pushes are disabled")
+        .expect("then the push, refused here");
+    p.exp_eof().expect("eof");
+    let record = read(&fx.work.join(".git/caro-hotfix/state.toml"));
+    assert!(
+        record.contains("impact = \"Reads past the end of the buffer\""),
+        "{record}"
+    );
+}
+
+/// `caro-hotfix staus` in a terminal is a usage error that names the command meant — not the start
+/// of a hotfix described as "staus" (no `yes` is asked, nothing is written).
+#[test]
+fn a_typo_of_a_command_in_a_terminal_is_not_a_hotfix() {
+    let fx = Fixture::new();
+    let before = fx.snapshot();
+    let mut p = spawn(&fx, &["staus"]);
+    p.exp_string("did you mean `caro-hotfix status`?")
+        .expect("the command meant");
+    let rest = p.exp_eof().expect("eof");
+    assert!(!rest.contains("must type 'yes'"), "{rest}");
+    assert_eq!(exit_code(&mut p), 2);
+    assert!(fx.snapshot() == before);
+}

@@ -603,14 +603,12 @@ impl Run<'_> {
         let fx = self.fx;
         let dir = self.dir.as_deref().unwrap_or(&fx.work);
         let mut argv: Vec<String> = vec!["caro-hotfix".into()];
-        // Never the network: unless a test serves an index, the registry is a closed local port.
-        if !self
+        // Never the network: unless a test serves an index, the registry is a closed local port —
+        // given as the environment, which a hotfix's recorded index outranks on `resume`.
+        let no_registry = !self
             .args
             .iter()
-            .any(|a| a == "--registry-index" || a == "--registry")
-        {
-            argv.extend(["--registry-index".to_string(), NO_REGISTRY.to_string()]);
-        }
+            .any(|a| a == "--registry-index" || a == "--registry");
         argv.extend(["-C".to_string(), dir.display().to_string()]);
         argv.extend(self.args);
         let cli = <caro_hotfix::cli::Cli as clap::Parser>::try_parse_from(&argv)
@@ -630,6 +628,7 @@ impl Run<'_> {
                 ("CARO_HOTFIX_NOW", NOW),
             ]
             .into_iter()
+            .chain(no_registry.then_some(("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)))
             .map(|(k, v)| (k.into(), v.into()))
             .chain(self.env.into_iter().map(|(k, v)| (k.into(), v.into())))
             .collect(),
