@@ -61,6 +61,10 @@ pub struct Config {
     /// Run on the merge commit before the tag is pushed (argument vectors); `None`: the default
     /// `cargo package --locked --package NAME`, an empty list: none.
     pub pre_tag_commands: Option<Vec<Vec<String>>>,
+    /// The GitHub repository, `OWNER/NAME` or `HOST/OWNER/NAME`; none: derived from the remote's URL.
+    pub repository: Option<String>,
+    /// Seconds to wait after the push for GitHub to report the PR's checks (default 120).
+    pub checks_grace: Option<f64>,
 }
 
 impl Default for Config {
@@ -80,13 +84,15 @@ impl Default for Config {
             strategy: Strategy::Ask,
             normal_release_command: None,
             pre_tag_commands: None,
+            repository: None,
+            checks_grace: None,
         }
     }
 }
 
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
 publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
-pre-tag-commands";
+pre-tag-commands, repository, checks-grace";
 
 impl Config {
     /// Reads the hotfix tables of a manifest; `file` names it in messages.
@@ -186,6 +192,16 @@ impl Config {
                     self.normal_release_command = Some(string(value, &what)?)
                 }
                 "pre-tag-commands" => self.pre_tag_commands = Some(argvs(value, &what)?),
+                "repository" => self.repository = Some(string(value, &what)?),
+                "checks-grace" => {
+                    let secs = value
+                        .as_integer()
+                        .map(|i| i as f64)
+                        .or_else(|| value.as_float())
+                        .filter(|s| *s >= 0.0)
+                        .with_context(|| format!("{what} must be a number of seconds, e.g. 120"))?;
+                    self.checks_grace = Some(secs);
+                }
                 other => bail!("{what}: unknown setting `{other}` (known: {KEYS})"),
             }
         }
@@ -265,6 +281,8 @@ release-branches = ["release/1.x"]
 strategy = "maintenance"
 normal-release-command = "/caro.release.prepare"
 pre-tag-commands = []
+repository = "ghe.corp.example/team/a"
+checks-grace = 30
 "#;
         let c = Config::from_manifest(manifest).expect("config");
         assert_eq!(c.remote.as_deref(), Some("upstream"));
@@ -279,6 +297,8 @@ pre-tag-commands = []
             Some("/caro.release.prepare")
         );
         assert_eq!(c.pre_tag_commands, Some(Vec::new()));
+        assert_eq!(c.repository.as_deref(), Some("ghe.corp.example/team/a"));
+        assert_eq!(c.checks_grace, Some(30.0));
         assert_eq!(c.test_commands.len(), 2);
     }
 

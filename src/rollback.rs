@@ -217,8 +217,22 @@ fn verify(ctx: &mut Ctx<Rollback>) -> Result<()> {
     )
 }
 
+/// The GitHub repository gh acts on: the hotfix's recorded one, else derived from the remote's
+/// URL or the `repository` setting (never left to gh's choice of remote).
+fn name_github(ctx: &mut Ctx<Rollback>) -> Result<()> {
+    if ctx.rec.github.is_none() {
+        let remote = ctx.settings.remote.clone();
+        let setting = ctx.settings.repository.clone();
+        let repo = ctx.repo.clone();
+        ctx.rec.github =
+            crate::ops::gh::derive(&mut ctx.runner, &repo, &remote, setting.as_deref())?;
+    }
+    Ok(())
+}
+
 fn release(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (_, _, tag) = names(ctx)?;
+    name_github(ctx)?;
     let out = ctx.gh().delete_release(&tag)?;
     if out.success() {
         ctx.remote_ok(format!(
@@ -290,6 +304,7 @@ fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
                 "Update the GitHub advisory {ghsa} with this notice? (y/n)"
             ))?
         {
+            name_github(ctx)?;
             let body = serde_json::json!({ "description": text });
             let input = ctx.keep_file(
                 &format!("rollback-advisory-{version}.json"),

@@ -44,6 +44,10 @@ pub struct Settings {
     pub release_branches: Vec<String>,
     pub normal_release_command: Option<String>,
     pub pre_tag_commands: Option<Vec<Vec<String>>>,
+    /// The `repository` setting (`[HOST/]OWNER/NAME`); none: derived from the remote's URL.
+    pub repository: Option<String>,
+    /// Seconds to wait after the push for the PR's checks to be reported.
+    pub checks_grace: Option<f64>,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -95,6 +99,8 @@ impl Settings {
             release_branches: project.release_branches,
             normal_release_command: project.normal_release_command,
             pre_tag_commands: project.pre_tag_commands,
+            repository: project.repository,
+            checks_grace: project.checks_grace,
             sample_fix: None,
         }
     }

@@ -187,23 +187,38 @@ impl Ctx<Hotfix> {
             .context("the hotfix PR is not recorded (step 9 has not run)")
     }
 
-    /// `owner/name` and URL on GitHub, read once and recorded.
+    /// `owner/name` and URL on GitHub, derived once and recorded: from the `repository` setting, else
+    /// from the chosen remote's configured URL — never left to gh, which would pick a fork's
+    /// `origin`. A remote that is a plain path (the demo, a local mirror) asks gh, or simulates.
     pub fn github(&mut self) -> Result<GitHub> {
         if let Some(github) = &self.rec.github {
             return Ok(github.clone());
         }
-        // The demo has no GitHub: its sample answers as if it lived at github.com/example/<crate>.
-        let name = self
-            .rec
-            .plan
-            .as_ref()
-            .map(|p| p.crate_name.clone())
-            .unwrap_or_else(|| "crate".into());
-        let simulated = format!(
-            r#"{{"nameWithOwner":"example/{name}","url":"https://github.com/example/{name}"}}"#
-        );
-        let (repo, url) = self.gh().repo(&simulated)?;
-        let github = GitHub { repo, url };
+        let remote = self.settings.remote.clone();
+        let setting = self.settings.repository.clone();
+        let repo = self.repo.clone();
+        let derived = crate::ops::gh::derive(&mut self.runner, &repo, &remote, setting.as_deref())?;
+        let github = match derived {
+            Some(g) => g,
+            None => {
+                // The demo has no GitHub: its sample answers as if it lived at github.com/example/<crate>.
+                let name = self
+                    .rec
+                    .plan
+                    .as_ref()
+                    .map(|p| p.crate_name.clone())
+                    .unwrap_or_else(|| "crate".into());
+                let simulated = format!(
+                    r#"{{"nameWithOwner":"example/{name}","url":"https://github.com/example/{name}"}}"#
+                );
+                let (repo, url) = self.gh().repo_view(&simulated)?;
+                GitHub { repo, url }
+            }
+        };
+        self.ui.ok(format!(
+            "GitHub repository: {} ({})",
+            github.repo, github.url
+        ));
         self.rec.github = Some(github.clone());
         Ok(github)
     }

@@ -2,7 +2,7 @@
 //! values, the body passed as a file. Labels the repository lacks are created, or dropped with a
 //! warning; an open PR for the branch is reused.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::flow::Ctx;
 use crate::record::{Hotfix, Pr};
@@ -73,35 +73,90 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let body = texts::pr_body(&facts);
     let body_file = ctx.keep_file("pr-body.md", &body)?;
     let simulated_url = format!("{}/pull/0", facts.repo_url);
-    let out = ctx.gh().create_pr(
-        &texts::pr_title(&facts),
+    let title = texts::pr_title(&facts);
+    let (number, url) = create_or_find(
+        ctx,
+        &title,
         &body_file,
         &base_branch,
         &branch,
         &labels,
         &simulated_url,
     )?;
-    let url = out
-        .stdout
-        .lines()
-        .rev()
-        .find(|l| l.contains("/pull/"))
-        .map(str::trim)
-        .with_context(|| {
-            format!(
-                "`gh pr create` did not print the PR's URL: {}",
-                out.stdout.trim()
-            )
-        })?
-        .to_string();
-    let number: u64 = url
-        .rsplit('/')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .with_context(|| format!("could not read the PR number from {url}"))?;
     ctx.remote_ok(format!("Opened PR #{number}: {url}"));
     ctx.rec.pr = Some(Pr { number, url });
     Ok(())
+}
+
+/// Opens a PR from `head`, or finds the one a failed attempt opened anyway: gh 2.23 never
+/// retries, and after a lost answer the PR exists while gh says it failed (a retry is then refused
+/// with "already exists"). So a failure is followed by a lookup by head; a transient failure with
+/// no PR behind it is retried (the lookup first, each time), anything else stops the step.
+pub(super) fn create_or_find(
+    ctx: &mut Ctx<Hotfix>,
+    title: &str,
+    body_file: &std::path::Path,
+    base: &str,
+    head: &str,
+    labels: &[String],
+    simulated_url: &str,
+) -> Result<(u64, String)> {
+    const ATTEMPTS: usize = 3;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let out = ctx
+            .gh()
+            .create_pr(title, body_file, base, head, labels, simulated_url)?;
+        if out.success() {
+            let url = out
+                .stdout
+                .lines()
+                .rev()
+                .find(|l| l.contains("/pull/"))
+                .map(str::trim)
+                .with_context(|| {
+                    format!(
+                        "`gh pr create` did not print the PR's URL: {}",
+                        out.stdout.trim()
+                    )
+                })?
+                .to_string();
+            let number: u64 = url
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .with_context(|| format!("could not read the PR number from {url}"))?;
+            return Ok((number, url));
+        }
+        // Did it open the PR anyway?
+        if let Some(pr) = ctx.gh().open_pr_for(head)? {
+            ctx.ui.warn(format!(
+                "`gh pr create` failed ({}), but the PR exists: #{} {}",
+                out.stderr.trim(),
+                pr.number,
+                pr.url
+            ));
+            return Ok((pr.number, pr.url));
+        }
+        if attempt < ATTEMPTS && crate::ops::gh::transient(&out) {
+            ctx.ui.warn(format!(
+                "`gh pr create` failed ({}); no PR was opened: trying again",
+                out.stderr.trim()
+            ));
+            std::thread::sleep(std::time::Duration::from_secs(attempt as u64));
+            continue;
+        }
+        bail!(
+            "could not open the PR from {head} into {base}: {}
+             No PR from {head} is open on GitHub. Fix the cause, then `caro-hotfix resume`.",
+            if out.stderr.trim().is_empty() {
+                out.stdout.trim()
+            } else {
+                out.stderr.trim()
+            }
+        );
+    }
 }
 
 /// The configured labels that exist or could be created; the rest dropped with a warning.
@@ -110,15 +165,10 @@ fn usable_labels(ctx: &mut Ctx<Hotfix>) -> Result<Vec<String>> {
     if wanted.is_empty() {
         return Ok(wanted);
     }
-    let existing = match ctx.gh().labels() {
-        Ok(l) => l,
-        Err(e) => {
-            ctx.ui.warn(format!(
-                "could not list the repository's labels ({e:#}); opening the PR without labels"
-            ));
-            return Ok(Vec::new());
-        }
-    };
+    // A failed listing is not "no labels": creating them all would fail or duplicate.
+    let existing = ctx.gh().labels().context(
+        "could not list the repository's labels; nothing was opened — `caro-hotfix resume` tries again",
+    )?;
     let mut usable = Vec::new();
     for label in wanted {
         if existing.iter().any(|l| l.eq_ignore_ascii_case(&label)) {
@@ -130,6 +180,14 @@ fn usable_labels(ctx: &mut Ctx<Hotfix>) -> Result<Vec<String>> {
             usable.push(label);
         } else if out.success() {
             ctx.ui.ok(format!("Created the missing label `{label}`"));
+            usable.push(label);
+        } else if out.stderr.contains("already exists")
+            || ctx
+                .gh()
+                .labels()
+                .is_ok_and(|now| now.iter().any(|l| l.eq_ignore_ascii_case(&label)))
+        {
+            // Created by someone else meanwhile, or by this call before its answer was lost.
             usable.push(label);
         } else {
             ctx.ui.warn(format!(

@@ -1,66 +1,192 @@
-//! Step 10: the "PR created" banner, the checks, then the review decision, polled until approved.
+//! Step 10: the "PR created" banner, the checks, then the review, polled until approved.
 //!
-//! `gh pr checks --watch` waits for the checks (a failed check stops with its name; "no checks
-//! reported" is fine). Then `gh pr view --json state,reviewDecision` is polled (default every 15 s,
-//! a reminder every 5 minutes): APPROVED — or an empty decision when the repository requires no
-//! review — continues; CHANGES_REQUESTED is said and waited out; CLOSED stops.
+//! Checks: right after a push GitHub reports none yet (`gh pr checks` exits 1 with "no checks
+//! reported", and so does `--watch`, at once), exactly as for a repository without CI. So the step
+//! first polls until checks are reported — for `checks-grace` seconds (default 120) — then watches
+//! them. None at all after the grace is said, and going on without CI takes a typed `yes`. A
+//! pending check (exit 1 on gh 2.23, 8 from 2.34) is watched again; a failed one stops the step.
+//!
+//! Review: approved is GitHub's `reviewDecision` APPROVED, or — where the repository requires no
+//! review and the decision is empty — an approving review by someone other than the PR's author.
+//! Without one the step says so and asks for a typed `yes` to merge without review; any other
+//! answer goes back to polling (default every 15 s), with the question again at each reminder
+//! (every 5 minutes). CHANGES_REQUESTED is said and waited out; CLOSED stops.
 
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
+use crate::ops::gh::transient;
 use crate::record::Hotfix;
+use crate::runner::Output;
 use crate::texts;
 
 const DEFAULT_POLL_SECS: f64 = 15.0;
+const DEFAULT_CHECKS_POLL_SECS: f64 = 5.0;
+const DEFAULT_CHECKS_GRACE_SECS: f64 = 120.0;
 const REMINDER_EVERY: Duration = Duration::from_secs(5 * 60);
+/// Failed readings of the checks in a row (a 502, a lost answer) before the step stops.
+const CHECK_ERRORS: u32 = 5;
+
+/// What `gh pr checks` said.
+enum Checks {
+    Passed,
+    Failed(Vec<String>),
+    Pending,
+    NoneReported,
+    Error(String),
+}
+
+fn read_checks(out: &Output) -> Checks {
+    if out.simulated || out.success() {
+        return Checks::Passed;
+    }
+    if out.stderr.contains("no checks reported") {
+        return Checks::NoneReported;
+    }
+    let state = |l: &str| {
+        l.split('\t')
+            .nth(1)
+            .map(str::trim)
+            .unwrap_or("")
+            .to_string()
+    };
+    let failed: Vec<String> = out
+        .stdout
+        .lines()
+        .filter(|l| state(l) == "fail")
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
+        .collect();
+    if !failed.is_empty() {
+        return Checks::Failed(failed);
+    }
+    if out.code == 8 || out.stdout.lines().any(|l| state(l) == "pending") {
+        return Checks::Pending;
+    }
+    let detail = if out.stderr.trim().is_empty() {
+        out.stdout.trim()
+    } else {
+        out.stderr.trim()
+    };
+    Checks::Error(detail.to_string())
+}
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let number = ctx.pr()?.number;
     let url = ctx.pr()?.url.clone();
-    let branch = ctx.plan()?.branch.clone();
     ctx.ui.blank();
     ctx.ui.line(texts::review_banner(&url));
 
-    let checks = ctx.gh().watch_checks(number)?;
-    if checks.success() || checks.simulated {
-        ctx.remote_ok("All checks passed");
-    } else if checks.stderr.contains("no checks reported") {
-        ctx.ui.ok("No checks are configured for this PR");
-    } else {
-        let failed: Vec<String> = checks
-            .stdout
-            .lines()
-            .filter(|l| l.split('\t').nth(1).is_some_and(|s| s.trim() == "fail"))
-            .filter_map(|l| l.split('\t').next().map(str::to_string))
-            .collect();
-        let what = if failed.is_empty() {
-            format!("the checks did not pass: {}", checks.stderr.trim())
-        } else {
-            format!("check `{}` failed", failed.join("`, `"))
-        };
-        bail!(
-            "{what} on PR #{number} ({url}).\n\
-             Fix it on {branch}, push (`git push`)."
-        );
-    }
+    wait_for_checks(ctx, number, &url)?;
+    wait_for_review(ctx, number, &url)
+}
 
+fn wait_for_checks(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> {
+    let branch = ctx.plan()?.branch.clone();
+    let interval = ctx.poll_interval(DEFAULT_CHECKS_POLL_SECS);
+    // `checks-grace` seconds; by default 24 polls (120 s at the default 5 s; `--poll-interval` scales it).
+    let grace = match ctx.settings.checks_grace {
+        Some(secs) => Duration::from_secs_f64(secs),
+        None => interval.mul_f64(DEFAULT_CHECKS_GRACE_SECS / DEFAULT_CHECKS_POLL_SECS),
+    };
+    let fail = |what: String| -> anyhow::Error {
+        anyhow::anyhow!(
+            "{what} on PR #{number} ({url}).\n\
+             Fix it on {branch}, push (`git push`), then `caro-hotfix resume`."
+        )
+    };
+    let mut since = Instant::now();
+    let mut errors = 0;
+    let mut watching = false;
+    let spinner = ctx.ui.spinner(format!(
+        "Waiting for GitHub to report the checks of PR #{number}"
+    ));
+    loop {
+        let out = if watching {
+            spinner.suspend(|| ());
+            ctx.gh().watch_checks(number)?
+        } else {
+            ctx.gh().checks(number)?
+        };
+        match read_checks(&out) {
+            Checks::Passed => {
+                spinner.finish_and_clear();
+                ctx.remote_ok("All checks passed");
+                return Ok(());
+            }
+            Checks::Failed(names) => {
+                spinner.finish_and_clear();
+                return Err(fail(format!("check `{}` failed", names.join("`, `"))));
+            }
+            Checks::Pending => {
+                errors = 0;
+                // Reported: now watched (gh polls every 10 s); a watch that ends pending is re-watched.
+                if !watching {
+                    watching = true;
+                    continue;
+                }
+            }
+            Checks::NoneReported => {
+                errors = 0;
+                watching = false;
+                if since.elapsed() >= grace {
+                    spinner.finish_and_clear();
+                    let question = format!(
+                        "GitHub reports no checks for PR #{number} after {:.0} s: the repository may have no CI, \
+                         or it has not started. Merge without CI? (type 'yes'; anything else waits {:.0} s more)",
+                        grace.as_secs_f64(),
+                        grace.as_secs_f64()
+                    );
+                    ctx.ui.warn(format!(
+                        "No checks were reported for PR #{number} ({url}) within {:.0} s",
+                        grace.as_secs_f64()
+                    ));
+                    if ctx.prompter.typed(&question, "yes")? {
+                        ctx.ui.warn(format!(
+                            "Going on without CI for PR #{number}, as confirmed"
+                        ));
+                        ctx.note(10, "no checks reported; confirmed to go on without CI");
+                        return Ok(());
+                    }
+                    since = Instant::now();
+                }
+            }
+            Checks::Error(detail) => {
+                errors += 1;
+                watching = false;
+                if errors >= CHECK_ERRORS || !transient(&out) {
+                    spinner.finish_and_clear();
+                    bail!(
+                        "could not read the checks of PR #{number} ({url}): {detail}\n\
+                         Nothing was merged; `caro-hotfix resume` reads them again."
+                    );
+                }
+            }
+        }
+        std::thread::sleep(interval);
+    }
+}
+
+fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> {
+    let branch = ctx.plan()?.branch.clone();
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
     let started = Instant::now();
-    let mut last_reminder = Instant::now();
+    let mut last_reminder: Option<Instant> = None;
     let mut last_decision = String::new();
+    let mut asked = false;
     let spinner = ctx
         .ui
         .spinner(format!("Waiting for approval of PR #{number}"));
-    let simulated = r#"{"state":"OPEN","reviewDecision":"APPROVED"}"#;
+    let simulated =
+        r#"{"state":"OPEN","reviewDecision":"APPROVED","author":{"login":"you"},"reviews":[]}"#;
     loop {
         let pr = ctx
             .gh()
-            .view_pr(number, "state,reviewDecision", simulated)?;
+            .view_pr(number, "state,reviewDecision,reviews,author", simulated)?;
         let decision = pr.review_decision.clone().unwrap_or_default();
-        match (pr.state.as_str(), decision.as_str()) {
-            ("CLOSED", _) => {
+        match pr.state.as_str() {
+            "CLOSED" => {
                 spinner.finish_and_clear();
                 bail!(
                     "PR #{number} was closed without merging ({url}).\n\
@@ -68,41 +194,79 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                      to give up on this hotfix, `caro-hotfix abort`."
                 );
             }
-            ("MERGED", _) => {
+            "MERGED" => {
                 spinner.finish_and_clear();
                 ctx.ui.ok(format!("PR #{number} has already been merged"));
                 return Ok(());
             }
-            (_, "APPROVED") => {
-                spinner.finish_and_clear();
-                ctx.remote_ok(format!("PR #{number} approved"));
-                return Ok(());
-            }
-            (_, "") => {
-                spinner.finish_and_clear();
-                ctx.ui
-                    .ok(format!("PR #{number} needs no review on this repository"));
-                return Ok(());
-            }
-            (_, "CHANGES_REQUESTED") if last_decision != "CHANGES_REQUESTED" => {
-                spinner.suspend(|| {
-                    ctx.ui.warn(format!(
-                        "Changes were requested on PR #{number}: push the changes to {branch}; still waiting for approval"
-                    ))
-                });
-            }
             _ => {}
         }
-        last_decision = decision;
-        if last_reminder.elapsed() >= REMINDER_EVERY {
-            last_reminder = Instant::now();
-            let minutes = started.elapsed().as_secs() / 60;
+        if pr.approved() {
+            spinner.finish_and_clear();
+            let by: Vec<String> = pr
+                .reviews
+                .iter()
+                .filter(|r| r.state == "APPROVED")
+                .filter_map(|r| r.author.as_ref().map(|a| a.login.clone()))
+                .collect();
+            if by.is_empty() {
+                ctx.remote_ok(format!("PR #{number} approved"));
+            } else {
+                ctx.remote_ok(format!("PR #{number} approved by {}", by.join(", ")));
+            }
+            return Ok(());
+        }
+        if decision == "CHANGES_REQUESTED" && last_decision != "CHANGES_REQUESTED" {
             spinner.suspend(|| {
                 ctx.ui.warn(format!(
-                    "⏰ URGENT: PR #{number} has waited {minutes} min for approval — ping the maintainers: {url}"
+                    "Changes were requested on PR #{number}: push the changes to {branch}; still waiting for approval"
                 ))
             });
         }
+        let reminder_due = last_reminder.is_none_or(|t| t.elapsed() >= REMINDER_EVERY);
+        if reminder_due {
+            let minutes = started.elapsed().as_secs() / 60;
+            if last_reminder.is_some() {
+                spinner.suspend(|| {
+                    ctx.ui.warn(format!(
+                        "⏰ URGENT: PR #{number} has waited {minutes} min for approval — ping the maintainers: {url}"
+                    ))
+                });
+            }
+            last_reminder = Some(Instant::now());
+            // No review required here: a solo maintainer may go on, with a typed yes.
+            if decision.is_empty() {
+                let author = pr
+                    .author
+                    .as_ref()
+                    .map(|a| a.login.clone())
+                    .unwrap_or_default();
+                let by_author = pr.reviews.iter().any(|r| {
+                    r.state == "APPROVED" && r.author.as_ref().is_some_and(|a| a.login == author)
+                });
+                let what = if by_author {
+                    format!("is approved only by its author ({author}), which does not count")
+                } else {
+                    "has no approval".to_string()
+                };
+                let again = if asked { "still " } else { "" };
+                asked = true;
+                spinner.finish_and_clear();
+                ctx.ui.warn(format!(
+                    "PR #{number} {again}{what} ({url}); this repository does not require a review"
+                ));
+                let question = format!(
+                    "Merge PR #{number} without review? (type 'yes'; anything else keeps waiting for an approval)"
+                );
+                if ctx.prompter.typed(&question, "yes")? {
+                    ctx.ui
+                        .warn(format!("Merging PR #{number} without review, as confirmed"));
+                    ctx.note(10, "merged without review, as confirmed");
+                    return Ok(());
+                }
+            }
+        }
+        last_decision = decision;
         std::thread::sleep(interval);
     }
 }

@@ -43,8 +43,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                         pr.head_ref_oid.as_deref().unwrap_or("?")
                     );
                 }
-                ctx.gh().merge_pr(number, &head)?;
-                ctx.remote_ok(format!("Squash-merged PR #{number}"));
+                merge(ctx, number, &head, &branch, &remote)?;
             }
             let simulated = format!(r#"{{"state":"MERGED","mergeCommit":{{"oid":"{head}"}}}}"#);
             let pr = ctx.gh().view_pr(number, "state,mergeCommit", &simulated)?;
@@ -129,6 +128,45 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         &merge_commit[..12.min(merge_commit.len())]
     ));
     Ok(())
+}
+
+/// Squash-merges, surviving gh 2.23's single attempt: after a failure the PR's state is read
+/// first — a lost answer leaves it merged (gh then skips deleting the branch) — and only a
+/// transient failure of a merge that did not happen is tried again.
+fn merge(ctx: &mut Ctx<Hotfix>, number: u64, head: &str, branch: &str, remote: &str) -> Result<()> {
+    const ATTEMPTS: u64 = 3;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let out = ctx.gh().merge_pr(number, head)?;
+        if out.success() || out.simulated {
+            ctx.remote_ok(format!("Squash-merged PR #{number}"));
+            return Ok(());
+        }
+        let detail = if out.stderr.trim().is_empty() {
+            out.stdout.trim().to_string()
+        } else {
+            out.stderr.trim().to_string()
+        };
+        let pr = ctx.gh().view_pr(number, "state", "{}")?;
+        if pr.state == "MERGED" {
+            ctx.ui.warn(format!(
+                "`gh pr merge` failed ({detail}) but PR #{number} is merged; its branch may be left on                  {remote} (`git push {remote} --delete {branch}` removes it)"
+            ));
+            return Ok(());
+        }
+        if attempt < ATTEMPTS && crate::ops::gh::transient(&out) {
+            ctx.ui.warn(format!(
+                "`gh pr merge` failed ({detail}); PR #{number} is not merged: trying again"
+            ));
+            std::thread::sleep(std::time::Duration::from_secs(attempt));
+            continue;
+        }
+        bail!(
+            "could not merge PR #{number}: {detail}\n\
+             It is not merged. Fix the cause, then `caro-hotfix resume`."
+        );
+    }
 }
 
 /// What the publish workflow will run, run first on the merge commit: a pushed tag is immutable, so

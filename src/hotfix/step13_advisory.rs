@@ -2,7 +2,7 @@
 //! (the `vulnerabilities` array cannot be expressed with `-f` flags). On failure — no permission, a
 //! 422 — the manual link is printed and the JSON kept; the hotfix goes on.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::json;
 
 use crate::flow::Ctx;
@@ -22,43 +22,81 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     }
     let facts = ctx.facts()?;
     let body = advisory_json(&facts);
-    // Created before an interruption, before its URL was recorded? Then it is this one.
+    // Created before an interruption, before its URL was recorded? Then it is this one. A failed
+    // lookup stops the step (resumable): taking it for "none" would create a second advisory.
     let summary = body["summary"].as_str().unwrap_or_default().to_string();
-    let existing = ctx.gh().advisories()?.into_iter().find(|a| {
-        a["summary"].as_str() == Some(summary.as_str())
-            && a["state"].as_str() != Some("closed")
-            && a["vulnerabilities"][0]["patched_versions"].as_str() == Some(facts.version.as_str())
-    });
-    if let Some(url) = existing.and_then(|a| a["html_url"].as_str().map(str::to_string)) {
-        ctx.ui.ok(format!("The advisory exists already: {url}"));
-        ctx.rec.advisory_url = Some(url);
-        return Ok(());
+    let manual = format!("{}/security/advisories/new", facts.repo_url);
+    match find_existing(ctx, &summary, &facts.version) {
+        Ok(Some(url)) => {
+            ctx.ui.ok(format!("The advisory exists already: {url}"));
+            ctx.rec.advisory_url = Some(url);
+            return Ok(());
+        }
+        Ok(None) => {}
+        Err(e) if crate::ops::gh::transient_text(&format!("{e:#}")) => return Err(e),
+        Err(e) => {
+            // Refused (no permission, advisories off): creating would be refused too.
+            let text = serde_json::to_string_pretty(&body)?;
+            let file = ctx.keep_file("advisory.json", &text)?;
+            ctx.ui.warn(format!("{e:#}"));
+            ctx.ui.info(format!("Create it by hand: {manual}"));
+            ctx.ui
+                .info(format!("Its text is kept in {}", ctx.shown(&file)));
+            ctx.note(13, format!("advisory not created; manual link {manual}"));
+            return Ok(());
+        }
     }
     let text = serde_json::to_string_pretty(&body)?;
     let file = ctx.keep_file("advisory.json", &text)?;
-    let manual = format!("{}/security/advisories/new", facts.repo_url);
     let simulated = json!({
         "ghsa_id": "GHSA-0000-0000-0000",
         "html_url": format!("{}/security/advisories/GHSA-0000-0000-0000", facts.repo_url),
         "state": "draft"
     })
     .to_string();
-    let out = ctx.gh().api(
-        "create the security advisory",
-        "POST",
-        "repos/{owner}/{repo}/security-advisories",
-        &file,
-        &simulated,
-    )?;
-    let url = out
-        .success()
-        .then(|| serde_json::from_str::<serde_json::Value>(&out.stdout).ok())
-        .flatten()
-        .and_then(|v| {
-            v.get("html_url")
-                .and_then(|u| u.as_str())
-                .map(str::to_string)
-        });
+    // gh tries once; a lost answer may have created it: look before trying again.
+    let mut attempt = 0;
+    let (out, url) = loop {
+        attempt += 1;
+        let out = ctx.gh().api(
+            "create the security advisory",
+            "POST",
+            "repos/{owner}/{repo}/security-advisories",
+            &file,
+            &simulated,
+        )?;
+        let url = out
+            .success()
+            .then(|| serde_json::from_str::<serde_json::Value>(&out.stdout).ok())
+            .flatten()
+            .and_then(|v| {
+                v.get("html_url")
+                    .and_then(|u| u.as_str())
+                    .map(str::to_string)
+            });
+        if url.is_some() || out.simulated {
+            break (out, url);
+        }
+        if let Some(found) = find_existing(ctx, &summary, &facts.version)? {
+            ctx.ui.warn(format!(
+                "creating the advisory failed ({}), but it exists: {found}",
+                out.stderr.trim()
+            ));
+            break (out, Some(found));
+        }
+        if crate::ops::gh::transient(&out) {
+            if attempt < 3 {
+                std::thread::sleep(std::time::Duration::from_secs(attempt));
+                continue;
+            }
+            anyhow::bail!(
+                "GitHub did not create the advisory: {}\nNo advisory exists for this hotfix yet; \
+                 `caro-hotfix resume` looks again, then creates it.",
+                out.stderr.trim()
+            );
+        }
+        break (out, None);
+    };
     match url {
         Some(url) => {
             ctx.remote_ok(format!("Created the security advisory (draft): {url}"));
@@ -80,6 +118,26 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The advisory of this hotfix if GitHub has it already (not closed, same summary and patched
+/// version), over every page of the list.
+fn find_existing(ctx: &mut Ctx<Hotfix>, summary: &str, version: &str) -> Result<Option<String>> {
+    let all = ctx.gh().advisories().context(
+        "could not list the repository's security advisories, so it is unknown whether this hotfix's \
+         advisory exists; nothing was created — `caro-hotfix resume` looks again",
+    )?;
+    Ok(all
+        .into_iter()
+        .find(|a| {
+            a["summary"].as_str() == Some(summary)
+                && a["state"].as_str() != Some("closed")
+                && a["vulnerabilities"].as_array().is_some_and(|v| {
+                    v.iter()
+                        .any(|x| x["patched_versions"].as_str() == Some(version))
+                })
+        })
+        .and_then(|a| a["html_url"].as_str().map(str::to_string)))
 }
 
 /// The request body of `POST /repos/{owner}/{repo}/security-advisories`.

@@ -107,10 +107,7 @@ fn cherry_pick_pr(
     let url = match ctx.gh().open_pr_for(branch)? {
         Some(pr) => pr.url,
         None => {
-            let out = ctx
-                .gh()
-                .create_pr(title, &file, target, branch, &[], &simulated)?;
-            out.stdout.lines().last().unwrap_or("").trim().to_string()
+            super::step09_pr::create_or_find(ctx, title, &file, target, branch, &[], &simulated)?.1
         }
     };
     ctx.rec.backports.push(Backport {

@@ -1,20 +1,69 @@
 //! gh, the GitHub CLI: every GitHub call goes through here, with flags that gh 2.23 has.
 //!
+//! Every call names its repository: `--repo [HOST/]OWNER/NAME` on each subcommand, and for `gh api`
+//! `GH_REPO` (which fills `{owner}/{repo}`) and `--hostname` off github.com. The repository is derived once
+//! from the chosen remote's configured URL ([`super::github`]) or the `repository` setting, never
+//! left to gh (which picks `upstream`, `github`, `origin`, then others — a fork's `origin` included).
+//!
+//! gh 2.23 never retries: a 502, a 503, a rate limit or a lost response is one request and exit 1.
+//! Reads here are retried with a short backoff ([`transient`] says which failures); writes are not —
+//! their steps look the effect up before trying again.
+//!
 //! Calls that change GitHub — or that ask about something a rehearsal only pretended to create (the
 //! new PR, its merge, the publish run) — are [`Effect::Remote`]: a rehearsal prints them and answers
 //! with the simulated result given here.
 
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use crate::runner::{Cmd, Effect, Output, Runner};
+use crate::record::GitHub;
 
-/// gh in one repository directory.
+pub use super::github::{derive, host_of, repo_arg};
+use crate::runner::{Cmd, CommandError, Effect, Output, Runner};
+
+/// gh in one repository directory, acting on one GitHub repository.
 pub struct Gh<'a> {
     runner: &'a mut Runner,
     dir: &'a Path,
+    /// gh's `--repo` value: `OWNER/NAME` on github.com, `HOST/OWNER/NAME` elsewhere.
+    repo: Option<String>,
+    /// The host, for `gh api --hostname` (None: github.com).
+    host: Option<String>,
+}
+
+/// Pauses between the attempts of a read that failed transiently.
+const BACKOFF: [Duration; 3] = [
+    Duration::from_millis(500),
+    Duration::from_secs(2),
+    Duration::from_secs(5),
+];
+
+/// Whether a failed gh call is worth repeating: a gateway error, a rate limit, a lost answer.
+pub fn transient(out: &Output) -> bool {
+    transient_text(&format!("{}\n{}", out.stderr, out.stdout))
+}
+
+/// [`transient`] for an error's text.
+pub fn transient_text(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    [
+        "http 502",
+        "http 503",
+        "http 504",
+        "http 429",
+        "rate limit",
+        "secondary rate",
+        ": eof",
+        "connection reset",
+        "timeout",
+        "502 bad gateway",
+        "503 service unavailable",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 /// A pull request as `gh pr view/list --json` describes it.
@@ -33,11 +82,59 @@ pub struct Pr {
     pub merge_commit: Option<Oid>,
     #[serde(default)]
     pub head_ref_oid: Option<String>,
+    #[serde(default)]
+    pub author: Option<Login>,
+    #[serde(default)]
+    pub reviews: Vec<Review>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Oid {
     pub oid: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Login {
+    #[serde(default)]
+    pub login: String,
+}
+
+/// One review of a PR (`gh pr view --json reviews`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Review {
+    #[serde(default)]
+    pub author: Option<Login>,
+    #[serde(default)]
+    pub state: String,
+}
+
+impl Pr {
+    /// Approved: GitHub's decision says so, or — where the repository requires no review and the
+    /// decision is empty — the latest review of someone other than the author is an approval.
+    pub fn approved(&self) -> bool {
+        match self.review_decision.as_deref().unwrap_or("") {
+            "APPROVED" => true,
+            "" => {
+                let author = self.author.as_ref().map(|a| a.login.as_str()).unwrap_or("");
+                let mut latest: Vec<(&str, &str)> = Vec::new();
+                for r in &self.reviews {
+                    let who = r.author.as_ref().map(|a| a.login.as_str()).unwrap_or("");
+                    if who.is_empty() || who.eq_ignore_ascii_case(author) {
+                        continue;
+                    }
+                    // COMMENTED does not change a reviewer's verdict.
+                    if r.state == "COMMENTED" || r.state == "PENDING" {
+                        continue;
+                    }
+                    latest.retain(|(w, _)| *w != who);
+                    latest.push((who, r.state.as_str()));
+                }
+                latest.iter().any(|(_, s)| *s == "APPROVED")
+                    && !latest.iter().any(|(_, s)| *s == "CHANGES_REQUESTED")
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A workflow run as `gh run list --json` describes it.
@@ -51,82 +148,173 @@ pub struct Run {
     pub conclusion: String,
     #[serde(default)]
     pub workflow_name: String,
+    #[serde(default)]
+    pub workflow_database_id: u64,
+    #[serde(default)]
+    pub url: String,
+}
+
+/// Every JSON value of a text, arrays flattened: `gh api --paginate` prints one array per page.
+fn json_items(text: &str) -> Result<Vec<serde_json::Value>> {
+    let mut items = Vec::new();
+    for value in serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>() {
+        match value.context("could not read gh's JSON output")? {
+            serde_json::Value::Array(a) => items.extend(a),
+            other => items.push(other),
+        }
+    }
+    Ok(items)
 }
 
 impl<'a> Gh<'a> {
     pub fn new(runner: &'a mut Runner, dir: &'a Path) -> Self {
-        Gh { runner, dir }
+        Gh {
+            runner,
+            dir,
+            repo: None,
+            host: None,
+        }
+    }
+
+    /// Names `github` on every call from now on (unknown yet: gh decides, as before step 9).
+    pub fn on(mut self, github: Option<&GitHub>) -> Self {
+        if let Some(g) = github {
+            self.repo = Some(repo_arg(g));
+            let host = host_of(g);
+            self.host = (host != "github.com").then_some(host);
+        }
+        self
     }
 
     fn cmd(&self, purpose: &str) -> Cmd {
         Cmd::new("gh", purpose).cwd(self.dir)
     }
 
-    /// `owner/name` and the web URL of the repository (`simulated`: the answer when gh is offline).
-    pub fn repo(&mut self, simulated: &str) -> Result<(String, String)> {
+    /// `gh <words…>`; [`Gh::finish`] adds `--repo R` at the end.
+    fn sub(&self, purpose: &str, words: &[&str]) -> Cmd {
+        self.cmd(purpose).args(words)
+    }
+
+    /// The command with `--repo R` last (not for `gh api`, which takes `GH_REPO`, nor `gh repo
+    /// view`, which has no `--repo` in gh 2.23).
+    fn finish(&self, cmd: &Cmd) -> Cmd {
+        let own_flag = cmd
+            .arguments()
+            .next()
+            .is_some_and(|a| a != "api" && a != "repo");
+        match &self.repo {
+            Some(r) if own_flag => cmd.clone().args(["--repo", r.as_str()]),
+            _ => cmd.clone(),
+        }
+    }
+
+    fn exec(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let cmd = self.finish(cmd);
+        self.runner.run_unchecked(&cmd)
+    }
+
+    fn probe(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let cmd = self.finish(cmd);
+        self.runner.probe(&cmd)
+    }
+
+    /// `gh api PATH` with `GH_REPO` set (gh fills `{owner}/{repo}` from it) and the host named.
+    fn api_cmd(&self, purpose: &str, path: &str) -> Cmd {
+        let mut cmd = self.cmd(purpose).args(["api", path]);
+        if let Some(host) = &self.host {
+            cmd = cmd.args(["--hostname", host.as_str()]);
+        }
+        if let Some(r) = &self.repo {
+            cmd = cmd.env("GH_REPO", r);
+        }
+        cmd
+    }
+
+    /// A read, repeated after a transient failure (502/503/429, a rate limit, a lost answer).
+    fn read(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
+        let cmd = &self.finish(cmd);
+        let mut attempt = 0;
+        loop {
+            let out = self.runner.probe(cmd)?;
+            if out.success() || out.simulated {
+                return Ok(out);
+            }
+            if attempt < BACKOFF.len() && transient(&out) {
+                std::thread::sleep(BACKOFF[attempt]);
+                attempt += 1;
+                continue;
+            }
+            return Err(CommandError {
+                purpose: cmd.purpose().to_string(),
+                command_line: cmd.display(),
+                code: Some(out.code),
+                stderr: out.stderr,
+                stdout: out.stdout,
+                interrupted: false,
+            });
+        }
+    }
+
+    /// `owner/name` and the web URL as gh sees them, for a remote whose URL names no GitHub
+    /// repository (`simulated`: the answer when gh is offline).
+    pub fn repo_view(&mut self, simulated: &str) -> Result<(String, String)> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Repo {
             name_with_owner: String,
             url: String,
         }
-        let out = self.runner.query(
-            &self
-                .cmd("read the GitHub repository")
-                .args(["repo", "view", "--json", "nameWithOwner,url"])
-                .simulate(simulated),
-        )?;
+        let cmd = self
+            .cmd("read the GitHub repository")
+            .args(["repo", "view", "--json", "nameWithOwner,url"])
+            .simulate(simulated);
+        let out = self.read(&cmd)?;
         let repo: Repo =
             serde_json::from_str(&out.stdout).context("could not read `gh repo view` output")?;
         Ok((repo.name_with_owner, repo.url))
     }
 
+    /// The repository's labels; an error when they could not be listed (never "none").
     pub fn labels(&mut self) -> Result<Vec<String>> {
         #[derive(Deserialize)]
         struct Label {
             name: String,
         }
-        let out = self.runner.query(
-            &self
-                .cmd("list the repository's labels")
-                .args(["label", "list", "--json", "name", "--limit", "1000"])
-                .simulate("[]"),
-        )?;
+        let cmd = self
+            .sub("list the repository's labels", &["label", "list"])
+            .args(["--json", "name", "--limit", "1000"])
+            .simulate("[]");
+        let out = self.read(&cmd)?;
         let labels: Vec<Label> =
             serde_json::from_str(&out.stdout).context("could not read `gh label list` output")?;
         Ok(labels.into_iter().map(|l| l.name).collect())
     }
 
     pub fn create_label(&mut self, name: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
-                .cmd("create a PR label")
+                .sub("create a PR label", &["label", "create", name])
                 .effect(Effect::Remote)
-                .args(["label", "create", name, "--color", "B60205"])
+                .args(["--color", "B60205"])
                 .args(["--description", "Emergency hotfix (created by caro-hotfix)"]),
         )?)
     }
 
+    /// The PRs from `head` (`state`: open or all), newest first; an error when they could not be
+    /// listed, so that a failed lookup is never taken for "none".
+    pub fn prs_for(&mut self, head: &str, state: &str) -> Result<Vec<Pr>> {
+        let cmd = self
+            .sub("look for a PR of the branch", &["pr", "list"])
+            .args(["--head", head, "--state", state])
+            .args(["--json", "number,url,state", "--limit", "100"])
+            .simulate("[]");
+        let out = self.read(&cmd)?;
+        serde_json::from_str(&out.stdout).context("could not read `gh pr list` output")
+    }
+
     /// The open PR from `head`, if there is one.
     pub fn open_pr_for(&mut self, head: &str) -> Result<Option<Pr>> {
-        let out = self.runner.query(
-            &self
-                .cmd("look for an open PR of the hotfix branch")
-                .args([
-                    "pr",
-                    "list",
-                    "--head",
-                    head,
-                    "--state",
-                    "open",
-                    "--json",
-                    "number,url,state",
-                ])
-                .simulate("[]"),
-        )?;
-        let prs: Vec<Pr> =
-            serde_json::from_str(&out.stdout).context("could not read `gh pr list` output")?;
-        Ok(prs.into_iter().next())
+        Ok(self.prs_for(head, "open")?.into_iter().next())
     }
 
     /// Opens a PR; returns gh's output (the URL on stdout).
@@ -140,59 +328,66 @@ impl<'a> Gh<'a> {
         simulated_url: &str,
     ) -> Result<Output> {
         let mut cmd = self
-            .cmd("open the PR")
+            .sub("open the PR", &["pr", "create"])
             .effect(Effect::Remote)
-            .args(["pr", "create", "--title", title, "--body-file"])
+            .args(["--title", title, "--body-file"])
             .arg(body_file)
             .args(["--base", base, "--head", head]);
         for label in labels {
             cmd = cmd.args(["--label", label]);
         }
-        Ok(self
-            .runner
-            .run(&cmd.simulate(format!("{simulated_url}\n")))?)
+        Ok(self.exec(&cmd.simulate(format!("{simulated_url}\n")))?)
     }
 
     /// `gh pr view N --json fields`, quietly (it is polled).
     pub fn view_pr(&mut self, number: u64, fields: &str, simulated: &str) -> Result<Pr> {
-        let out = self.runner.query(
-            &self
-                .cmd("read the PR's state")
-                .effect(Effect::Remote)
-                .args(["pr", "view", &number.to_string(), "--json", fields])
-                .simulate(simulated),
-        )?;
+        let cmd = self
+            .sub("read the PR's state", &["pr", "view", &number.to_string()])
+            .effect(Effect::Remote)
+            .args(["--json", fields])
+            .simulate(simulated);
+        let out = self.read(&cmd)?;
         serde_json::from_str(&out.stdout).context("could not read `gh pr view` output")
+    }
+
+    /// The PR's checks once: exit 0 passed, 1 failed, pending (8 from gh 2.34) or none reported.
+    pub fn checks(&mut self, number: u64) -> Result<Output> {
+        Ok(self.probe(
+            &self
+                .sub(
+                    "read the PR's checks",
+                    &["pr", "checks", &number.to_string()],
+                )
+                .effect(Effect::Remote),
+        )?)
     }
 
     /// Waits for the PR's checks; the output says which failed.
     pub fn watch_checks(&mut self, number: u64) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
-                .cmd("watch the PR's checks")
+                .sub(
+                    "watch the PR's checks",
+                    &["pr", "checks", &number.to_string()],
+                )
                 .effect(Effect::Remote)
-                .args(["pr", "checks", &number.to_string(), "--watch"])
+                .arg("--watch")
                 .long_running(),
         )?)
     }
 
+    /// Squash-merges; the output is returned even on failure (a lost answer may have merged).
     pub fn merge_pr(&mut self, number: u64, head_sha: &str) -> Result<Output> {
-        Ok(self.runner.run(
+        Ok(self.exec(
             &self
-                .cmd("squash-merge the PR")
+                .sub("squash-merge the PR", &["pr", "merge", &number.to_string()])
                 .effect(Effect::Remote)
-                .args([
-                    "pr",
-                    "merge",
-                    &number.to_string(),
-                    "--squash",
-                    "--delete-branch",
-                ])
+                .args(["--squash", "--delete-branch"])
                 .args(["--match-head-commit", head_sha]),
         )?)
     }
 
-    /// Runs of the publish workflow for a tag.
+    /// Workflow runs for a tag.
     pub fn runs_for(
         &mut self,
         tag: &str,
@@ -200,65 +395,125 @@ impl<'a> Gh<'a> {
         simulated: &str,
     ) -> Result<Vec<Run>> {
         let mut cmd = self
-            .cmd("find the publish workflow run")
+            .sub("find the publish workflow run", &["run", "list"])
             .effect(Effect::Remote)
-            .args(["run", "list", "--branch", tag]);
+            .args(["--branch", tag]);
         if let Some(w) = workflow {
             cmd = cmd.args(["--workflow", w]);
         }
-        let out = self.runner.query(
-            &cmd.args([
+        let cmd = cmd
+            .args([
                 "--json",
-                "databaseId,status,conclusion,workflowName",
+                "databaseId,status,conclusion,workflowName,workflowDatabaseId,url",
                 "--limit",
                 "20",
             ])
-            .simulate(simulated),
-        )?;
+            .simulate(simulated);
+        let out = self.read(&cmd)?;
         serde_json::from_str(&out.stdout).context("could not read `gh run list` output")
     }
 
+    /// One run's status and conclusion (`gh run view ID --json status,conclusion`).
+    pub fn run_status(&mut self, id: u64, simulated: &str) -> Result<(String, String)> {
+        #[derive(Deserialize)]
+        struct St {
+            #[serde(default)]
+            status: String,
+            #[serde(default)]
+            conclusion: String,
+        }
+        let cmd = self
+            .sub(
+                "read the workflow run's conclusion",
+                &["run", "view", &id.to_string()],
+            )
+            .effect(Effect::Remote)
+            .args(["--json", "status,conclusion"])
+            .simulate(simulated);
+        let out = self.read(&cmd)?;
+        let st: St =
+            serde_json::from_str(&out.stdout).context("could not read `gh run view` output")?;
+        Ok((st.status, st.conclusion))
+    }
+
+    /// The environments a run waits for (`GET …/actions/runs/ID/pending_deployments`).
+    pub fn pending_environments(&mut self, id: u64) -> Result<Vec<String>> {
+        let cmd = self
+            .api_cmd(
+                "read what the workflow run waits for",
+                &format!("repos/{{owner}}/{{repo}}/actions/runs/{id}/pending_deployments"),
+            )
+            .effect(Effect::Remote)
+            .simulate("[]");
+        let out = self.read(&cmd)?;
+        Ok(json_items(&out.stdout)?
+            .iter()
+            .filter_map(|d| d["environment"]["name"].as_str().map(str::to_string))
+            .collect())
+    }
+
+    /// The file of a workflow (`.github/workflows/release.yml`), by its id.
+    pub fn workflow_path(&mut self, id: u64) -> Result<String> {
+        let cmd = self
+            .api_cmd(
+                "read the workflow's file name",
+                &format!("repos/{{owner}}/{{repo}}/actions/workflows/{id}"),
+            )
+            .effect(Effect::Remote)
+            .simulate("{}");
+        let out = self.read(&cmd)?;
+        let v: serde_json::Value =
+            serde_json::from_str(&out.stdout).context("could not read the workflow")?;
+        Ok(v["path"].as_str().unwrap_or_default().to_string())
+    }
+
     pub fn watch_run(&mut self, id: u64) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
-                .cmd("watch the publish workflow")
+                .sub(
+                    "watch the publish workflow",
+                    &["run", "watch", &id.to_string()],
+                )
                 .effect(Effect::Remote)
-                .args(["run", "watch", &id.to_string(), "--exit-status"])
+                .arg("--exit-status")
                 .long_running(),
         )?)
     }
 
-    /// The repository's security advisories (`[]` when they cannot be listed).
+    /// Every security advisory of the repository (all pages); an error when they could not be
+    /// listed — a failed lookup is never "none", or a resumed step would create a second one.
     pub fn advisories(&mut self) -> Result<Vec<serde_json::Value>> {
-        let out = self.runner.probe(
-            &self
-                .cmd("list the security advisories")
-                .args(["api", "repos/{owner}/{repo}/security-advisories"])
-                .simulate("[]"),
-        )?;
-        if !out.success() {
-            return Ok(Vec::new());
-        }
-        Ok(serde_json::from_str(&out.stdout).unwrap_or_default())
+        let cmd = self
+            .api_cmd(
+                "list the security advisories",
+                "repos/{owner}/{repo}/security-advisories",
+            )
+            .arg("--paginate")
+            .simulate("[]");
+        let out = self.read(&cmd)?;
+        json_items(&out.stdout)
     }
 
     /// `gh release delete TAG --yes` — never `--cleanup-tag`: the tag stays for the audit trail.
     pub fn delete_release(&mut self, tag: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
-                .cmd("delete the GitHub release")
+                .sub("delete the GitHub release", &["release", "delete", tag])
                 .effect(Effect::Remote)
-                .args(["release", "delete", tag, "--yes"]),
+                .arg("--yes"),
         )?)
     }
 
     /// `gh release edit TAG --latest=false`: a release of an older line must not become "Latest".
     pub fn release_not_latest(&mut self, tag: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
-                .cmd("keep the older line's release from becoming Latest")
+                .sub(
+                    "keep the older line's release from becoming Latest",
+                    &["release", "edit", tag],
+                )
                 .effect(Effect::Remote)
-                .args(["release", "edit", tag, "--latest=false"]),
+                .arg("--latest=false"),
         )?)
     }
 
@@ -271,13 +526,11 @@ impl<'a> Gh<'a> {
         input: &Path,
         simulated: &str,
     ) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
+        Ok(self.exec(
             &self
-                .cmd(purpose)
+                .api_cmd(purpose, path)
                 .effect(Effect::Remote)
                 .args([
-                    "api",
-                    path,
                     "-X",
                     method,
                     "-H",
@@ -297,4 +550,49 @@ pub fn auth_status(runner: &mut Runner, dir: &Path) -> Result<Output> {
             .cwd(dir)
             .args(["auth", "status"]),
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pr(decision: &str, author: &str, reviews: &[(&str, &str)]) -> Pr {
+        Pr {
+            review_decision: Some(decision.into()),
+            author: Some(Login {
+                login: author.into(),
+            }),
+            reviews: reviews
+                .iter()
+                .map(|(w, s)| Review {
+                    author: Some(Login { login: (*w).into() }),
+                    state: (*s).into(),
+                })
+                .collect(),
+            ..Pr::default()
+        }
+    }
+
+    #[test]
+    fn approval_without_required_review_needs_someone_else() {
+        assert!(pr("APPROVED", "ada", &[]).approved());
+        assert!(!pr("REVIEW_REQUIRED", "ada", &[("bob", "APPROVED")]).approved());
+        assert!(!pr("", "ada", &[]).approved());
+        assert!(!pr("", "ada", &[("ada", "APPROVED")]).approved());
+        assert!(pr("", "ada", &[("bob", "APPROVED")]).approved());
+        assert!(!pr(
+            "",
+            "ada",
+            &[("bob", "APPROVED"), ("bob", "CHANGES_REQUESTED")]
+        )
+        .approved());
+        assert!(pr("", "ada", &[("bob", "APPROVED"), ("bob", "COMMENTED")]).approved());
+    }
+
+    #[test]
+    fn paginated_arrays_are_flattened() {
+        let items = json_items("[{\"a\":1}][{\"a\":2},{\"a\":3}]").unwrap();
+        assert_eq!(items.len(), 3);
+        assert!(json_items("").unwrap().is_empty());
+    }
 }

@@ -356,6 +356,8 @@ impl<'a> Git<'a> {
     /// The commit a tag on the remote points at (peeled), if the tag exists there.
     pub fn remote_tag_commit(&mut self, remote: &str, tag: &str) -> Result<Option<String>> {
         let refname = format!("refs/tags/{tag}");
+        // With a pattern, ls-remote lists the peeled line of an annotated tag only when asked.
+        let peeled = format!("{refname}^{{}}");
         let out = self
             .runner
             .query(&self.cmd("look for the tag on the remote").args([
@@ -363,6 +365,7 @@ impl<'a> Git<'a> {
                 "--tags",
                 remote,
                 &refname,
+                &peeled,
             ]))?;
         let mut plain = None;
         for line in out.stdout.lines() {

@@ -4,4 +4,5 @@
 pub mod cargo;
 pub mod gh;
 pub mod git;
+pub mod github;
 pub mod index;

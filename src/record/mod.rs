@@ -344,6 +344,10 @@ pub trait Tracked: Serialize {
     fn history_name(&self) -> String;
     /// What the record is of, for messages: "hotfix" or "rollback".
     fn what(&self) -> &'static str;
+    /// The GitHub repository the record acts on, once known: every gh call names it.
+    fn github_repo(&self) -> Option<&GitHub> {
+        None
+    }
 
     fn step_mut(&mut self, number: u8) -> Option<&mut StepRecord> {
         self.steps_mut().iter_mut().find(|s| s.number == number)
@@ -372,6 +376,9 @@ pub trait Tracked: Serialize {
 }
 
 impl Tracked for Hotfix {
+    fn github_repo(&self) -> Option<&GitHub> {
+        self.github.as_ref()
+    }
     fn run(&self) -> &Run {
         &self.run
     }

@@ -67,6 +67,9 @@ impl Rollback {
 }
 
 impl Tracked for Rollback {
+    fn github_repo(&self) -> Option<&GitHub> {
+        self.github.as_ref()
+    }
     fn run(&self) -> &Run {
         &self.run
     }

@@ -53,6 +53,17 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     let url = index.url();
     let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
+    // Steps 14 and 16 confirm the annotated tag on the origin peels to the merge commit.
+    assert!(
+        out.transcript.contains("v1.0.11 is on origin, at"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        !out.transcript.contains("not at the merge commit"),
+        "{}",
+        out.explain()
+    );
 
     // On the origin: an annotated tag v1.0.11 on the squash-merge commit at the top of main.
     assert_eq!(origin_git(&fx, &["cat-file", "-t", "v1.0.11"]), "tag");
@@ -278,10 +289,18 @@ fn no_checks_reported_is_not_a_failure() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
+    // None after the grace period: said, and going on without CI takes a typed yes (issue 15).
+    let mut answers = answers(&fx);
+    answers.push(say("yes"));
+    let out = fx.caro(&args(&url, &[])).answers(answers).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
-        out.transcript.contains("No checks are configured"),
+        out.transcript.contains("No checks were reported for PR #1"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("Going on without CI for PR #1"),
         "{}",
         out.explain()
     );
@@ -290,7 +309,7 @@ fn no_checks_reported_is_not_a_failure() {
 #[test]
 fn changes_requested_then_approved_keeps_waiting_then_merges() {
     let fx = Fixture::new();
-    fx.set_gh_knobs(&serde_json::json!({"reviews": ["REVIEW_REQUIRED", "CHANGES_REQUESTED", "CHANGES_REQUESTED", "APPROVED"]}));
+    fx.set_gh_knobs(&serde_json::json!({"checks": "pass", "reviews": ["REVIEW_REQUIRED", "CHANGES_REQUESTED", "CHANGES_REQUESTED", "APPROVED"]}));
     let index = IndexServer::start(CRATE);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
@@ -306,7 +325,7 @@ fn changes_requested_then_approved_keeps_waiting_then_merges() {
         out.explain()
     );
     assert!(out.transcript.contains("PR #1 approved"));
-    assert!(calls_matching(&fx, &["pr", "view", "state,reviewDecision"]) >= 4);
+    assert!(calls_matching(&fx, &["pr", "view", "state,reviewDecision,reviews,author"]) >= 4);
 }
 
 #[test]

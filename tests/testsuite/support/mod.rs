@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+pub mod emulator;
 pub mod index_server;
 pub mod snapshot;
 

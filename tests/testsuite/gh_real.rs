@@ -1,0 +1,407 @@
+//! Steps 9–16 with the REAL gh (Debian's gh 2.23, /usr/bin/gh) against the GitHub emulator
+//! (`tests/testsuite/support/github_emulator.py`): the fixture's remotes have GitHub-style URLs mapped to bare
+//! repositories, and what GitHub holds afterwards is read from the emulator's state.
+//!
+//! Without /usr/bin/gh these tests fail (they never pass silently): `.ci/run` installs it.
+
+use std::path::PathBuf;
+
+use crate::support::emulator::Emulator;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
+use serde_json::json;
+
+const CANONICAL: &str = "example/minicrate";
+const FORK: &str = "maintainer/minicrate";
+
+fn args<'a>(index: &'a str, poll: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "--poll-interval",
+        poll,
+        "--registry-index",
+        index,
+        "--severity",
+        "critical",
+        "--impact",
+        "Remote attackers can read past the buffer",
+        "--advisory",
+        "RUSTSEC-2026-0042",
+        "--credit",
+        "@grace",
+    ];
+    a.extend_from_slice(extra);
+    a.push(DESCRIPTION);
+    a
+}
+
+/// yes, the fix committed while the wizard waits for done, the audit skipped, then `more`.
+fn answers(fx: &Fixture, more: Vec<Answer>) -> Vec<Answer> {
+    let mut a = vec![say("yes"), fx.commit_fix_then("done"), say("y")];
+    a.extend(more);
+    a
+}
+
+/// A fixture whose `origin` is the canonical repository on the emulator.
+fn world() -> (Fixture, Emulator, IndexServer) {
+    let fx = Fixture::new();
+    let origin = fx.origin.clone();
+    let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.10");
+    (fx, emu, index)
+}
+
+fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
+    emu.env()
+        .iter()
+        .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
+        .run()
+}
+
+fn origin_git(fx: &Fixture, args: &[&str]) -> String {
+    let mut full = vec!["--git-dir", fx.origin.to_str().expect("utf-8 path")];
+    full.extend_from_slice(args);
+    git(fx.dir.path(), &full)
+}
+
+fn merged(emu: &Emulator) -> Vec<serde_json::Value> {
+    emu.pulls(CANONICAL)
+        .into_iter()
+        .filter(|p| p["state"] == "MERGED")
+        .collect()
+}
+
+/// Defect 3: `origin` is the maintainer's fork, the project is `canonical`: the PR is opened on
+/// the canonical repository, derived from the remote's configured URL (gh alone acts on the fork,
+/// or on nothing: with `insteadOf` it cannot match any remote).
+#[test]
+fn the_pr_is_opened_on_the_chosen_remote_not_on_the_fork() {
+    let fx = Fixture::new();
+    let fork: PathBuf = fx.dir.path().join("fork.git");
+    git(
+        fx.dir.path(),
+        &["clone", "-q", "--bare", "origin.git", "fork.git"],
+    );
+    let origin = fx.origin.clone();
+    let emu = Emulator::start(
+        &fx,
+        &[(CANONICAL, &origin), (FORK, &fork)],
+        &[("origin", FORK), ("canonical", CANONICAL)],
+    );
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.10");
+    let url = index.url();
+    // Stops at the review question (the script has no answer for it).
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url, "0.05", &["--remote", "canonical"]),
+        answers(&fx, vec![]),
+    );
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.explain().contains("Merge PR #1 without review?"),
+        "{}",
+        out.explain()
+    );
+    let prs = emu.pulls(CANONICAL);
+    assert_eq!(prs.len(), 1, "{}", out.explain());
+    assert_eq!(prs[0]["head"], "hotfix/v1.0.11", "{:#}", prs[0]);
+    assert!(emu.pulls(FORK).is_empty());
+    assert!(
+        out.transcript.contains(
+            "GitHub repository: example/minicrate (http://github.localhost/example/minicrate)"
+        ),
+        "{}",
+        out.explain()
+    );
+    // Every gh request named the canonical repository.
+    for r in emu.requests() {
+        let path = r["path"].as_str().unwrap_or_default();
+        assert!(!path.contains("maintainer/"), "{r:#}");
+    }
+}
+
+/// Defect 1: right after the push GitHub reports no checks; they appear seconds later and fail.
+/// The step waits for them instead of taking "no checks reported" for "no CI", and stops: the PR is
+/// not merged.
+#[test]
+fn late_checks_are_waited_for_and_a_failing_one_stops_before_the_merge() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({"checks_delay_seconds": 3, "checks_pending_seconds": 1, "checks": "fail"}));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.5", &[]), answers(&fx, vec![]));
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.explain().contains("failed on PR #1"),
+        "{}",
+        out.explain()
+    );
+    assert!(merged(&emu).is_empty());
+    assert_eq!(emu.pulls(CANONICAL).len(), 1);
+    let merges = emu
+        .requests()
+        .iter()
+        .filter(|r| r["operation"] == "PullRequestMerge")
+        .count();
+    assert_eq!(merges, 0);
+}
+
+/// A repository without CI: after the grace period the step says so and takes a typed `yes`.
+#[test]
+fn no_checks_at_all_after_the_grace_asks_a_typed_yes() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({"checks": "none"}));
+    let url = index.url();
+    // `yes` to going on without CI, then no answer to the review question: the run stops there.
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url, "0.05", &[]),
+        answers(&fx, vec![say("yes")]),
+    );
+    assert_ne!(out.code, 0, "{}", out.explain());
+    let text = out.explain();
+    assert!(text.contains("No checks were reported for PR #1"), "{text}");
+    assert!(text.contains("Merge without CI? (type 'yes'"), "{text}");
+    assert!(text.contains("Going on without CI for PR #1"), "{text}");
+    assert!(text.contains("Merge PR #1 without review?"), "{text}");
+    assert!(merged(&emu).is_empty());
+}
+
+/// Defect 2: no branch protection (reviewDecision ""), approved only by the PR's author: that is
+/// no approval. The question comes; `no` goes back to polling; an approval by someone else then
+/// lets the merge go. The end to end run: delayed checks, two workflow runs for the tag (the one
+/// whose file runs `cargo publish` is watched), a publish waiting for the `crates-io` environment,
+/// the advisory — one PR merged for real on the bare origin, the tag pushed, one advisory.
+#[test]
+fn end_to_end_with_the_real_gh_review_by_another_and_a_publish_waiting_for_approval() {
+    let (fx, emu, index) = world();
+    // The release workflow is on main (the squash merge carries it into the tag).
+    write(
+        &fx.work.join(".github/workflows/release.yml"),
+        "on: {push: {tags: ['v*']}}\njobs:\n  publish:\n    environment: crates-io\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo publish\n",
+    );
+    write(
+        &fx.work.join(".github/workflows/ci.yml"),
+        "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n",
+    );
+    git(&fx.work, &["add", ".github"]);
+    git(&fx.work, &["commit", "-q", "-m", "ci: workflows"]);
+    git(&fx.work, &["push", "-q", "origin", "main"]);
+    emu.knobs(json!({
+        "checks_delay_seconds": 2,
+        "checks_pending_seconds": 1,
+        "reviews": [{"author": "octo", "state": "APPROVED"}],
+        "tag_runs": [
+            {"workflow": "CI", "file": "ci.yml",
+             "script": [{"at": 0, "status": "in_progress"}, {"at": 1, "status": "completed", "conclusion": "success"}]},
+            {"workflow": "Release", "file": "release.yml",
+             "script": [{"at": 0, "status": "waiting", "environment": "crates-io"},
+                        {"at": 0.5, "status": "completed", "conclusion": "success"}]}
+        ],
+        // The advisory's creation loses its answer after taking effect.
+        "faults": [{"method": "POST", "path": "/security-advisories", "kind": "lost"}]
+    }));
+    index.publish_after("1.0.11", 3);
+    let url = index.url();
+    // The approver: once the product asked GitHub what the publish run waits for, approve it.
+    let port = emu.port;
+    let state_dir = emu.state_dir.clone();
+    let approver = std::thread::spawn(move || {
+        for _ in 0..600 {
+            let log = std::fs::read_to_string(state_dir.join("requests.jsonl")).unwrap_or_default();
+            if let Some(line) = log.lines().find(|l| l.contains("/pending_deployments")) {
+                let v: serde_json::Value = serde_json::from_str(line).expect("log line");
+                let path = v["path"].as_str().unwrap_or_default().to_string();
+                let id = path
+                    .split("/runs/")
+                    .nth(1)
+                    .and_then(|r| r.split('/').next())
+                    .unwrap_or_default()
+                    .to_string();
+                emulator::control_at(
+                    port,
+                    "POST",
+                    &format!("/_control/runs/{id}"),
+                    json!({"approve": true}),
+                );
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        false
+    });
+    let review_port = emu.port;
+    let more = vec![do_then_say(
+        move || {
+            emulator::control_at(
+                review_port,
+                "POST",
+                "/_control/knobs",
+                json!({"reviews": [{"author": "octo", "state": "APPROVED"}, {"author": "bob", "state": "APPROVED"}]}),
+            );
+        },
+        "no",
+    )];
+    let out = run(&fx, &emu, &args(&url, "0.2", &[]), answers(&fx, more));
+    assert!(approver.join().expect("approver"), "{}", out.explain());
+    assert_eq!(out.code, 0, "{}", out.explain());
+    let text = out.explain();
+    assert!(
+        text.contains("is approved only by its author (octo), which does not count"),
+        "{text}"
+    );
+    assert!(text.contains("PR #1 approved by"), "{text}");
+    assert!(
+        text.contains("waits for approval of the environment `crates-io`"),
+        "{text}"
+    );
+    assert!(text.contains("the tag also started: `CI`"), "{text}");
+    assert!(
+        text.contains("The publish workflow `Release` succeeded"),
+        "{text}"
+    );
+
+    // One PR, merged for real: the squash commit is main's tip on the bare origin, the tag on it.
+    let prs = emu.pulls(CANONICAL);
+    assert_eq!(prs.len(), 1);
+    assert_eq!(merged(&emu).len(), 1);
+    let main = origin_git(&fx, &["rev-parse", "main"]);
+    assert_eq!(origin_git(&fx, &["rev-parse", "v1.0.11^{commit}"]), main);
+    let subject = origin_git(&fx, &["log", "-1", "--format=%s", "main"]);
+    assert!(
+        subject.contains("SECURITY HOTFIX: v1.0.11 (#1)"),
+        "{subject}"
+    );
+    // One advisory, although the answer to its creation was lost.
+    let advisories = emu.advisories(CANONICAL);
+    assert_eq!(advisories.len(), 1, "{advisories:#?}");
+    assert!(text.contains("creating the advisory failed"), "{text}");
+}
+
+fn prs_opened(emu: &Emulator) -> usize {
+    emu.requests()
+        .iter()
+        .filter(|r| r["operation"] == "PullRequestCreate")
+        .count()
+}
+
+/// `gh pr create`'s answer is lost after GitHub opened the PR (gh exits 1 with EOF): the step looks
+/// the PR up by its head and goes on with it — one PR, no "already exists".
+#[test]
+fn a_lost_pr_create_answer_leaves_one_pr() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({"faults": [
+        {"method": "POST", "operation": "PullRequestCreate", "kind": "lost"},
+        // A lookup that fails once is read again, not taken for "none".
+        {"method": "POST", "operation": "PullRequestList", "kind": "status", "status": 502}
+    ]}));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    assert!(
+        out.explain().contains("Merge PR #1 without review?"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(emu.pulls(CANONICAL).len(), 1);
+    assert_eq!(prs_opened(&emu), 1);
+    assert!(
+        out.explain().contains("but the PR exists: #1"),
+        "{}",
+        out.explain()
+    );
+}
+
+/// `gh pr create` keeps failing (502, three attempts, each after a lookup): the step stops with
+/// nothing opened; `caro-hotfix resume` opens exactly one PR.
+#[test]
+fn a_failing_pr_create_stops_and_resume_opens_one_pr() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({"faults": [
+        {"method": "POST", "operation": "PullRequestCreate", "kind": "status", "status": 502, "times": 3}
+    ]}));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    assert_ne!(out.code, 0);
+    assert!(
+        out.error().contains("could not open the PR"),
+        "{}",
+        out.explain()
+    );
+    assert!(emu.pulls(CANONICAL).is_empty());
+    let out = run(
+        &fx,
+        &emu,
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
+        vec![],
+    );
+    assert!(
+        out.explain().contains("Merge PR #1 without review?"),
+        "{}",
+        out.explain()
+    );
+    assert_eq!(emu.pulls(CANONICAL).len(), 1);
+}
+
+/// Creating the advisory fails with 502 three times: step 13 stops, resumable, without the manual
+/// fallback; the advisory list failing once is read again. `resume` creates exactly one.
+/// Also defect 1 with passing checks: they appear 2 s after the PR and pass 2 s later; the merge
+/// comes after that, never before.
+#[test]
+fn a_failing_advisory_create_stops_and_resume_creates_one() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({
+        "checks_delay_seconds": 2,
+        "checks_pending_seconds": 2,
+        "reviews": [{"author": "bob", "state": "APPROVED"}],
+        "faults": [
+            {"method": "GET", "path": "/security-advisories", "kind": "status", "status": 502},
+            {"method": "POST", "path": "/security-advisories", "kind": "status", "status": 502, "times": 3}
+        ]
+    }));
+    index.publish_after("1.0.11", 2);
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.2", &[]), answers(&fx, vec![]));
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.error().contains("GitHub did not create the advisory"),
+        "{}",
+        out.explain()
+    );
+    let at = |op: &str| {
+        emu.requests()
+            .iter()
+            .find(|r| r["operation"] == op && r["status"] == 200)
+            .and_then(|r| r["t"].as_f64())
+            .unwrap_or_else(|| panic!("no {op} request"))
+    };
+    let (created, merged_at) = (at("PullRequestCreate"), at("PullRequestMerge"));
+    assert!(
+        merged_at >= created + 4.0,
+        "merged {:.1} s after the PR was opened, before its checks passed",
+        merged_at - created
+    );
+    assert!(emu.advisories(CANONICAL).is_empty());
+    let out = run(
+        &fx,
+        &emu,
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
+        vec![],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert_eq!(emu.advisories(CANONICAL).len(), 1);
+    assert_eq!(merged(&emu).len(), 1);
+}
