@@ -4,7 +4,7 @@
     whole_run.py run       --bin PATH [--members N] [--repeat R] [--index-versions V]
         The real sixteen steps, not a rehearsal, on a generated fixture: a crate (or a workspace of N
         members whose first member is hotfixed) in a git repository with a bare origin on disk, the gh
-        stand-in of the tests (tests/support/gh_stand_in.py), a cargo-audit stand-in replaying a clean
+        stand-in of the tests (tests/testsuite/support/gh_stand_in.py), a cargo-audit stand-in replaying a clean
         recording, and a sparse index served on 127.0.0.1 by this script (with ETag / 304), at
         --poll-interval 0. The binary runs on a pseudo-terminal; this script types `yes` and answers
         the questions the moment they appear. Reported: wall time; the time of the child processes
@@ -234,7 +234,7 @@ class Fixture:
 
     def stand_ins(self):
         python = shutil.which("python3") or sys.executable
-        with open(os.path.join(ROOT, "tests/support/gh_stand_in.py")) as f:
+        with open(os.path.join(ROOT, "tests/testsuite/support/gh_stand_in.py")) as f:
             body = f.read().split("\n", 1)[1]
         self.stand_in("gh", f"#!{python}\n{body}")
         os.makedirs(os.path.join(self.root, "gh-state"))

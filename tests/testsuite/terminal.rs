@@ -1,15 +1,10 @@
 //! The real binary in a pseudo-terminal, typed at like a person: `yes`, `done`, `y` + Enter.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
 use std::process::Command;
 
+use crate::support::*;
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
-use support::*;
 
 fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
     in_a_pty(fx.binary(args))
@@ -138,7 +133,7 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
     let record = read(&fx.work.join(".git/caro-hotfix/state.toml"));
     assert!(record.contains("version = \"1.0.11\""), "{record}");
     // The record resumes at step 5; status says the step was interrupted (no run is alive).
-    let out = fx.run(&["status"], vec![]);
+    let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript.contains("!  5. Apply the minimal fix"),
         "{}",
@@ -374,7 +369,7 @@ fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
     fx.settle_record();
     let before = fx.snapshot();
 
-    let status = fx.run(&["status"], vec![]);
+    let status = fx.caro(&["status"]).run();
     assert_eq!(status.code, 0, "{}", status.explain());
     assert!(
         status
@@ -390,7 +385,7 @@ fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
     );
 
     for (args, answers) in [(vec!["resume"], vec![]), (vec!["abort"], vec![say("yes")])] {
-        let out = fx.run(&args, answers);
+        let out = fx.caro(&args).answers(answers).run();
         assert_eq!(out.code, 1, "{}", out.explain());
         let error = out.error();
         assert!(
@@ -407,7 +402,7 @@ fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
     p.process
         .kill(rexpect::process::signal::Signal::SIGKILL)
         .expect("kill");
-    let status = fx.run(&["status"], vec![]);
+    let status = fx.caro(&["status"]).run();
     assert!(
         status.transcript.contains("interrupted"),
         "{}",
@@ -418,7 +413,10 @@ fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
         "{}",
         status.explain()
     );
-    let out = fx.run(&["abort"], vec![say("yes"), say("n")]);
+    let out = fx
+        .caro(&["abort"])
+        .answers(vec![say("yes"), say("n")])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
 }
 

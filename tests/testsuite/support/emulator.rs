@@ -1,9 +1,9 @@
-//! The GitHub emulator (`tests/support/github_emulator.py`) for a [`Fixture`], driven by the REAL gh
+//! The GitHub emulator (`tests/testsuite/support/github_emulator.py`) for a [`Fixture`], driven by the REAL gh
 //! (Debian's gh 2.23 at /usr/bin/gh): the fixture's remotes get GitHub-style URLs
 //! (`http://github.localhost/OWNER/NAME.git`) mapped to bare repositories with `url.<path>.insteadOf`,
 //! `bin/gh` becomes the real gh, and [`Emulator::env`] is what the wizard's programs need to reach it.
 //!
-//! Included with `#[path = "support/emulator.rs"] mod emulator;` next to `mod support;`.
+//! A module of the test support: `crate::support::emulator::Emulator`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -92,7 +92,8 @@ impl Emulator {
         let _ = std::fs::remove_file(fx.bin.join("gh"));
         std::os::unix::fs::symlink(GH, fx.bin.join("gh")).expect("symlink gh");
 
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/github_emulator.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/testsuite/support/github_emulator.py");
         let mut cmd = Command::new("python3");
         cmd.arg(&script)
             .args(["--port", "0", "--state"])

@@ -1,14 +1,16 @@
 //! The command line itself: help, completions, man page, usage errors.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
 use std::process::Command;
 
 fn caro(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_caro-hotfix"))
         .args(args)
         .stdin(std::process::Stdio::null())
+        // --help shows the variable's value: none here, whatever the developer's shell has; and
+        // clap wraps help to COLUMNS when it is set (100 columns here, stdout being a pipe).
+        .env_remove("CARO_HOTFIX_REGISTRY_INDEX")
+        .env_remove("COLUMNS")
+        .env_remove("LINES")
         .output()
         .expect("run caro-hotfix")
 }
@@ -84,6 +86,20 @@ fn help_shows_the_two_ways_to_call_it() {
             help.lines().any(|l| l.trim_start().starts_with(command)),
             "{command} missing from --help:\n{help}"
         );
+    }
+}
+
+/// `--help` and `help rollback`, whole.
+#[test]
+fn help_texts() {
+    for (name, args) in [
+        ("help", vec!["--help"]),
+        ("help_rollback", vec!["help", "rollback"]),
+    ] {
+        let out = caro(&args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        crate::support::snapshot::settings().bind(|| insta::assert_snapshot!(name, text));
     }
 }
 

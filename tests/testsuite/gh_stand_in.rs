@@ -1,18 +1,13 @@
-//! Tests of the test doubles themselves: the gh stand-in (`tests/support/gh_stand_in.py`) and the
-//! sparse index server (`tests/support/index_server.rs`). Where gh 2.23 is installed at /usr/bin/gh,
+//! Tests of the test doubles themselves: the gh stand-in (`tests/testsuite/support/gh_stand_in.py`) and the
+//! sparse index server (`tests/testsuite/support/index_server.rs`). Where gh 2.23 is installed at /usr/bin/gh,
 //! the stand-in's flag sets are checked against it.
-
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
 
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::index_server::{sparse_path, IndexServer};
+use crate::support::*;
 use serde_json::{json, Value};
-use support::index_server::{sparse_path, IndexServer};
-use support::*;
 
 const HOTFIX: &str = "hotfix/v1.0.11";
 const REAL_GH: &str = "/usr/bin/gh";

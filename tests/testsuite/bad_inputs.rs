@@ -7,16 +7,11 @@
 //! The last test reads the table in `docs/safety.md` and checks it against the test sources, so the
 //! table cannot name a test that does not exist and no test here can be left out of it.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use support::index_server::IndexServer;
-use support::*;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 
 /// A manifest at `version` whose tests are a quick command: these rows are about inputs, not about
 /// compiling the crate (`tests/first_half.rs` runs the real `cargo test`).
@@ -119,42 +114,6 @@ fn flags() -> Vec<&'static str> {
 fn with_description(mut args: Vec<&'static str>) -> Vec<&'static str> {
     args.push(DESCRIPTION);
     args
-}
-
-/// Runs the wizard in-process as [`Fixture::run`] does, but with `-C dir` (a directory that is not
-/// the fixture's work tree) and the `PATH` given.
-fn run_at(fx: &Fixture, dir: &Path, args: &[&str], path: OsString) -> Outcome {
-    let mut argv: Vec<String> = vec![
-        "caro-hotfix".into(),
-        "--registry-index".into(),
-        NO_REGISTRY.into(),
-        "-C".into(),
-        dir.display().to_string(),
-    ];
-    argv.extend(args.iter().map(|a| a.to_string()));
-    let cli = <caro_hotfix::cli::Cli as clap::Parser>::try_parse_from(&argv)
-        .unwrap_or_else(|e| panic!("arguments {argv:?} rejected: {e}"));
-    let (ui, transcript) = caro_hotfix::ui::Ui::capture();
-    let io = caro_hotfix::Io {
-        ui: ui.clone(),
-        backend: Some(Box::new(Script::new(ui, Vec::new()))),
-        path: Some(path),
-        env: vec![
-            ("CARGO_NET_OFFLINE".into(), "true".into()),
-            ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
-            ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
-        ],
-        cwd: fx.dir.path().to_path_buf(),
-    };
-    let result = caro_hotfix::run(cli, io);
-    Outcome {
-        code: match &result {
-            Ok(()) => 0,
-            Err(e) => caro_hotfix::error::exit_code(e),
-        },
-        error: result.err().map(|e| caro_hotfix::error::render(&e)),
-        transcript: transcript.text(),
-    }
 }
 
 /// Every file under `dir`, relative, with its bytes.
@@ -292,7 +251,7 @@ fn hostile_text_stays_literal_from_the_commit_to_the_announcement() {
         do_then_say(move || commit_fix_in(&work, "src/lib.rs"), "done"),
         say("y"),
     ];
-    let out = fx.run(&args, answers);
+    let out = fx.caro(&args).answers(answers).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     no_pwned_files(&fx);
 
@@ -389,7 +348,7 @@ fn hostile_text_stays_literal_from_the_commit_to_the_announcement() {
 
 /// Runs until the wizard waits for `done` (the script has no answer for it) and returns the outcome.
 fn run_to_step_five(fx: &Fixture, args: &[&str]) -> Outcome {
-    let out = fx.run(args, vec![say("yes")]);
+    let out = fx.caro(args).answers(vec![say("yes")]).run();
     assert!(
         out.error().contains("no answer left for: Type 'done'"),
         "{}",
@@ -402,7 +361,10 @@ fn run_to_step_five(fx: &Fixture, args: &[&str]) -> Outcome {
 fn no_tags_at_all_stops_at_step_two_saying_how_to_tag_a_release() {
     let fx = Fixture::empty();
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![say("yes")]);
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(vec![say("yes")])
+        .run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("No release tags found"),
@@ -476,7 +438,10 @@ fn a_lightweight_base_tag_works_like_an_annotated_one() {
     fx.push_all();
     let fx = refusing_pushes(fx);
     assert_eq!(git(&fx.work, &["cat-file", "-t", "v1.0.0"]), "commit");
-    let out = fx.run(&with_description(flags()), happy_answers(&fx));
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(happy_answers(&fx))
+        .run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     assert!(out.transcript.contains("Latest release: v1.0.0"));
     assert_eq!(
@@ -494,7 +459,10 @@ fn a_base_tag_whose_manifest_says_another_version_is_warned_about() {
         &[("CHANGELOG.md", CHANGELOG_100)],
         Some("v1.0.0"),
     ));
-    let out = fx.run(&with_description(flags()), happy_answers(&fx));
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(happy_answers(&fx))
+        .run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     let step_two = out
         .transcript
@@ -531,7 +499,10 @@ fn a_configured_tag_prefix_names_base_branch_tag_and_links() {
     git(&fx.work, &["tag", "-a", "mycrate-v1.2.3", "-m", "1.2.3"]);
     fx.push_all();
     let fx = refusing_pushes(fx);
-    let out = fx.run(&with_description(flags()), happy_answers(&fx));
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(happy_answers(&fx))
+        .run();
     assert!(
         out.error()
             .contains("git push -u origin hotfix/mycrate-v1.2.4"),
@@ -563,7 +534,10 @@ fn a_tag_with_build_metadata_is_a_release() {
     git(&fx.work, &["tag", "v1.0.0", "HEAD~1"]);
     fx.push_all();
     let fx = refusing_pushes(fx);
-    let out = fx.run(&with_description(flags()), happy_answers(&fx));
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(happy_answers(&fx))
+        .run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     assert!(
         out.transcript.contains("Latest release: v1.2.3+build.7"),
@@ -586,7 +560,10 @@ fn build_metadata_on_the_tag_alone_is_no_version_mismatch() {
         Some("v1.2.3+build.7"),
     );
     let fx = refusing_pushes(fx);
-    let out = fx.run(&with_description(flags()), happy_answers(&fx));
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(happy_answers(&fx))
+        .run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     assert!(
         !out.transcript.contains("says version"),
@@ -607,7 +584,7 @@ fn a_local_tag_that_differs_from_the_remote_is_named_before_anything_changes() {
         &["tag", "-a", "v1.0.1", "-m", "mine", "v1.0.0^{commit}"],
     );
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     assert_refused_by_preflight(
         &out,
         &[
@@ -653,7 +630,7 @@ fn not_a_git_repository_is_named() {
     let plain = fx.dir.path().join("plain");
     write(&plain.join("Cargo.toml"), &quick_manifest("1.0.0"));
     let before = tree(&plain);
-    let out = run_at(&fx, &plain, &[DESCRIPTION], fx.path());
+    let out = fx.caro(&[DESCRIPTION]).at(&plain).run();
     assert_refused_by_preflight(
         &out,
         &["is not inside a git work tree: run caro-hotfix from your crate's repository, or pass -C PATH"],
@@ -666,7 +643,7 @@ fn a_bare_repository_is_named_with_how_to_clone_it() {
     let fx = released();
     let before = tree(&fx.origin);
     let origin = fx.origin.clone();
-    let out = run_at(&fx, &origin, &[DESCRIPTION], fx.path());
+    let out = fx.caro(&[DESCRIPTION]).at(&origin).run();
     assert_refused_by_preflight(
         &out,
         &["is a bare repository (it has no work tree to edit): clone it (`git clone "],
@@ -679,7 +656,7 @@ fn a_detached_head_is_refused_before_it_could_strand_commits() {
     let fx = released();
     git(&fx.work, &["checkout", "-q", "--detach", "HEAD"]);
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     assert_refused_by_preflight(&out, &["HEAD is detached at ", "git switch -c <name>"]);
     assert!(fx.snapshot() == before);
 }
@@ -689,7 +666,10 @@ fn a_detached_head_is_fine_for_a_rehearsal() {
     let fx = released();
     git(&fx.work, &["checkout", "-q", "--detach", "HEAD"]);
     let before = fx.snapshot();
-    let out = fx.run(&["--dry-run", DESCRIPTION], vec![say("no")]);
+    let out = fx
+        .caro(&["--dry-run", DESCRIPTION])
+        .answers(vec![say("no")])
+        .run();
     assert_eq!(out.code, 3, "{}", out.explain());
     assert!(fx.snapshot() == before);
 }
@@ -711,7 +691,7 @@ fn a_merge_in_progress_is_refused() {
     conflicting_branch(&fx);
     assert!(!git_ok(&fx.work, &["merge", "-q", "topic"]));
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     assert_refused_by_preflight(
         &out,
         &["a merge is in progress: finish it first (`git merge --continue` or `git merge --abort`)"],
@@ -726,7 +706,7 @@ fn a_rebase_in_progress_is_refused() {
     git(&fx.work, &["checkout", "-q", "topic"]);
     assert!(!git_ok(&fx.work, &["rebase", "main"]));
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     assert_refused_by_preflight(
         &out,
         &["a rebase is in progress: finish it first (`git rebase --continue` or `git rebase --abort`)"],
@@ -739,7 +719,7 @@ fn no_remote_at_all_is_named_with_how_to_add_one() {
     let fx = released();
     git(&fx.work, &["remote", "remove", "origin"]);
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     assert_refused_by_preflight(
         &out,
         &["unknown remote `origin`: this repository has no remotes; add one (`git remote add origin <url>`)"],
@@ -756,7 +736,7 @@ fn a_remote_that_cannot_be_reached_is_named_before_anything_changes() {
         &["remote", "set-url", "origin", gone.to_str().expect("utf-8")],
     );
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     assert_refused_by_preflight(
         &out,
         &[
@@ -778,7 +758,7 @@ fn a_shallow_clone_is_told_to_unshallow() {
         &["clone", "-q", "--depth", "1", &url, "shallow"],
     );
     let before = tree(&shallow);
-    let out = run_at(&fx, &shallow, &[DESCRIPTION], fx.path());
+    let out = fx.caro(&[DESCRIPTION]).at(&shallow).run();
     assert_refused_by_preflight(
         &out,
         &[
@@ -870,7 +850,7 @@ fn a_members_own_configuration_applies_when_it_is_hotfixed() {
     let before = fx.snapshot();
     let mut args = vec!["--package", "wscore", "--dry-run", "--non-interactive"];
     args.extend(with_description(flags()));
-    let out = fx.run_with_defaults(&args);
+    let out = fx.caro(&args).unscripted().run();
     assert!(
         out.transcript
             .contains("This hotfix will be: wscore-v1.0.1 (patch bump of wscore-v1.0.0)"),
@@ -892,7 +872,7 @@ fn a_member_naming_the_remote_is_refused_before_anything_starts() {
     let before = fx.snapshot();
     let mut args = vec!["--package", "wscore"];
     args.extend(with_description(flags()));
-    let out = fx.run(&args, vec![]);
+    let out = fx.caro(&args).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains(
@@ -916,7 +896,7 @@ fn a_virtual_workspace_bumps_the_inherited_version_and_the_path_requirements() {
     ];
     let mut args = vec!["--package", "wscore"];
     args.extend(with_description(flags()));
-    let out = fx.run(&args, answers);
+    let out = fx.caro(&args).answers(answers).run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     let w = &fx.work;
     // Only the version bytes changed, in each file that holds one for wscore.
@@ -953,7 +933,10 @@ fn a_virtual_workspace_bumps_the_inherited_version_and_the_path_requirements() {
 fn a_virtual_workspace_without_package_is_asked_for_one() {
     let fx = workspace();
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![say("yes")]);
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(vec![say("yes")])
+        .run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(out.error().contains("--package"), "{}", out.explain());
     assert!(out.error().contains("wscore"), "{}", out.explain());
@@ -971,7 +954,7 @@ fn a_package_that_does_not_exist_is_named_and_nothing_is_kept() {
     let before = fx.snapshot();
     let mut args = vec!["--package", "nope"];
     args.extend(with_description(flags()));
-    let out = fx.run(&args, vec![say("yes")]);
+    let out = fx.caro(&args).answers(vec![say("yes")]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()
@@ -1015,7 +998,10 @@ fn an_unusual_manifest_changes_only_in_its_version_bytes() {
         &[("CHANGELOG.md", CHANGELOG_100)],
         Some("v1.0.0"),
     ));
-    let out = fx.run(&with_description(flags()), happy_answers(&fx));
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(happy_answers(&fx))
+        .run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     assert_eq!(
         read(&fx.work.join("Cargo.toml")),
@@ -1036,7 +1022,7 @@ fn a_malformed_manifest_is_named_with_its_path_and_the_parser_message() {
     );
     git(&fx.work, &["commit", "-q", "-am", "broken manifest"]);
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     let path = fx.work.join("Cargo.toml");
     assert_refused_by_preflight(
         &out,
@@ -1067,7 +1053,10 @@ fn edited(changelog: Option<&str>, security: Option<&str>) -> (String, String) {
         &files,
         Some("v1.0.0"),
     ));
-    let out = fx.run(&with_description(flags()), happy_answers(&fx));
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(happy_answers(&fx))
+        .run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     let files = git(&fx.work, &["show", "--name-only", "--format=", "HEAD"]);
     assert!(
@@ -1105,10 +1094,7 @@ fn insertion<'a>(before: &str, after: &'a str) -> &'a str {
 }
 
 fn heading() -> String {
-    format!(
-        "## [1.0.1] - {} [SECURITY HOTFIX]",
-        jiff::Zoned::now().date()
-    )
+    format!("## [1.0.1] - {TODAY} [SECURITY HOTFIX]")
 }
 
 #[test]
@@ -1227,7 +1213,10 @@ fn each_missing_tool_is_named_with_how_to_get_it() {
         ("gh", "install the GitHub CLI (https://cli.github.com)"),
         ("curl", "install curl with your system's package manager"),
     ] {
-        let out = fx.run_with_path(&with_description(flags()), vec![], path_without(&fx, tool));
+        let out = fx
+            .caro(&with_description(flags()))
+            .path(path_without(&fx, tool))
+            .run();
         assert_refused_by_preflight(&out, &[&format!("`{tool}` was not found on PATH: {how}")]);
         for other in ["git", "cargo", "gh", "curl"]
             .iter()
@@ -1248,7 +1237,7 @@ fn a_gh_older_than_2_23_is_named_with_the_minimum() {
     let fx = released();
     fx.set_gh_knobs(&serde_json::json!({"version": "2.20.2"}));
     let before = fx.snapshot();
-    let out = fx.run(&with_description(flags()), vec![]);
+    let out = fx.caro(&with_description(flags())).run();
     assert_refused_by_preflight(
         &out,
         &[
@@ -1260,7 +1249,10 @@ fn a_gh_older_than_2_23_is_named_with_the_minimum() {
 
     // 2.23 itself is fine.
     fx.set_gh_knobs(&serde_json::json!({"version": "2.23.0"}));
-    let out = fx.run(&with_description(flags()), vec![say("no")]);
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(vec![say("no")])
+        .run();
     assert_eq!(out.code, 3, "{}", out.explain());
 }
 
@@ -1273,7 +1265,10 @@ fn yes_must_be_typed_as_that_word() {
     for answer in ["YES", "yes please", "yes!", "ye", "'yes'"] {
         let fx = released();
         let before = fx.snapshot();
-        let out = fx.run(&with_description(flags()), vec![say(answer)]);
+        let out = fx
+            .caro(&with_description(flags()))
+            .answers(vec![say(answer)])
+            .run();
         assert_eq!(out.code, 3, "answer {answer:?}: {}", out.explain());
         assert!(
             out.error().contains("normal release workflow"),
@@ -1292,7 +1287,10 @@ fn yes_must_be_typed_as_that_word() {
 }
 
 fn run_to_step_five_answering(fx: &Fixture, yes: &str) -> Outcome {
-    let out = fx.run(&with_description(flags()), vec![say(yes)]);
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(vec![say(yes)])
+        .run();
     assert!(
         out.error().contains("no answer left for: Type 'done'"),
         "{}",
@@ -1317,7 +1315,7 @@ fn empty_answers_take_the_safe_default_at_every_text_prompt() {
         // The impact left empty is asked for before the push of step 9: nothing placeholder goes public.
         say("Reads past the buffer"),
     ];
-    let out = fx.run(&[DESCRIPTION], answers);
+    let out = fx.caro(&[DESCRIPTION]).answers(answers).run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     assert!(
         out.transcript.contains("The impact is still empty"),
@@ -1376,8 +1374,8 @@ fn an_invalid_advisory_id_at_the_prompt_is_asked_again_with_the_forms() {
         say("RUSTSEC-26-1, GHSA-nope"),
         say("CVE-2026-12345"),
     ];
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "--severity",
             "high",
             "--impact",
@@ -1385,9 +1383,9 @@ fn an_invalid_advisory_id_at_the_prompt_is_asked_again_with_the_forms() {
             "--credit",
             "y",
             "a bug without an id",
-        ],
-        answers,
-    );
+        ])
+        .answers(answers)
+        .run();
     assert!(
         out.error().contains("no answer left for: Type 'done'"),
         "{}",
@@ -1498,12 +1496,13 @@ fn the_source_keeps_the_promises() {
 // docs/safety.md cannot drift
 // ------------------------------------------------------------------------------------------------
 
-/// `src/…` names a file of the crate; anything else a file in tests/.
+/// `src/…` names a file of the crate; anything else a module of the test binary in tests/testsuite/
+/// (docs/safety.md names them `bad_inputs.rs::function`, as before they were gathered there).
 fn source_path(root: &Path, file: &str) -> PathBuf {
     if file.starts_with("src/") {
         root.join(file)
     } else {
-        root.join("tests").join(file)
+        root.join("tests/testsuite").join(file)
     }
 }
 
@@ -1570,7 +1569,7 @@ fn the_safety_table_names_real_tests_and_every_bad_input_test_is_in_it() {
     }
     assert!(count >= 6, "the promises name {count} tests");
 
-    let this = read(&root.join("tests/bad_inputs.rs"));
+    let this = read(&root.join("tests/testsuite/bad_inputs.rs"));
     let mut rest = this.as_str();
     let mut tests = 0;
     while let Some(at) = rest.find("\n#[test]\n") {

@@ -1,13 +1,8 @@
 //! Ship only the fix: the maintenance strategy, the reference's main strategy, several release lines,
 //! and a project's configuration — end to end with the gh stand-in and a bare origin.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
-use support::index_server::IndexServer;
-use support::*;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 
 fn origin_git(fx: &Fixture, args: &[&str]) -> String {
     let mut full = vec!["--git-dir", fx.origin.to_str().expect("utf-8 path")];
@@ -47,7 +42,7 @@ fn run(fx: &Fixture, index: &IndexServer, extra: &[&str], answers: Vec<Answer>) 
     ];
     args.extend_from_slice(extra);
     args.push(DESCRIPTION);
-    fx.run(&args, answers)
+    fx.caro(&args).answers(answers).run()
 }
 
 fn fix_then_done(fx: &Fixture) -> Answer {
@@ -275,7 +270,7 @@ fn an_unknown_configuration_key_is_refused_naming_key_file_and_shape() {
     let fx = Fixture::new();
     configure(&fx, "strategy = \"main\"\nlabel = [\"sec\"]\n");
     let before = fx.snapshot();
-    let out = fx.run(&[DESCRIPTION], vec![]);
+    let out = fx.caro(&[DESCRIPTION]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()
@@ -291,7 +286,7 @@ fn an_unknown_configuration_key_is_refused_naming_key_file_and_shape() {
     assert!(fx.snapshot() == before);
 
     configure(&fx, "test-commands = \"cargo test\"\n");
-    let out = fx.run(&[DESCRIPTION], vec![]);
+    let out = fx.caro(&[DESCRIPTION]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()

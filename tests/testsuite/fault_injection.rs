@@ -21,11 +21,6 @@
 //! release workflow triggered by the tag would publish it. Tying it to the tag rather than to a count
 //! of polls keeps it right however many polls the killed run and the resumed run make.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,11 +28,11 @@ use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 use rexpect::process::signal::Signal;
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
-use support::index_server::IndexServer;
-use support::*;
 
 const TAG: &str = "v1.0.11";
 /// The `--credit` of STEP4_FLAGS.
@@ -150,7 +145,7 @@ fn killed_then_resumed(step: u8) {
 
     let out = if step == 1 {
         // Killed at the `yes` question: nothing was recorded, nothing changed; start afresh.
-        let status = fx.run(&["status"], vec![]);
+        let status = fx.caro(&["status"]).run();
         assert_eq!(status.code, 0, "{}", status.explain());
         assert!(
             status.transcript.contains("No hotfix in progress"),
@@ -161,7 +156,7 @@ fn killed_then_resumed(step: u8) {
             fx.snapshot() == before,
             "killed before `yes`, yet the repository or the origin changed\n--- first run ---\n{first}"
         );
-        fx.run(&start_args(&url), start_answers(&fx))
+        fx.caro(&start_args(&url)).answers(start_answers(&fx)).run()
     } else {
         let mut answers = Vec::new();
         if step == 4 {
@@ -176,16 +171,15 @@ fn killed_then_resumed(step: u8) {
         if step <= 8 {
             answers.push(say("y"));
         }
-        fx.run(
-            &[
-                "resume",
-                "--poll-interval",
-                "0.05",
-                "--registry-index",
-                &url,
-            ],
-            answers,
-        )
+        fx.caro(&[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ])
+        .answers(answers)
+        .run()
     };
     let context = format!(
         "killed at step {step}\n--- first run (pty, until the kill) ---\n{first}\n--- {} ---\n{}",
@@ -219,16 +213,16 @@ fn killed_in_step_2_of_an_older_release_resumes_on_that_release() {
     ]);
     let first = run_and_kill(&fx, &args, 2);
 
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "resume",
             "--poll-interval",
             "0.05",
             "--registry-index",
             &url,
-        ],
-        vec![fx.commit_fix_then("done"), say("y")],
-    );
+        ])
+        .answers(vec![fx.commit_fix_then("done"), say("y")])
+        .run();
     let context = format!(
         "--- first run (pty, until the kill) ---\n{first}\n--- resume ---\n{}",
         out.explain()
@@ -306,7 +300,10 @@ fn reference() -> &'static FinalState {
     REFERENCE.get_or_init(|| {
         let fx = Fixture::new();
         let registry = Registry::start(&fx);
-        let out = fx.run(&start_args(&registry.url()), start_answers(&fx));
+        let out = fx
+            .caro(&start_args(&registry.url()))
+            .answers(start_answers(&fx))
+            .run();
         let context = format!("the uninterrupted reference run\n{}", out.explain());
         assert_eq!(out.code, 0, "{context}");
         assert!(out.transcript.contains(SUMMARY), "{context}");

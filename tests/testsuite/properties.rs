@@ -11,10 +11,7 @@
 //! - Release tags: on random tag sets, the base equals a plain reference implementation.
 //!
 //! Each property runs `PROPTEST_CASES` cases (default 2 000, a few seconds). The 100 000-case run
-//! recorded in docs/safety.md is `PROPTEST_CASES=100000 cargo test --release --test properties`.
-
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
+//! recorded in docs/safety.md is `PROPTEST_CASES=100000 cargo test --release --test testsuite properties::`.
 
 use caro_hotfix::logic::changelog::{self, Section};
 use caro_hotfix::logic::manifest;

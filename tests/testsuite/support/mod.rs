@@ -1,14 +1,17 @@
 //! Test support shared by the integration tests: a fixture crate in a real git repository with a bare
 //! "origin" on disk and release tags, stand-in programs put first on `PATH`, a scripted prompter that
-//! can act between questions (commit a fix while the wizard waits for `done`), and helpers that read
-//! the resulting repository.
+//! can act between questions (commit a fix while the wizard waits for `done`), one builder that runs
+//! the wizard in-process (`fx.caro(&args).answers(..).run()`, see [`Run`]), and helpers that read
+//! the resulting repository. [`snapshot`] holds what the snapshots of whole texts need.
 //!
 //! Tests spawn git directly here to build and inspect fixtures; the product itself only ever does so
 //! through its runner.
 
 #![allow(dead_code)]
 
+pub mod emulator;
 pub mod index_server;
+pub mod snapshot;
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
@@ -20,6 +23,13 @@ use caro_hotfix::ui::Ui;
 
 /// A registry index nobody serves (connections are refused at once): tests never reach crates.io.
 pub const NO_REGISTRY: &str = "http://127.0.0.1:9/";
+
+/// The wall clock of every run (`CARO_HOTFIX_NOW`): the dates and timestamps the wizard writes are
+/// the same at every run, so texts are compared whole. Not today, so a date that ignored it shows.
+pub const NOW: &str = "2026-11-13T09:30:00+01:00";
+
+/// The date of [`NOW`], as CHANGELOG.md and SECURITY.md show it.
+pub const TODAY: &str = "2026-11-13";
 
 /// The fixture crate's name.
 pub const CRATE: &str = "minicrate";
@@ -261,10 +271,11 @@ impl Fixture {
         git(&self.work, &["push", "-q", "origin", "main", "--tags"]);
     }
 
-    /// Installs the gh stand-in (`tests/support/gh_stand_in.py`, a faithful model of gh 2.23 over the
+    /// Installs the gh stand-in (`tests/testsuite/support/gh_stand_in.py`, a faithful model of gh 2.23 over the
     /// bare origin) as `bin/gh`, and writes its repository configuration to `gh-state/config.json`.
     pub fn stand_in_gh(&self) {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/gh_stand_in.py");
+        let source =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/support/gh_stand_in.py");
         let script = read(&source);
         let body = script.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
         self.stand_in("gh", &format!("#!{}\n{body}", python3().display()));
@@ -400,6 +411,7 @@ impl Fixture {
             .env("CARGO_NET_OFFLINE", "true")
             .env("NO_COLOR", "1")
             .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
+            .env("CARO_HOTFIX_NOW", NOW)
             .env("TERM", "xterm");
         cmd
     }
@@ -414,85 +426,16 @@ impl Fixture {
         );
     }
 
-    /// Runs the wizard in-process with `args` (after the program name) and scripted answers.
-    pub fn run(&self, args: &[&str], answers: Vec<Answer>) -> Outcome {
-        self.run_with_path(args, answers, self.path())
-    }
-
-    /// Runs the wizard in-process letting it pick its own prompter (defaults for a fire drill).
-    pub fn run_with_defaults(&self, args: &[&str]) -> Outcome {
-        self.run_inner(args, None, self.path(), &[])
-    }
-
-    /// [`Fixture::run`] with a `PATH` of the test's choosing.
-    pub fn run_with_path(&self, args: &[&str], answers: Vec<Answer>, path: OsString) -> Outcome {
-        self.run_inner(args, Some(answers), path, &[])
-    }
-
-    /// [`Fixture::run`] with more environment for the programs the wizard runs (e.g. a registry token).
-    pub fn run_with_env(
-        &self,
-        args: &[&str],
-        answers: Vec<Answer>,
-        env: &[(&str, &str)],
-    ) -> Outcome {
-        self.run_inner(args, Some(answers), self.path(), env)
-    }
-
-    fn run_inner(
-        &self,
-        args: &[&str],
-        answers: Option<Vec<Answer>>,
-        path: OsString,
-        extra_env: &[(&str, &str)],
-    ) -> Outcome {
-        let mut argv: Vec<String> = vec![
-            "caro-hotfix".into(),
-            "-C".into(),
-            self.work.display().to_string(),
-        ];
-        argv.extend(args.iter().map(|a| a.to_string()));
-        // Never the network: unless a test serves an index, the registry is a closed local port —
-        // given as the environment, which a hotfix's recorded index outranks on `resume`.
-        let no_registry: &[(&str, &str)] =
-            if !args.contains(&"--registry-index") && !args.contains(&"--registry") {
-                &[("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)]
-            } else {
-                &[]
-            };
-        let cli = <caro_hotfix::cli::Cli as clap::Parser>::try_parse_from(&argv)
-            .unwrap_or_else(|e| panic!("arguments {argv:?} rejected: {e}"));
-        let (ui, transcript) = Ui::capture();
-        let io = caro_hotfix::Io {
-            ui: ui.clone(),
-            backend: answers.map(|a| Box::new(Script::new(ui, a)) as Box<dyn Backend>),
-            path: Some(path),
-            env: vec![
-                ("CARGO_NET_OFFLINE".into(), "true".into()),
-                ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
-                ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
-                ("CARGO_TERM_COLOR".into(), "never".into()),
-            ]
-            .into_iter()
-            .chain(
-                no_registry
-                    .iter()
-                    .chain(extra_env)
-                    .map(|(k, v)| (k.into(), v.into())),
-            )
-            .collect(),
-            cwd: self.dir.path().to_path_buf(),
-        };
-        let result = caro_hotfix::run(cli, io);
-        let code = match &result {
-            Ok(()) => 0,
-            Err(e) => caro_hotfix::error::exit_code(e),
-        };
-        let error = result.err().map(|e| caro_hotfix::error::render(&e));
-        Outcome {
-            code,
-            error,
-            transcript: transcript.text(),
+    /// A run of the wizard in-process, in this fixture's work tree, with `args` (after the program
+    /// name): `fx.caro(&args).answers(vec![say("yes")]).run()`. See [`Run`] for what can be changed.
+    pub fn caro<S: AsRef<str>>(&self, args: &[S]) -> Run<'_> {
+        Run {
+            fx: self,
+            args: args.iter().map(|a| a.as_ref().to_string()).collect(),
+            answers: Some(Vec::new()),
+            path: None,
+            env: Vec::new(),
+            dir: None,
         }
     }
 
@@ -605,6 +548,104 @@ impl Outcome {
             self.error(),
             self.transcript
         )
+    }
+}
+
+/// One run of the wizard in-process, built by [`Fixture::caro`], ended by [`Run::run`].
+///
+/// By default: `-C <work tree>`, a scripted prompter with no answers (a question is an error, not a
+/// hang), the fixture's `PATH` (stand-ins first), no registry reachable (unless the arguments name
+/// one), cargo offline, no user or system git configuration, no colours, the clock at [`NOW`].
+#[must_use = "a Run does nothing until .run()"]
+pub struct Run<'a> {
+    fx: &'a Fixture,
+    args: Vec<String>,
+    /// `None`: the wizard chooses its own prompter.
+    answers: Option<Vec<Answer>>,
+    path: Option<OsString>,
+    env: Vec<(String, String)>,
+    dir: Option<PathBuf>,
+}
+
+impl Run<'_> {
+    /// The answers typed, in order (see [`Script`]).
+    pub fn answers(mut self, answers: Vec<Answer>) -> Self {
+        self.answers = Some(answers);
+        self
+    }
+
+    /// No scripted prompter: the wizard picks its own, as the real binary does (the defaults in a
+    /// fire drill, none without a terminal).
+    pub fn unscripted(mut self) -> Self {
+        self.answers = None;
+        self
+    }
+
+    /// The `PATH` the wizard sees, instead of [`Fixture::path`].
+    pub fn path(mut self, path: impl Into<OsString>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// One more variable in the environment of the programs the wizard runs (e.g. a registry token).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// `-C dir`: the wizard runs in `dir` instead of the fixture's work tree.
+    pub fn at(mut self, dir: &Path) -> Self {
+        self.dir = Some(dir.to_path_buf());
+        self
+    }
+
+    /// Runs the wizard through `caro_hotfix::run`, as `main` would with these arguments.
+    pub fn run(self) -> Outcome {
+        let fx = self.fx;
+        let dir = self.dir.as_deref().unwrap_or(&fx.work);
+        let mut argv: Vec<String> = vec!["caro-hotfix".into()];
+        // Never the network: unless a test serves an index, the registry is a closed local port —
+        // given as the environment, which a hotfix's recorded index outranks on `resume`.
+        let no_registry = !self
+            .args
+            .iter()
+            .any(|a| a == "--registry-index" || a == "--registry");
+        argv.extend(["-C".to_string(), dir.display().to_string()]);
+        argv.extend(self.args);
+        let cli = <caro_hotfix::cli::Cli as clap::Parser>::try_parse_from(&argv)
+            .unwrap_or_else(|e| panic!("arguments {argv:?} rejected: {e}"));
+        let (ui, transcript) = Ui::capture();
+        let io = caro_hotfix::Io {
+            ui: ui.clone(),
+            backend: self
+                .answers
+                .map(|a| Box::new(Script::new(ui, a)) as Box<dyn Backend>),
+            path: Some(self.path.unwrap_or_else(|| fx.path())),
+            env: [
+                ("CARGO_NET_OFFLINE", "true"),
+                ("GIT_CONFIG_GLOBAL", "/dev/null"),
+                ("GIT_CONFIG_NOSYSTEM", "1"),
+                ("CARGO_TERM_COLOR", "never"),
+                ("CARO_HOTFIX_NOW", NOW),
+            ]
+            .into_iter()
+            .chain(no_registry.then_some(("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)))
+            .map(|(k, v)| (k.into(), v.into()))
+            .chain(self.env.into_iter().map(|(k, v)| (k.into(), v.into())))
+            .collect(),
+            cwd: fx.dir.path().to_path_buf(),
+        };
+        let result = caro_hotfix::run(cli, io);
+        let code = match &result {
+            Ok(()) => 0,
+            Err(e) => caro_hotfix::error::exit_code(e),
+        };
+        let error = result.err().map(|e| caro_hotfix::error::render(&e));
+        Outcome {
+            code,
+            error,
+            transcript: transcript.text(),
+        }
     }
 }
 

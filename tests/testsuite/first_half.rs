@@ -1,12 +1,7 @@
 //! Steps 1–8 on a real repository with a bare origin and a real fixture crate, driven in-process
 //! with scripted answers.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn flags() -> Vec<&'static str> {
     let mut flags = STEP4_FLAGS.to_vec();
@@ -39,7 +34,7 @@ fn happy_answers(fx: &Fixture) -> Vec<Answer> {
 #[test]
 fn steps_one_to_eight_prepare_the_hotfix_branch() {
     let fx = refusing_pushes(Fixture::new());
-    let out = fx.run(&flags(), happy_answers(&fx));
+    let out = fx.caro(&flags()).answers(happy_answers(&fx)).run();
     // The run stops at step 9, which this version does not do yet; everything before it is done.
     assert!(
         out.transcript.contains("[8/16] Quick security audit"),
@@ -66,8 +61,7 @@ fn steps_one_to_eight_prepare_the_hotfix_branch() {
     assert!(read(&w.join("Cargo.lock")).contains("name = \"minicrate\"\nversion = \"1.0.11\""));
 
     let changelog = read(&w.join("CHANGELOG.md"));
-    let today = jiff::Zoned::now().date().to_string();
-    let heading = format!("## [1.0.11] - {today} [SECURITY HOTFIX]");
+    let heading = format!("## [1.0.11] - {TODAY} [SECURITY HOTFIX]");
     let at = changelog
         .find(&heading)
         .unwrap_or_else(|| panic!("no section:\n{changelog}"));
@@ -135,7 +129,7 @@ fn anything_but_yes_at_step_one_exits_3_and_changes_nothing() {
     for answer in ["y", "Yes", "no", ""] {
         let fx = Fixture::new();
         let before = fx.snapshot();
-        let out = fx.run(&[DESCRIPTION], vec![say(answer)]);
+        let out = fx.caro(&[DESCRIPTION]).answers(vec![say(answer)]).run();
         assert_eq!(out.code, 3, "answer {answer:?}: {}", out.explain());
         assert!(
             out.error().contains("normal release workflow"),
@@ -155,7 +149,7 @@ fn no_release_tags_is_a_clear_error() {
     git(&fx.work, &["tag", "v2.0.0-rc.1"]);
     git(&fx.work, &["tag", "nightly"]);
     fx.push_all();
-    let out = fx.run(&[DESCRIPTION], vec![say("yes")]);
+    let out = fx.caro(&[DESCRIPTION]).answers(vec![say("yes")]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("No release tags found"),
@@ -176,7 +170,7 @@ fn a_dirty_tree_is_refused_before_anything_happens() {
     git(&fx.work, &["add", "scratch.txt"]);
     write(&fx.work.join("untracked.rs"), "\n");
     let before = fx.snapshot();
-    let out = fx.run(&[DESCRIPTION], vec![]);
+    let out = fx.caro(&[DESCRIPTION]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     // Every problem at once, each with what to do, named relative to the repository.
     assert!(
@@ -210,7 +204,10 @@ fn missing_gh_is_named_by_preflight() {
         .find(|p| p.is_file())
         .expect("git on PATH");
     std::os::unix::fs::symlink(real_git, only_git.join("git")).expect("symlink");
-    let out = fx.run_with_path(&[DESCRIPTION], vec![], only_git.into_os_string());
+    let out = fx
+        .caro(&[DESCRIPTION])
+        .path(only_git.into_os_string())
+        .run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.transcript.contains("`gh` was not found on PATH"),
@@ -228,7 +225,7 @@ fn gh_not_logged_in_is_named_by_preflight() {
         "gh",
         "#!/bin/sh\necho 'You are not logged into any GitHub hosts.' >&2\nexit 1\n",
     );
-    let out = fx.run(&[DESCRIPTION], vec![]);
+    let out = fx.caro(&[DESCRIPTION]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.transcript.contains("gh auth login"),
@@ -240,7 +237,7 @@ fn gh_not_logged_in_is_named_by_preflight() {
 #[test]
 fn an_unknown_remote_is_named() {
     let fx = Fixture::new();
-    let out = fx.run(&["--remote", "upstream", DESCRIPTION], vec![]);
+    let out = fx.caro(&["--remote", "upstream", DESCRIPTION]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.transcript
@@ -271,7 +268,7 @@ fn a_failing_test_suite_stops_at_step_seven_with_its_output() {
             "done",
         ),
     ];
-    let out = fx.run(&flags(), answers);
+    let out = fx.caro(&flags()).answers(answers).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("the tests failed"),
@@ -296,7 +293,7 @@ fn audit_findings_are_listed_and_recorded_in_the_changelog() {
     let mut answers = happy_answers(&fx);
     answers.pop();
     answers.push(say("y")); // Continue anyway? (y/n)
-    let out = fx.run(&flags(), answers);
+    let out = fx.caro(&flags()).answers(answers).run();
     assert!(
         out.transcript.contains("RUSTSEC-2099-0001"),
         "{}",
@@ -319,7 +316,7 @@ fn audit_findings_declined_exits_3() {
     let mut answers = happy_answers(&fx);
     answers.pop();
     answers.push(say("n"));
-    let out = fx.run(&flags(), answers);
+    let out = fx.caro(&flags()).answers(answers).run();
     assert_eq!(out.code, 3, "{}", out.explain());
     assert!(out.error().contains("cargo update -p"), "{}", out.explain());
 }
@@ -330,7 +327,7 @@ fn a_clean_audit_just_passes() {
     fx.fake_audit("clean", 0);
     let mut answers = happy_answers(&fx);
     answers.pop(); // no question at step 8
-    let out = fx.run(&flags(), answers);
+    let out = fx.caro(&flags()).answers(answers).run();
     assert!(
         out.transcript
             .contains("cargo audit: no known vulnerabilities"),
@@ -344,7 +341,7 @@ fn a_clean_audit_just_passes() {
 fn an_offline_audit_says_why_it_was_skipped() {
     let fx = refusing_pushes(Fixture::new());
     fx.fake_audit("offline-fetch-failure", 1);
-    let out = fx.run(&flags(), happy_answers(&fx));
+    let out = fx.caro(&flags()).answers(happy_answers(&fx)).run();
     assert!(
         out.transcript.contains("couldn't fetch advisory database"),
         "{}",
@@ -363,8 +360,8 @@ fn hostile_text_stays_literal_everywhere() {
     let impact = "$(touch pwned3) and `id`";
     let credit = "O'Brien \"Bobby\" $(touch pwned4)";
     let answers = happy_answers(&fx);
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "--severity",
             "high",
             "--impact",
@@ -374,9 +371,9 @@ fn hostile_text_stays_literal_everywhere() {
             "--advisory",
             "RUSTSEC-2026-0042",
             hostile,
-        ],
-        answers,
-    );
+        ])
+        .answers(answers)
+        .run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     let w = &fx.work;
     let changelog = read(&w.join("CHANGELOG.md"));
@@ -417,7 +414,7 @@ fn fix_from_cherry_picks_a_prepared_fix() {
     git(w, &["checkout", "-q", "main"]);
     let mut args = flags();
     args.splice(0..0, ["--fix-from", "prepared-fix"]);
-    let out = fx.run(&args, vec![say("yes"), say("y")]);
+    let out = fx.caro(&args).answers(vec![say("yes"), say("y")]).run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     let body = git(w, &["log", "-1", "--format=%B", "HEAD~1"]);
     assert!(
@@ -450,7 +447,7 @@ fn done_without_a_commit_asks_again() {
         ),
         say("y"),
     ];
-    let out = fx.run(&flags(), answers);
+    let out = fx.caro(&flags()).answers(answers).run();
     assert!(stopped_at_push(&out), "{}", out.explain());
     assert!(
         out.transcript
@@ -469,7 +466,7 @@ fn an_existing_local_branch_asks_before_continuing_on_it() {
     git(w, &["checkout", "-q", "-b", "hotfix/v1.0.11", "v1.0.10"]);
     fx.commit_fix();
     git(w, &["checkout", "-q", "main"]);
-    let out = fx.run(&flags(), vec![say("yes"), say("n")]);
+    let out = fx.caro(&flags()).answers(vec![say("yes"), say("n")]).run();
     assert_eq!(out.code, 3, "{}", out.explain());
     assert!(out
         .transcript
@@ -481,7 +478,7 @@ fn an_existing_local_branch_asks_before_continuing_on_it() {
 fn a_bad_advisory_id_is_a_usage_error() {
     let fx = Fixture::new();
     let before = fx.snapshot();
-    let out = fx.run(&["--advisory", "RUSTSEC-26-1", DESCRIPTION], vec![]);
+    let out = fx.caro(&["--advisory", "RUSTSEC-26-1", DESCRIPTION]).run();
     assert_eq!(out.code, 2, "{}", out.explain());
     assert!(
         out.error().contains("RUSTSEC-YYYY-NNNN"),
@@ -498,7 +495,7 @@ fn the_base_is_the_highest_release_on_the_remote_not_the_nearest_tag() {
     git(&fx.work, &["tag", "v1.0.11", "v1.0.10^{commit}"]);
     git(&fx.work, &["push", "-q", "origin", "v1.0.11"]);
     git(&fx.work, &["tag", "-d", "v1.0.11"]);
-    let out = fx.run(&flags(), vec![say("yes")]);
+    let out = fx.caro(&flags()).answers(vec![say("yes")]).run();
     assert!(
         out.transcript.contains("Latest release: v1.0.11"),
         "{}",
@@ -527,7 +524,7 @@ fn the_hotfix_refuses_when_its_branch_already_exists_on_the_remote() {
             "v1.0.10^{commit}:refs/heads/hotfix/v1.0.11",
         ],
     );
-    let out = fx.run(&flags(), vec![say("yes")]);
+    let out = fx.caro(&flags()).answers(vec![say("yes")]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()

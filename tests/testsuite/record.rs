@@ -1,11 +1,6 @@
 //! The record in `.git/caro-hotfix/`: status, a refused second start, abort, resume, a damaged record.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
-use support::*;
+use crate::support::*;
 
 fn flags() -> Vec<&'static str> {
     vec![
@@ -25,10 +20,10 @@ fn flags() -> Vec<&'static str> {
 fn stopped_at_step_nine() -> Fixture {
     let fx = Fixture::new();
     fx.refuse_pushes();
-    let out = fx.run(
-        &flags(),
-        vec![say("yes"), fx.commit_fix_then("done"), say("y")],
-    );
+    let out = fx
+        .caro(&flags())
+        .answers(vec![say("yes"), fx.commit_fix_then("done"), say("y")])
+        .run();
     assert!(
         out.error().contains("pushes are disabled"),
         "{}",
@@ -40,10 +35,10 @@ fn stopped_at_step_nine() -> Fixture {
 #[test]
 fn status_without_a_hotfix_says_so() {
     let fx = Fixture::new();
-    let out = fx.run(&["status"], vec![]);
+    let out = fx.caro(&["status"]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("No hotfix in progress"));
-    let out = fx.run(&["status", "--json"], vec![]);
+    let out = fx.caro(&["status", "--json"]).run();
     let v: serde_json::Value = serde_json::from_str(out.transcript.trim()).expect("json");
     assert_eq!(v["in_progress"], false);
 }
@@ -51,7 +46,7 @@ fn status_without_a_hotfix_says_so() {
 #[test]
 fn status_shows_every_step_of_a_hotfix_in_progress() {
     let fx = stopped_at_step_nine();
-    let out = fx.run(&["status"], vec![]);
+    let out = fx.caro(&["status"]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     let t = &out.transcript;
     assert!(t.contains("Hotfix v1.0.11: RUSTSEC-2026-0042"), "{t}");
@@ -67,7 +62,7 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
     assert!(t.contains("interrupted"), "{t}");
     assert!(t.contains("· 16. Summary"), "{t}");
 
-    let out = fx.run(&["status", "--json"], vec![]);
+    let out = fx.caro(&["status", "--json"]).run();
     let v: serde_json::Value = serde_json::from_str(out.transcript.trim()).expect("json");
     assert_eq!(v["in_progress"], true);
     assert_eq!(v["current_step"], 9);
@@ -82,7 +77,7 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
 fn a_second_start_is_refused_and_points_at_resume_status_abort() {
     let fx = stopped_at_step_nine();
     let before = fx.snapshot();
-    let out = fx.run(&[DESCRIPTION], vec![]);
+    let out = fx.caro(&[DESCRIPTION]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     for word in [
         "already in progress",
@@ -101,7 +96,7 @@ fn a_second_start_is_refused_and_points_at_resume_status_abort() {
 fn abort_forgets_the_record_and_deletes_nothing() {
     let fx = stopped_at_step_nine();
     let branch_tip = git(&fx.work, &["rev-parse", "hotfix/v1.0.11"]);
-    let out = fx.run(&["abort"], vec![say("yes")]);
+    let out = fx.caro(&["abort"]).answers(vec![say("yes")]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("local branch hotfix/v1.0.11"),
@@ -120,14 +115,14 @@ fn abort_forgets_the_record_and_deletes_nothing() {
         .collect();
     assert_eq!(history.len(), 1);
     // A new hotfix can start now (it finds the branch and asks).
-    let out = fx.run(&["status"], vec![]);
+    let out = fx.caro(&["status"]).run();
     assert!(out.transcript.contains("No hotfix in progress"));
 }
 
 #[test]
 fn abort_needs_the_typed_yes() {
     let fx = stopped_at_step_nine();
-    let out = fx.run(&["abort"], vec![say("y")]);
+    let out = fx.caro(&["abort"]).answers(vec![say("y")]).run();
     assert_eq!(out.code, 3, "{}", out.explain());
     assert!(fx.work.join(".git/caro-hotfix/state.toml").exists());
 }
@@ -140,7 +135,7 @@ fn a_damaged_record_is_a_clear_error_naming_the_file() {
         "version = [unclosed\n",
     );
     for args in [vec!["status"], vec!["resume"], vec![DESCRIPTION]] {
-        let out = fx.run(&args, vec![]);
+        let out = fx.caro(&args).run();
         assert_eq!(out.code, 1, "{args:?}: {}", out.explain());
         assert!(
             out.error().contains("caro-hotfix/state.toml"),
@@ -160,9 +155,9 @@ fn resume_after_failing_tests_continues_without_doing_anything_twice() {
     let fx = Fixture::new();
     fx.refuse_pushes();
     let work = fx.work.clone();
-    let out = fx.run(
-        &flags(),
-        vec![
+    let out = fx
+        .caro(&flags())
+        .answers(vec![
             say("yes"),
             do_then_say(
                 move || {
@@ -173,8 +168,8 @@ fn resume_after_failing_tests_continues_without_doing_anything_twice() {
                 },
                 "done",
             ),
-        ],
-    );
+        ])
+        .run();
     assert!(
         out.error().contains("the tests failed"),
         "{}",
@@ -186,7 +181,7 @@ fn resume_after_failing_tests_continues_without_doing_anything_twice() {
         &fx.work,
         &["commit", "-q", "-am", "hotfix: correct the new test"],
     );
-    let out = fx.run(&["resume"], vec![say("y")]);
+    let out = fx.caro(&["resume"]).answers(vec![say("y")]).run();
     assert!(
         out.transcript
             .contains("Resuming the hotfix v1.0.11 at step 7"),
@@ -217,7 +212,7 @@ fn a_record_whose_branch_was_deleted_by_hand_is_refused_and_nothing_changes() {
     git(&fx.work, &["checkout", "-q", "main"]);
     git(&fx.work, &["branch", "-q", "-D", "hotfix/v1.0.11"]);
     let before = fx.snapshot();
-    let out = fx.run(&["resume"], vec![]);
+    let out = fx.caro(&["resume"]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("no longer matches the hotfix record"),
@@ -250,7 +245,7 @@ fn a_rewritten_fix_or_version_is_named_on_resume() {
     let manifest = read(&fx.work.join("Cargo.toml")).replace("1.0.11", "1.0.12");
     write(&fx.work.join("Cargo.toml"), &manifest);
     git(&fx.work, &["commit", "-q", "-a", "--amend", "--no-edit"]);
-    let out = fx.run(&["resume"], vec![]);
+    let out = fx.caro(&["resume"]).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("version-bump commit"),
@@ -269,7 +264,7 @@ fn a_rewritten_fix_or_version_is_named_on_resume() {
 fn resume_switches_back_to_the_hotfix_branch() {
     let fx = stopped_at_step_nine();
     git(&fx.work, &["checkout", "-q", "main"]);
-    let out = fx.run(&["resume"], vec![]);
+    let out = fx.caro(&["resume"]).run();
     // Pushes are still refused: the run gets back to step 9 on the right branch.
     assert!(
         out.transcript.contains("Switched back to hotfix/v1.0.11"),
@@ -292,8 +287,8 @@ fn resume_does_not_ask_again_what_was_answered_empty() {
     let fx = Fixture::new();
     // --credit "" says "no credit"; the impact is left to the prompt, which the first run never
     // answers (the test script runs dry there): it stops inside step 4.
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "--severity",
             "high",
             "--credit",
@@ -301,9 +296,9 @@ fn resume_does_not_ask_again_what_was_answered_empty() {
             "--advisory",
             "RUSTSEC-2026-0042",
             DESCRIPTION,
-        ],
-        vec![say("yes")],
-    );
+        ])
+        .answers(vec![say("yes")])
+        .run();
     assert!(
         out.error().contains("no answer left for: Impact"),
         "{}",
@@ -311,7 +306,7 @@ fn resume_does_not_ask_again_what_was_answered_empty() {
     );
     // The resumed step 4 asks the impact (answered empty this time) and nothing else, then waits
     // for the fix.
-    let out = fx.run(&["resume"], vec![say("")]);
+    let out = fx.caro(&["resume"]).answers(vec![say("")]).run();
     assert!(out.transcript.contains("? Impact"), "{}", out.explain());
     assert!(!out.transcript.contains("? Credit"), "{}", out.explain());
     assert!(
@@ -341,7 +336,7 @@ fn abort_offers_back_the_uncommitted_security_md_entry() {
         // The script ends at step 5's `done`: the run stops there, its record kept.
         let mut args = STEP4_FLAGS.to_vec();
         args.extend(["--registry-index", NO_REGISTRY, DESCRIPTION]);
-        let out = fx.run(&args, vec![say("yes")]);
+        let out = fx.caro(&args).answers(vec![say("yes")]).run();
         assert_eq!(out.code, 1, "{}", out.explain());
         assert_ne!(
             std::fs::read_to_string(&security).ok(),
@@ -350,7 +345,10 @@ fn abort_offers_back_the_uncommitted_security_md_entry() {
         );
 
         let answer = if restore { "y" } else { "n" };
-        let out = fx.run(&["abort"], vec![say("yes"), say(answer)]);
+        let out = fx
+            .caro(&["abort"])
+            .answers(vec![say("yes"), say(answer)])
+            .run();
         assert_eq!(out.code, 0, "{}", out.explain());
         if restore {
             assert!(

@@ -1,12 +1,7 @@
 //! `--dry-run`: the local steps run for real in a throwaway clone; the repository and the remote are
 //! byte-for-byte as before.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
-use support::*;
+use crate::support::*;
 
 #[test]
 fn a_rehearsal_leaves_repository_and_remote_untouched() {
@@ -18,8 +13,8 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
     git(&fx.work, &["tag", "local-only"]);
     let before = fx.snapshot();
 
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "--dry-run",
             "--severity",
             "high",
@@ -30,9 +25,9 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
             "--advisory",
             "RUSTSEC-2026-0042",
             DESCRIPTION,
-        ],
-        vec![say("yes"), say("done"), say("y")],
-    );
+        ])
+        .answers(vec![say("yes"), say("done"), say("y")])
+        .run();
     assert!(
         out.transcript
             .contains("Rehearsal: this is a throwaway clone at"),
@@ -110,7 +105,11 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
 fn a_fire_drill_needs_no_answers() {
     let fx = Fixture::new();
     let before = fx.snapshot();
-    let out = fx.run_with_defaults(&["--dry-run", "--non-interactive", DESCRIPTION]);
+    let tap = snapshot::JournalTap::start(&fx);
+    let out = fx
+        .caro(&["--dry-run", "--non-interactive", DESCRIPTION])
+        .unscripted()
+        .run();
     assert!(
         out.transcript.contains("(non-interactive)"),
         "{}",
@@ -118,12 +117,21 @@ fn a_fire_drill_needs_no_answers() {
     );
     assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
     assert!(fx.snapshot() == before);
+    assert_eq!(out.code, 0, "{}", out.explain());
+
+    // The plan, whole: every command the drill ran or would run (its journal, kept through a hard
+    // link while the throwaway clone existed), and what it showed step by step.
+    let journal = tap.text();
+    snapshot::settings().bind(|| {
+        insta::assert_snapshot!("fire_drill_commands", snapshot::journal_commands(&journal));
+        insta::assert_snapshot!("fire_drill_transcript", out.transcript);
+    });
 }
 
 #[test]
 fn non_interactive_without_dry_run_is_refused() {
     let fx = Fixture::new();
-    let out = fx.run(&["--non-interactive", DESCRIPTION], vec![]);
+    let out = fx.caro(&["--non-interactive", DESCRIPTION]).run();
     assert_eq!(out.code, 2, "{}", out.explain());
     assert!(out.error().contains("--dry-run"), "{}", out.explain());
 }
@@ -235,7 +243,10 @@ fn a_rehearsal_after_a_normal_build_does_not_rebuild_dependencies() {
     let (helper_rlib, built) = artifact(&fx.work.join("target/debug/deps"), "libcaro_test_helper-");
     let started = std::time::SystemTime::now();
 
-    let out = fx.run_with_defaults(&["--dry-run", "--non-interactive", DESCRIPTION]);
+    let out = fx
+        .caro(&["--dry-run", "--non-interactive", DESCRIPTION])
+        .unscripted()
+        .run();
     assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
     assert!(
         out.transcript
@@ -277,7 +288,10 @@ fn a_rehearsal_after_a_normal_build_does_not_rebuild_dependencies() {
             write(&dir.join("lib-caro_test_helper"), "0000000000000000");
         }
     }
-    let out = fx.run_with_defaults(&["--dry-run", "--non-interactive", DESCRIPTION]);
+    let out = fx
+        .caro(&["--dry-run", "--non-interactive", DESCRIPTION])
+        .unscripted()
+        .run();
     assert!(out.transcript.contains("[8/16]"), "{}", out.explain());
     assert_ne!(
         artifact(&deps, "libcaro_test_helper-").1,

@@ -1,13 +1,8 @@
 //! Steps 9–16 end to end: a real git origin on disk, the gh stand-in (real squash merges into the bare
 //! origin), and a sparse index served on 127.0.0.1 that the tool's real curl polls.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
-use support::index_server::IndexServer;
-use support::*;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 
 fn args<'a>(index: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![
@@ -56,7 +51,7 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     index.add_version("1.0.10");
     index.publish_after("1.0.11", 3);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     // Steps 14 and 16 confirm the annotated tag on the origin peels to the merge commit.
     assert!(
@@ -216,6 +211,32 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     // The maintainer is left on an up-to-date main.
     assert_eq!(git(&fx.work, &["branch", "--show-current"]), "main");
     assert_eq!(git(&fx.work, &["rev-parse", "HEAD"]), main);
+
+    // Every text the hotfix wrote, whole, where it ended up. The PR's title and body as gh got
+    // them (the body from --body-file, the same bytes as the kept pr-body.md); the advisory JSON
+    // as gh sent it (the same as the kept advisory.json).
+    let kept = fx.work.join(".git/caro-hotfix");
+    assert_eq!(body, read(&kept.join("pr-body.md")));
+    let sent =
+        serde_json::from_str::<serde_json::Value>(&read(&fx.gh_state().join("advisories.json")))
+            .expect("advisories.json")[0]["request"]
+            .clone();
+    assert_eq!(sent, advisory);
+    let changelog = origin_git(&fx, &["show", "v1.0.11:CHANGELOG.md"]);
+    let security = origin_git(&fx, &["show", "v1.0.11:SECURITY.md"]);
+    snapshot::settings().bind(|| {
+        insta::assert_snapshot!("pr_title", prs[0]["title"].as_str().expect("title"));
+        insta::assert_snapshot!("pr_body", body);
+        insta::assert_snapshot!("tag_message", tag_message);
+        insta::assert_snapshot!("announcement", announcement);
+        insta::assert_snapshot!("summary", snapshot::summary_in(t));
+        insta::assert_snapshot!(
+            "advisory_json",
+            serde_json::to_string_pretty(&sent).expect("json")
+        );
+        insta::assert_snapshot!("changelog", changelog);
+        insta::assert_snapshot!("security_md", security);
+    });
 }
 
 #[test]
@@ -226,7 +247,7 @@ fn a_label_that_cannot_be_created_is_dropped_with_a_warning() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("has no label `urgent`"),
@@ -249,7 +270,7 @@ fn a_failing_check_stops_with_its_name() {
     fx.set_gh_knobs(&serde_json::json!({"checks": "fail"}));
     let index = IndexServer::start(CRATE);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("check `test (ubuntu)` failed"),
@@ -271,7 +292,7 @@ fn no_checks_reported_is_not_a_failure() {
     // None after the grace period: said, and going on without CI takes a typed yes (issue 15).
     let mut answers = answers(&fx);
     answers.push(say("yes"));
-    let out = fx.run(&args(&url, &[]), answers);
+    let out = fx.caro(&args(&url, &[])).answers(answers).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("No checks were reported for PR #1"),
@@ -293,7 +314,7 @@ fn changes_requested_then_approved_keeps_waiting_then_merges() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert_eq!(
         out.transcript
@@ -313,7 +334,7 @@ fn a_closed_pr_stops_with_exit_1() {
     fx.set_gh_knobs(&serde_json::json!({"reviews": ["REVIEW_REQUIRED"], "close_after_polls": 2}));
     let index = IndexServer::start(CRATE);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains("PR #1 was closed without merging"),
@@ -333,7 +354,7 @@ fn a_failed_publish_workflow_stops_and_names_the_run() {
     fx.set_gh_knobs(&serde_json::json!({"runs": [{"databaseId": 4242, "workflowName": "release.yml", "headBranch": "v1.0.11", "status": "completed", "conclusion": "failure"}]}));
     let index = IndexServer::start(CRATE);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()
@@ -355,7 +376,7 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
     let index = IndexServer::start(CRATE);
     index.add_version("1.0.10");
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error()
@@ -378,7 +399,7 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
     // Once the version appears, resume finishes the hotfix without a second PR, merge or tag —
     // with the options the hotfix started with (--poll-interval, --registry-index), not given again.
     index.add_version("1.0.11");
-    let out = fx.run(&["resume"], vec![]);
+    let out = fx.caro(&["resume"]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"));
     assert_eq!(calls_matching(&fx, &["pr", "create"]), 1);
@@ -393,7 +414,7 @@ fn an_advisory_refused_with_403_prints_the_manual_link_and_keeps_the_json() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript
@@ -417,7 +438,7 @@ fn a_pr_that_already_exists_for_the_branch_is_reused() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     // As if killed right after gh created the PR, before the record kept its number.
     let path = fx.work.join(".git/caro-hotfix/state.toml");
@@ -428,16 +449,15 @@ fn a_pr_that_already_exists_for_the_branch_is_reused() {
     );
     write(&path, &mark_from_step(&record.to_string(), 9));
     fx.set_gh_knobs(&serde_json::json!({"checks": "pass"}));
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "resume",
             "--poll-interval",
             "0.05",
             "--registry-index",
             &url,
-        ],
-        vec![],
-    );
+        ])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("Reusing the open PR #1"),
@@ -478,7 +498,7 @@ fn a_release_branch_gets_a_backport_pr() {
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
-    let out = fx.run(&args(&url, &[]), answers(&fx));
+    let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript
@@ -522,17 +542,17 @@ fn an_impact_left_empty_is_asked_for_before_anything_goes_public() {
         .expect("--impact");
     argv[at + 1] = "";
     let impact = "Crafted records read past the end of the buffer";
-    let out = fx.run(
-        &argv,
-        vec![
+    let out = fx
+        .caro(&argv)
+        .answers(vec![
             say("yes"),
             fx.commit_fix_then("done"),
             say("y"),
             // Step 9 asks: Enter alone is no answer, then the impact.
             say(""),
             say(impact),
-        ],
-    );
+        ])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("The impact is still empty"),

@@ -1,22 +1,15 @@
 //! Steps 9–16 with the REAL gh (Debian's gh 2.23, /usr/bin/gh) against the GitHub emulator
-//! (`tests/support/github_emulator.py`): the fixture's remotes have GitHub-style URLs mapped to bare
+//! (`tests/testsuite/support/github_emulator.py`): the fixture's remotes have GitHub-style URLs mapped to bare
 //! repositories, and what GitHub holds afterwards is read from the emulator's state.
 //!
 //! Without /usr/bin/gh these tests fail (they never pass silently): `.ci/run` installs it.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-#[path = "support/emulator.rs"]
-mod emulator;
-mod support;
-
 use std::path::PathBuf;
 
-use emulator::Emulator;
+use crate::support::emulator::Emulator;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 use serde_json::json;
-use support::index_server::IndexServer;
-use support::*;
 
 const CANONICAL: &str = "example/minicrate";
 const FORK: &str = "maintainer/minicrate";
@@ -59,9 +52,10 @@ fn world() -> (Fixture, Emulator, IndexServer) {
 }
 
 fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
-    let env = emu.env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    fx.run_with_env(args, answers, &env)
+    emu.env()
+        .iter()
+        .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
+        .run()
 }
 
 fn origin_git(fx: &Fixture, args: &[&str]) -> String {

@@ -1,12 +1,7 @@
 //! `caro-hotfix rollback` with a real `cargo yank` against a registry served on 127.0.0.1.
 
-// Tests start real programs and read the environment to build their fixtures.
-#![allow(clippy::disallowed_methods)]
-
-mod support;
-
-use support::index_server::IndexServer;
-use support::*;
+use crate::support::index_server::IndexServer;
+use crate::support::*;
 
 const TOKEN: &str = "local-registry-token-1234";
 
@@ -30,17 +25,19 @@ fn released() -> (Fixture, IndexServer) {
     (fx, index)
 }
 
-fn env(token: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("CARGO_REGISTRIES_LOCAL_TOKEN", token.to_string()),
-        ("CARGO_NET_OFFLINE", "false".to_string()),
+/// The registry's token in cargo's environment, and cargo online (the yank).
+fn env(token: &str) -> [(&'static str, &str); 2] {
+    [
+        ("CARGO_REGISTRIES_LOCAL_TOKEN", token),
+        ("CARGO_NET_OFFLINE", "false"),
     ]
 }
 
 fn run(fx: &Fixture, args: &[&str], answers: Vec<Answer>, token: &str) -> Outcome {
-    let env = env(token);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    fx.run_with_env(args, answers, &env)
+    env(token)
+        .into_iter()
+        .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
+        .run()
 }
 
 const ARGS: [&str; 6] = [
@@ -130,6 +127,7 @@ fn a_rollback_yanks_deletes_the_release_keeps_the_tag_and_writes_the_advisory() 
         assert!(advisory.contains(needle), "{needle:?} missing:\n{advisory}");
     }
     assert!(!advisory.contains('$'), "{advisory}");
+    snapshot::settings().bind(|| insta::assert_snapshot!("rollback_advisory", advisory));
     // The rollback is recorded and finished.
     assert!(fx
         .work
@@ -162,7 +160,7 @@ fn a_refused_yank_is_explained_saved_and_retried_by_resume() {
     );
     assert!(out.error().contains("caro-hotfix resume"));
     assert!(fx.work.join(".git/caro-hotfix/rollback.toml").exists());
-    let out = fx.run(&["status"], vec![]);
+    let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript.contains("Rollback of v1.0.11"),
         "{}",
@@ -368,8 +366,8 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
         &format!("[registries.local]\nindex = \"sparse+{}\"\n", index.url()),
     );
     let url = index.url();
-    let out = fx.run(
-        &[
+    let out = fx
+        .caro(&[
             "--poll-interval",
             "0.05",
             "--registry-index",
@@ -383,9 +381,9 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
             "--advisory",
             "RUSTSEC-2026-0042",
             "RUSTSEC-2026-0042 out-of-bounds read",
-        ],
-        vec![say("yes"), fx.commit_fix_then("done"), say("y")],
-    );
+        ])
+        .answers(vec![say("yes"), fx.commit_fix_then("done"), say("y")])
+        .run();
     assert_eq!(out.code, 0, "{}", out.explain());
 
     let out = run(
@@ -423,6 +421,26 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
         "{advisory}"
     );
     assert!(advisory.contains("by Friday"), "{advisory}");
+    // What reached gh: the file after --input, the notice as the advisory's new description.
+    let input = patch
+        .iter()
+        .skip_while(|a| *a != "--input")
+        .nth(1)
+        .expect("the file after --input");
+    assert!(
+        input.ends_with(".git/caro-hotfix/rollback-advisory-1.0.11.json"),
+        "{input}"
+    );
+    let sent: serde_json::Value =
+        serde_json::from_str(&read(std::path::Path::new(input))).expect("the PATCH body");
+    assert_eq!(sent["description"], advisory.as_str());
+    snapshot::settings().bind(|| {
+        insta::assert_snapshot!("rollback_advisory_after_a_hotfix", advisory);
+        insta::assert_snapshot!(
+            "rollback_advisory_json",
+            serde_json::to_string_pretty(&sent).expect("json")
+        );
+    });
 }
 
 /// In a terminal, typed like a person: the rehearsed rollback's advisory tells the truth about the

@@ -1,5 +1,5 @@
 //! The REAL gh (Debian's gh 2.23.0 at /usr/bin/gh) against the GitHub emulator
-//! (`tests/support/github_emulator.py`), with the argument shapes caro-hotfix uses.
+//! (`tests/testsuite/support/github_emulator.py`), with the argument shapes caro-hotfix uses.
 //!
 //! Each test builds a bare "origin" (`acme/widget`) and a clone whose remote has a GitHub-style URL mapped
 //! to the bare repository with `url.<path>.insteadOf`, starts the emulator on port 0, and runs gh with
@@ -161,7 +161,8 @@ impl World {
 
         let state = root.join("state");
         std::fs::create_dir_all(&state).unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/github_emulator.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/testsuite/support/github_emulator.py");
         let mut emulator = Command::new("python3")
             .arg(&script)
             .args(["--port", "0", "--state"])
