@@ -19,7 +19,7 @@
 //! rustc replaces such a file when it builds it again (new file, rename), so a rebuild in the
 //! rehearsal never writes into the maintainer's copy; dep-info and fingerprints, which cargo and
 //! rustc rewrite in place, are copied. The repository's own `target/debug` is only read (tested by
-//! forcing such a rebuild in `tests/dry_run.rs`).
+//! forcing such a rebuild in `tests/testsuite/dry_run.rs`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
