@@ -68,7 +68,8 @@ pub fn fill(
 ) {
     let mut incident = original.map(|o| o.incident.clone()).unwrap_or_default();
     if incident.description.is_empty() {
-        incident.description = format!("{crate_name} {version}");
+        incident.description =
+            "the issue it fixed (that hotfix was not made by caro-hotfix)".into();
     }
     rollback.incident = incident;
     rollback.version = version.to_string();

@@ -280,11 +280,10 @@ Monitoring PR status..."
 /// Step 11: the annotated tag's message.
 pub fn tag_message(f: &Facts) -> String {
     let published = match f.crates_io_url() {
-        Some(url) => format!("Published to crates.io: {url}"),
-        None => format!(
-            "Published to the registry as {} {}",
-            f.crate_name, f.version
-        ),
+        // The tag is pushed before the publish (step 12) and is permanent: it names where the
+        // release goes, and claims nothing about it.
+        Some(url) => format!("crates.io: {url}"),
+        None => format!("Registry: {} {}", f.crate_name, f.version),
     };
     format!(
         "Security Hotfix {tag}\n\
@@ -472,15 +471,15 @@ pub fn rollback_advisory(r: &Rollback) -> String {
          {name} {version}, a hotfix for: {original}\n\
          introduced a regression: {regression}\n\
          \n\
-         **Do not simply downgrade**: {previous}, the release before it, still has the vulnerability that \n\
-         {version} fixed. Pin it only if the regression hurts you more than the vulnerability can:\n\
+         **Do not simply downgrade**: {previous}, the release before it, still has the vulnerability\n\
+         that {version} fixed. Pin it only if the regression hurts you more than the vulnerability can:\n\
          \n\
          \x20 cargo update -p {name} --precise {previous}\n\
          \n\
          Lock files that already pin {version} keep building (a yanked version stays downloadable),\n\
          but new resolutions avoid it.\n\
          \n\
-         **The way out**: {name} {next}, fixing both the original issue and this regression, is expected \n\
+         **The way out**: {name} {next}, fixing both the original issue and this regression, is expected\n\
          {timeline}. Upgrade to it as soon as it is out.\n\
          \n\
          {footer}\n",
