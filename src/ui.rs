@@ -251,13 +251,15 @@ pub fn wrap(text: &str, width: usize) -> String {
         let indent_len = line.len() - line.trim_start().len();
         let indent = &line[..indent_len];
         let body = &line[indent_len..];
+        // Colour codes around a leading mark do not hide it.
+        let plain = console::strip_ansi_codes(body);
         let hanging = ["• ", "- ", "$ ", "✓ ", "✗ ", "⚠️  "]
             .iter()
-            .find(|p| body.starts_with(**p))
+            .find(|p| plain.starts_with(**p))
             .map(|_| "  ")
             .or_else(|| {
-                let digits = body.chars().take_while(char::is_ascii_digit).count();
-                (digits > 0 && body[digits..].starts_with(". ")).then_some("   ")
+                let digits = plain.chars().take_while(char::is_ascii_digit).count();
+                (digits > 0 && plain[digits..].starts_with(". ")).then_some("   ")
             })
             .unwrap_or("");
         let next_indent = format!("{indent}{hanging}");
@@ -371,6 +373,20 @@ mod tests {
         // A word longer than the width stays whole.
         let url = format!("see https://example.com/{}", "x".repeat(60));
         assert!(wrap(&url, 40).lines().any(|l| l.contains(&"x".repeat(60))));
+        // A coloured mark still hangs its continuation lines.
+        let coloured = format!(
+            "{} {}",
+            console::style("✓").green().force_styling(true),
+            "word ".repeat(12)
+        );
+        assert!(
+            wrap(&coloured, 30)
+                .lines()
+                .skip(1)
+                .all(|l| l.starts_with("  ")),
+            "{}",
+            wrap(&coloured, 30)
+        );
         // Short lines and blank lines are kept as they are.
         assert_eq!(wrap("a\n\nb", 40), "a\n\nb");
     }
