@@ -68,8 +68,9 @@ pub fn run(
     io: Io,
     sample_fix: Option<SampleFix>,
 ) -> Result<()> {
-    // What is wrong with the command line is said before anything is looked at.
-    request(description.clone(), start.clone(), String::new())?;
+    // What is wrong with the command line is said before anything is looked at; the remote is
+    // filled in once the project's configuration is read.
+    let (mut request, incident, answered) = request(description, start, String::new())?;
     let mut session = super::open(g, io, &[], sample_fix.is_some())?;
     if let Some(existing) = store::load::<Hotfix>(&session.layout.hotfix())? {
         bail!(
@@ -79,8 +80,7 @@ pub fn run(
             crate::record::Tracked::first_unfinished(&existing).unwrap_or(16)
         );
     }
-    let remote = Settings::remote_for_start(g, &session.project);
-    let (mut request, incident, answered) = request(description, start, remote)?;
+    request.remote = Settings::remote_for_start(g, &session.project);
     // The global options that shape the run are part of the request too: `resume` needs them not.
     request.registry = g.registry.clone();
     request.registry_index = g.registry_index.clone();

@@ -646,7 +646,7 @@ impl Drop for Hold<'_> {
 }
 
 /// The real `program` on the test's `PATH`.
-fn which(program: &str) -> PathBuf {
+pub(crate) fn which(program: &str) -> PathBuf {
     std::env::var_os("PATH")
         .and_then(|path| {
             std::env::split_paths(&path)

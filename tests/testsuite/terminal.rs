@@ -149,7 +149,7 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
 #[test]
 fn ctrl_c_while_a_program_runs_is_an_interruption_not_a_failure() {
     let fx = Fixture::new();
-    let real = support_which("cargo");
+    let real = crate::fault_injection::which("cargo");
     // The tests take long: a stand-in cargo whose `test` waits; everything else is the real cargo.
     fx.stand_in(
         "cargo",
@@ -182,16 +182,6 @@ fn ctrl_c_while_a_program_runs_is_an_interruption_not_a_failure() {
             p = in_a_pty(fx.binary(&["resume"]));
         }
     }
-}
-
-fn support_which(program: &str) -> std::path::PathBuf {
-    std::env::var_os("PATH")
-        .and_then(|path| {
-            std::env::split_paths(&path)
-                .map(|d| d.join(program))
-                .find(|p| p.is_file())
-        })
-        .unwrap_or_else(|| panic!("{program} is not on PATH"))
 }
 
 #[test]
