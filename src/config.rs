@@ -38,8 +38,8 @@ pub struct Config {
     pub remote: Option<String>,
     /// The branch the PR targets; none: the remote's default branch.
     pub base_branch: Option<String>,
-    /// Release tags are `{tag_prefix}X.Y.Z`.
-    pub tag_prefix: String,
+    /// Release tags are `{tag_prefix}X.Y.Z`; none: found from the tags (step 2).
+    pub tag_prefix: Option<String>,
     /// Sign the release tag (`git tag -s`).
     pub sign_tag: bool,
     /// Labels for the hotfix PR.
@@ -65,6 +65,11 @@ pub struct Config {
     pub repository: Option<String>,
     /// Seconds to wait after the push for GitHub to report the PR's checks (default 120).
     pub checks_grace: Option<f64>,
+    /// The name of a line's maintenance branch, e.g. `tokio-{major}.{minor}.x`; none: found by name.
+    pub maintenance_branch: Option<String>,
+    /// Other members' requirements on the released crates: changed only when they no longer match
+    /// (`minimal`, the default), or always moved to the new version (`upgrade`, cargo-release's way).
+    pub upgrade_requirements: bool,
 }
 
 impl Default for Config {
@@ -72,7 +77,7 @@ impl Default for Config {
         Config {
             remote: None,
             base_branch: None,
-            tag_prefix: "v".into(),
+            tag_prefix: None,
             sign_tag: false,
             labels: vec!["security".into(), "urgent".into(), "hotfix".into()],
             test_commands: Vec::new(),
@@ -86,13 +91,15 @@ impl Default for Config {
             pre_tag_commands: None,
             repository: None,
             checks_grace: None,
+            maintenance_branch: None,
+            upgrade_requirements: false,
         }
     }
 }
 
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
 publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
-pre-tag-commands, repository, checks-grace";
+pre-tag-commands, repository, checks-grace, maintenance-branch, dependent-requirements";
 
 impl Config {
     /// Reads the hotfix tables of a manifest; `file` names it in messages.
@@ -156,7 +163,7 @@ impl Config {
             match key {
                 "remote" => self.remote = Some(string(value, &what)?),
                 "base-branch" => self.base_branch = Some(string(value, &what)?),
-                "tag-prefix" => self.tag_prefix = string(value, &what)?,
+                "tag-prefix" => self.tag_prefix = Some(string(value, &what)?),
                 "sign-tag" => {
                     self.sign_tag = value
                         .as_bool()
@@ -193,6 +200,23 @@ impl Config {
                 }
                 "pre-tag-commands" => self.pre_tag_commands = Some(argvs(value, &what)?),
                 "repository" => self.repository = Some(string(value, &what)?),
+                "maintenance-branch" => {
+                    let template = string(value, &what)?;
+                    if !template.contains("{major}") || !template.contains("{minor}") {
+                        bail!(
+                            "{what} = \"{template}\": must name the line with {{major}} and {{minor}}, \
+                             e.g. \"release/{{major}}.{{minor}}\" or \"tokio-{{major}}.{{minor}}.x\""
+                        );
+                    }
+                    self.maintenance_branch = Some(template)
+                }
+                "dependent-requirements" => {
+                    self.upgrade_requirements = match string(value, &what)?.as_str() {
+                        "minimal" => false,
+                        "upgrade" => true,
+                        other => bail!("{what} = \"{other}\": must be \"minimal\" or \"upgrade\""),
+                    }
+                }
                 "checks-grace" => {
                     let secs = value
                         .as_integer()
@@ -286,7 +310,7 @@ checks-grace = 30
 "#;
         let c = Config::from_manifest(manifest).expect("config");
         assert_eq!(c.remote.as_deref(), Some("upstream"));
-        assert_eq!(c.tag_prefix, "a-v");
+        assert_eq!(c.tag_prefix.as_deref(), Some("a-v"));
         assert!(c.sign_tag);
         assert_eq!(c.audit, Audit::DenyWarnings);
         assert_eq!(c.strategy, Strategy::Maintenance);
@@ -317,7 +341,7 @@ version = "1.0.0"
 labels = ["sec", "p0"]
 "#;
         let c = Config::from_manifest(manifest).expect("config");
-        assert_eq!(c.tag_prefix, "release-");
+        assert_eq!(c.tag_prefix.as_deref(), Some("release-"));
         assert_eq!(c.labels, ["sec", "p0"]);
     }
 

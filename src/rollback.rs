@@ -335,7 +335,7 @@ fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
 /// The highest release below `version`, from the tags: what users should go back to.
 fn previous_release(ctx: &mut Ctx<Rollback>, version: &str) -> Result<String> {
     let current = semver::Version::parse(version)?;
-    let prefix = ctx.settings.tag_prefix.clone();
+    let prefix = tag_prefix(ctx);
     let tags = ctx.git().tags()?;
     let below: Vec<&str> = tags
         .iter()
@@ -351,6 +351,14 @@ fn previous_release(ctx: &mut Ctx<Rollback>, version: &str) -> Result<String> {
         .unwrap_or_else(|| "the previous release".into()))
 }
 
+/// The scheme of the rolled-back release's tag (`tokio-1.53.2` → `tokio-`).
+fn tag_prefix(ctx: &Ctx<Rollback>) -> String {
+    crate::logic::tag_scheme::prefix_of(&ctx.rec.tag)
+        .map(str::to_string)
+        .or_else(|| ctx.settings.tag_prefix.clone())
+        .unwrap_or_else(|| "v".into())
+}
+
 fn next(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (_, version, tag) = names(ctx)?;
     let next = semver::Version::parse(&version)
@@ -358,7 +366,7 @@ fn next(ctx: &mut Ctx<Rollback>) -> Result<()> {
         .context("the record's version is not semver")?;
     ctx.ui.line(format!(
         "The way out for users is the next hotfix, {}{next} from {tag}: the original fix plus the regression's.",
-        ctx.settings.tag_prefix
+        tag_prefix(ctx)
     ));
     let question = "Start the next hotfix now? (y/n)";
     if ctx.prompter.yes_no(question)? {

@@ -34,7 +34,8 @@ pub struct Settings {
     /// The branch the PR targets; `None`: the remote's default branch.
     pub base_branch: Option<String>,
     pub strategy: Strategy,
-    pub tag_prefix: String,
+    /// `tag-prefix`; none: step 2 finds the scheme from the tags and records it in the plan.
+    pub tag_prefix: Option<String>,
     pub sign_tag: bool,
     pub labels: Vec<String>,
     /// Step-7 commands as argument vectors; empty means the defaults.
@@ -48,6 +49,10 @@ pub struct Settings {
     pub repository: Option<String>,
     /// Seconds to wait after the push for the PR's checks to be reported.
     pub checks_grace: Option<f64>,
+    /// `maintenance-branch`: the template of a line's maintenance branch.
+    pub maintenance_branch: Option<String>,
+    /// `dependent-requirements = "upgrade"`.
+    pub upgrade_requirements: bool,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -101,6 +106,8 @@ impl Settings {
             pre_tag_commands: project.pre_tag_commands,
             repository: project.repository,
             checks_grace: project.checks_grace,
+            maintenance_branch: project.maintenance_branch,
+            upgrade_requirements: project.upgrade_requirements,
             sample_fix: None,
         }
     }

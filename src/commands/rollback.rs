@@ -29,7 +29,18 @@ pub fn run(g: &GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
     let history = store::completed(&session.layout.history())?;
     let repo = session.repo.clone();
     let remote = Settings::remote_for_start(g, &session.project);
-    let prefix = session.project.tag_prefix.clone();
+    // The scheme of the release tags: configured, else the last completed hotfix's, else `v`.
+    let prefix = session
+        .project
+        .tag_prefix
+        .clone()
+        .or_else(|| {
+            history
+                .first()
+                .and_then(|h| h.plan.as_ref())
+                .map(|p| p.tag_prefix.clone())
+        })
+        .unwrap_or_else(|| "v".into());
     // A rehearsal reads the tags it has: fetching would change the repository's refs.
     if !g.dry_run {
         Git::new(&mut session.runner, &repo).fetch_tags(&remote)?;

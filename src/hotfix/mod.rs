@@ -8,7 +8,9 @@
 mod reconcile;
 mod step01_confirm;
 mod step02_base;
+mod step02_scheme;
 mod step02_strategy;
+mod step02_together;
 mod step03_branch;
 mod step04_document;
 mod step05_fix;

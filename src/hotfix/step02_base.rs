@@ -7,8 +7,8 @@
 use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
+use crate::logic::registry;
 use crate::logic::version::{latest_release, next_patch};
-use crate::logic::{manifest, registry};
 use crate::ops::index::{self, IndexFile};
 use crate::record::{Hotfix, Plan};
 
@@ -24,33 +24,33 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         return Ok(());
     }
 
-    let prefix = ctx.settings.tag_prefix.clone();
     // `--base-tag` names an older line to patch, and a hotfix chained from a rollback starts from
-    // the yanked release; otherwise the base is the highest release.
+    // the yanked release; otherwise the base is the highest release of the crate's own tag scheme.
+    let package = ctx.package()?;
     let tags = ctx.git().tags()?;
-    let preset = match ctx.rec.request.base_tag.clone() {
-        Some(tag) => {
-            let release = latest_release([tag.as_str()], &prefix);
-            if release.is_none() || !tags.contains(&tag) {
-                bail!(
-                    "--base-tag {tag}: not a release tag of this repository (release tags look like {prefix}1.2.3 and must exist: `git tag --list '{prefix}*'`)"
-                );
-            }
-            release
-        }
+    let requested = ctx.rec.request.base_tag.clone();
+    let prefix = super::step02_scheme::find(ctx, &package, &tags, requested.as_deref())?;
+    let preset = match requested.as_deref() {
+        Some(tag) => match latest_release([tag], &prefix).filter(|_| tags.iter().any(|t| t == tag))
+        {
+            Some(release) => Some(release),
+            None => bail!("{}", not_a_release(tag, &tags)),
+        },
         None => None,
     };
     let preset_given = preset.is_some();
     let Some(base) = preset.or_else(|| latest_release(tags.iter().map(String::as_str), &prefix))
     else {
         bail!(
-            "No release tags found\n\
-             Cannot create hotfix without a base release: a release tag looks like {prefix}1.2.3 \
-             (pre-releases are not bases). Tag the release you shipped \
-             (`git tag -a {prefix}X.Y.Z <commit>` and `git push {remote} {prefix}X.Y.Z`), \
-             or set tag-prefix in [package.metadata.hotfix], then run caro-hotfix again."
+            "No release tags found for {name}: no tag looks like {shown} (tag-prefix). Tag the \
+             release you shipped (`git tag -a {prefix}X.Y.Z <commit>` and `git push {remote} {prefix}X.Y.Z`), \
+             or change tag-prefix in {place}; then run caro-hotfix again.",
+            name = package.name,
+            shown = crate::logic::tag_scheme::shown(&prefix),
+            place = super::step02_scheme::where_to_set(ctx, &package),
         );
     };
+    super::step02_scheme::check_base(ctx, &package, &base)?;
     let hotfix = next_patch(&base.version);
     let tag = format!("{prefix}{hotfix}");
     let branch = format!("hotfix/{tag}");
@@ -61,15 +61,21 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         "Latest release"
     };
     ctx.ui.info(format!("{which}: {}", base.tag));
-    ctx.ui.info(format!("Base version: {}", base.version));
+    ctx.ui
+        .info(format!("Base version: {} {}", package.name, base.version));
     ctx.ui.info(format!(
-        "This hotfix will be: {tag} (patch bump of {})",
-        base.tag
+        "This hotfix will be: {} {hotfix}, tagged {tag} (patch bump of {})",
+        package.name, base.tag
     ));
-    let package = ctx.package()?;
-    warn_if_manifest_differs(ctx, &package, &base.tag, &base.version, &hotfix)?;
+    let together = super::step02_together::find(ctx, &package, &base.tag, &hotfix)?;
 
-    let wanted = [format!("refs/tags/{tag}"), format!("refs/heads/{branch}")];
+    let mut wanted = vec![format!("refs/tags/{tag}"), format!("refs/heads/{branch}")];
+    wanted.extend(
+        together
+            .iter()
+            .filter(|t| t.tag != tag)
+            .map(|t| format!("refs/tags/{}", t.tag)),
+    );
     let present = ctx.git().remote_refs(&remote, &wanted)?;
     if !present.is_empty() {
         bail!(
@@ -81,7 +87,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     }
 
     // Already published (by hand, or by another machine)? Then this version is taken.
-    let crate_name = package.name;
+    let crate_name = package.name.clone();
     let url = ctx.index_url(&crate_name)?;
     match index::fetch(&mut ctx.runner, &url) {
         Ok(IndexFile::Found(file)) if registry::version_line(&file, &hotfix.to_string()).is_some() => bail!(
@@ -107,8 +113,14 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // An older line: a newer release than the base exists.
     let newest = latest_release(tags.iter().map(String::as_str), &prefix);
     let older_line = newest.is_some_and(|n| n.version > base.version);
-    let route =
-        super::step02_strategy::choose(ctx, &base.tag, &base.version, &base_branch, older_line)?;
+    let route = super::step02_strategy::choose(
+        ctx,
+        &package,
+        &base.tag,
+        &base.version,
+        &base_branch,
+        older_line,
+    )?;
 
     ctx.rec.plan = Some(Plan {
         crate_name,
@@ -120,45 +132,41 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         base_branch: route.base_branch,
         trunk: route.trunk,
         strategy: route.strategy,
+        tag_prefix: prefix,
+        together,
+        line_branch_exists: route.line_branch_exists,
     });
     Ok(())
 }
 
-/// A base tag whose Cargo.toml names another version (the tag was put on the wrong commit, or the
-/// version was never bumped for that release) is worth knowing before the hotfix is built on it.
-/// The hotfix is numbered from the tag either way; step 6 sets the manifest to it.
-fn warn_if_manifest_differs(
-    ctx: &mut Ctx<Hotfix>,
-    package: &crate::ops::cargo::Package,
-    base_tag: &str,
-    base: &semver::Version,
-    hotfix: &semver::Version,
-) -> Result<()> {
-    let repo = ctx.repo.canonicalize().unwrap_or_else(|_| ctx.repo.clone());
-    let Ok(relative) = package.manifest_path.strip_prefix(&repo) else {
-        return Ok(());
-    };
-    let relative = relative.to_string_lossy().replace('\\', "/");
-    let Some(text) = ctx.git().show_file(base_tag, &relative)? else {
-        return Ok(());
-    };
-    let at_tag = match manifest::package_info(&text).map(|i| i.version) {
-        Ok(manifest::PackageVersion::Literal(v)) => Some(v),
-        Ok(manifest::PackageVersion::Inherited) => ctx
-            .git()
-            .show_file(base_tag, "Cargo.toml")?
-            .and_then(|root| manifest::workspace_version(&root).ok().flatten()),
-        Err(_) => None,
-    };
-    if let Some(found) = at_tag {
-        if found.cmp_precedence(base) != std::cmp::Ordering::Equal {
-            ctx.ui.warn(format!(
-                "{base_tag}'s {relative} says version {found}, not {base}: the tag and the manifest \
-                 disagree. The hotfix is numbered from the tag ({hotfix}) and step 6 sets {relative} \
-                 to {hotfix}. If {base_tag} is on the wrong commit, stop at the next question \
-                 (Ctrl-C, then `caro-hotfix abort`) and fix the tag first."
-            ));
-        }
+/// `--base-tag` that names no release: say which release tags exist near it.
+pub fn not_a_release(tag: &str, tags: &[String]) -> String {
+    let prefix = crate::logic::tag_scheme::prefix_of(tag);
+    let mut near: Vec<crate::logic::version::Release> = tags
+        .iter()
+        .filter_map(|t| {
+            let p = crate::logic::tag_scheme::prefix_of(t)?;
+            if prefix.is_some_and(|want| want != p) {
+                return None;
+            }
+            latest_release([t.as_str()], p)
+        })
+        .collect();
+    near.sort_by(|a, b| b.version.cmp_precedence(&a.version));
+    let shown: Vec<&str> = near.iter().take(8).map(|r| r.tag.as_str()).collect();
+    if shown.is_empty() {
+        format!(
+            "--base-tag {tag}: not a release tag of this repository, and no tag here ends in a version X.Y.Z \
+             (`git tag --list` shows them). Pass the tag of the release to patch."
+        )
+    } else {
+        format!(
+            "--base-tag {tag}: not a release tag of this repository. Release tags{} here: {}. \
+             Pass one of them.",
+            prefix
+                .map(|p| format!(" of the form {}", crate::logic::tag_scheme::shown(p)))
+                .unwrap_or_default(),
+            shown.join(", ")
+        )
     }
-    Ok(())
 }

@@ -10,15 +10,19 @@ use anyhow::{bail, Result};
 
 use crate::config::Strategy;
 use crate::flow::Ctx;
+use crate::ops::cargo::Package;
 use crate::record::Hotfix;
 
 /// What step 2 found out about the base branch.
 pub struct Ahead {
     pub commits: usize,
-    /// Commits touching anything but CHANGELOG.md.
+    /// Commits touching anything but a CHANGELOG.md.
     pub beyond_changelog: usize,
-    /// Commits touching `src/`.
-    pub in_src: usize,
+    /// Commits touching the crate's own directory (`src/` for a crate at the top, `tokio/` in a
+    /// workspace).
+    pub in_crate: usize,
+    /// That directory, as shown.
+    pub crate_dir: String,
 }
 
 /// The strategy chosen, with the branch the PR targets and the trunk (which gets the forward-port
@@ -27,29 +31,34 @@ pub struct Route {
     pub strategy: Strategy,
     pub base_branch: String,
     pub trunk: String,
+    /// The maintenance branch already exists on the remote.
+    pub line_branch_exists: bool,
 }
 
 /// Decides the strategy.
 pub fn choose(
     ctx: &mut Ctx<Hotfix>,
+    package: &Package,
     base_tag: &str,
     base_version: &semver::Version,
     trunk: &str,
     older_line: bool,
 ) -> Result<Route> {
     let remote = ctx.settings.remote.clone();
-    let ahead = ahead(ctx, &remote, base_tag, trunk)?;
+    let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
     if ahead.commits > 0 {
         ctx.ui.warn(format!(
-            "{trunk} has {} commit{} not in {base_tag}, {} of them in src/ ({} touching more than CHANGELOG.md).",
+            "{trunk} has {} commit{} not in {base_tag}, {} of them in {} ({} touching more than a CHANGELOG.md).",
             ahead.commits,
             if ahead.commits == 1 { "" } else { "s" },
-            ahead.in_src,
+            ahead.in_crate,
+            ahead.crate_dir,
             ahead.beyond_changelog
         ));
     }
     let requested = ctx.settings.strategy;
-    let maintenance_branch = format!("release/{}.{}", base_version.major, base_version.minor);
+    let (maintenance_branch, line_branch_exists) =
+        line_branch(ctx, &remote, &package.name, base_version)?;
     let strategy = match requested {
         Strategy::Main if older_line => bail!(
             "{base_tag} is not the newest release: patching an older line needs the maintenance strategy \
@@ -88,10 +97,16 @@ pub fn choose(
             ctx.ui.info(format!(
                 "Strategy: maintenance — the PR targets {maintenance_branch}; the fix is forward-ported to {trunk} at step 15"
             ));
+            if line_branch_exists {
+                ctx.ui.info(format!(
+                    "The line's maintenance branch is {maintenance_branch} (it exists on {remote})"
+                ));
+            }
             Ok(Route {
                 strategy: Strategy::Maintenance,
                 base_branch: maintenance_branch,
                 trunk: trunk.to_string(),
+                line_branch_exists,
             })
         }
         _ => {
@@ -101,25 +116,101 @@ pub fn choose(
                 strategy: Strategy::Main,
                 base_branch: trunk.to_string(),
                 trunk: trunk.to_string(),
+                line_branch_exists: false,
             })
         }
     }
 }
 
-fn ahead(ctx: &mut Ctx<Hotfix>, remote: &str, base_tag: &str, trunk: &str) -> Result<Ahead> {
+/// The line's maintenance branch: `maintenance-branch` when configured, else the first of the usual
+/// names that exists on the remote (`release/X.Y`, `X.Y.x`, `vX.Y.x`, `<crate>-X.Y.x`, …), else
+/// `release/X.Y`, made at step 9. Returns the name and whether it exists.
+fn line_branch(
+    ctx: &mut Ctx<Hotfix>,
+    remote: &str,
+    crate_name: &str,
+    base: &semver::Version,
+) -> Result<(String, bool)> {
+    let names: Vec<String> = match ctx.settings.maintenance_branch.clone() {
+        Some(template) => vec![fill(&template, crate_name, base)],
+        None => LINE_BRANCHES
+            .iter()
+            .map(|t| fill(t, crate_name, base))
+            .collect(),
+    };
+    let refs: Vec<String> = names.iter().map(|n| format!("refs/heads/{n}")).collect();
+    let present = ctx.git().remote_refs(remote, &refs)?;
+    Ok(
+        match names
+            .iter()
+            .find(|n| present.contains(&format!("refs/heads/{n}")))
+        {
+            Some(name) => (name.clone(), true),
+            None => (names[0].clone(), false),
+        },
+    )
+}
+
+/// The usual names of a line's maintenance branch; the first is the one made when none exists.
+const LINE_BRANCHES: [&str; 9] = [
+    "release/{major}.{minor}",
+    "{major}.{minor}.x",
+    "v{major}.{minor}.x",
+    "{crate}-{major}.{minor}.x",
+    "{crate}-v{major}.{minor}.x",
+    "{crate}/{major}.{minor}.x",
+    "release-{major}.{minor}",
+    "v{major}.{minor}",
+    "{major}.{minor}",
+];
+
+/// `tokio-{major}.{minor}.x` → `tokio-1.51.x`.
+pub fn fill(template: &str, crate_name: &str, v: &semver::Version) -> String {
+    template
+        .replace("{crate}", crate_name)
+        .replace("{major}", &v.major.to_string())
+        .replace("{minor}", &v.minor.to_string())
+}
+
+fn ahead(
+    ctx: &mut Ctx<Hotfix>,
+    package: &Package,
+    remote: &str,
+    base_tag: &str,
+    trunk: &str,
+) -> Result<Ahead> {
+    let repo = ctx.repo.canonicalize().unwrap_or_else(|_| ctx.repo.clone());
+    let dir = package
+        .manifest_path
+        .parent()
+        .and_then(|d| d.canonicalize().ok())
+        .and_then(|d| {
+            d.strip_prefix(&repo)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .unwrap_or_default();
+    // A crate at the top of the repository: its code is `src/`; a member: its directory.
+    let crate_dir = if dir.is_empty() {
+        "src/".to_string()
+    } else {
+        format!("{dir}/")
+    };
     let tracking = format!("{remote}/{trunk}");
     if ctx.git().resolve_commit(&tracking)?.is_none() {
         return Ok(Ahead {
             commits: 0,
             beyond_changelog: 0,
-            in_src: 0,
+            in_crate: 0,
+            crate_dir,
         });
     }
     let range = format!("{base_tag}..{tracking}");
     let mut git = ctx.git();
     Ok(Ahead {
         commits: git.count(&range, &[])?,
-        beyond_changelog: git.count(&range, &[".", ":(exclude)CHANGELOG.md"])?,
-        in_src: git.count(&range, &["src/"])?,
+        beyond_changelog: git.count(&range, &[".", ":(exclude,glob)**/CHANGELOG.md"])?,
+        in_crate: git.count(&range, &[crate_dir.as_str()])?,
+        crate_dir,
     })
 }

@@ -250,7 +250,7 @@ fn pick_run(
 /// A hotfix of an older line (a newer release exists) must not make its GitHub release "Latest".
 fn keep_latest_where_it_is(ctx: &mut Ctx<Hotfix>, tag: &str) -> Result<()> {
     let version = ctx.version()?;
-    let prefix = ctx.settings.tag_prefix.clone();
+    let prefix = ctx.plan()?.tag_prefix.clone();
     let tags = ctx.git().tags()?;
     let newest = crate::logic::version::latest_release(tags.iter().map(String::as_str), &prefix);
     if newest.is_none_or(|n| n.version <= version) {

@@ -8,6 +8,7 @@
 use anyhow::{bail, Result};
 use semver::Version;
 
+use super::changelog_style;
 use super::markdown::{self, Line};
 use super::{Incident, Severity};
 
@@ -95,7 +96,14 @@ pub fn insert_section(existing: Option<&str>, s: &Section) -> Result<String> {
     if find_version_heading(&lines, s.version).is_some() {
         bail!("CHANGELOG.md already has a section for {}", s.version);
     }
+    // Another style (tokio's `# 1.53.1 (July 20th, 2026)`, regex's setext headings…): its own.
     let links = link_block_start(&lines);
+    if !changelog_style::is_keep_a_changelog(text) {
+        let (edit, _) = changelog_style::insert_edit(text, &section, s.version, s.date);
+        let mut edits = vec![edit];
+        edits.extend(link_edits(text, &lines, links, s));
+        return Ok(markdown::apply(text, edits));
+    }
     let h2 = |i: usize| lines[i].heading(2);
     let unreleased = (0..lines.len()).find(|&i| h2(i).is_some_and(is_unreleased));
     let release = |i: usize| h2(i).is_some_and(|t| is_entry(t) && !is_unreleased(t));
@@ -113,6 +121,11 @@ pub fn insert_section(existing: Option<&str>, s: &Section) -> Result<String> {
     let mut edits = vec![markdown::insert_block(text, &lines, at, &section)];
     edits.extend(link_edits(text, &lines, links, s));
     Ok(markdown::apply(text, edits))
+}
+
+/// Whether the changelog has a section for `version`, in whatever style it writes headings.
+pub fn has_section(changelog: &str, version: &Version) -> bool {
+    find_version_heading(&markdown::lines(changelog), version).is_some()
 }
 
 /// Records findings of `cargo audit` that the release ships with, as a `### Known issues` list in
@@ -135,9 +148,15 @@ pub fn add_audit_findings(
              the audit findings"
         );
     };
-    let end = (heading + 1..lines.len())
-        .find(|&i| lines[i].heading(2).is_some())
-        .or(link_block_start(&lines).filter(|&l| l > heading));
+    let end = if changelog_style::is_keep_a_changelog(changelog) {
+        (heading + 1..lines.len()).find(|&i| lines[i].heading(2).is_some())
+    } else {
+        changelog_style::release_headings(changelog)
+            .into_iter()
+            .map(|h| h.line)
+            .find(|&l| l > heading)
+    }
+    .or(link_block_start(&lines).filter(|&l| l > heading));
     let body = heading + 1..end.unwrap_or(lines.len());
     let items: Vec<String> = findings
         .iter()
@@ -189,9 +208,20 @@ pub fn add_audit_findings(
     Ok(markdown::apply(changelog, vec![edit]))
 }
 
-/// The line of `## [X.Y.Z]` (also `## X.Y.Z` and `## [vX.Y.Z]`).
+/// The line of `## [X.Y.Z]` (also `## X.Y.Z` and `## [vX.Y.Z]`), or of the version's heading in
+/// the file's own style (`# X.Y.Z (date)`, a setext heading).
 fn find_version_heading(lines: &[Line<'_>], version: &Version) -> Option<usize> {
     let wanted = version.to_string();
+    let text: String = lines
+        .iter()
+        .map(|l| format!("{}{}", l.text, if l.has_newline { "\n" } else { "" }))
+        .collect();
+    if !changelog_style::is_keep_a_changelog(&text) {
+        return changelog_style::release_headings(&text)
+            .into_iter()
+            .find(|h| h.version.cmp_precedence(version).is_eq())
+            .map(|h| h.line);
+    }
     lines.iter().position(|line| {
         line.heading(2).is_some_and(|title| {
             let title = title.strip_prefix('[').unwrap_or(title);
@@ -506,13 +536,19 @@ Some intro.
 ";
         let inc = incident();
         let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
+        // The file's own heading style (`## X.Y.Z - date`, no brackets) is kept.
+        let styled = SECTION.replacen(
+            "## [1.0.11] - 2025-03-04 [SECURITY HOTFIX]",
+            "## 1.0.11 - 2025-03-04",
+            1,
+        );
         let expected = format!(
             "\
 # Changelog
 
 Some intro.
 
-{SECTION}
+{styled}
 ## 1.0.10 - 2025-01-01
 
 - Fixed things.
@@ -525,11 +561,14 @@ Some intro.
     }
 
     #[test]
-    fn without_links_no_links_are_added_and_no_entries_means_the_end() {
+    fn without_links_no_links_are_added_and_no_entries_means_the_top() {
         let existing = "# Changelog\n\nNothing released yet.\n";
         let inc = incident();
         let out = insert_section(Some(existing), &section(&v1011(), &inc)).unwrap();
-        assert_eq!(out, format!("{existing}\n{SECTION}"));
+        assert_eq!(
+            out,
+            format!("# Changelog\n\n{SECTION}\nNothing released yet.\n")
+        );
         assert!(!out.contains("]: "));
     }
 

@@ -111,11 +111,15 @@ pub fn set_workspace_version(manifest: &str, new: &Version) -> Result<String> {
 /// that cannot simply be moved up (`<2`, `>=1, <2`, `1.*`) are left alone, as are registry
 /// dependencies (no `path`), which must keep pointing at published versions.
 ///
+/// With [`Requirements::Minimal`] (the default), a requirement the new version still meets (`"1"`,
+/// `"^1.0"`, `">=1.0.0"`) stays byte for byte: only pins and bounds that would exclude it move.
+///
 /// Returns the text and whether anything changed; unchanged text is returned as given.
 pub fn update_path_dependency_requirements(
     manifest: &str,
     crate_name: &str,
     new: &Version,
+    mode: Requirements,
 ) -> Result<(String, bool)> {
     let doc = parse(manifest)?;
     let root = doc.as_table();
@@ -157,6 +161,10 @@ pub fn update_path_dependency_requirements(
             let Some(old) = version.as_str() else {
                 continue;
             };
+            let still_met = VersionReq::parse(old.trim()).is_ok_and(|r| r.matches(new));
+            if mode == Requirements::Minimal && still_met {
+                continue;
+            }
             let Some(bumped) = bump_requirement(old, new) else {
                 continue;
             };
@@ -172,6 +180,15 @@ pub fn update_path_dependency_requirements(
     let text = splice(manifest, edits);
     check_result(&text)?;
     Ok((text, true))
+}
+
+/// How other members' requirements on a released crate change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirements {
+    /// Only where the new version no longer meets them.
+    Minimal,
+    /// Always moved up to the new version (cargo-release's way; `dependent-requirements = "upgrade"`).
+    Upgrade,
 }
 
 /// `"=1.0.0"` → `"=1.0.1"`, keeping the operator and its spacing; `None` when the requirement is not
@@ -436,7 +453,8 @@ caro.version = "1.0.0"
 caro = { path = "../caro" }
 "#;
         let (out, changed) =
-            update_path_dependency_requirements(member, "caro", &v("1.0.1")).unwrap();
+            update_path_dependency_requirements(member, "caro", &v("1.0.1"), Requirements::Upgrade)
+                .unwrap();
         assert!(changed);
         let expected = member
             .replace(
@@ -454,6 +472,35 @@ caro = { path = "../caro" }
     }
 
     #[test]
+    fn minimal_mode_moves_only_requirements_the_new_version_breaks() {
+        let member = r#"[package]
+name = "caro-cli"
+version = "1.0.0"
+
+[dependencies]
+caro = { path = "../caro", version = "=1.0.0" }   # pinned
+caro-macros = { package = "caro", path = "../caro", version = "1" }
+[dev-dependencies]
+caro = { path = "../caro", version = "1.0.0" }
+[build-dependencies]
+caro = { path = "../caro", version = ">=1.0.0, <1.0.1" }
+"#;
+        let (out, changed) =
+            update_path_dependency_requirements(member, "caro", &v("1.0.1"), Requirements::Minimal)
+                .unwrap();
+        assert!(changed);
+        // Only the exact pin moves; `"1"` and `"1.0.0"` still match 1.0.1 and stay byte for byte;
+        // the bounded range cannot simply be moved up and is left for the build to report.
+        assert_eq!(
+            out,
+            member.replace(
+                r#"version = "=1.0.0" }   # pinned"#,
+                r#"version = "=1.0.1" }   # pinned"#
+            )
+        );
+    }
+
+    #[test]
     fn path_dependency_requirements_in_workspace_dependencies() {
         let root = r#"[workspace]
 members = ["caro", "caro-cli"]
@@ -466,7 +513,8 @@ caro = { path = "caro", version = "1.0.0" }
 serde = "1.0.0"
 "#;
         let (out, changed) =
-            update_path_dependency_requirements(root, "caro", &v("1.0.1")).unwrap();
+            update_path_dependency_requirements(root, "caro", &v("1.0.1"), Requirements::Upgrade)
+                .unwrap();
         assert!(changed);
         assert_eq!(
             out,
@@ -480,14 +528,24 @@ serde = "1.0.0"
     #[test]
     fn nothing_to_update_returns_the_same_text() {
         let manifest = "[dependencies]\ncaro = { path = \"../caro\" }\nserde = \"1\"\nx = { workspace = true }\ncaro2 = { version = \"1.0.0\" }\n";
-        let (out, changed) =
-            update_path_dependency_requirements(manifest, "caro", &v("1.0.1")).unwrap();
+        let (out, changed) = update_path_dependency_requirements(
+            manifest,
+            "caro",
+            &v("1.0.1"),
+            Requirements::Upgrade,
+        )
+        .unwrap();
         assert!(!changed);
         assert_eq!(out, manifest);
         // Already up to date: no change either.
         let current = "[dependencies]\ncaro = { path = \"../caro\", version = \"1.0.1\" }\n";
-        let (out, changed) =
-            update_path_dependency_requirements(current, "caro", &v("1.0.1")).unwrap();
+        let (out, changed) = update_path_dependency_requirements(
+            current,
+            "caro",
+            &v("1.0.1"),
+            Requirements::Upgrade,
+        )
+        .unwrap();
         assert!(!changed);
         assert_eq!(out, current);
     }
@@ -507,8 +565,13 @@ serde = "1.0.0"
         assert_eq!(bump_requirement("not a req", &n), None);
 
         let manifest = "[dependencies]\ncaro = { path = \"../caro\", version = \">=1.0, <2\" }\n";
-        let (out, changed) =
-            update_path_dependency_requirements(manifest, "caro", &v("1.0.1")).unwrap();
+        let (out, changed) = update_path_dependency_requirements(
+            manifest,
+            "caro",
+            &v("1.0.1"),
+            Requirements::Upgrade,
+        )
+        .unwrap();
         assert!(!changed);
         assert_eq!(out, manifest);
     }

@@ -6,10 +6,13 @@
 pub mod advisory_id;
 pub mod audit;
 pub mod changelog;
+pub mod changelog_style;
+pub mod lockfile;
 pub mod manifest;
 mod markdown;
 pub mod registry;
 pub mod security_md;
+pub mod tag_scheme;
 pub mod test_counts;
 pub mod version;
 

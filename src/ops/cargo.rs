@@ -24,6 +24,20 @@ pub struct Package {
     pub manifest_path: PathBuf,
     #[serde(default)]
     pub targets: Vec<Target>,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A dependency as `cargo metadata` lists it: `name` is the package's real name (a renamed
+/// dependency has `rename`), `path` is set for path dependencies (workspace siblings).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Dependency {
+    pub name: String,
+    pub req: String,
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -100,13 +114,35 @@ pub fn metadata(runner: &mut Runner, dir: &Path) -> Result<Metadata> {
     serde_json::from_str(&out.stdout).context("could not read the output of `cargo metadata`")
 }
 
-/// Brings Cargo.lock in line with the bumped versions without touching other dependencies.
-pub fn update_workspace_lock(runner: &mut Runner, dir: &Path) -> Result<()> {
+/// Whether Cargo.lock already holds what the manifests ask (`cargo metadata --locked`): `Ok(None)`
+/// when it does, `Ok(Some(reason))` when cargo would change it, `Err` when cargo could not tell
+/// (offline without the dependencies' sources, say).
+pub fn lock_is_current(runner: &mut Runner, dir: &Path) -> Result<Option<String>> {
+    let out = runner.probe(
+        &Cmd::new("cargo", "check that Cargo.lock matches the manifests")
+            .cwd(dir)
+            .args(["metadata", "--locked", "--offline", "--format-version", "1"]),
+    )?;
+    if out.success() {
+        return Ok(None);
+    }
+    let said = out.stderr.trim().to_string();
+    if said.contains("lock file") || said.contains("Cargo.lock") {
+        Ok(Some(said))
+    } else {
+        bail!("{said}")
+    }
+}
+
+/// Lets cargo bring Cargo.lock in line with the bumped versions, keeping every locked dependency
+/// where it is (`cargo metadata` resolves with the lock file; `cargo update --workspace` would
+/// re-resolve the members' dependencies too).
+pub fn fill_lock(runner: &mut Runner, dir: &Path) -> Result<()> {
     runner.run(
-        &Cmd::new("cargo", "update Cargo.lock for the new version")
+        &Cmd::new("cargo", "update Cargo.lock for the new versions")
             .cwd(dir)
             .effect(Effect::Local)
-            .args(["update", "--workspace"]),
+            .args(["metadata", "--offline", "--format-version", "1"]),
     )?;
     Ok(())
 }

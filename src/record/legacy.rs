@@ -129,6 +129,9 @@ pub fn hotfix(old: State) -> Hotfix {
                 version,
                 trunk: old.trunk.clone().unwrap_or_else(|| base_branch.clone()),
                 strategy: old.strategy.unwrap_or(Strategy::Main),
+                tag_prefix: "v".into(),
+                together: Vec::new(),
+                line_branch_exists: false,
                 branch,
                 base_branch,
             })
@@ -278,6 +281,9 @@ mod tests {
                 base_branch: "main".into(),
                 trunk: "main".into(),
                 strategy: Strategy::Main,
+                tag_prefix: "v".into(),
+                together: Vec::new(),
+                line_branch_exists: false,
             })
         );
         assert_eq!(h.fix.commits.len(), 1);

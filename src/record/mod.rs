@@ -143,6 +143,66 @@ pub struct Plan {
     /// The project's default branch (receives the forward-port with the maintenance strategy).
     pub trunk: String,
     pub strategy: Strategy,
+    /// The scheme of the crate's release tags (`v`, ``, `tokio-`, …), found or configured at step 2.
+    #[serde(default = "default_tag_prefix")]
+    pub tag_prefix: String,
+    /// Workspace members released with the crate (an exact pin on it, or its shared version), in
+    /// publishing order (dependencies first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub together: Vec<Together>,
+    /// The maintenance branch of the line existed before this hotfix (found by name).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub line_branch_exists: bool,
+}
+
+fn default_tag_prefix() -> String {
+    "v".into()
+}
+
+/// A crate released together with the hotfixed one: bumped, tagged and watched with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Together {
+    pub crate_name: String,
+    pub base_version: String,
+    pub version: String,
+    pub tag: String,
+    /// Why: `pins clap_builder = "=4.6.6"` or `shares the workspace version`.
+    pub why: String,
+    /// The hotfixed crate depends on it: it is published first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before: bool,
+}
+
+impl Plan {
+    /// Every crate this hotfix releases, in publishing order, as (name, version, tag): the crates
+    /// the hotfixed one depends on, the hotfixed crate, then the crates that depend on it.
+    pub fn releases(&self) -> Vec<(String, String, String)> {
+        let entry = |t: &Together| (t.crate_name.clone(), t.version.clone(), t.tag.clone());
+        let mut all: Vec<_> = self
+            .together
+            .iter()
+            .filter(|t| t.before)
+            .map(entry)
+            .collect();
+        all.push((
+            self.crate_name.clone(),
+            self.version.clone(),
+            self.tag.clone(),
+        ));
+        all.extend(self.together.iter().filter(|t| !t.before).map(entry));
+        all
+    }
+
+    /// The distinct tags to create (crates sharing a version may share a tag).
+    pub fn tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        for (_, _, tag) in self.releases() {
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        tags
+    }
 }
 
 /// What steps 5 and 6 committed.

@@ -1,0 +1,210 @@
+//! Part of step 2: which tags are the crate's releases, and whether the base tag really holds it.
+//!
+//! Without `tag-prefix`, the usual schemes are tried against the tags ([`tag_scheme::candidates`]);
+//! a scheme fits when the crate's own manifest, at the newest tag the scheme reads, says that tag's
+//! version. A tag that belongs to a sibling crate (regex's `1.13.1` when hotfixing regex-syntax)
+//! therefore never becomes the base. Whatever the scheme, the base tag must hold the crate at the
+//! tag's version, or the hotfix stops here, before anything changes.
+
+use anyhow::{bail, Result};
+use semver::Version;
+
+use crate::flow::Ctx;
+use crate::logic::manifest;
+use crate::logic::tag_scheme::{self, Candidate};
+use crate::logic::version::Release;
+use crate::ops::cargo::Package;
+use crate::record::Hotfix;
+
+/// The scheme of the crate's release tags: `tag-prefix` when set, the prefix of `--base-tag` when
+/// given, else the one scheme that fits the manifests (asked when two do).
+pub fn find(
+    ctx: &mut Ctx<Hotfix>,
+    package: &Package,
+    tags: &[String],
+    base_tag: Option<&str>,
+) -> Result<String> {
+    if let Some(prefix) = ctx.settings.tag_prefix.clone() {
+        ctx.ui.info(format!(
+            "Release tags of {}: {} (tag-prefix)",
+            package.name,
+            tag_scheme::shown(&prefix)
+        ));
+        return Ok(prefix);
+    }
+    if let Some(tag) = base_tag {
+        if let Some(prefix) = tag_scheme::prefix_of(tag) {
+            return Ok(prefix.to_string());
+        }
+        // Not a release tag at all: the caller says so, naming the releases that exist.
+        return Ok(String::new());
+    }
+    let mut fits: Vec<Candidate> = Vec::new();
+    for candidate in tag_scheme::candidates(tags, &package.name) {
+        if holds(ctx, package, &candidate.newest)? {
+            fits.push(candidate);
+        }
+    }
+    match fits.len() {
+        0 => bail!("{}", no_scheme(ctx, package, tags)),
+        1 => {
+            let c = &fits[0];
+            ctx.ui.info(format!(
+                "Release tags of {}: {} — found {} such tag{}; {} holds {} {}",
+                package.name,
+                tag_scheme::shown(&c.prefix),
+                c.count,
+                if c.count == 1 { "" } else { "s" },
+                c.newest.tag,
+                package.name,
+                c.newest.version
+            ));
+            Ok(c.prefix.clone())
+        }
+        _ => {
+            let items: Vec<String> = fits
+                .iter()
+                .map(|c| format!("{} (newest {})", tag_scheme::shown(&c.prefix), c.newest.tag))
+                .collect();
+            ctx.ui.warn(format!(
+                "Two tag schemes both hold {}'s releases: {}. Set `tag-prefix` in {} to choose for good.",
+                package.name,
+                items.join(" and "),
+                where_to_set(ctx, package)
+            ));
+            let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+            let i = ctx
+                .prompter
+                .select("Which tags are the releases?", &refs, 0)?;
+            Ok(fits[i].prefix.clone())
+        }
+    }
+}
+
+/// Stops unless the base tag holds the crate at the tag's version.
+pub fn check_base(ctx: &mut Ctx<Hotfix>, package: &Package, base: &Release) -> Result<()> {
+    let relative = relative_manifest(ctx, package);
+    match version_at(ctx, package, &base.tag)? {
+        Some(found) if same(&found, &base.version) => Ok(()),
+        found => {
+            let said = match found {
+                Some(v) => format!("{relative} at {} says {} {v}", base.tag, package.name),
+                None => format!("{} has no {relative} for {}", base.tag, package.name),
+            };
+            let tags = ctx.git().tags()?;
+            let mut fitting = Vec::new();
+            for candidate in tag_scheme::candidates(&tags, &package.name) {
+                if holds(ctx, package, &candidate.newest)? {
+                    fitting.push(format!(
+                        "`tag-prefix = \"{}\"` fits ({} holds {} {})",
+                        candidate.prefix,
+                        candidate.newest.tag,
+                        package.name,
+                        candidate.newest.version
+                    ));
+                }
+            }
+            let hint = if fitting.is_empty() {
+                format!(
+                    "Tag {}'s releases where they were made, or pass --base-tag with a tag that holds it.",
+                    package.name
+                )
+            } else {
+                format!(
+                    "{}: set it in {}.",
+                    fitting.join("; "),
+                    where_to_set(ctx, package)
+                )
+            };
+            bail!(
+                "{} is not a release of {} {}: {said}. Nothing was changed.\n{hint}",
+                base.tag,
+                package.name,
+                base.version
+            )
+        }
+    }
+}
+
+/// The crate's version as its manifest says it at `tag` (the workspace's when it inherits it).
+pub fn version_at(ctx: &mut Ctx<Hotfix>, package: &Package, tag: &str) -> Result<Option<Version>> {
+    let relative = relative_manifest(ctx, package);
+    let Some(text) = ctx.git().show_file(tag, &relative)? else {
+        return Ok(None);
+    };
+    Ok(match manifest::package_info(&text) {
+        Ok(info) if info.name != package.name => None,
+        Ok(info) => match info.version {
+            manifest::PackageVersion::Literal(v) => Some(v),
+            manifest::PackageVersion::Inherited => ctx
+                .git()
+                .show_file(tag, "Cargo.toml")?
+                .and_then(|root| manifest::workspace_version(&root).ok().flatten()),
+        },
+        Err(_) => None,
+    })
+}
+
+/// Where `tag-prefix` goes for this crate: its own manifest's `[package.metadata.hotfix]`.
+pub fn where_to_set(ctx: &Ctx<Hotfix>, package: &Package) -> String {
+    format!(
+        "[package.metadata.hotfix] of {}",
+        relative_manifest(ctx, package)
+    )
+}
+
+fn holds(ctx: &mut Ctx<Hotfix>, package: &Package, release: &Release) -> Result<bool> {
+    Ok(version_at(ctx, package, &release.tag)?.is_some_and(|v| same(&v, &release.version)))
+}
+
+fn same(a: &Version, b: &Version) -> bool {
+    a.cmp_precedence(b) == std::cmp::Ordering::Equal
+}
+
+fn relative_manifest(ctx: &Ctx<Hotfix>, package: &Package) -> String {
+    let repo = ctx.repo.canonicalize().unwrap_or_else(|_| ctx.repo.clone());
+    let path = package
+        .manifest_path
+        .canonicalize()
+        .unwrap_or_else(|_| package.manifest_path.clone());
+    path.strip_prefix(&repo)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| "Cargo.toml".into())
+}
+
+/// No scheme fits: the tags seen, the prefix closest to them, and where to set it.
+fn no_scheme(ctx: &Ctx<Hotfix>, package: &Package, tags: &[String]) -> String {
+    let seen = tag_scheme::prefixes_seen(tags);
+    let name = &package.name;
+    if seen.is_empty() {
+        return format!(
+            "No release tags found for {name}: no tag in this repository ends in a version X.Y.Z \
+             (pre-releases are not bases). Tag the release you shipped \
+             (`git tag -a v{version} <commit>`, then push the tag), or name the scheme your tags \
+             use with `tag-prefix` in {place}; then run caro-hotfix again.",
+            version = package.version,
+            place = where_to_set(ctx, package)
+        );
+    }
+    let listed: Vec<String> = seen
+        .iter()
+        .take(6)
+        .map(|(p, n, newest)| {
+            format!(
+                "{} ({n} tag{}, newest {newest})",
+                tag_scheme::shown(p),
+                if *n == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    let closest = tag_scheme::closest_prefix(&seen, name).unwrap_or_default();
+    format!(
+        "No release tags found for {name}: no tag scheme holds {name}'s releases (its manifest at \
+         the tag must say the tag's version).\nTags seen: {}.\nIf {name}'s releases are tagged \
+         {}, set `tag-prefix = \"{closest}\"` in {}, or pass --base-tag with the release to patch; \
+         then run caro-hotfix again.",
+        listed.join(", "),
+        tag_scheme::shown(&closest),
+        where_to_set(ctx, package)
+    )
+}
