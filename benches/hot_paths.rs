@@ -277,8 +277,13 @@ mod bump {
                 text = manifest::set_package_version(&text, new).expect("set the version");
                 changed += 1;
             }
-            let (_, did) = manifest::update_path_dependency_requirements(&text, CORE, new)
-                .expect("update the requirements");
+            let (_, did) = manifest::update_path_dependency_requirements(
+                &text,
+                CORE,
+                new,
+                manifest::Requirements::Minimal,
+            )
+            .expect("update the requirements");
             changed += usize::from(did);
         }
         changed
@@ -315,9 +320,13 @@ mod bump {
                     if path.ends_with("core/Cargo.toml") || paths.len() == 1 {
                         new_text = manifest::set_package_version(&new_text, &new).expect("set");
                     }
-                    let (updated, _) =
-                        manifest::update_path_dependency_requirements(&new_text, CORE, &new)
-                            .expect("update");
+                    let (updated, _) = manifest::update_path_dependency_requirements(
+                        &new_text,
+                        CORE,
+                        &new,
+                        manifest::Requirements::Minimal,
+                    )
+                    .expect("update");
                     if updated != text {
                         caro_hotfix::fsx::write_atomic(path, updated.as_bytes()).expect("write");
                     }
@@ -511,6 +520,10 @@ mod record {
             base_branch: "main".into(),
             trunk: "main".into(),
             strategy: caro_hotfix::config::Strategy::Main,
+            tag_prefix: "v".into(),
+            together: Vec::new(),
+            line_branch_exists: false,
+            targets: Default::default(),
         });
         for i in 0..commands {
             s.journal.push(JournalEntry {

@@ -98,6 +98,10 @@ pub struct Facts {
     /// `git config user.name`.
     pub maintainer: String,
     pub on_crates_io: bool,
+    /// The crate has a library target (users update it in their lock files).
+    pub has_library: bool,
+    /// The crate has a binary target (users reinstall it).
+    pub has_binary: bool,
 }
 
 impl Facts {
@@ -129,6 +133,8 @@ impl Facts {
                 .clone()
                 .unwrap_or_else(|| "the maintainer".into()),
             on_crates_io: settings.registry.is_none(),
+            has_library: plan.targets.library,
+            has_binary: plan.targets.binary,
         })
     }
 
@@ -185,7 +191,7 @@ impl Facts {
 
 /// Step 9: the PR title.
 pub fn pr_title(f: &Facts) -> String {
-    format!("🚨 SECURITY HOTFIX: {}", f.tag)
+    format!("🚨 SECURITY HOTFIX: {} {}", f.crate_name, f.version)
 }
 
 /// Step 9: the PR body, written to a file and passed with `--body-file`.
@@ -323,18 +329,21 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
             f.incident.credit
         )
     };
-    let install = if f.on_crates_io {
-        format!(
-            "  cargo update -p {name} --precise {version}      (libraries and applications using it)\n  \
-             cargo install {name} --version {version} --force   (installed binaries)",
-            name = f.crate_name,
-            version = f.version
-        )
-    } else {
-        format!("  cargo update -p {} --precise {}", f.crate_name, f.version)
+    // The upgrade that fits the crate: a library is updated in lock files, a binary reinstalled.
+    let update = format!("cargo update -p {} --precise {}", f.crate_name, f.version);
+    let install = format!(
+        "cargo install {} --version {} --force",
+        f.crate_name, f.version
+    );
+    let install = match (f.has_library, f.has_binary && f.on_crates_io) {
+        (true, true) => format!(
+            "  {update}      (libraries and applications using it)\n  {install}   (installed binaries)"
+        ),
+        (false, true) => format!("  {install}"),
+        _ => format!("  {update}"),
     };
     format!(
-        "🚨 SECURITY HOTFIX: {name} {tag}\n\
+        "🚨 SECURITY HOTFIX: {name} {version}\n\
          \n\
          A {severity_word} issue has been fixed in {name}.\n\
          \n\
@@ -353,7 +362,6 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
          {thanks}\n\
          {footer}\n",
         name = f.crate_name,
-        tag = f.tag,
         version = f.version,
         severity_word = match f.incident.severity {
             Some(crate::logic::Severity::Critical) | None => "critical".to_string(),

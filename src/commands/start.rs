@@ -88,7 +88,17 @@ pub fn run(
     // The crate to hotfix must be known before the typed `yes` (a virtual workspace needs --package).
     let repo = session.repo.clone();
     crate::ops::cargo::metadata(&mut session.runner, &repo)?
-        .select(request.package.as_deref(), &repo.join("Cargo.toml"))?;
+        .select(request.package.as_deref(), &repo.join("Cargo.toml"))
+        .map_err(|e| Usage(format!("{e:#}")))?;
+    // A base tag that cannot name a release (no X.Y.Z at its end) is a mistake of the command line:
+    // said now, with the releases there are. One that looks right is looked up at step 2, after the
+    // tags are fetched.
+    if let Some(tag) = request.base_tag.as_deref() {
+        if crate::logic::tag_scheme::prefix_of(tag).is_none() {
+            let tags = crate::ops::git::Git::new(&mut session.runner, &repo).tags()?;
+            return Err(Usage(crate::logic::tag_scheme::not_a_release(tag, &tags)).into());
+        }
+    }
     let mut hotfix = Hotfix::new(
         session.clock.now(),
         request.clone(),

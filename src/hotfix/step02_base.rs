@@ -34,7 +34,12 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         Some(tag) => match latest_release([tag], &prefix).filter(|_| tags.iter().any(|t| t == tag))
         {
             Some(release) => Some(release),
-            None => bail!("{}", not_a_release(tag, &tags)),
+            None => {
+                return Err(crate::error::Usage(crate::logic::tag_scheme::not_a_release(
+                    tag, &tags,
+                ))
+                .into())
+            }
         },
         None => None,
     };
@@ -61,11 +66,14 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         "Latest release"
     };
     ctx.ui.info(format!("{which}: {}", base.tag));
-    ctx.ui
-        .info(format!("Base version: {} {}", package.name, base.version));
+    ctx.ui.info(format!("Base version: {}", base.version));
     ctx.ui.info(format!(
-        "This hotfix will be: {} {hotfix}, tagged {tag} (patch bump of {})",
-        package.name, base.tag
+        "This hotfix will be: {tag} (patch bump of {})",
+        base.tag
+    ));
+    ctx.ui.info(format!(
+        "Release: {} {} → {hotfix}",
+        package.name, base.version
     ));
     let together = super::step02_together::find(ctx, &package, &base.tag, &hotfix)?;
 
@@ -135,38 +143,13 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         tag_prefix: prefix,
         together,
         line_branch_exists: route.line_branch_exists,
+        targets: crate::record::Targets {
+            library: package.has_lib(),
+            binary: package
+                .targets
+                .iter()
+                .any(|t| t.kind.iter().any(|k| k == "bin")),
+        },
     });
     Ok(())
-}
-
-/// `--base-tag` that names no release: say which release tags exist near it.
-pub fn not_a_release(tag: &str, tags: &[String]) -> String {
-    let prefix = crate::logic::tag_scheme::prefix_of(tag);
-    let mut near: Vec<crate::logic::version::Release> = tags
-        .iter()
-        .filter_map(|t| {
-            let p = crate::logic::tag_scheme::prefix_of(t)?;
-            if prefix.is_some_and(|want| want != p) {
-                return None;
-            }
-            latest_release([t.as_str()], p)
-        })
-        .collect();
-    near.sort_by(|a, b| b.version.cmp_precedence(&a.version));
-    let shown: Vec<&str> = near.iter().take(8).map(|r| r.tag.as_str()).collect();
-    if shown.is_empty() {
-        format!(
-            "--base-tag {tag}: not a release tag of this repository, and no tag here ends in a version X.Y.Z \
-             (`git tag --list` shows them). Pass the tag of the release to patch."
-        )
-    } else {
-        format!(
-            "--base-tag {tag}: not a release tag of this repository. Release tags{} here: {}. \
-             Pass one of them.",
-            prefix
-                .map(|p| format!(" of the form {}", crate::logic::tag_scheme::shown(p)))
-                .unwrap_or_default(),
-            shown.join(", ")
-        )
-    }
 }

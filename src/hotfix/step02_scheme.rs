@@ -41,9 +41,22 @@ pub fn find(
     }
     let mut fits: Vec<Candidate> = Vec::new();
     for candidate in tag_scheme::candidates(tags, &package.name) {
-        if holds(ctx, package, &candidate.newest)? {
+        if fits_scheme(ctx, package, tags, &candidate)? {
             fits.push(candidate);
         }
+    }
+    // Schemes that agree on the newest release (`v1.0.0` and `wscore-v1.0.0` on one commit) are
+    // one answer: the one that names the crate is the more precise.
+    if fits.len() > 1
+        && fits
+            .iter()
+            .all(|c| c.newest.version == fits[0].newest.version)
+    {
+        let named = fits
+            .iter()
+            .position(|c| c.prefix.contains(package.name.as_str()))
+            .unwrap_or(0);
+        fits = vec![fits.swap_remove(named)];
     }
     match fits.len() {
         0 => bail!("{}", no_scheme(ctx, package, tags)),
@@ -153,6 +166,22 @@ pub fn where_to_set(ctx: &Ctx<Hotfix>, package: &Package) -> String {
     )
 }
 
+/// A scheme fits when one of its newest few release tags holds the crate at that version (the very
+/// newest may be the mistake: that is for [`check_base`] to say).
+fn fits_scheme(
+    ctx: &mut Ctx<Hotfix>,
+    package: &Package,
+    tags: &[String],
+    candidate: &Candidate,
+) -> Result<bool> {
+    for release in tag_scheme::releases(tags, &candidate.prefix).iter().take(3) {
+        if holds(ctx, package, release)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn holds(ctx: &mut Ctx<Hotfix>, package: &Package, release: &Release) -> Result<bool> {
     Ok(version_at(ctx, package, &release.tag)?.is_some_and(|v| same(&v, &release.version)))
 }
@@ -178,8 +207,8 @@ fn no_scheme(ctx: &Ctx<Hotfix>, package: &Package, tags: &[String]) -> String {
     let name = &package.name;
     if seen.is_empty() {
         return format!(
-            "No release tags found for {name}: no tag in this repository ends in a version X.Y.Z \
-             (pre-releases are not bases). Tag the release you shipped \
+            "No release tags found for {name}\nCannot create hotfix without a base release: no tag \
+             in this repository ends in a version X.Y.Z (pre-releases are not bases). Tag the release you shipped \
              (`git tag -a v{version} <commit>`, then push the tag), or name the scheme your tags \
              use with `tag-prefix` in {place}; then run caro-hotfix again.",
             version = package.version,

@@ -13,7 +13,6 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let branch = ctx.plan()?.branch.clone();
     let remote = ctx.settings.remote.clone();
     let base_branch = ctx.plan()?.base_branch.clone();
-    let tag = ctx.plan()?.tag.clone();
 
     // Merge, unless that already happened.
     let merge_commit = match ctx.rec.release.merge_commit.clone() {
@@ -94,8 +93,42 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         );
     }
 
-    // The tag, on the merge commit.
-    let on_remote = ctx.git().remote_tag_commit(&remote, &tag)?;
+    // The tags, on the merge commit: the crate's, then those of the crates released with it.
+    let mut checked = false;
+    for tag in ctx.plan()?.tags() {
+        put_tag(
+            ctx,
+            &tag,
+            &merge_commit,
+            &base_branch,
+            &remote,
+            &mut checked,
+        )?;
+    }
+    ctx.rec.release.tagged = true;
+    ctx.remote_ok(format!(
+        "Tagged {} as {} and pushed {}",
+        &merge_commit[..12.min(merge_commit.len())],
+        ctx.plan()?.tags().join(", "),
+        if ctx.plan()?.tags().len() == 1 {
+            "it"
+        } else {
+            "them"
+        }
+    ));
+    Ok(())
+}
+
+/// One tag on the merge commit, pushed; the pre-tag checks run before the first tag is made.
+fn put_tag(
+    ctx: &mut Ctx<Hotfix>,
+    tag: &str,
+    merge_commit: &str,
+    base_branch: &str,
+    remote: &str,
+    checked: &mut bool,
+) -> Result<()> {
+    let on_remote = ctx.git().remote_tag_commit(remote, tag)?;
     match on_remote {
         Some(target) if target == merge_commit => {
             ctx.ui.ok(format!("{tag} is already on {remote}, on the merge commit"));
@@ -113,20 +146,18 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 ),
                 Some(_) => ctx.ui.ok(format!("{tag} already exists locally on the merge commit")),
                 None => {
-                    pre_tag_checks(ctx, &merge_commit, &base_branch)?;
+                    if !*checked {
+                        pre_tag_checks(ctx, merge_commit, base_branch)?;
+                        *checked = true;
+                    }
                     let facts = ctx.facts()?;
                     let sign = ctx.settings.sign_tag;
-                    ctx.git().tag(&tag, &texts::tag_message(&facts), sign, &merge_commit)?;
+                    ctx.git().tag(tag, &texts::tag_message(&facts), sign, merge_commit)?;
                 }
             }
-            ctx.git().push("push the release tag", &remote, &tag, false)?;
+            ctx.git().push("push the release tag", remote, tag, false)?;
         }
     }
-    ctx.rec.release.tagged = true;
-    ctx.remote_ok(format!(
-        "Tagged {} as {tag} and pushed it",
-        &merge_commit[..12.min(merge_commit.len())]
-    ));
     Ok(())
 }
 
@@ -178,11 +209,17 @@ fn pre_tag_checks(ctx: &mut Ctx<Hotfix>, merge_commit: &str, base_branch: &str) 
     let commands = match ctx.settings.pre_tag_commands.clone() {
         Some(c) => c,
         None => {
-            let name = ctx.plan()?.crate_name.clone();
-            vec![["cargo", "package", "--locked", "--package", name.as_str()]
+            // Every crate released here, packaged together (cargo resolves the new versions of
+            // the others from the workspace, not from the registry).
+            let mut argv: Vec<String> = ["cargo", "package", "--locked"]
                 .iter()
                 .map(|s| s.to_string())
-                .collect()]
+                .collect();
+            for (name, _, _) in ctx.plan()?.releases() {
+                argv.push("--package".into());
+                argv.push(name);
+            }
+            vec![argv]
         }
     };
     if commands.is_empty() {

@@ -118,6 +118,38 @@ pub fn shown(prefix: &str) -> String {
     format!("{prefix}X.Y.Z")
 }
 
+/// `--base-tag` that names no release: say which release tags exist near it.
+pub fn not_a_release(tag: &str, tags: &[String]) -> String {
+    let prefix = prefix_of(tag);
+    let mut near: Vec<Release> = tags
+        .iter()
+        .filter_map(|t| {
+            let p = prefix_of(t)?;
+            if prefix.is_some_and(|want| want != p) {
+                return None;
+            }
+            latest_release([t.as_str()], p)
+        })
+        .collect();
+    near.sort_by(|a, b| b.version.cmp_precedence(&a.version));
+    let listed: Vec<&str> = near.iter().take(8).map(|r| r.tag.as_str()).collect();
+    if listed.is_empty() {
+        format!(
+            "--base-tag {tag}: not a release tag of this repository, and no tag here ends in a version X.Y.Z \
+             (`git tag --list` shows them). Pass the tag of the release to patch."
+        )
+    } else {
+        format!(
+            "--base-tag {tag}: not a release tag of this repository. Release tags{} here: {}. \
+             Pass one of them.",
+            prefix
+                .map(|p| format!(" of the form {}", shown(p)))
+                .unwrap_or_default(),
+            listed.join(", ")
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +235,23 @@ mod tests {
             Some("tokio-macros-")
         );
         assert_eq!(closest_prefix(&[], "mio"), None);
+    }
+
+    #[test]
+    fn a_base_tag_that_is_no_release_names_the_releases_near_it() {
+        let t = tags(&[
+            "tokio-1.53.1",
+            "tokio-1.52.0",
+            "tokio-macros-2.5.0",
+            "v0.1.0",
+        ]);
+        let said = not_a_release("tokio-1.53.9", &t);
+        assert!(
+            said.contains("Release tags of the form tokio-X.Y.Z here: tokio-1.53.1, tokio-1.52.0."),
+            "{said}"
+        );
+        let said = not_a_release("latest", &t);
+        assert!(said.contains("tokio-macros-2.5.0"), "{said}");
+        assert!(not_a_release("x", &[]).contains("no tag here ends in a version"));
     }
 }

@@ -132,6 +132,7 @@ pub fn hotfix(old: State) -> Hotfix {
                 tag_prefix: "v".into(),
                 together: Vec::new(),
                 line_branch_exists: false,
+                targets: Default::default(),
                 branch,
                 base_branch,
             })
@@ -284,6 +285,7 @@ mod tests {
                 tag_prefix: "v".into(),
                 together: Vec::new(),
                 line_branch_exists: false,
+                targets: Default::default(),
             })
         );
         assert_eq!(h.fix.commits.len(), 1);

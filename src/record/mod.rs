@@ -153,6 +153,26 @@ pub struct Plan {
     /// The maintenance branch of the line existed before this hotfix (found by name).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub line_branch_exists: bool,
+    /// What the crate builds: how users upgrade (a library in their lock files, a binary reinstalled).
+    #[serde(default)]
+    pub targets: Targets,
+}
+
+/// The kinds of target the hotfixed crate has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Targets {
+    pub library: bool,
+    pub binary: bool,
+}
+
+impl Default for Targets {
+    /// A record from before 0.3 did not say: both upgrade commands are shown, as they were.
+    fn default() -> Self {
+        Targets {
+            library: true,
+            binary: true,
+        }
+    }
 }
 
 fn default_tag_prefix() -> String {

@@ -406,7 +406,7 @@ fn non_semver_tags_are_never_a_base() {
 }
 
 #[test]
-fn two_release_tags_on_one_commit_take_the_higher() {
+fn two_release_tags_on_one_commit_the_one_the_manifest_contradicts_is_refused() {
     let fx = released();
     git(
         &fx.work,
@@ -414,17 +414,22 @@ fn two_release_tags_on_one_commit_take_the_higher() {
     );
     git(&fx.work, &["tag", "latest", "v1.0.0"]);
     fx.push_all();
-    let out = run_to_step_five(&fx, &with_description(flags()));
+    let before = fx.snapshot();
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(vec![say("yes")])
+        .run();
+    // v1.0.1 is the highest tag, but its manifest says 1.0.0: a hotfix 1.0.2 would skip a version
+    // that was never released. Stop, and say why.
+    assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
-        out.transcript.contains("Latest release: v1.0.1"),
+        out.error().contains(
+            "v1.0.1 is not a release of minicrate 1.0.1: Cargo.toml at v1.0.1 says minicrate 1.0.0."
+        ),
         "{}",
         out.explain()
     );
-    assert!(out.transcript.contains("This hotfix will be: v1.0.2"));
-    assert_eq!(
-        git(&fx.work, &["rev-parse", "hotfix/v1.0.2"]),
-        git(&fx.work, &["rev-parse", "v1.0.0^{commit}"])
-    );
+    assert_unchanged_but_fetched(&fx, &before, &out);
 }
 
 #[test]
@@ -452,33 +457,48 @@ fn a_lightweight_base_tag_works_like_an_annotated_one() {
 }
 
 #[test]
-fn a_base_tag_whose_manifest_says_another_version_is_warned_about() {
-    // The release was tagged v1.0.0 but its Cargo.toml still says 0.9.0.
-    let fx = refusing_pushes(released_with(
+fn a_base_tag_whose_manifest_says_another_version_stops_before_anything_changes() {
+    // The release was tagged v1.0.0 but its Cargo.toml still says 0.9.0: v1.0.0 is not a release
+    // of minicrate 1.0.0, and a hotfix numbered from it would publish a version that never was.
+    let fx = released_with(
         &quick_manifest("0.9.0"),
         &[("CHANGELOG.md", CHANGELOG_100)],
         Some("v1.0.0"),
-    ));
+    );
+    let before = fx.snapshot();
     let out = fx
         .caro(&with_description(flags()))
-        .answers(happy_answers(&fx))
+        .answers(vec![say("yes")])
         .run();
-    assert!(stopped_at_push(&out), "{}", out.explain());
-    let step_two = out
-        .transcript
-        .split("[3/16]")
-        .next()
-        .expect("step 2 output");
+    assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
-        step_two.contains(
-            "v1.0.0's Cargo.toml says version 0.9.0, not 1.0.0: the tag and the manifest disagree"
+        out.error().contains(
+            "No release tags found for minicrate: no tag scheme holds minicrate's releases"
         ),
         "{}",
         out.explain()
     );
-    assert!(step_two.contains("fix the tag first"), "{}", out.explain());
-    // The hotfix is numbered from the tag.
-    assert!(read(&fx.work.join("Cargo.toml")).contains("version = \"1.0.1\""));
+    assert!(out
+        .error()
+        .contains("Tags seen: vX.Y.Z (1 tag, newest v1.0.0)"));
+    assert_unchanged_but_fetched(&fx, &before, &out);
+
+    // Named explicitly, the tag is refused with what its manifest says.
+    let mut args = flags();
+    args.extend(["--base-tag", "v1.0.0"]);
+    let out = fx
+        .caro(&with_description(args))
+        .answers(vec![say("yes")])
+        .run();
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains(
+            "v1.0.0 is not a release of minicrate 1.0.0: Cargo.toml at v1.0.0 says minicrate 0.9.0. Nothing was changed."
+        ),
+        "{}",
+        out.explain()
+    );
+    assert_unchanged_but_fetched(&fx, &before, &out);
 }
 
 #[test]
@@ -909,9 +929,22 @@ fn a_virtual_workspace_bumps_the_inherited_version_and_the_path_requirements() {
         read(&w.join("cli/Cargo.toml")),
         WS_CLI.replace("\"=1.0.0\"", "\"=1.0.1\"")
     );
-    assert_eq!(
-        read(&w.join("other/Cargo.toml")),
-        WS_OTHER.replace("version = \"1.0.0\"", "version = \"1.0.1\"")
+    // wsother's `version = "1.0.0"` still matches 1.0.1: it stays byte for byte (a minimal diff).
+    assert_eq!(read(&w.join("other/Cargo.toml")), WS_OTHER);
+    // wscli shares the workspace version, so it is released with wscore, in its own tag scheme
+    // (`v`, while wscore's tags are `wscore-v`).
+    assert!(
+        out.transcript
+            .contains("Release tags of wscore: wscore-vX.Y.Z"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains(
+            "Released together: wscli 1.0.0 → 1.0.1, tagged v1.0.1 (wscli shares the workspace version)"
+        ),
+        "{}",
+        out.explain()
     );
     let lock = read(&w.join("Cargo.lock"));
     assert!(
@@ -925,7 +958,7 @@ fn a_virtual_workspace_bumps_the_inherited_version_and_the_path_requirements() {
     let files = git(w, &["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(
         files,
-        "CHANGELOG.md\nCargo.lock\nCargo.toml\nSECURITY.md\ncli/Cargo.toml\nother/Cargo.toml"
+        "CHANGELOG.md\nCargo.lock\nCargo.toml\nSECURITY.md\ncli/Cargo.toml"
     );
 }
 
@@ -937,7 +970,8 @@ fn a_virtual_workspace_without_package_is_asked_for_one() {
         .caro(&with_description(flags()))
         .answers(vec![say("yes")])
         .run();
-    assert_eq!(out.code, 1, "{}", out.explain());
+    // A usage mistake, caught before step 1: exit 2.
+    assert_eq!(out.code, 2, "{}", out.explain());
     assert!(out.error().contains("--package"), "{}", out.explain());
     assert!(out.error().contains("wscore"), "{}", out.explain());
     assert_unchanged_but_fetched(&fx, &before, &out);
@@ -955,7 +989,8 @@ fn a_package_that_does_not_exist_is_named_and_nothing_is_kept() {
     let mut args = vec!["--package", "nope"];
     args.extend(with_description(flags()));
     let out = fx.caro(&args).answers(vec![say("yes")]).run();
-    assert_eq!(out.code, 1, "{}", out.explain());
+    // A usage mistake, caught before step 1: exit 2.
+    assert_eq!(out.code, 2, "{}", out.explain());
     assert!(
         out.error()
             .contains("--package nope: no such package in this workspace (packages: minicrate)"),
@@ -1129,12 +1164,13 @@ fn crlf_changelog_and_security_md_keep_their_line_endings() {
 }
 
 #[test]
-fn a_changelog_without_unreleased_gets_the_section_before_the_newest_entry() {
+fn a_changelog_without_unreleased_gets_the_section_before_the_newest_entry_in_its_own_style() {
     let before = "# Changelog\n\nAll changes.\n\n## 1.0.0 - 2026-01-01\n\n- First.\n";
     let (after, _) = edited(Some(before), None);
     let added = insertion(before, &after);
-    assert!(added.contains("[1.0.1] - "), "{after}");
-    assert!(after.find(&heading()) < after.find("## 1.0.0"));
+    // `## X.Y.Z - date`, as the file writes its releases (no Keep a Changelog brackets).
+    assert!(added.starts_with("## 1.0.1 - 2026-11-13\n"), "{after}");
+    assert!(after.find("## 1.0.1") < after.find("## 1.0.0"));
 }
 
 #[test]

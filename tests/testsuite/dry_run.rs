@@ -50,7 +50,7 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
     assert_eq!(out.code, 0, "{}", out.explain());
     for shown in [
         "[dry-run] would run: $ git push -u origin hotfix/v1.0.11",
-        "[dry-run] would run: $ gh pr create --title '🚨 SECURITY HOTFIX: v1.0.11' --body-file",
+        "[dry-run] would run: $ gh pr create --title '🚨 SECURITY HOTFIX: minicrate 1.0.11' --body-file",
         "[dry-run] would run: $ gh pr merge 0 --squash --delete-branch --match-head-commit",
         "[dry-run] would run: $ git push origin v1.0.11",
         "[dry-run] would run: $ gh api repos/{owner}/{repo}/security-advisories -X POST",

@@ -492,9 +492,11 @@ fn a_bad_advisory_id_is_a_usage_error() {
 fn the_base_is_the_highest_release_on_the_remote_not_the_nearest_tag() {
     let fx = Fixture::new();
     // Someone released v1.0.11 from another machine; this clone has not seen the tag yet.
-    git(&fx.work, &["tag", "v1.0.11", "v1.0.10^{commit}"]);
+    fx.commit_version("1.0.11", "release 1.0.11");
+    git(&fx.work, &["tag", "v1.0.11"]);
     git(&fx.work, &["push", "-q", "origin", "v1.0.11"]);
     git(&fx.work, &["tag", "-d", "v1.0.11"]);
+    git(&fx.work, &["reset", "-q", "--hard", "HEAD~1"]);
     let out = fx.caro(&flags()).answers(vec![say("yes")]).run();
     assert!(
         out.transcript.contains("Latest release: v1.0.11"),

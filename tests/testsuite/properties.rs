@@ -197,7 +197,8 @@ proptest! {
             prop_assert!(out[prefix..out.len() - suffix].len() <= new.to_string().len() + 2);
         }
         let _ = manifest::set_workspace_version(&text, &new);
-        let _ = manifest::update_path_dependency_requirements(&text, "caro", &new);
+        let _ = manifest::update_path_dependency_requirements(&text, "caro", &new, manifest::Requirements::Minimal);
+        let _ = manifest::update_path_dependency_requirements(&text, "caro", &new, manifest::Requirements::Upgrade);
     }
 }
 
