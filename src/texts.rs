@@ -98,6 +98,8 @@ pub struct Facts {
     /// `git config user.name`.
     pub maintainer: String,
     pub on_crates_io: bool,
+    /// The crates released together with it (step 2): `clap 4.6.7 (v4.6.7)`.
+    pub together: Vec<String>,
     /// The crate has a library target (users update it in their lock files).
     pub has_library: bool,
     /// The crate has a binary target (users reinstall it).
@@ -133,6 +135,11 @@ impl Facts {
                 .clone()
                 .unwrap_or_else(|| "the maintainer".into()),
             on_crates_io: settings.registry.is_none(),
+            together: plan
+                .together
+                .iter()
+                .map(|t| format!("{} {} ({}, {})", t.crate_name, t.version, t.tag, t.why))
+                .collect(),
             has_library: plan.targets.library,
             has_binary: plan.targets.binary,
         })
@@ -182,6 +189,14 @@ impl Facts {
                 self.crate_name, self.version
             )
         })
+    }
+
+    /// One line per crate released together, each behind `lead`; empty when there is none.
+    pub fn together_lines(&self, lead: &str) -> String {
+        self.together
+            .iter()
+            .map(|t| format!("{lead}{t}\n"))
+            .collect()
     }
 
     pub fn release_url(&self) -> String {
@@ -248,8 +263,10 @@ pub fn pr_body(f: &Facts) -> String {
          Hotfix initiated by: {maintainer}\n\
          Base version: {base_tag}\n\
          Hotfix version: {tag}\n\
+         {together}\
          \n\
          {footer}\n",
+        together = f.together_lines("Released together: "),
         tag = f.tag,
         description = f.incident.description,
         severity = f.severity(),
@@ -437,7 +454,7 @@ pub fn summary(
 {done} Version bumped to {version}
 {remote} PR merged to {base_branch}
 {remote} Tag {tag} created and pushed
-{remote} Published: {crates}{backports}
+{together}{remote} Published: {crates}{backports}
 
 ⚠️  NEXT STEPS REQUIRED:
 
@@ -455,6 +472,7 @@ Release URLs:
         tag = f.tag,
         version = f.version,
         release = f.release_url(),
+        together = f.together_lines(&format!("{remote} Released together: ")),
     )
 }
 

@@ -84,6 +84,12 @@ fn show_hotfix(ui: &Ui, h: &Hotfix, running: Option<&Holder>, json: bool) -> Res
     ui.data(format!("Hotfix {}: {}", h.label(), h.incident.description));
     if let Some(plan) = &h.plan {
         ui.data(format!("  base release: {}", plan.base_tag));
+        for t in &plan.together {
+            ui.data(format!(
+                "  released together: {} {} → {} ({}, {})",
+                t.crate_name, t.base_version, t.version, t.tag, t.why
+            ));
+        }
         ui.data(format!("  branch: {} → {}", plan.branch, plan.base_branch));
         let name = match plan.strategy {
             crate::config::Strategy::Maintenance => {

@@ -21,6 +21,7 @@ mod step09_pr;
 mod step10_review;
 mod step11_merge;
 mod step12_publish;
+mod step12_together;
 mod step13_advisory;
 mod step14_announce;
 mod step15_backport;
@@ -100,7 +101,7 @@ pub const STEPS: [HotfixStep; 16] = [
     Step {
         number: 12,
         title: "Watch the publish",
-        run: step12_publish::run,
+        run: watch_the_publish,
     },
     Step {
         number: 13,
@@ -123,6 +124,12 @@ pub const STEPS: [HotfixStep; 16] = [
         run: step16_summary::run,
     },
 ];
+
+/// Step 12: the hotfixed crate's publish, then the crates released with it.
+fn watch_the_publish(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    step12_publish::run(ctx)?;
+    step12_together::wait(ctx)
+}
 
 /// Steps whose failure forgets the record: before step 3 nothing exists but the record, so the
 /// hotfix can simply be started again (with other options).
