@@ -10,6 +10,8 @@
 //!   editors and the base-tag choice under proptest; `fault_injection`: a kill inside every step,
 //!   then `resume`.
 //! - `terminal`: the real binary in a pseudo-terminal; `cli`: help, completions, man page, usage.
+//! - `real_shapes`: fire drills on workspaces shaped like tokio, regex, clap, serde, jj and rustls
+//!   (`support::shapes`: their manifests, tags, pins, CHANGELOG headings, branches, lock files).
 //! - `gh_stand_in`: the test doubles themselves (the gh stand-in and the sparse index server).
 //! - `support`: the fixture crate with its bare origin, the stand-ins, the scripted prompter and the
 //!   builder that runs the wizard (`fx.caro(&args).answers(..).run()`).
@@ -32,6 +34,7 @@ mod gh_real;
 mod gh_stand_in;
 mod github_emulator;
 mod properties;
+mod real_shapes;
 mod record;
 mod rollback;
 mod second_half;

@@ -1,0 +1,250 @@
+//! Fire drills on workspaces shaped like real ones (`support::shapes`: tokio, regex, clap, serde,
+//! jj, rustls — their manifests, tags, pins, CHANGELOG headings, branches and lock files, not their
+//! code). What these tests hold is what already plans right and must stay right: the drill ends
+//! (exit 0), nothing in the repository or on the origin changes, and the base release is the
+//! project's newest. The plans themselves (versions, crates released together, files changed) are
+//! issue 14's, asserted where that work lands.
+//!
+//! Each configured drill sets what a maintainer of that project would set today:
+//! - `tag-prefix` where the tags are not `v1.2.3` (tokio's `tokio-`, regex's ``, rustls's `v/`);
+//! - `pre-tag-commands = []`: the default pre-tag check, `cargo package --locked --package NAME`,
+//!   resolves the crate's dependencies on its siblings through the registry, which tests never
+//!   reach (and whose answer would then depend on this machine's cargo cache).
+
+use crate::support::shapes;
+use crate::support::*;
+
+/// Commits the drill's configuration (`settings` plus `pre-tag-commands = []`) to the shape, then
+/// runs the fire drill for `package` and checks what must hold: exit 0, the tests ran, the
+/// repository and origin unchanged, and `base_tag` (version `base`) as the base.
+fn drill(fx: &Fixture, settings: &str, package: &str, base_tag: &str, base: &str) -> Outcome {
+    shapes::configure(fx, &format!("{settings}pre-tag-commands = []\n"));
+    let before = fx.snapshot();
+    let out = fx
+        .caro(&[
+            "--dry-run",
+            "--non-interactive",
+            "--package",
+            package,
+            "security fire drill",
+        ])
+        .unscripted()
+        .run();
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        fx.snapshot() == before,
+        "the fire drill changed the repository or origin:\n{}",
+        out.explain()
+    );
+    for line in [
+        format!("  Latest release: {base_tag}\n"),
+        format!("  Base version: {base}\n"),
+        "✓ All tests passed".to_string(),
+        "[16/16] Summary".to_string(),
+    ] {
+        assert!(
+            out.transcript.contains(&line),
+            "missing {line:?}:\n{}",
+            out.explain()
+        );
+    }
+    out
+}
+
+/// The unconfigured drill of `package`: whatever it plans (issue 14 changes it), it changes nothing.
+fn untouched(fx: &Fixture, package: &str) -> Outcome {
+    let before = fx.snapshot();
+    let out = fx
+        .caro(&[
+            "--dry-run",
+            "--non-interactive",
+            "--package",
+            package,
+            "security fire drill",
+        ])
+        .unscripted()
+        .run();
+    assert!(
+        fx.snapshot() == before,
+        "the fire drill of {package} changed the repository or origin:\n{}",
+        out.explain()
+    );
+    out
+}
+
+#[test]
+fn tokio_fire_drill_patches_the_newest_tokio() {
+    let fx = shapes::tokio();
+    drill(
+        &fx,
+        "tag-prefix = \"tokio-\"\n",
+        "tokio",
+        "tokio-1.53.1",
+        "1.53.1",
+    );
+}
+
+#[test]
+fn regex_fire_drill_patches_the_newest_regex() {
+    let fx = shapes::regex();
+    drill(&fx, "tag-prefix = \"\"\n", "regex", "1.13.1", "1.13.1");
+}
+
+#[test]
+fn clap_fire_drill_patches_the_newest_clap() {
+    let fx = shapes::clap();
+    drill(&fx, "", "clap", "v4.6.6", "4.6.6");
+    // clap_builder shares clap's tags (and is pinned by clap): the same base.
+    let out = untouched(&fx, "clap_builder");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains("  Base version: 4.6.6\n"),
+        "{}",
+        out.explain()
+    );
+}
+
+#[test]
+fn serde_fire_drill_patches_the_newest_serde() {
+    let fx = shapes::serde();
+    drill(&fx, "", "serde", "v1.0.228", "1.0.228");
+}
+
+#[test]
+fn jj_fire_drill_patches_the_shared_version() {
+    let fx = shapes::jj();
+    drill(&fx, "", "jj-lib", "v0.44.0", "0.44.0");
+}
+
+#[test]
+fn rustls_fire_drill_patches_the_maintained_line() {
+    let fx = shapes::rustls();
+    drill(
+        &fx,
+        "tag-prefix = \"v/\"\n",
+        "rustls",
+        "v/0.23.43",
+        "0.23.43",
+    );
+}
+
+/// The crates whose plans issue 14 is about, as the projects are (no configuration): the drill may
+/// stop or plan wrongly today, but never touches the repository.
+#[test]
+fn drills_of_crates_with_their_own_tags_or_pins_touch_nothing() {
+    let tokio = shapes::tokio();
+    untouched(&tokio, "tokio");
+    let regex = shapes::regex();
+    untouched(&regex, "regex-syntax");
+    let clap = shapes::clap();
+    untouched(&clap, "clap_complete");
+    let serde = shapes::serde();
+    untouched(&serde, "serde_core");
+}
+
+/// A shape, and what it must hold: its tag schemes (prefix, the crate's manifest), the object type
+/// of its tags, whether Cargo.lock is tracked, and its maintenance branches.
+type Expected = (
+    Fixture,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+    bool,
+    &'static [&'static str],
+);
+
+/// The shapes hold what they claim: every release tag is on a commit whose manifest has the tag's
+/// version; the branches, tag kinds and lock files are the projects'.
+#[test]
+fn the_shapes_tags_hold_their_versions() {
+    let cases: Vec<Expected> = vec![
+        (
+            shapes::tokio(),
+            vec![
+                ("tokio-macros-", "tokio-macros/Cargo.toml"),
+                ("tokio-util-", "tokio-util/Cargo.toml"),
+                ("tokio-stream-", "tokio-stream/Cargo.toml"),
+                ("tokio-test-", "tokio-test/Cargo.toml"),
+                ("tokio-", "tokio/Cargo.toml"),
+            ],
+            "commit",
+            false,
+            &["tokio-1.51.x"],
+        ),
+        (
+            shapes::regex(),
+            vec![
+                ("regex-syntax-", "regex-syntax/Cargo.toml"),
+                ("regex-automata-", "regex-automata/Cargo.toml"),
+                ("", "Cargo.toml"),
+            ],
+            "tag",
+            false,
+            &[],
+        ),
+        (
+            shapes::clap(),
+            vec![
+                (
+                    "clap_complete_nushell-v",
+                    "clap_complete_nushell/Cargo.toml",
+                ),
+                ("clap_complete-v", "clap_complete/Cargo.toml"),
+                ("clap_mangen-v", "clap_mangen/Cargo.toml"),
+                ("clap_lex-v", "clap_lex/Cargo.toml"),
+                ("v", "Cargo.toml"),
+            ],
+            "tag",
+            true,
+            &[],
+        ),
+        (
+            shapes::serde(),
+            vec![("v", "serde/Cargo.toml")],
+            "tag",
+            false,
+            &[],
+        ),
+        (shapes::jj(), vec![("v", "Cargo.toml")], "commit", true, &[]),
+        (
+            shapes::rustls(),
+            vec![
+                ("rustls-post-quantum-v/", "rustls-post-quantum/Cargo.toml"),
+                ("v/", "rustls/Cargo.toml"),
+            ],
+            "commit",
+            true,
+            &["rel-0.23"],
+        ),
+    ];
+    for (fx, schemes, kind, lock, branches) in cases {
+        let origin = &fx.origin;
+        let tags = git(origin, &["tag", "--list"]);
+        assert!(!tags.is_empty());
+        for tag in tags.lines() {
+            let (prefix, manifest) = schemes
+                .iter()
+                .find(|(p, _)| {
+                    tag.strip_prefix(p)
+                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+                })
+                .unwrap_or_else(|| panic!("{tag}: no scheme"));
+            let version = &tag[prefix.len()..];
+            let text = git(origin, &["show", &format!("{tag}:{manifest}")]);
+            assert!(
+                text.contains(&format!("version = \"{version}\"")),
+                "{tag}: {manifest} does not hold {version}:\n{text}"
+            );
+            assert_eq!(git(origin, &["cat-file", "-t", tag]), kind, "{tag}");
+        }
+        let heads = git(origin, &["branch", "--list", "--format=%(refname:short)"]);
+        for branch in branches {
+            assert!(heads.lines().any(|h| h == *branch), "{branch} in {heads}");
+        }
+        assert_eq!(
+            git_ok(origin, &["cat-file", "-e", "HEAD:Cargo.lock"]),
+            lock,
+            "{}",
+            fx.work.display()
+        );
+    }
+}
