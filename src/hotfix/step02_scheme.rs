@@ -190,7 +190,7 @@ fn same(a: &Version, b: &Version) -> bool {
     a.cmp_precedence(b) == std::cmp::Ordering::Equal
 }
 
-fn relative_manifest(ctx: &Ctx<Hotfix>, package: &Package) -> String {
+pub fn relative_manifest(ctx: &Ctx<Hotfix>, package: &Package) -> String {
     let repo = ctx.repo.canonicalize().unwrap_or_else(|_| ctx.repo.clone());
     let path = package
         .manifest_path

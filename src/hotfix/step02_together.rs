@@ -29,63 +29,84 @@ pub fn find(
 ) -> Result<Vec<Together>> {
     let repo = ctx.repo.clone();
     let meta = cargo::metadata(&mut ctx.runner, &repo)?;
-    let members: Vec<Package> = meta
-        .packages
-        .iter()
-        .filter(|p| meta.workspace_members.is_empty() || meta.workspace_members.contains(&p.id))
-        .cloned()
-        .collect();
-    let shares = inherits(package);
+    // The tree that is hotfixed is the base tag's, not the checkout's: read the members there.
+    let root = ctx.git().show_file(base_tag, "Cargo.toml")?;
+    let shared = root
+        .as_deref()
+        .and_then(|r| manifest::workspace_version(r).ok().flatten());
+    let mut members: Vec<(Package, manifest::Member, Version)> = Vec::new();
+    let mut main = None;
+    for p in &meta.packages {
+        if !meta.workspace_members.is_empty() && !meta.workspace_members.contains(&p.id) {
+            continue;
+        }
+        let relative = step02_scheme::relative_manifest(ctx, p);
+        let Some(text) = ctx.git().show_file(base_tag, &relative)? else {
+            continue; // not in that tree: nothing of it was released from there
+        };
+        let Ok(m) = manifest::member(&text, root.as_deref()) else {
+            continue;
+        };
+        let version = match &m.version {
+            PackageVersion::Literal(v) => Some(v.clone()),
+            PackageVersion::Inherited => shared.clone(),
+        };
+        let Some(version) = version else { continue };
+        if m.name != p.name {
+            continue;
+        }
+        if p.name == package.name {
+            main = Some(m);
+        } else if m.publish {
+            members.push((p.clone(), m, version));
+        }
+    }
+    let Some(main) = main else {
+        return Ok(Vec::new());
+    };
+    let shares = main.version == PackageVersion::Inherited;
+    let main_version = match &main.version {
+        PackageVersion::Literal(v) => v.clone(),
+        PackageVersion::Inherited => shared.clone().unwrap_or_else(|| hotfix.clone()),
+    };
 
-    // (member, why), in discovery order; the hotfixed crate's new version drives the first round.
-    let mut released: Vec<(String, Version)> = vec![(package.name.clone(), hotfix.clone())];
-    let mut found: Vec<(Package, String)> = Vec::new();
+    // (member, why, its version at the tag), in discovery order; the hotfixed crate's new version
+    // drives the first round.
+    let mut released: Vec<(String, Version, Version)> =
+        vec![(package.name.clone(), main_version, hotfix.clone())];
+    let mut found: Vec<(Package, String, Version)> = Vec::new();
     if shares {
-        for m in members
-            .iter()
-            .filter(|m| m.name != package.name && inherits(m))
-        {
-            found.push((m.clone(), "shares the workspace version".into()));
-            released.push((m.name.clone(), hotfix.clone()));
+        for (p, m, at) in &members {
+            if m.version == PackageVersion::Inherited {
+                found.push((p.clone(), "shares the workspace version".into(), at.clone()));
+                released.push((p.name.clone(), at.clone(), hotfix.clone()));
+            }
         }
     }
     let mut i = 0;
     while i < released.len() {
-        let (name, new) = released[i].clone();
-        for m in &members {
-            if m.name == package.name || found.iter().any(|(f, _)| f.name == m.name) {
+        let (name, old, new) = released[i].clone();
+        for (p, m, at) in &members {
+            if found.iter().any(|(f, _, _)| f.name == p.name) {
                 continue;
             }
-            let pin = m.dependencies.iter().find(|d| {
-                d.name == name
-                    && d.path.is_some()
-                    && VersionReq::parse(&d.req).is_ok_and(|r| !r.matches(&new))
+            // A requirement the old version met and the new one does not: it must move, and the
+            // member with it.
+            let pin = m.requires.iter().find(|(dep, req)| {
+                dep == &name
+                    && VersionReq::parse(req).is_ok_and(|r| r.matches(&old) && !r.matches(&new))
             });
-            if let Some(dep) = pin {
-                let why = format!("requires {name} {}", dep.req);
-                let own = match m.version.parse::<Version>() {
-                    Ok(v) => next_patch(&v),
-                    Err(_) => continue,
-                };
-                found.push((m.clone(), why));
-                released.push((m.name.clone(), own));
+            if let Some((_, req)) = pin {
+                found.push((p.clone(), format!("requires {name} {req}"), at.clone()));
+                released.push((p.name.clone(), at.clone(), next_patch(at)));
             }
         }
         i += 1;
     }
+    let requires_of_main: Vec<String> = main.requires.iter().map(|(d, _)| d.clone()).collect();
 
     let mut together = Vec::new();
-    for (member, why) in found {
-        let Some(at_base) = step02_scheme::version_at(ctx, &member, base_tag)? else {
-            bail!(
-                "{} {why}, so it must be released with {} {hotfix}, but {base_tag} has no manifest \
-                 for {}. Nothing was changed. Release {} first, or hotfix it on its own.",
-                member.name,
-                package.name,
-                member.name,
-                member.name
-            );
-        };
+    for (member, why, at_base) in found {
         let version = next_patch(&at_base);
         let tags = ctx.git().tags()?;
         let mut prefix = None;
@@ -111,10 +132,7 @@ pub fn find(
                 member.name
             );
         };
-        let before = package
-            .dependencies
-            .iter()
-            .any(|d| d.name == member.name && d.path.is_some() && d.kind.is_none());
+        let before = requires_of_main.contains(&member.name);
         let tag = format!("{prefix}{version}");
         ctx.ui.info(format!(
             "Released together: {} {at_base} → {version}, tagged {tag} ({} {why})",
@@ -130,12 +148,4 @@ pub fn find(
         });
     }
     Ok(together)
-}
-
-/// Whether a member takes its version from `[workspace.package]`.
-fn inherits(package: &Package) -> bool {
-    std::fs::read_to_string(&package.manifest_path)
-        .ok()
-        .and_then(|text| manifest::package_info(&text).ok())
-        .is_some_and(|info| info.version == PackageVersion::Inherited)
 }

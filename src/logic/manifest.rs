@@ -182,6 +182,88 @@ pub fn update_path_dependency_requirements(
     Ok((text, true))
 }
 
+/// What step 2 reads of a workspace member's manifest (at the base tag) to tell whether it is
+/// released together with the hotfixed crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub name: String,
+    pub version: PackageVersion,
+    /// `publish = false` (or an empty registry list) makes a member that is never released.
+    pub publish: bool,
+    /// Its requirements on path dependencies (normal and build; dev-dependencies do not reach
+    /// users): (package name, requirement). A `{ workspace = true }` entry is resolved against the
+    /// `[workspace.dependencies]` of `root`.
+    pub requires: Vec<(String, String)>,
+}
+
+/// Reads a member's name, version, publish setting and path requirements; `root` is the workspace's
+/// top-level manifest (for inherited dependencies).
+pub fn member(manifest: &str, root: Option<&str>) -> Result<Member> {
+    let info = package_info(manifest)?;
+    let doc = parse(manifest)?;
+    let package = package_table(&doc)?;
+    let publish = match package.get("publish") {
+        Some(item) => match (item.as_bool(), item.as_array()) {
+            (Some(b), _) => b,
+            (_, Some(list)) => !list.is_empty(),
+            _ => true,
+        },
+        None => true,
+    };
+    let root_doc = root.and_then(|r| parse(r).ok());
+    let inherited = |key: &str| -> Option<(String, String)> {
+        let deps = root_doc
+            .as_ref()?
+            .get("workspace")?
+            .get("dependencies")?
+            .as_table_like()?;
+        let entry = deps.get(key)?.as_table_like()?;
+        entry.get("path")?;
+        let name = entry.get("package").and_then(Item::as_str).unwrap_or(key);
+        let req = entry.get("version")?.as_str()?;
+        Some((name.to_string(), req.to_string()))
+    };
+    let root = doc.as_table();
+    let mut tables: Vec<&dyn TableLike> = Vec::new();
+    for name in ["dependencies", "build-dependencies", "build_dependencies"] {
+        tables.extend(root.get(name).and_then(Item::as_table_like));
+    }
+    if let Some(targets) = root.get("target").and_then(Item::as_table_like) {
+        for (_, target) in targets.iter() {
+            if let Some(target) = target.as_table_like() {
+                for name in ["dependencies", "build-dependencies", "build_dependencies"] {
+                    tables.extend(target.get(name).and_then(Item::as_table_like));
+                }
+            }
+        }
+    }
+    let mut requires = Vec::new();
+    for table in tables {
+        for (key, entry) in table.iter() {
+            let Some(entry) = entry.as_table_like() else {
+                continue;
+            };
+            if entry.get("workspace").and_then(Item::as_bool) == Some(true) {
+                requires.extend(inherited(key));
+                continue;
+            }
+            if !entry.contains_key("path") {
+                continue;
+            }
+            let name = entry.get("package").and_then(Item::as_str).unwrap_or(key);
+            if let Some(req) = entry.get("version").and_then(Item::as_str) {
+                requires.push((name.to_string(), req.to_string()));
+            }
+        }
+    }
+    Ok(Member {
+        name: info.name,
+        version: info.version,
+        publish,
+        requires,
+    })
+}
+
 /// How other members' requirements on a released crate change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirements {
@@ -469,6 +551,25 @@ caro = { path = "../caro" }
         assert!(out.contains("name = \"caro-cli\"\nversion = \"1.0.0\""));
         assert!(out.contains(r#"other = { version = "1.0.0" }"#));
         assert!(out.contains(r#"caro-registry = { package = "caro", version = "1.0.0" }"#));
+    }
+
+    #[test]
+    fn a_members_requirements_publish_setting_and_inherited_pins_are_read() {
+        let root = "[workspace]\n[workspace.package]\nversion = \"4.6.6\"\n[workspace.dependencies]\nclap_builder = { path = \"clap_builder\", version = \"=4.6.6\" }\nserde = \"1\"\n";
+        let clap = "[package]\nname = \"clap\"\nversion.workspace = true\n[dependencies]\nclap_builder.workspace = true\nclap_derive = { path = \"clap_derive\", version = \"=4.6.6\", optional = true }\nserde = \"1\"\n[dev-dependencies]\nclap_lex = { path = \"clap_lex\", version = \"=1.0.0\" }\n";
+        let m = member(clap, Some(root)).unwrap();
+        assert_eq!(m.name, "clap");
+        assert_eq!(m.version, PackageVersion::Inherited);
+        assert!(m.publish);
+        assert_eq!(
+            m.requires,
+            [
+                ("clap_builder".to_string(), "=4.6.6".to_string()),
+                ("clap_derive".to_string(), "=4.6.6".to_string())
+            ]
+        );
+        let private = "[package]\nname = \"benches\"\nversion = \"0.0.0\"\npublish = false\n";
+        assert!(!member(private, None).unwrap().publish);
     }
 
     #[test]

@@ -24,20 +24,6 @@ pub struct Package {
     pub manifest_path: PathBuf,
     #[serde(default)]
     pub targets: Vec<Target>,
-    #[serde(default)]
-    pub dependencies: Vec<Dependency>,
-}
-
-/// A dependency as `cargo metadata` lists it: `name` is the package's real name (a renamed
-/// dependency has `rename`), `path` is set for path dependencies (workspace siblings).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Dependency {
-    pub name: String,
-    pub req: String,
-    #[serde(default)]
-    pub path: Option<PathBuf>,
-    #[serde(default)]
-    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -248,3 +248,202 @@ fn the_shapes_tags_hold_their_versions() {
         );
     }
 }
+
+// ------------------------------------------------------------------------------------------------
+// Issue 14: the plans, as the projects are (no configuration)
+// ------------------------------------------------------------------------------------------------
+
+/// The files of step 6's commit, from its "Committed …" line.
+fn committed_files(out: &Outcome) -> Vec<String> {
+    let line = out
+        .transcript
+        .lines()
+        .find(|l| l.contains("Committed ") && l.contains("Bump version"))
+        .unwrap_or_else(|| panic!("no bump commit:\n{}", out.explain()));
+    let files = line
+        .rsplit_once(" (")
+        .map(|(_, f)| f.trim_end_matches(')'))
+        .unwrap_or_default();
+    files.split(", ").map(str::to_string).collect()
+}
+
+fn says(out: &Outcome, lines: &[&str]) {
+    for line in lines {
+        assert!(
+            out.transcript.contains(line),
+            "missing {line:?}:\n{}",
+            out.explain()
+        );
+    }
+}
+
+#[test]
+fn tokio_plan_finds_its_tags_its_changelog_style_and_changes_only_tokio() {
+    let fx = shapes::tokio();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let out = untouched(&fx, "tokio");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Release tags of tokio: tokio-X.Y.Z — found 6 such tags; tokio-1.53.1 holds tokio 1.53.1",
+            "  Latest release: tokio-1.53.1\n",
+            "  This hotfix will be: tokio-1.53.2 (patch bump of tokio-1.53.1)",
+            "  Release: tokio 1.53.1 → 1.53.2",
+            // The unreleased work is counted where tokio's code is.
+            "1 of them in tokio/",
+            "tokio/CHANGELOG.md: section 1.53.2 above \"1.53.1 (July 20th, 2026)\", in the file's own heading style",
+            "'🚨 SECURITY HOTFIX: tokio 1.53.2'",
+        ],
+    );
+    assert!(
+        !out.transcript.contains("Released together"),
+        "{}",
+        out.explain()
+    );
+    // A minimal diff: the other members' requirements on tokio ("1.0.0", "1.5.0", …) still match.
+    let files = committed_files(&out);
+    assert_eq!(
+        files,
+        ["tokio/Cargo.toml", "tokio/CHANGELOG.md", "SECURITY.md"],
+        "{}",
+        out.explain()
+    );
+}
+
+#[test]
+fn tokio_older_line_goes_through_its_own_maintenance_branch() {
+    let fx = shapes::tokio();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let before = fx.snapshot();
+    let out = fx
+        .caro(&[
+            "--dry-run",
+            "--non-interactive",
+            "--package",
+            "tokio",
+            "--base-tag",
+            "tokio-1.51.2",
+            "security fire drill",
+        ])
+        .unscripted()
+        .run();
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(fx.snapshot() == before);
+    says(
+        &out,
+        &[
+            "  This hotfix will be: tokio-1.51.3 (patch bump of tokio-1.51.2)",
+            "The line's maintenance branch is tokio-1.51.x (it exists on origin)",
+            "--base tokio-1.51.x --head hotfix/tokio-1.51.3",
+        ],
+    );
+    assert!(
+        !out.transcript.contains("release/1.51"),
+        "{}",
+        out.explain()
+    );
+}
+
+#[test]
+fn regex_syntax_plan_uses_its_own_tags_and_regex_uses_setext_headings() {
+    let fx = shapes::regex();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let out = untouched(&fx, "regex-syntax");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Release tags of regex-syntax: regex-syntax-X.Y.Z",
+            "  Latest release: regex-syntax-0.8.11\n",
+            "  Release: regex-syntax 0.8.11 → 0.8.12",
+        ],
+    );
+    // regex and regex-automata require regex-syntax "0.8.5", which 0.8.12 meets: untouched. (The
+    // section goes to the repository's CHANGELOG.md: regex-syntax keeps none of its own.)
+    let files = committed_files(&out);
+    assert_eq!(
+        files,
+        ["regex-syntax/Cargo.toml", "CHANGELOG.md", "SECURITY.md"],
+        "{}",
+        out.explain()
+    );
+
+    let out = untouched(&fx, "regex");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Release tags of regex: X.Y.Z",
+            "  Release: regex 1.13.1 → 1.13.2",
+            "CHANGELOG.md: section 1.13.2 above \"1.13.1 (2026-07-15)\", in the file's own heading style",
+        ],
+    );
+}
+
+#[test]
+fn clap_complete_is_numbered_from_its_own_tags_not_claps() {
+    let fx = shapes::clap();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let out = untouched(&fx, "clap_complete");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Release tags of clap_complete: clap_complete-vX.Y.Z",
+            "  Release: clap_complete 4.6.9 → 4.6.10",
+            "  This hotfix will be: clap_complete-v4.6.10",
+        ],
+    );
+}
+
+#[test]
+fn clap_builder_is_released_together_with_clap_which_pins_it() {
+    let fx = shapes::clap();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let out = untouched(&fx, "clap_builder");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "  Release: clap_builder 4.6.6 → 4.6.7",
+            "Released together: clap 4.6.6 → 4.6.7, tagged v4.6.7 (clap requires clap_builder =4.6.6)",
+            "clap_builder/Cargo.toml: version 4.6.7",
+            "Cargo.toml: clap version 4.6.7",
+            "Cargo.toml: requirement on clap_builder moved to 4.6.7",
+            "Cargo.lock: the released crates' versions only",
+            "Released together: clap 4.6.7 (v4.6.7",
+        ],
+    );
+}
+
+#[test]
+fn serde_core_is_released_together_with_serde() {
+    let fx = shapes::serde();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let out = untouched(&fx, "serde_core");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "  Release: serde_core 1.0.228 → 1.0.229",
+            "Released together: serde 1.0.228 → 1.0.229, tagged v1.0.229 (serde requires serde_core =1.0.228)",
+        ],
+    );
+}
+
+#[test]
+fn rustls_lock_moves_only_the_released_crates() {
+    let fx = shapes::rustls();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let out = untouched(&fx, "rustls");
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Release tags of rustls: v/X.Y.Z",
+            "Cargo.lock: the released crates' versions only",
+        ],
+    );
+    assert!(!out.transcript.contains("itertools"), "{}", out.explain());
+}
