@@ -175,8 +175,22 @@ fn sublevel(body: &str, level: usize) -> String {
         .collect()
 }
 
-/// The version a heading title starts with.
+/// The version a heading title starts with; none for a planned version (`## 5.0.0 - TBD`, clap's
+/// section for its next major, is not a release).
 fn leading_version(title: &str) -> Option<Version> {
+    let lower = title.to_ascii_lowercase();
+    if [
+        "tbd",
+        "unreleased",
+        "releasedate",
+        "upcoming",
+        "not released",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return None;
+    }
     let t = title.trim_start_matches('[');
     let t = t.strip_prefix("Version ").unwrap_or(t);
     let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
@@ -378,6 +392,17 @@ mod tests {
             "{out}"
         );
         assert!(out.ends_with("See the git log.\n"));
+    }
+
+    #[test]
+    fn a_planned_version_is_not_the_newest_release() {
+        let text = "# Change Log\n\n## 5.0.0 - TBD\n\n*unstable*\n\n<!-- next-header -->\n## [Unreleased] - ReleaseDate\n\n## [4.6.6] - 2026-07-30\n";
+        assert!(is_keep_a_changelog(text));
+        let headings = release_headings(text);
+        assert_eq!(
+            newest(&headings).map(|h| h.title.as_str()),
+            Some("[4.6.6] - 2026-07-30")
+        );
     }
 
     #[test]

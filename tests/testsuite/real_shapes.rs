@@ -447,3 +447,107 @@ fn rustls_lock_moves_only_the_released_crates() {
     );
     assert!(!out.transcript.contains("itertools"), "{}", out.explain());
 }
+
+/// A real run (not a drill) of `package` up to the push, which the origin refuses: the bump commit
+/// is left in the repository to be read. Returns the outcome and `git show` of that commit.
+fn run_to_the_push(fx: &Fixture, package: &str, fix_file: &str) -> (Outcome, String) {
+    shapes::configure(fx, "pre-tag-commands = []\n");
+    fx.refuse_pushes();
+    let work = fx.work.clone();
+    let fix_file = fix_file.to_string();
+    let fix = move || {
+        let path = work.join(&fix_file);
+        let text = std::fs::read_to_string(&path).expect("read the file to fix");
+        write(
+            &path,
+            &format!("{text}\n/// Bounds checked (the fix).\npub fn fixed() {{}}\n"),
+        );
+        git(&work, &["add", &fix_file]);
+        git(&work, &["commit", "-q", "-m", "fix: bound the read"]);
+    };
+    let mut args = vec!["--package", package, "--strategy", "maintenance"];
+    args.extend(STEP4_FLAGS);
+    args.push("security fix");
+    let out = fx
+        .caro(&args)
+        .answers(vec![say("yes"), do_then_say(fix, "done"), say("y")])
+        .run();
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains("pushes are disabled"),
+        "{}",
+        out.explain()
+    );
+    let diff = git(&fx.work, &["show", "--format=%s", "HEAD"]);
+    (out, diff)
+}
+
+/// The lines a diff adds or removes (not its file headers).
+fn changed(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect()
+}
+
+#[test]
+fn a_clap_builder_hotfix_changes_only_the_two_crates_versions_and_claps_pin() {
+    let fx = shapes::clap();
+    let (out, diff) = run_to_the_push(&fx, "clap_builder", "clap_builder/src/lib.rs");
+    // Shown for the record (`cargo test -- --nocapture`): the rehearsal's diff in the closing note.
+    eprintln!("{diff}");
+    // Outside the CHANGELOG and SECURITY.md: the versions of clap and clap_builder (each in its
+    // manifest and in Cargo.lock) and clap's pin, nothing else.
+    let manifests: Vec<&str> = changed(&diff)
+        .into_iter()
+        .filter(|l| l.contains("version = ") || l.contains("clap_builder = "))
+        .collect();
+    assert_eq!(
+        manifests,
+        [
+            // Cargo.lock: clap, clap_builder
+            "-version = \"4.6.6\"",
+            "+version = \"4.6.7\"",
+            "-version = \"4.6.6\"",
+            "+version = \"4.6.7\"",
+            // Cargo.toml (clap): its version and its pin
+            "-version = \"4.6.6\"",
+            "+version = \"4.6.7\"",
+            "-clap_builder = { path = \"./clap_builder\", version = \"=4.6.6\", default-features = false }",
+            "+clap_builder = { path = \"./clap_builder\", version = \"=4.6.7\", default-features = false }",
+            // clap_builder/Cargo.toml
+            "-version = \"4.6.6\"",
+            "+version = \"4.6.7\"",
+        ],
+        "{}",
+        out.explain()
+    );
+    let files = git(&fx.work, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(
+        files, "CHANGELOG.md\nCargo.lock\nCargo.toml\nSECURITY.md\nclap_builder/Cargo.toml",
+        "{diff}"
+    );
+}
+
+#[test]
+fn a_tokio_hotfix_changes_tokio_alone_and_writes_its_changelog_in_its_style() {
+    let fx = shapes::tokio();
+    let (out, diff) = run_to_the_push(&fx, "tokio", "tokio/src/lib.rs");
+    eprintln!("{diff}");
+    let files = git(&fx.work, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(
+        files,
+        "SECURITY.md\ntokio/CHANGELOG.md\ntokio/Cargo.toml",
+        "{}",
+        out.explain()
+    );
+    let changelog = read(&fx.work.join("tokio/CHANGELOG.md"));
+    assert!(
+        changelog.starts_with("# 1.53.2 (November 13th, 2026)\n\n## Security\n"),
+        "{changelog}"
+    );
+    assert!(changelog.contains("\n# 1.53.1 (July 20th, 2026)\n"));
+}
