@@ -1633,3 +1633,70 @@ fn the_safety_table_names_real_tests_and_every_bad_input_test_is_in_it() {
     }
     assert!(tests >= 40, "found only {tests} tests in bad_inputs.rs");
 }
+
+#[test]
+fn two_tag_schemes_that_disagree_are_asked_about() {
+    // minicrate's releases are tagged `v…`, and someone also tagged 1.0.0 as `minicrate-v1.0.0`:
+    // both schemes hold minicrate, but they disagree on the newest release (1.0.10 or 1.0.0).
+    let fx = Fixture::new();
+    git(
+        &fx.work,
+        &["tag", "-a", "minicrate-v1.0.0", "-m", "again", "v1.0.0"],
+    );
+    fx.push_all();
+    let out = fx
+        .caro(&with_description(flags()))
+        .answers(vec![
+            say("yes"),
+            say("minicrate-vX.Y.Z (newest minicrate-v1.0.0)"),
+        ])
+        .run();
+    assert!(
+        out.transcript.contains(
+            "Two tag schemes both hold minicrate's releases: vX.Y.Z (newest v1.0.10) and \
+             minicrate-vX.Y.Z (newest minicrate-v1.0.0)."
+        ),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.transcript.contains("? Which tags are the releases?"),
+        "{}",
+        out.explain()
+    );
+    // The answer decides the base and the hotfix's tag.
+    assert!(
+        out.transcript
+            .contains("This hotfix will be: minicrate-v1.0.1 (patch bump of minicrate-v1.0.0)"),
+        "{}",
+        out.explain()
+    );
+}
+
+#[test]
+fn a_crate_released_together_without_a_base_tag_stops_before_anything_changes() {
+    // wscli shares wscore's version, so it must be released with it; its releases are tagged `v…`,
+    // and that tag is gone: its release would have no base.
+    let fx = workspace();
+    git(&fx.work, &["tag", "-d", "v1.0.0"]);
+    git(&fx.work, &["push", "-q", "origin", ":refs/tags/v1.0.0"]);
+    let before = fx.snapshot();
+    let mut args = vec!["--package", "wscore"];
+    args.extend(with_description(flags()));
+    let out = fx.caro(&args).answers(vec![say("yes")]).run();
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains(
+            "wscli shares the workspace version, so it must be released with wscore 1.0.1 (as wscli 1.0.1), \
+             but no tag holds wscli 1.0.0"
+        ),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.error().contains("Nothing was changed"),
+        "{}",
+        out.explain()
+    );
+    assert_unchanged_but_fetched(&fx, &before, &out);
+}
