@@ -177,11 +177,13 @@ pub fn runner_for(io: &Io, env: &Env, dry_run: bool) -> Runner {
 }
 
 /// A workspace member hotfixed with `--package` may keep its own `[package.metadata.hotfix]`
-/// (a tag prefix of its own, its test commands): it applies over the top-level tables.
+/// (a tag prefix of its own, its test commands): it applies over the top-level tables — as
+/// committed at `at` (the recorded configuration commit) when given.
 pub fn member_config(
     runner: &mut Runner,
     repo: &Path,
     name: &str,
+    at: Option<&str>,
     config: &mut Config,
 ) -> Result<()> {
     let root = repo.join("Cargo.toml");
@@ -201,8 +203,15 @@ pub fn member_config(
         .or_else(|_| member.manifest_path.strip_prefix(&canonical))
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| member.manifest_path.display().to_string());
-    let text = std::fs::read_to_string(&member.manifest_path)
-        .with_context(|| format!("could not read {shown}"))?;
+    let committed = match at {
+        Some(commit) => Git::new(runner, repo).show_file(commit, &shown)?,
+        None => None,
+    };
+    let text = match committed {
+        Some(text) => text,
+        None => std::fs::read_to_string(&member.manifest_path)
+            .with_context(|| format!("could not read {shown}"))?,
+    };
     config.apply_member(&text, &shown)
 }
 
@@ -225,8 +234,16 @@ pub fn context<R: Tracked>(
         env,
         clock,
     } = session;
+    let at = request.config_commit.as_deref();
+    if let Some(commit) = at {
+        // A resumed hotfix keeps the configuration it started with, whatever is checked out now.
+        let text = Git::new(&mut runner, &repo).show_file(commit, "Cargo.toml")?;
+        if let Some(recorded) = text.map(|t| Config::from_manifest(&t)).transpose()? {
+            project = recorded;
+        }
+    }
     if let Some(name) = request.package.as_deref() {
-        member_config(&mut runner, &repo, name, &mut project)?;
+        member_config(&mut runner, &repo, name, at, &mut project)?;
     }
     let settings = Settings::resolve(g, request, project, &env);
     let saver = Saver::default();

@@ -11,10 +11,10 @@ use crate::support::index_server::IndexServer;
 use crate::support::*;
 use serde_json::json;
 
-const CANONICAL: &str = "example/minicrate";
+pub(crate) const CANONICAL: &str = "example/minicrate";
 const FORK: &str = "maintainer/minicrate";
 
-fn args<'a>(index: &'a str, poll: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn args<'a>(index: &'a str, poll: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![
         "--poll-interval",
         poll,
@@ -35,7 +35,7 @@ fn args<'a>(index: &'a str, poll: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// yes, the fix committed while the wizard waits for done, the audit skipped, then `more`.
-fn answers(fx: &Fixture, more: Vec<Answer>) -> Vec<Answer> {
+pub(crate) fn answers(fx: &Fixture, more: Vec<Answer>) -> Vec<Answer> {
     let mut a = vec![say("yes"), fx.commit_fix_then("done"), say("y")];
     a.extend(more);
     a
@@ -51,14 +51,14 @@ fn world() -> (Fixture, Emulator, IndexServer) {
     (fx, emu, index)
 }
 
-fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
+pub(crate) fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
     emu.env()
         .iter()
         .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
         .run()
 }
 
-fn origin_git(fx: &Fixture, args: &[&str]) -> String {
+pub(crate) fn origin_git(fx: &Fixture, args: &[&str]) -> String {
     let mut full = vec!["--git-dir", fx.origin.to_str().expect("utf-8 path")];
     full.extend_from_slice(args);
     git(fx.dir.path(), &full)
