@@ -349,3 +349,92 @@ fn one_of_each(fx: &Fixture, emu: &Emulator, want: &Expect, line: Line, transcri
         "one advisory\n{transcript}"
     );
 }
+
+/// The times (emulator clock, seconds) of the requests of GraphQL operation `op`.
+fn times_of(emu: &Emulator, op: &str) -> Vec<f64> {
+    emu.requests()
+        .iter()
+        .filter(|r| r["operation"] == op)
+        .filter_map(|r| r["t"].as_f64())
+        .collect()
+}
+
+/// A world stopping at the review question (no approval): steps 9 and 10 with the real gh.
+fn until_review(faults: Value) -> (Fixture, Emulator, IndexServer, Outcome) {
+    let fx = Fixture::new();
+    let origin = fx.origin.clone();
+    let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.10");
+    emu.knobs(json!({ "faults": faults }));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    (fx, emu, index, out)
+}
+
+/// gh never shows response headers; the product reads them from gh's debug log. A 429 with
+/// `Retry-After: 3` on the PR lookup is tried again 3 s later, not after the 0.5 s backoff; GraphQL's
+/// rate limit (HTTP 200, RATE_LIMITED, `x-ratelimit-reset` 2 s ahead) on the label list is waited
+/// out until the reset. The run goes on to the review question with one PR.
+#[test]
+fn retry_after_and_a_rate_limit_reset_are_waited_for() {
+    let (_fx, emu, _index, out) = until_review(json!([
+        {"operation": "PullRequestList", "kind": "retry_after", "retry_after": 3},
+        {"operation": "LabelList", "kind": "rate_limit", "reset_in": 2}
+    ]));
+    let text = out.explain();
+    assert!(text.contains("Merge PR #1 without review?"), "{text}");
+    assert_eq!(emu.pulls(CANONICAL).len(), 1, "{text}");
+    let lookups = times_of(&emu, "PullRequestList");
+    assert!(lookups.len() >= 2, "{lookups:?}");
+    assert!(
+        lookups[1] - lookups[0] >= 3.0,
+        "the lookup was tried again {:.2} s after a 429 with Retry-After: 3",
+        lookups[1] - lookups[0]
+    );
+    let lists = times_of(&emu, "LabelList");
+    assert!(lists.len() >= 2, "{lists:?}");
+    assert!(
+        lists[1] - lists[0] >= 1.0,
+        "the label list was tried again {:.2} s after a spent rate limit resetting in 2 s",
+        lists[1] - lists[0]
+    );
+}
+
+/// GitHub asks for an hour: the step does not sleep for it. It stops at once with GitHub's word,
+/// resumable, having sent the PR's creation once; `resume` opens exactly one PR.
+#[test]
+fn a_retry_after_beyond_the_cap_stops_the_step_and_resume_opens_one_pr() {
+    let (fx, emu, index, out) = until_review(json!([
+        {"operation": "PullRequestCreate", "kind": "retry_after", "retry_after": 3600}
+    ]));
+    let text = out.explain();
+    assert_eq!(out.code, 1, "{text}");
+    assert!(
+        out.error()
+            .contains("GitHub asks to wait 1 h before the next request"),
+        "{text}"
+    );
+    assert!(out.error().contains("caro-hotfix resume"), "{text}");
+    assert_eq!(times_of(&emu, "PullRequestCreate").len(), 1, "{text}");
+    assert!(emu.pulls(CANONICAL).is_empty());
+    let url = index.url();
+    let again = run(
+        &fx,
+        &emu,
+        &[
+            "resume",
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &url,
+        ],
+        vec![],
+    );
+    assert!(
+        again.explain().contains("Merge PR #1 without review?"),
+        "{}",
+        again.explain()
+    );
+    assert_eq!(emu.pulls(CANONICAL).len(), 1);
+}
