@@ -425,6 +425,8 @@ pub fn summary(
 {heading}
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
 
+Repository: {repo} ({repo_url})
+
 {done} Hotfix applied and tested
 {done} Version bumped to {version}
 {remote} PR merged to {base_branch}
@@ -447,6 +449,8 @@ Release URLs:
         tag = f.tag,
         version = f.version,
         release = f.release_url(),
+        repo = f.repo,
+        repo_url = f.repo_url,
     )
 }
 

@@ -262,6 +262,11 @@ fn end_to_end_with_the_real_gh_review_by_another_and_a_publish_waiting_for_appro
         text.contains("The publish workflow `Release` succeeded"),
         "{text}"
     );
+    // The summary names the repository the hotfix went to.
+    assert!(
+        text.contains("Repository: example/minicrate (http://github.localhost/example/minicrate)"),
+        "{text}"
+    );
 
     // One PR, merged for real: the squash commit is main's tip on the bare origin, the tag on it.
     let prs = emu.pulls(CANONICAL);
