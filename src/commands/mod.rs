@@ -99,7 +99,13 @@ pub fn open(g: &GlobalOpts, io: Io, tolerated: &[&str], offline: bool) -> Result
         }
     };
     let remote = Settings::remote_for_start(g, &project);
-    let problems = crate::preflight::check(&mut runner, &dir, &remote, tolerated);
+    // The host gh must be logged in to: the one the hotfix's repository is on (an unknown remote
+    // is reported by preflight with the rest).
+    let host = crate::ops::gh::derive(&mut runner, &dir, &remote, project.repository.as_deref())
+        .ok()
+        .flatten()
+        .map(|g| crate::ops::gh::host_of(&g));
+    let problems = crate::preflight::check(&mut runner, &dir, &remote, host.as_deref(), tolerated);
     if !problems.is_empty() {
         ui.line("caro-hotfix cannot start:");
         for p in &problems {

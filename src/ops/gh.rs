@@ -552,13 +552,17 @@ impl<'a> Gh<'a> {
     }
 }
 
-/// `gh auth status`: whether gh can talk to GitHub for us.
-pub fn auth_status(runner: &mut Runner, dir: &Path) -> Result<Output> {
-    Ok(runner.probe(
-        &Cmd::new("gh", "check that gh is logged in")
-            .cwd(dir)
-            .args(["auth", "status"]),
-    )?)
+/// `gh auth status [--hostname HOST]`: whether gh can talk to the GitHub the hotfix goes to. With
+/// `host` only that host is checked — a GitHub Enterprise host as much as github.com; without it gh
+/// checks every host it knows and fails when any one fails.
+pub fn auth_status(runner: &mut Runner, dir: &Path, host: Option<&str>) -> Result<Output> {
+    let mut cmd = Cmd::new("gh", "check that gh is logged in")
+        .cwd(dir)
+        .args(["auth", "status"]);
+    if let Some(host) = host {
+        cmd = cmd.args(["--hostname", host]);
+    }
+    Ok(runner.probe(&cmd)?)
 }
 
 #[cfg(test)]

@@ -410,3 +410,35 @@ fn a_failing_advisory_create_stops_and_resume_creates_one() {
     assert_eq!(emu.advisories(CANONICAL).len(), 1);
     assert_eq!(merged(&emu).len(), 1);
 }
+
+/// GitHub Enterprise: gh must be logged in to the host the remote names, not to every host it knows.
+/// gh here also knows a second host whose token is dead; plain `gh auth status` checks every host and
+/// fails, `gh auth status --hostname github.localhost` — the host derived from the remote's URL —
+/// passes, so the hotfix starts. When the emulator refuses the token, preflight names that host.
+#[test]
+fn preflight_checks_the_login_on_the_host_of_the_remote() {
+    let (fx, emu, index) = world();
+    let hosts = emu.config_dir.join("hosts.yml");
+    let mut text = std::fs::read_to_string(&hosts).expect("hosts.yml");
+    text.push_str(
+        "ghe.invalid:\n    oauth_token: gho_dead\n    user: octo\n    git_protocol: https\n",
+    );
+    std::fs::write(&hosts, text).expect("hosts.yml");
+    let url = index.url();
+    // No answer to step 1's question: the run stops there, past preflight.
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), vec![]);
+    let text = out.explain();
+    assert!(!text.contains("cannot start"), "{text}");
+    assert!(text.contains("Continue with hotfix?"), "{text}");
+
+    emu.knobs(json!({"auth": "bad_credentials"}));
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), vec![]);
+    let text = out.explain();
+    assert_ne!(out.code, 0, "{text}");
+    assert!(
+        text.contains(
+            "gh is not logged in to github.localhost (`gh auth status --hostname github.localhost` failed)"
+        ),
+        "{text}"
+    );
+}
