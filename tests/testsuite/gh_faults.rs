@@ -438,3 +438,43 @@ fn a_retry_after_beyond_the_cap_stops_the_step_and_resume_opens_one_pr() {
     );
     assert_eq!(emu.pulls(CANONICAL).len(), 1);
 }
+
+/// The publish watch (a defect of the reference: trusting `gh run watch`): gh 2.23's `run watch
+/// --exit-status` exits 0 when an API error cuts it short, although the run is still going. Here a
+/// 502 on the run's jobs ends the watch early; the run then fails. The step confirms the
+/// conclusion with `gh run view` and stops — it never reports a publish that did not happen.
+#[test]
+fn a_publish_watch_cut_short_by_an_api_error_is_confirmed_and_its_failure_stops_the_step() {
+    let fx = Fixture::new();
+    let origin = fx.origin.clone();
+    let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
+    let index = IndexServer::start(CRATE);
+    index.add_version("1.0.10");
+    emu.knobs(json!({
+        "reviews": [{"author": "bob", "state": "APPROVED"}],
+        "tag_runs": [{"workflow": "Release", "file": "release.yml", "script": [
+            {"at": 0, "status": "in_progress"},
+            {"at": 8, "status": "completed", "conclusion": "failure"}
+        ]}],
+        "faults": [{"method": "GET", "path": "/jobs", "kind": "status", "status": 502}]
+    }));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.2", &[]), answers(&fx, vec![]));
+    let text = out.explain();
+    assert_eq!(out.code, 1, "{text}");
+    assert_eq!(
+        emu.state()["knobs"]["faults"][0]["hits"],
+        1,
+        "the watch was never cut short\n{text}"
+    );
+    assert!(
+        out.error().contains("the publish workflow `Release` (run"),
+        "{text}"
+    );
+    assert!(out.error().contains("(conclusion `failure`)"), "{text}");
+    assert!(!text.contains("succeeded"), "{text}");
+    // Two watches: the one cut short, then one to the end.
+    let watches = text.matches("$ gh run watch").count();
+    assert!(watches >= 2, "{text}");
+    assert!(emu.advisories(CANONICAL).is_empty(), "{text}");
+}
