@@ -240,9 +240,14 @@ pub fn context<R: Tracked>(
         env,
         clock,
     } = session;
-    let at = request.config_commit.as_deref();
+    // A resumed hotfix keeps the configuration it started with when what is checked out does not
+    // descend from that commit (the hotfix branch, cut from the base tag; a backport branch). A
+    // checkout that does (main after the merge, with a setting committed since) is read as it is.
+    let at = match request.config_commit.as_deref() {
+        Some(commit) if !Git::new(&mut runner, &repo).is_ancestor(commit, "HEAD")? => Some(commit),
+        _ => None,
+    };
     if let Some(commit) = at {
-        // A resumed hotfix keeps the configuration it started with, whatever is checked out now.
         let text = Git::new(&mut runner, &repo).show_file(commit, "Cargo.toml")?;
         if let Some(recorded) = text.map(|t| Config::from_manifest(&t)).transpose()? {
             project = recorded;
