@@ -82,11 +82,11 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
 }
 
 /// Before step 9 the record names no repository yet: status shows the one the recorded remote's
-/// configured URL names (a GitHub Enterprise host here), and says where it comes from.
+/// configured URL names (before `insteadOf`), and says where it comes from.
 #[test]
 fn status_names_the_repository_of_the_remote_before_step_9() {
     let fx = Fixture::new();
-    let url = "https://ghe.example.com/acme/widget.git";
+    let url = "https://github.com/acme/widget.git";
     let origin = fx.origin.canonicalize().expect("origin");
     git(
         &fx.work,
@@ -100,10 +100,11 @@ fn status_names_the_repository_of_the_remote_before_step_9() {
     // No `done` at step 5: the run stops there.
     let out = fx.caro(&flags()).answers(vec![say("yes")]).run();
     assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(out.transcript.contains("[5/16]"), "{}", out.explain());
     let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript.contains(
-            "repository: acme/widget (https://ghe.example.com/acme/widget), from the remote `origin`"
+            "repository: acme/widget (https://github.com/acme/widget), from the remote `origin`"
         ),
         "{}",
         out.explain()
@@ -111,7 +112,7 @@ fn status_names_the_repository_of_the_remote_before_step_9() {
     let out = fx.caro(&["status", "--json"]).run();
     let v: serde_json::Value = serde_json::from_str(out.transcript.trim()).expect("json");
     assert_eq!(v["repository"], "acme/widget");
-    assert_eq!(v["repository_url"], "https://ghe.example.com/acme/widget");
+    assert_eq!(v["repository_url"], "https://github.com/acme/widget");
     assert_eq!(v["repository_recorded"], false);
 }
 
