@@ -74,6 +74,11 @@ fault_cases! {
         Newest, PushRefused("refs/heads/hotfix/"), Stops("push the hotfix branch"), "hotfix/v1.0.11";
     branch_push_lost_stops_and_resume_finds_it_pushed:
         Newest, PushLost("refs/heads/hotfix/"), Stops("push the hotfix branch"), "hotfix/v1.0.11 is already on origin";
+    // Step 9: the maintenance branch of an older line, created from the base tag.
+    maintenance_branch_push_refused_stops_and_resume_creates_it:
+        Older, PushRefused("refs/heads/release/"), Stops("create the maintenance branch"), "Created release/1.0 on origin from v1.0.0";
+    maintenance_branch_push_lost_stops_and_resume_finds_it:
+        Older, PushLost("refs/heads/release/"), Stops("create the maintenance branch"), "Opened PR #1";
     // Step 9: the missing labels.
     label_create_502_is_retried_and_the_pr_has_every_label:
         Newest, Api(r#"{"method": "POST", "path": "/labels", "kind": "status", "status": 502}"#), Done,

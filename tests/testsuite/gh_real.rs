@@ -536,12 +536,16 @@ fn rollback_with_the_real_gh_gets_over_lost_answers_to_the_release_delete_and_th
 }
 
 /// Deleting the release keeps failing (502, every attempt): the rollback stops at step 4 with the
-/// message, resumable; `resume` deletes it — once — and finishes, the tag kept.
+/// message, resumable; `resume` deletes it — once — and finishes, the tag kept. The advisory's
+/// `PATCH` failing once (502) is sent again: the advisory carries the notice.
 #[test]
-fn rollback_with_the_real_gh_stops_on_a_failing_release_delete_and_resume_deletes_it_once() {
+fn rollback_with_the_real_gh_stops_on_a_failing_release_delete_and_resume_deletes_it_once_and_a_failing_advisory_update_is_retried(
+) {
     let (fx, emu, _index) = hotfixed_then_rollback_ready();
     emu.knobs(json!({"faults": [
-        {"method": "DELETE", "path": "/releases/", "kind": "status", "status": 502, "times": 4}
+        {"method": "DELETE", "path": "/releases/", "kind": "status", "status": 502, "times": 4},
+        // And the advisory's update fails once: sent again, it sets the notice.
+        {"method": "PATCH", "path": "/security-advisories/", "kind": "status", "status": 502}
     ]}));
     let out = rollback(&fx, &emu, &ROLLBACK, vec![say("yes")]);
     let text = out.explain();
@@ -574,5 +578,13 @@ fn rollback_with_the_real_gh_stops_on_a_failing_release_delete_and_resume_delete
     assert_eq!(deletes, 1, "{text}");
     assert_eq!(releases_of(&emu, "v1.0.11"), 0);
     assert!(!origin_git(&fx, &["tag", "--list", "v1.0.11"]).is_empty());
-    assert_eq!(emu.advisories(CANONICAL).len(), 1);
+    assert_eq!(emu.state()["knobs"]["faults"][1]["hits"], 1, "{text}");
+    assert!(
+        !text.contains("GitHub did not update the advisory"),
+        "{text}"
+    );
+    let advisories = emu.advisories(CANONICAL);
+    assert_eq!(advisories.len(), 1);
+    let notice = read(&fx.work.join(".git/caro-hotfix/rollback-advisory-1.0.11.md"));
+    assert_eq!(advisories[0]["description"], notice.as_str());
 }
