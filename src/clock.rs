@@ -44,6 +44,12 @@ impl Clock {
         self.zoned().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
     }
 
+    /// Waits `d`: a pause between attempts, a poll's interval. The one way the product waits on
+    /// time, beside the clock that dates what it writes.
+    pub fn pause(&self, d: std::time::Duration) {
+        std::thread::sleep(d);
+    }
+
     /// Today's local date, `YYYY-MM-DD`, for CHANGELOG and SECURITY.md.
     pub fn today(&self) -> String {
         self.zoned().date().to_string()

@@ -27,7 +27,15 @@ const TOOLS: [(&str, &str); 4] = [
 
 /// Everything wrong with starting a hotfix in `dir`; empty means go. Files named in `tolerated` (at
 /// any depth) may be modified: a resumed hotfix rightly leaves some uncommitted between steps.
-pub fn check(runner: &mut Runner, dir: &Path, remote: &str, tolerated: &[&str]) -> Vec<String> {
+/// `host` is the GitHub host of the repository the hotfix acts on (derived from the remote's URL or
+/// the `repository` setting), which gh must be logged in to; `None` when the remote names none.
+pub fn check(
+    runner: &mut Runner,
+    dir: &Path,
+    remote: &str,
+    host: Option<&str>,
+    tolerated: &[&str],
+) -> Vec<String> {
     let mut problems = Vec::new();
 
     for (tool, how) in TOOLS {
@@ -37,12 +45,18 @@ pub fn check(runner: &mut Runner, dir: &Path, remote: &str, tolerated: &[&str]) 
     }
     let have_git = runner.which("git").is_some();
     if !runner.is_offline("gh") && runner.which("gh").is_some() {
-        match gh::auth_status(runner, dir) {
+        match gh::auth_status(runner, dir, host) {
             Ok(out) if out.success() => {}
-            Ok(_) | Err(_) => problems.push(
-                "gh is not logged in to GitHub (`gh auth status` failed): run `gh auth login`."
-                    .into(),
-            ),
+            Ok(_) | Err(_) => problems.push(match host {
+                Some(host) => format!(
+                    "gh is not logged in to {host} (`gh auth status --hostname {host}` failed): run \
+                     `gh auth login --hostname {host}`."
+                ),
+                None => {
+                    "gh is not logged in to GitHub (`gh auth status` failed): run `gh auth login`."
+                        .into()
+                }
+            }),
         }
         if let Some(old) = old_gh(runner, dir) {
             problems.push(format!(

@@ -209,7 +209,7 @@ fn verify(ctx: &mut Ctx<Rollback>) -> Result<()> {
                 return Ok(());
             }
         }
-        std::thread::sleep(interval);
+        ctx.clock.pause(interval);
     }
     spinner.finish_and_clear();
     bail!(
@@ -240,13 +240,14 @@ fn release(ctx: &mut Ctx<Rollback>) -> Result<()> {
             "Deleted the GitHub release {tag}; the tag {tag} stays"
         ));
     } else if out.stderr.to_ascii_lowercase().contains("not found") {
+        // None, or gone already: an attempt whose answer was lost deleted it.
         ctx.ui.ok(format!(
-            "There is no GitHub release for {tag}: nothing to delete"
+            "There is no GitHub release for {tag} (any more): nothing to delete; the tag {tag} stays"
         ));
     } else {
         bail!(
             "could not delete the GitHub release {tag}: {}\nDelete it on GitHub (keep the tag).",
-            out.stderr.trim()
+            out.message()
         );
     }
     Ok(())
@@ -323,7 +324,7 @@ fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
             } else {
                 ctx.ui.warn(format!(
                     "GitHub did not update the advisory ({}); paste the notice by hand: {url}",
-                    out.stderr.trim()
+                    out.message()
                 ));
             }
         }

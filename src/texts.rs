@@ -450,6 +450,8 @@ pub fn summary(
 {heading}
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
 
+Repository: {repo} ({repo_url})
+
 {done} Hotfix applied and tested
 {done} Version bumped to {version}
 {remote} PR merged to {base_branch}
@@ -473,6 +475,8 @@ Release URLs:
         version = f.version,
         release = f.release_url(),
         together = f.together_lines(&format!("{remote} Released together: ")),
+        repo = f.repo,
+        repo_url = f.repo_url,
     )
 }
 

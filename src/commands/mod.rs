@@ -99,7 +99,13 @@ pub fn open(g: &GlobalOpts, io: Io, tolerated: &[&str], offline: bool) -> Result
         }
     };
     let remote = Settings::remote_for_start(g, &project);
-    let problems = crate::preflight::check(&mut runner, &dir, &remote, tolerated);
+    // The host gh must be logged in to: the one the hotfix's repository is on (an unknown remote
+    // is reported by preflight with the rest).
+    let host = crate::ops::gh::derive(&mut runner, &dir, &remote, project.repository.as_deref())
+        .ok()
+        .flatten()
+        .map(|g| crate::ops::gh::host_of(&g));
+    let problems = crate::preflight::check(&mut runner, &dir, &remote, host.as_deref(), tolerated);
     if !problems.is_empty() {
         ui.line("caro-hotfix cannot start:");
         for p in &problems {
@@ -177,11 +183,13 @@ pub fn runner_for(io: &Io, env: &Env, dry_run: bool) -> Runner {
 }
 
 /// A workspace member hotfixed with `--package` may keep its own `[package.metadata.hotfix]`
-/// (a tag prefix of its own, its test commands): it applies over the top-level tables.
+/// (a tag prefix of its own, its test commands): it applies over the top-level tables — as
+/// committed at `at` (the recorded configuration commit) when given.
 pub fn member_config(
     runner: &mut Runner,
     repo: &Path,
     name: &str,
+    at: Option<&str>,
     config: &mut Config,
 ) -> Result<()> {
     let root = repo.join("Cargo.toml");
@@ -201,8 +209,15 @@ pub fn member_config(
         .or_else(|_| member.manifest_path.strip_prefix(&canonical))
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| member.manifest_path.display().to_string());
-    let text = std::fs::read_to_string(&member.manifest_path)
-        .with_context(|| format!("could not read {shown}"))?;
+    let committed = match at {
+        Some(commit) => Git::new(runner, repo).show_file(commit, &shown)?,
+        None => None,
+    };
+    let text = match committed {
+        Some(text) => text,
+        None => std::fs::read_to_string(&member.manifest_path)
+            .with_context(|| format!("could not read {shown}"))?,
+    };
     config.apply_member(&text, &shown)
 }
 
@@ -225,8 +240,21 @@ pub fn context<R: Tracked>(
         env,
         clock,
     } = session;
+    // A resumed hotfix keeps the configuration it started with when what is checked out does not
+    // descend from that commit (the hotfix branch, cut from the base tag; a backport branch). A
+    // checkout that does (main after the merge, with a setting committed since) is read as it is.
+    let at = match request.config_commit.as_deref() {
+        Some(commit) if !Git::new(&mut runner, &repo).is_ancestor(commit, "HEAD")? => Some(commit),
+        _ => None,
+    };
+    if let Some(commit) = at {
+        let text = Git::new(&mut runner, &repo).show_file(commit, "Cargo.toml")?;
+        if let Some(recorded) = text.map(|t| Config::from_manifest(&t)).transpose()? {
+            project = recorded;
+        }
+    }
     if let Some(name) = request.package.as_deref() {
-        member_config(&mut runner, &repo, name, &mut project)?;
+        member_config(&mut runner, &repo, name, at, &mut project)?;
     }
     let settings = Settings::resolve(g, request, project, &env);
     let saver = Saver::default();

@@ -56,6 +56,7 @@ pub fn request(
         registry: None,
         registry_index: None,
         poll_interval: None,
+        config_commit: None,
     };
     Ok((request, incident, answered))
 }
@@ -85,6 +86,10 @@ pub fn run(
     request.registry = g.registry.clone();
     request.registry_index = g.registry_index.clone();
     request.poll_interval = g.poll_interval;
+    // Where the configuration was read (the tree is clean: HEAD's manifests are the work tree's).
+    request.config_commit = crate::ops::git::Git::new(&mut session.runner, &session.repo.clone())
+        .head()
+        .ok();
     // The crate to hotfix must be known before the typed `yes` (a virtual workspace needs --package).
     let repo = session.repo.clone();
     crate::ops::cargo::metadata(&mut session.runner, &repo)?

@@ -3,24 +3,34 @@
 use anyhow::Result;
 
 use crate::cli::GlobalOpts;
+use crate::config::Config;
 use crate::io::Io;
+use crate::ops::git::Git;
 use crate::record::lock::{self, Holder};
-use crate::record::{store, Hotfix, Rollback, StepRecord, StepStatus, Tracked};
+use crate::record::{store, GitHub, Hotfix, Rollback, StepRecord, StepStatus, Tracked};
+use crate::runner::Runner;
 use crate::ui::Ui;
 
 pub fn run(g: &GlobalOpts, io: Io, json: bool) -> Result<()> {
     let env = io.environment();
     let mut runner = super::runner_for(&io, &env, false);
-    let (_, layout) = super::locate(g, &io, &mut runner)?;
+    let (top, layout) = super::locate(g, &io, &mut runner)?;
     // A running wizard's save on its way lands within a millisecond or two: wait for it, so the
     // step shown is the one running.
     store::settle(&layout.hotfix(), std::time::Duration::from_secs(2));
     let running = lock::holder(&layout);
     if let Some(hotfix) = store::load::<Hotfix>(&layout.hotfix())? {
-        return show_hotfix(&io.ui, &hotfix, running.as_ref(), json);
+        let github = repository(&mut runner, &top, hotfix.github.as_ref(), &hotfix.request);
+        return show_hotfix(&io.ui, &hotfix, &github, running.as_ref(), json);
     }
     if let Some(rollback) = store::load::<Rollback>(&layout.rollback())? {
-        return show_rollback(&io.ui, &rollback, running.as_ref(), json);
+        let github = repository(
+            &mut runner,
+            &top,
+            rollback.github.as_ref(),
+            &rollback.request,
+        );
+        return show_rollback(&io.ui, &rollback, &github, running.as_ref(), json);
     }
     if json {
         io.ui.data(r#"{"in_progress":false}"#);
@@ -31,11 +41,87 @@ pub fn run(g: &GlobalOpts, io: Io, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// Which GitHub repository the flow acts on, and whether the record holds it yet.
+enum Repository {
+    /// Recorded (step 9 of a hotfix, step 4 of a rollback): every gh call names it.
+    Recorded(GitHub),
+    /// Not recorded yet: what the recorded remote's URL (or the `repository` setting) names now.
+    Derived(GitHub, String),
+    Unknown,
+}
+
+impl Repository {
+    fn github(&self) -> Option<&GitHub> {
+        match self {
+            Repository::Recorded(g) | Repository::Derived(g, _) => Some(g),
+            Repository::Unknown => None,
+        }
+    }
+
+    fn line(&self) -> String {
+        match self {
+            Repository::Recorded(g) => format!("  repository: {} ({})", g.repo, g.url),
+            Repository::Derived(g, remote) => format!(
+                "  repository: {} ({}), from the remote `{remote}`",
+                g.repo, g.url
+            ),
+            Repository::Unknown => "  repository: not known yet (read at step 9)".into(),
+        }
+    }
+
+    /// `repository`, `repository_url` and `repository_recorded` for `--json`.
+    fn json(&self) -> [(&'static str, serde_json::Value); 3] {
+        let g = self.github();
+        [
+            (
+                "repository",
+                g.map(|g| g.repo.clone().into()).unwrap_or_default(),
+            ),
+            (
+                "repository_url",
+                g.map(|g| g.url.clone().into()).unwrap_or_default(),
+            ),
+            (
+                "repository_recorded",
+                matches!(self, Repository::Recorded(_)).into(),
+            ),
+        ]
+    }
+}
+
+/// The recorded repository, else the one the recorded remote names — read only: the remote's
+/// configured URL and the `repository` setting of the configuration the flow started with.
+fn repository(
+    runner: &mut Runner,
+    top: &std::path::Path,
+    recorded: Option<&GitHub>,
+    request: &crate::record::Request,
+) -> Repository {
+    if let Some(g) = recorded {
+        return Repository::Recorded(g.clone());
+    }
+    let manifest = match request.config_commit.as_deref() {
+        Some(commit) => Git::new(runner, top)
+            .show_file(commit, "Cargo.toml")
+            .ok()
+            .flatten(),
+        None => std::fs::read_to_string(top.join("Cargo.toml")).ok(),
+    };
+    let setting = manifest
+        .and_then(|m| Config::from_manifest(&m).ok())
+        .and_then(|c| c.repository);
+    match crate::ops::gh::derive(runner, top, &request.remote, setting.as_deref()) {
+        Ok(Some(g)) => Repository::Derived(g, request.remote.clone()),
+        _ => Repository::Unknown,
+    }
+}
+
 /// The record as JSON for machines, without its journal, with `in_progress`, `current_step` and
 /// the plan's main values at the top (`version`, `base_tag`, `tag`, `branch`).
 fn json_of<R: Tracked>(
     rec: &R,
     running: Option<&Holder>,
+    github: &Repository,
     top: &[(&str, Option<String>)],
 ) -> Result<String> {
     let mut value = serde_json::to_value(rec)?;
@@ -57,6 +143,9 @@ fn json_of<R: Tracked>(
                 .map(serde_json::Value::from)
                 .unwrap_or_default(),
         );
+        for (key, v) in github.json() {
+            map.insert(key.into(), v);
+        }
         for (key, v) in top {
             if let Some(v) = v {
                 map.insert(key.to_string(), serde_json::Value::from(v.clone()));
@@ -66,12 +155,19 @@ fn json_of<R: Tracked>(
     Ok(serde_json::to_string_pretty(&value)?)
 }
 
-fn show_hotfix(ui: &Ui, h: &Hotfix, running: Option<&Holder>, json: bool) -> Result<()> {
+fn show_hotfix(
+    ui: &Ui,
+    h: &Hotfix,
+    github: &Repository,
+    running: Option<&Holder>,
+    json: bool,
+) -> Result<()> {
     if json {
         let plan = h.plan.as_ref();
         ui.data(json_of(
             h,
             running,
+            github,
             &[
                 ("version", plan.map(|p| p.version.clone())),
                 ("base_tag", plan.map(|p| p.base_tag.clone())),
@@ -82,6 +178,7 @@ fn show_hotfix(ui: &Ui, h: &Hotfix, running: Option<&Holder>, json: bool) -> Res
         return Ok(());
     }
     ui.data(format!("Hotfix {}: {}", h.label(), h.incident.description));
+    ui.data(github.line());
     if let Some(plan) = &h.plan {
         ui.data(format!("  base release: {}", plan.base_tag));
         for t in &plan.together {
@@ -112,11 +209,18 @@ fn show_hotfix(ui: &Ui, h: &Hotfix, running: Option<&Holder>, json: bool) -> Res
     Ok(())
 }
 
-fn show_rollback(ui: &Ui, r: &Rollback, running: Option<&Holder>, json: bool) -> Result<()> {
+fn show_rollback(
+    ui: &Ui,
+    r: &Rollback,
+    github: &Repository,
+    running: Option<&Holder>,
+    json: bool,
+) -> Result<()> {
     if json {
         ui.data(json_of(
             r,
             running,
+            github,
             &[("version", Some(r.version.clone()))],
         )?);
         return Ok(());
@@ -126,6 +230,11 @@ fn show_rollback(ui: &Ui, r: &Rollback, running: Option<&Holder>, json: bool) ->
         r.label(),
         r.incident.description
     ));
+    ui.data(
+        github
+            .line()
+            .replace("(read at step 9)", "(read at step 4)"),
+    );
     steps(ui, &r.steps, r.first_unfinished(), running);
     Ok(())
 }

@@ -52,7 +52,7 @@ impl<R: Tracked> Ctx<R> {
     }
 
     pub fn gh(&mut self) -> Gh<'_> {
-        Gh::new(&mut self.runner, &self.repo).on(self.rec.github_repo())
+        Gh::new(&mut self.runner, &self.repo, self.clock.clone()).on(self.rec.github_repo())
     }
 
     /// Saves the record atomically, and appends the commands run since the last save to its journal.

@@ -133,28 +133,27 @@ pub(super) fn create_or_find(
         if let Some(pr) = ctx.gh().open_pr_for(head)? {
             ctx.ui.warn(format!(
                 "`gh pr create` failed ({}), but the PR exists: #{} {}",
-                out.stderr.trim(),
+                out.message(),
                 pr.number,
                 pr.url
             ));
             return Ok((pr.number, pr.url));
         }
-        if attempt < ATTEMPTS && crate::ops::gh::transient(&out) {
+        if attempt < ATTEMPTS && out.transient() {
+            let pause = out.pause(attempt - 1).with_context(|| {
+                format!("could not open the PR from {head} into {base}; none is open")
+            })?;
             ctx.ui.warn(format!(
                 "`gh pr create` failed ({}); no PR was opened: trying again",
-                out.stderr.trim()
+                out.message()
             ));
-            std::thread::sleep(std::time::Duration::from_secs(attempt as u64));
+            ctx.clock.pause(pause);
             continue;
         }
         bail!(
-            "could not open the PR from {head} into {base}: {}
+            "could not open the PR from {head} into {base}: {}\n\
              No PR from {head} is open on GitHub. Fix the cause, then `caro-hotfix resume`.",
-            if out.stderr.trim().is_empty() {
-                out.stdout.trim()
-            } else {
-                out.stderr.trim()
-            }
+            out.message()
         );
     }
 }
@@ -175,26 +174,57 @@ fn usable_labels(ctx: &mut Ctx<Hotfix>) -> Result<Vec<String>> {
             usable.push(label);
             continue;
         }
-        let out = ctx.gh().create_label(&label)?;
-        if out.simulated {
+        if create_label(ctx, &label)? {
             usable.push(label);
-        } else if out.success() {
-            ctx.ui.ok(format!("Created the missing label `{label}`"));
-            usable.push(label);
-        } else if out.stderr.contains("already exists")
-            || ctx
-                .gh()
-                .labels()
-                .is_ok_and(|now| now.iter().any(|l| l.eq_ignore_ascii_case(&label)))
-        {
-            // Created by someone else meanwhile, or by this call before its answer was lost.
-            usable.push(label);
-        } else {
-            ctx.ui.warn(format!(
-                "the repository has no label `{label}` and it could not be created ({}); the PR goes without it",
-                out.stderr.trim()
-            ));
         }
     }
     Ok(usable)
+}
+
+/// Creates a missing label; false when the repository refuses it (the PR then goes without it).
+/// A transient failure is looked up — this call may have created it before its answer was lost —
+/// then tried again; still failing, the step stops (nothing is opened yet, `resume` tries again).
+fn create_label(ctx: &mut Ctx<Hotfix>, label: &str) -> Result<bool> {
+    let mut attempt = 0;
+    loop {
+        let out = ctx.gh().create_label(label)?;
+        if out.simulated {
+            return Ok(true);
+        }
+        if out.success() {
+            ctx.ui.ok(format!("Created the missing label `{label}`"));
+            return Ok(true);
+        }
+        // Created by someone else meanwhile, or by this call before its answer was lost.
+        if out.stderr.contains("already exists")
+            || ctx
+                .gh()
+                .labels()
+                .is_ok_and(|now| now.iter().any(|l| l.eq_ignore_ascii_case(label)))
+        {
+            return Ok(true);
+        }
+        if !out.transient() {
+            ctx.ui.warn(format!(
+                "the repository has no label `{label}` and it could not be created ({}); the PR goes without it",
+                out.message()
+            ));
+            return Ok(false);
+        }
+        if attempt >= crate::ops::retry::RETRIES {
+            bail!(
+                "could not create the label `{label}`: {}\nNo PR was opened yet.",
+                out.message()
+            );
+        }
+        let pause = out.pause(attempt).with_context(|| {
+            format!("could not create the label `{label}`; no PR was opened yet")
+        })?;
+        ctx.ui.warn(format!(
+            "`gh label create {label}` failed ({}): trying again",
+            out.message()
+        ));
+        ctx.clock.pause(pause);
+        attempt += 1;
+    }
 }

@@ -164,7 +164,7 @@ fn wait_for_checks(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
                 }
             }
         }
-        std::thread::sleep(interval);
+        ctx.clock.pause(interval);
     }
 }
 
@@ -264,6 +264,6 @@ fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
             }
         }
         last_decision = decision;
-        std::thread::sleep(interval);
+        ctx.clock.pause(interval);
     }
 }

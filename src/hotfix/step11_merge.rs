@@ -174,23 +174,23 @@ fn merge(ctx: &mut Ctx<Hotfix>, number: u64, head: &str, branch: &str, remote: &
             ctx.remote_ok(format!("Squash-merged PR #{number}"));
             return Ok(());
         }
-        let detail = if out.stderr.trim().is_empty() {
-            out.stdout.trim().to_string()
-        } else {
-            out.stderr.trim().to_string()
-        };
+        let detail = out.message().to_string();
         let pr = ctx.gh().view_pr(number, "state", "{}")?;
         if pr.state == "MERGED" {
             ctx.ui.warn(format!(
-                "`gh pr merge` failed ({detail}) but PR #{number} is merged; its branch may be left on                  {remote} (`git push {remote} --delete {branch}` removes it)"
+                "`gh pr merge` failed ({detail}) but PR #{number} is merged; its branch may be left on \
+                 {remote} (`git push {remote} --delete {branch}` removes it)"
             ));
             return Ok(());
         }
-        if attempt < ATTEMPTS && crate::ops::gh::transient(&out) {
+        if attempt < ATTEMPTS && out.transient() {
+            let pause = out
+                .pause(attempt as usize - 1)
+                .with_context(|| format!("could not merge PR #{number}; it is not merged"))?;
             ctx.ui.warn(format!(
                 "`gh pr merge` failed ({detail}); PR #{number} is not merged: trying again"
             ));
-            std::thread::sleep(std::time::Duration::from_secs(attempt));
+            ctx.clock.pause(pause);
             continue;
         }
         bail!(

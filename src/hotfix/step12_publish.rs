@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             Ok(_) => {}
             Err(e) => last_error = Some(format!("{e:#}")),
         }
-        std::thread::sleep(interval);
+        ctx.clock.pause(interval);
     }
     spinner.finish_and_clear();
     let waited = interval * INDEX_POLLS;
@@ -105,7 +105,7 @@ fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duratio
             break;
         }
         if attempt + 1 < RUN_POLLS {
-            std::thread::sleep(interval);
+            ctx.clock.pause(interval);
         }
     }
     let run = match pick_run(ctx, tag, workflow.as_deref(), &runs)? {
@@ -165,7 +165,7 @@ fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duratio
                     ));
                     last_reminder = std::time::Instant::now();
                 }
-                std::thread::sleep(interval);
+                ctx.clock.pause(interval);
                 continue;
             }
             _ => {
@@ -184,7 +184,7 @@ fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duratio
         if status == "completed" {
             break (status, conclusion);
         }
-        std::thread::sleep(interval);
+        ctx.clock.pause(interval);
     };
     if status == "completed" && conclusion != "success" && conclusion != "skipped" {
         bail!(
@@ -264,7 +264,7 @@ fn keep_latest_where_it_is(ctx: &mut Ctx<Hotfix>, tag: &str) -> Result<()> {
     } else {
         ctx.ui.warn(format!(
             "could not keep the GitHub release {tag} from being Latest ({}); check it on GitHub",
-            out.stderr.trim()
+            out.message()
         ));
     }
     Ok(())

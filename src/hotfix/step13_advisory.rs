@@ -55,7 +55,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     })
     .to_string();
     // gh tries once; a lost answer may have created it: look before trying again.
-    let mut attempt = 0;
+    let mut attempt: usize = 0;
     let (out, url) = loop {
         attempt += 1;
         let out = ctx.gh().api(
@@ -80,19 +80,22 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         if let Some(found) = find_existing(ctx, &summary, &facts.version)? {
             ctx.ui.warn(format!(
                 "creating the advisory failed ({}), but it exists: {found}",
-                out.stderr.trim()
+                out.message()
             ));
             break (out, Some(found));
         }
-        if crate::ops::gh::transient(&out) {
+        if out.transient() {
             if attempt < 3 {
-                std::thread::sleep(std::time::Duration::from_secs(attempt));
+                let pause = out.pause(attempt - 1).context(
+                    "GitHub did not create the advisory; no advisory exists for this hotfix yet",
+                )?;
+                ctx.clock.pause(pause);
                 continue;
             }
             anyhow::bail!(
                 "GitHub did not create the advisory: {}\nNo advisory exists for this hotfix yet; \
                  `caro-hotfix resume` looks again, then creates it.",
-                out.stderr.trim()
+                out.message()
             );
         }
         break (out, None);
@@ -105,11 +108,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         None => {
             ctx.ui.warn(format!(
                 "GitHub did not create the advisory: {}",
-                if out.stderr.trim().is_empty() {
-                    out.stdout.trim()
-                } else {
-                    out.stderr.trim()
-                }
+                out.message()
             ));
             ctx.ui.info(format!("Create it by hand: {manual}"));
             ctx.ui

@@ -6,22 +6,26 @@
 //! left to gh (which picks `upstream`, `github`, `origin`, then others — a fork's `origin` included).
 //!
 //! gh 2.23 never retries: a 502, a 503, a rate limit or a lost response is one request and exit 1.
-//! Reads here are retried with a short backoff ([`transient`] says which failures); writes are not —
-//! their steps look the effect up before trying again.
+//! Reads here are retried ([`transient`] says which failures), after the pause GitHub asks for
+//! (`Retry-After`, a rate limit's reset; see [`super::retry`]) or a short backoff; writes are
+//! answered with a [`Reply`] that says the same, and their steps look the effect up before trying
+//! again. Those calls run with `GH_DEBUG=api`, whose log [`Reply::of`] takes out of stderr again.
 //!
 //! Calls that change GitHub — or that ask about something a rehearsal only pretended to create (the
 //! new PR, its merge, the publish run) — are [`Effect::Remote`]: a rehearsal prints them and answers
 //! with the simulated result given here.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use crate::clock::Clock;
 use crate::record::GitHub;
 
 pub use super::github::{derive, host_of, repo_arg};
+pub use super::retry::{transient, transient_text, Reply};
+use super::retry::{DEBUG, RETRIES};
 use crate::runner::{Cmd, CommandError, Effect, Output, Runner};
 
 /// gh in one repository directory, acting on one GitHub repository.
@@ -32,38 +36,8 @@ pub struct Gh<'a> {
     repo: Option<String>,
     /// The host, for `gh api --hostname` (None: github.com).
     host: Option<String>,
-}
-
-/// Pauses between the attempts of a read that failed transiently.
-const BACKOFF: [Duration; 3] = [
-    Duration::from_millis(500),
-    Duration::from_secs(2),
-    Duration::from_secs(5),
-];
-
-/// Whether a failed gh call is worth repeating: a gateway error, a rate limit, a lost answer.
-pub fn transient(out: &Output) -> bool {
-    transient_text(&format!("{}\n{}", out.stderr, out.stdout))
-}
-
-/// [`transient`] for an error's text.
-pub fn transient_text(text: &str) -> bool {
-    let text = text.to_ascii_lowercase();
-    [
-        "http 502",
-        "http 503",
-        "http 504",
-        "http 429",
-        "rate limit",
-        "secondary rate",
-        ": eof",
-        "connection reset",
-        "timeout",
-        "502 bad gateway",
-        "503 service unavailable",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
+    /// Waits between attempts go through the clock.
+    clock: Clock,
 }
 
 /// A pull request as `gh pr view/list --json` describes it.
@@ -167,12 +141,13 @@ fn json_items(text: &str) -> Result<Vec<serde_json::Value>> {
 }
 
 impl<'a> Gh<'a> {
-    pub fn new(runner: &'a mut Runner, dir: &'a Path) -> Self {
+    pub fn new(runner: &'a mut Runner, dir: &'a Path, clock: Clock) -> Self {
         Gh {
             runner,
             dir,
             repo: None,
             host: None,
+            clock,
         }
     }
 
@@ -213,6 +188,30 @@ impl<'a> Gh<'a> {
         self.runner.run_unchecked(&cmd)
     }
 
+    /// An idempotent write (an edit, a delete): tried again after a transient failure, since a
+    /// second attempt changes nothing the first one did (a delete then answers "not found").
+    fn write_retried(&mut self, cmd: &Cmd) -> Result<Reply> {
+        let mut attempt = 0;
+        loop {
+            let reply = self.write(cmd)?;
+            if reply.success() || reply.simulated || !reply.transient() || attempt >= RETRIES {
+                return Ok(reply);
+            }
+            let pause = reply
+                .pause(attempt)
+                .with_context(|| format!("could not {}", cmd.purpose()))?;
+            self.clock.pause(pause);
+            attempt += 1;
+        }
+    }
+
+    /// A write whose step may try it again: shown and run once, with gh's debug log for what
+    /// GitHub says about waiting.
+    fn write(&mut self, cmd: &Cmd) -> Result<Reply, CommandError> {
+        let cmd = self.finish(cmd).env(DEBUG.0, DEBUG.1);
+        Ok(Reply::of(self.runner.run_unchecked(&cmd)?))
+    }
+
     fn probe(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
         let cmd = self.finish(cmd);
         self.runner.probe(&cmd)
@@ -230,28 +229,33 @@ impl<'a> Gh<'a> {
         cmd
     }
 
-    /// A read, repeated after a transient failure (502/503/429, a rate limit, a lost answer).
-    fn read(&mut self, cmd: &Cmd) -> Result<Output, CommandError> {
-        let cmd = &self.finish(cmd);
+    /// A read, repeated after a transient failure (502/503/429, a rate limit, a lost answer), after
+    /// the pause GitHub asked for (capped: asked for longer, it fails and says so) or a backoff.
+    fn read(&mut self, cmd: &Cmd) -> Result<Output> {
+        let cmd = &self.finish(cmd).env(DEBUG.0, DEBUG.1);
         let mut attempt = 0;
         loop {
-            let out = self.runner.probe(cmd)?;
-            if out.success() || out.simulated {
-                return Ok(out);
+            let reply = Reply::of(self.runner.probe(cmd)?);
+            if reply.success() || reply.simulated {
+                return Ok(reply.out);
             }
-            if attempt < BACKOFF.len() && transient(&out) {
-                std::thread::sleep(BACKOFF[attempt]);
+            if attempt < RETRIES && reply.transient() {
+                let pause = reply
+                    .pause(attempt)
+                    .with_context(|| format!("could not {}", cmd.purpose()))?;
+                self.clock.pause(pause);
                 attempt += 1;
                 continue;
             }
             return Err(CommandError {
                 purpose: cmd.purpose().to_string(),
                 command_line: cmd.display(),
-                code: Some(out.code),
-                stderr: out.stderr,
-                stdout: out.stdout,
+                code: Some(reply.code),
+                stderr: reply.out.stderr,
+                stdout: reply.out.stdout,
                 interrupted: false,
-            });
+            }
+            .into());
         }
     }
 
@@ -290,8 +294,8 @@ impl<'a> Gh<'a> {
         Ok(labels.into_iter().map(|l| l.name).collect())
     }
 
-    pub fn create_label(&mut self, name: &str) -> Result<Output> {
-        Ok(self.exec(
+    pub fn create_label(&mut self, name: &str) -> Result<Reply> {
+        Ok(self.write(
             &self
                 .sub("create a PR label", &["label", "create", name])
                 .effect(Effect::Remote)
@@ -326,7 +330,7 @@ impl<'a> Gh<'a> {
         head: &str,
         labels: &[String],
         simulated_url: &str,
-    ) -> Result<Output> {
+    ) -> Result<Reply> {
         let mut cmd = self
             .sub("open the PR", &["pr", "create"])
             .effect(Effect::Remote)
@@ -336,7 +340,7 @@ impl<'a> Gh<'a> {
         for label in labels {
             cmd = cmd.args(["--label", label]);
         }
-        Ok(self.exec(&cmd.simulate(format!("{simulated_url}\n")))?)
+        Ok(self.write(&cmd.simulate(format!("{simulated_url}\n")))?)
     }
 
     /// `gh pr view N --json fields`, quietly (it is polled).
@@ -377,8 +381,8 @@ impl<'a> Gh<'a> {
     }
 
     /// Squash-merges; the output is returned even on failure (a lost answer may have merged).
-    pub fn merge_pr(&mut self, number: u64, head_sha: &str) -> Result<Output> {
-        Ok(self.exec(
+    pub fn merge_pr(&mut self, number: u64, head_sha: &str) -> Result<Reply> {
+        Ok(self.write(
             &self
                 .sub("squash-merge the PR", &["pr", "merge", &number.to_string()])
                 .effect(Effect::Remote)
@@ -495,18 +499,18 @@ impl<'a> Gh<'a> {
     }
 
     /// `gh release delete TAG --yes` — never `--cleanup-tag`: the tag stays for the audit trail.
-    pub fn delete_release(&mut self, tag: &str) -> Result<Output> {
-        Ok(self.exec(
+    pub fn delete_release(&mut self, tag: &str) -> Result<Reply> {
+        self.write_retried(
             &self
                 .sub("delete the GitHub release", &["release", "delete", tag])
                 .effect(Effect::Remote)
                 .arg("--yes"),
-        )?)
+        )
     }
 
     /// `gh release edit TAG --latest=false`: a release of an older line must not become "Latest".
-    pub fn release_not_latest(&mut self, tag: &str) -> Result<Output> {
-        Ok(self.exec(
+    pub fn release_not_latest(&mut self, tag: &str) -> Result<Reply> {
+        self.write_retried(
             &self
                 .sub(
                     "keep the older line's release from becoming Latest",
@@ -514,10 +518,12 @@ impl<'a> Gh<'a> {
                 )
                 .effect(Effect::Remote)
                 .arg("--latest=false"),
-        )?)
+        )
     }
 
-    /// `gh api … --input FILE`: the JSON body comes from a file, never from interpolated flags.
+    /// `gh api … --input FILE`: the JSON body comes from a file, never from interpolated flags. A
+    /// `PATCH` sets what it sets however often it is sent, so it is tried again after a transient
+    /// failure; a `POST` is not — its step looks for what it creates first.
     pub fn api(
         &mut self,
         purpose: &str,
@@ -525,31 +531,38 @@ impl<'a> Gh<'a> {
         path: &str,
         input: &Path,
         simulated: &str,
-    ) -> Result<Output> {
-        Ok(self.exec(
-            &self
-                .api_cmd(purpose, path)
-                .effect(Effect::Remote)
-                .args([
-                    "-X",
-                    method,
-                    "-H",
-                    "Content-Type: application/json",
-                    "--input",
-                ])
-                .arg(input)
-                .simulate(simulated),
-        )?)
+    ) -> Result<Reply> {
+        let cmd = self
+            .api_cmd(purpose, path)
+            .effect(Effect::Remote)
+            .args([
+                "-X",
+                method,
+                "-H",
+                "Content-Type: application/json",
+                "--input",
+            ])
+            .arg(input)
+            .simulate(simulated);
+        if method == "PATCH" {
+            self.write_retried(&cmd)
+        } else {
+            Ok(self.write(&cmd)?)
+        }
     }
 }
 
-/// `gh auth status`: whether gh can talk to GitHub for us.
-pub fn auth_status(runner: &mut Runner, dir: &Path) -> Result<Output> {
-    Ok(runner.probe(
-        &Cmd::new("gh", "check that gh is logged in")
-            .cwd(dir)
-            .args(["auth", "status"]),
-    )?)
+/// `gh auth status [--hostname HOST]`: whether gh can talk to the GitHub the hotfix goes to. With
+/// `host` only that host is checked — a GitHub Enterprise host as much as github.com; without it gh
+/// checks every host it knows and fails when any one fails.
+pub fn auth_status(runner: &mut Runner, dir: &Path, host: Option<&str>) -> Result<Output> {
+    let mut cmd = Cmd::new("gh", "check that gh is logged in")
+        .cwd(dir)
+        .args(["auth", "status"]);
+    if let Some(host) = host {
+        cmd = cmd.args(["--hostname", host]);
+    }
+    Ok(runner.probe(&cmd)?)
 }
 
 #[cfg(test)]

@@ -123,6 +123,12 @@ pub struct Request {
     /// `--poll-interval`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_interval: Option<f64>,
+    /// The commit whose manifests gave the project's configuration (HEAD when the hotfix started).
+    /// When what is checked out at `resume` does not descend from it, `[*.metadata.hotfix]` is read
+    /// there instead: the hotfix branch is cut from the base tag, which may predate the
+    /// configuration (`release-branches`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_commit: Option<String>,
 }
 
 /// What step 2 decided: the release this hotfix patches and everything named after it.

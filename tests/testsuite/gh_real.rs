@@ -11,10 +11,10 @@ use crate::support::index_server::IndexServer;
 use crate::support::*;
 use serde_json::json;
 
-const CANONICAL: &str = "example/minicrate";
+pub(crate) const CANONICAL: &str = "example/minicrate";
 const FORK: &str = "maintainer/minicrate";
 
-fn args<'a>(index: &'a str, poll: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn args<'a>(index: &'a str, poll: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![
         "--poll-interval",
         poll,
@@ -35,7 +35,7 @@ fn args<'a>(index: &'a str, poll: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// yes, the fix committed while the wizard waits for done, the audit skipped, then `more`.
-fn answers(fx: &Fixture, more: Vec<Answer>) -> Vec<Answer> {
+pub(crate) fn answers(fx: &Fixture, more: Vec<Answer>) -> Vec<Answer> {
     let mut a = vec![say("yes"), fx.commit_fix_then("done"), say("y")];
     a.extend(more);
     a
@@ -51,14 +51,14 @@ fn world() -> (Fixture, Emulator, IndexServer) {
     (fx, emu, index)
 }
 
-fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
+pub(crate) fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
     emu.env()
         .iter()
         .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
         .run()
 }
 
-fn origin_git(fx: &Fixture, args: &[&str]) -> String {
+pub(crate) fn origin_git(fx: &Fixture, args: &[&str]) -> String {
     let mut full = vec!["--git-dir", fx.origin.to_str().expect("utf-8 path")];
     full.extend_from_slice(args);
     git(fx.dir.path(), &full)
@@ -262,6 +262,11 @@ fn end_to_end_with_the_real_gh_review_by_another_and_a_publish_waiting_for_appro
         text.contains("The publish workflow `Release` succeeded"),
         "{text}"
     );
+    // The summary names the repository the hotfix went to.
+    assert!(
+        text.contains("Repository: example/minicrate (http://github.localhost/example/minicrate)"),
+        "{text}"
+    );
 
     // One PR, merged for real: the squash commit is main's tip on the bare origin, the tag on it.
     let prs = emu.pulls(CANONICAL);
@@ -404,4 +409,182 @@ fn a_failing_advisory_create_stops_and_resume_creates_one() {
     assert_eq!(out.code, 0, "{}", out.explain());
     assert_eq!(emu.advisories(CANONICAL).len(), 1);
     assert_eq!(merged(&emu).len(), 1);
+}
+
+/// GitHub Enterprise: gh must be logged in to the host the remote names, not to every host it knows.
+/// gh here also knows a second host whose token is dead; plain `gh auth status` checks every host and
+/// fails, `gh auth status --hostname github.localhost` — the host derived from the remote's URL —
+/// passes, so the hotfix starts. When the emulator refuses the token, preflight names that host.
+#[test]
+fn preflight_checks_the_login_on_the_host_of_the_remote() {
+    let (fx, emu, index) = world();
+    let hosts = emu.config_dir.join("hosts.yml");
+    let mut text = std::fs::read_to_string(&hosts).expect("hosts.yml");
+    text.push_str(
+        "ghe.invalid:\n    oauth_token: gho_dead\n    user: octo\n    git_protocol: https\n",
+    );
+    std::fs::write(&hosts, text).expect("hosts.yml");
+    let url = index.url();
+    // No answer to step 1's question: the run stops there, past preflight.
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), vec![]);
+    let text = out.explain();
+    assert!(!text.contains("cannot start"), "{text}");
+    assert!(text.contains("Continue with hotfix?"), "{text}");
+
+    emu.knobs(json!({"auth": "bad_credentials"}));
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), vec![]);
+    let text = out.explain();
+    assert_ne!(out.code, 0, "{text}");
+    assert!(
+        text.contains(
+            "gh is not logged in to github.localhost (`gh auth status --hostname github.localhost` failed)"
+        ),
+        "{text}"
+    );
+}
+
+/// A hotfix completed with the real gh (approved by another, published, its advisory drafted), with
+/// the registry `local` of the index server configured for cargo's yank. Returns its token.
+fn hotfixed_then_rollback_ready() -> (Fixture, Emulator, IndexServer) {
+    let (fx, emu, index) = world();
+    index.publish_after("1.0.11", 2);
+    index.require_token(ROLLBACK_TOKEN);
+    write(
+        &fx.dir.path().join(".cargo/config.toml"),
+        &format!("[registries.local]\nindex = \"sparse+{}\"\n", index.url()),
+    );
+    emu.knobs(json!({"reviews": [{"author": "bob", "state": "APPROVED"}]}));
+    let url = index.url();
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert_eq!(emu.advisories(CANONICAL).len(), 1);
+    assert_eq!(releases_of(&emu, "v1.0.11"), 1);
+    (fx, emu, index)
+}
+
+const ROLLBACK_TOKEN: &str = "local-registry-token-1234";
+
+/// `caro-hotfix rollback` (or `resume`) with the real gh, cargo's token for `local`, cargo online.
+fn rollback(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
+    emu.env()
+        .iter()
+        .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
+        .env("CARGO_REGISTRIES_LOCAL_TOKEN", ROLLBACK_TOKEN)
+        .env("CARGO_NET_OFFLINE", "false")
+        .run()
+}
+
+const ROLLBACK: [&str; 5] = ["rollback", "--registry", "local", "--poll-interval", "0.05"];
+
+/// The typed `yes`, the regression, the timeline, `y` to update the GitHub advisory, `n` to the
+/// next hotfix (the answers after `yes` when `from_step_5` only).
+fn rollback_answers(from_step_5: bool) -> Vec<Answer> {
+    let mut a = if from_step_5 {
+        vec![]
+    } else {
+        vec![say("yes")]
+    };
+    a.extend([say("a regression"), say("by Friday"), say("y"), say("n")]);
+    a
+}
+
+fn releases_of(emu: &Emulator, tag: &str) -> usize {
+    emu.repo(CANONICAL)["releases"]
+        .as_array()
+        .map(|r| r.iter().filter(|r| r["tag_name"] == tag).count())
+        .unwrap_or(0)
+}
+
+/// The rollback's GitHub half with the real gh, both answers lost after their effect: the release
+/// deleted (gh exits 1; tried again, gh says "release not found": it is gone), the advisory updated
+/// (the PATCH sent again sets the same text). The rollback goes through in one run and says so —
+/// no failure claimed for what happened. The tag stays; one advisory, now carrying the notice.
+#[test]
+fn rollback_with_the_real_gh_gets_over_lost_answers_to_the_release_delete_and_the_advisory_update()
+{
+    let (fx, emu, _index) = hotfixed_then_rollback_ready();
+    emu.knobs(json!({"faults": [
+        {"method": "DELETE", "path": "/releases/", "kind": "lost"},
+        {"method": "PATCH", "path": "/security-advisories/", "kind": "lost"}
+    ]}));
+    let out = rollback(&fx, &emu, &ROLLBACK, rollback_answers(false));
+    let text = out.explain();
+    assert_eq!(out.code, 0, "{text}");
+    let faults = &emu.state()["knobs"]["faults"];
+    assert_eq!(faults[0]["hits"], 1, "{faults}");
+    assert_eq!(faults[1]["hits"], 1, "{faults}");
+    assert!(
+        text.contains("There is no GitHub release for v1.0.11 (any more)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("GitHub did not update the advisory"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "✓ Updated http://github.localhost/example/minicrate/security/advisories/GHSA-"
+        ),
+        "{text}"
+    );
+    assert_eq!(releases_of(&emu, "v1.0.11"), 0);
+    assert!(!origin_git(&fx, &["tag", "--list", "v1.0.11"]).is_empty());
+    let advisories = emu.advisories(CANONICAL);
+    assert_eq!(advisories.len(), 1, "{advisories:#?}");
+    let notice = read(&fx.work.join(".git/caro-hotfix/rollback-advisory-1.0.11.md"));
+    assert_eq!(advisories[0]["description"], notice.as_str());
+}
+
+/// Deleting the release keeps failing (502, every attempt): the rollback stops at step 4 with the
+/// message, resumable; `resume` deletes it — once — and finishes, the tag kept. The advisory's
+/// `PATCH` failing once (502) is sent again: the advisory carries the notice.
+#[test]
+fn rollback_with_the_real_gh_stops_on_a_failing_release_delete_and_resume_deletes_it_once_and_a_failing_advisory_update_is_retried(
+) {
+    let (fx, emu, _index) = hotfixed_then_rollback_ready();
+    emu.knobs(json!({"faults": [
+        {"method": "DELETE", "path": "/releases/", "kind": "status", "status": 502, "times": 4},
+        // And the advisory's update fails once: sent again, it sets the notice.
+        {"method": "PATCH", "path": "/security-advisories/", "kind": "status", "status": 502}
+    ]}));
+    let out = rollback(&fx, &emu, &ROLLBACK, vec![say("yes")]);
+    let text = out.explain();
+    assert_eq!(out.code, 1, "{text}");
+    assert!(
+        out.error()
+            .contains("could not delete the GitHub release v1.0.11: HTTP 502"),
+        "{text}"
+    );
+    assert!(out.error().contains("caro-hotfix resume"), "{text}");
+    assert_eq!(releases_of(&emu, "v1.0.11"), 1);
+    let out = rollback(&fx, &emu, &["resume"], rollback_answers(true));
+    let text = format!("{text}\n=== resume ===\n{}", out.explain());
+    assert_eq!(out.code, 0, "{text}");
+    assert!(
+        text.contains("Deleted the GitHub release v1.0.11; the tag v1.0.11 stays"),
+        "{text}"
+    );
+    let deletes = emu
+        .requests()
+        .iter()
+        .filter(|r| r["method"] == "DELETE" && r["status"] == 204)
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("/releases/")
+        })
+        .count();
+    assert_eq!(deletes, 1, "{text}");
+    assert_eq!(releases_of(&emu, "v1.0.11"), 0);
+    assert!(!origin_git(&fx, &["tag", "--list", "v1.0.11"]).is_empty());
+    assert_eq!(emu.state()["knobs"]["faults"][1]["hits"], 1, "{text}");
+    assert!(
+        !text.contains("GitHub did not update the advisory"),
+        "{text}"
+    );
+    let advisories = emu.advisories(CANONICAL);
+    assert_eq!(advisories.len(), 1);
+    let notice = read(&fx.work.join(".git/caro-hotfix/rollback-advisory-1.0.11.md"));
+    assert_eq!(advisories[0]["description"], notice.as_str());
 }

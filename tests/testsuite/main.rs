@@ -30,6 +30,7 @@ mod cli;
 mod dry_run;
 mod fault_injection;
 mod first_half;
+mod gh_faults;
 mod gh_real;
 mod gh_stand_in;
 mod github_emulator;

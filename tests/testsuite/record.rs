@@ -50,6 +50,11 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
     assert_eq!(out.code, 0, "{}", out.explain());
     let t = &out.transcript;
     assert!(t.contains("Hotfix v1.0.11: RUSTSEC-2026-0042"), "{t}");
+    // Read at step 9 (the stand-in's `gh repo view`: the remote is a path) and recorded.
+    assert!(
+        t.contains("repository: example/minicrate (https://github.com/example/minicrate)\n"),
+        "{t}"
+    );
     assert!(t.contains("branch: hotfix/v1.0.11 → main"), "{t}");
     assert!(
         t.contains("strategy: main (PR into the trunk, tag the squash merge)"),
@@ -70,7 +75,45 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
     assert_eq!(v["base_tag"], "v1.0.10");
     assert_eq!(v["steps"][4]["status"], "done");
     assert_eq!(v["steps"][8]["status"], "in-progress");
+    assert_eq!(v["repository"], "example/minicrate");
+    assert_eq!(v["repository_url"], "https://github.com/example/minicrate");
+    assert_eq!(v["repository_recorded"], true);
     assert!(v.get("journal").is_none());
+}
+
+/// Before step 9 the record names no repository yet: status shows the one the recorded remote's
+/// configured URL names (before `insteadOf`), and says where it comes from.
+#[test]
+fn status_names_the_repository_of_the_remote_before_step_9() {
+    let fx = Fixture::new();
+    let url = "https://github.com/acme/widget.git";
+    let origin = fx.origin.canonicalize().expect("origin");
+    git(
+        &fx.work,
+        &[
+            "config",
+            &format!("url.{}.insteadOf", origin.display()),
+            url,
+        ],
+    );
+    git(&fx.work, &["remote", "set-url", "origin", url]);
+    // No `done` at step 5: the run stops there.
+    let out = fx.caro(&flags()).answers(vec![say("yes")]).run();
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(out.transcript.contains("[5/16]"), "{}", out.explain());
+    let out = fx.caro(&["status"]).run();
+    assert!(
+        out.transcript.contains(
+            "repository: acme/widget (https://github.com/acme/widget), from the remote `origin`"
+        ),
+        "{}",
+        out.explain()
+    );
+    let out = fx.caro(&["status", "--json"]).run();
+    let v: serde_json::Value = serde_json::from_str(out.transcript.trim()).expect("json");
+    assert_eq!(v["repository"], "acme/widget");
+    assert_eq!(v["repository_url"], "https://github.com/acme/widget");
+    assert_eq!(v["repository_recorded"], false);
 }
 
 #[test]
