@@ -276,7 +276,7 @@ fn end_to_end_with_the_real_gh_review_by_another_and_a_publish_waiting_for_appro
     assert_eq!(origin_git(&fx, &["rev-parse", "v1.0.11^{commit}"]), main);
     let subject = origin_git(&fx, &["log", "-1", "--format=%s", "main"]);
     assert!(
-        subject.contains("SECURITY HOTFIX: v1.0.11 (#1)"),
+        subject.contains("SECURITY HOTFIX: minicrate 1.0.11 (#1)"),
         "{subject}"
     );
     // One advisory, although the answer to its creation was lost.

@@ -14,6 +14,7 @@
 //! recorded in docs/safety.md is `PROPTEST_CASES=100000 cargo test --release --test testsuite properties::`.
 
 use caro_hotfix::logic::changelog::{self, Section};
+use caro_hotfix::logic::changelog_style;
 use caro_hotfix::logic::manifest;
 use caro_hotfix::logic::security_md::{self, Entry};
 use caro_hotfix::logic::version::latest_release;
@@ -415,8 +416,38 @@ proptest! {
             .copied()
             .collect();
         prop_assert!(links <= 1);
-        prop_assert_eq!(without_link.trim_end(), expected.trim_end());
-        prop_assert!(after.contains(&rendered));
+        let kept_a_changelog = changelog_style::is_keep_a_changelog(&doc.text);
+        let releases = changelog_style::release_headings(&doc.text);
+        if !kept_a_changelog && releases.is_empty() {
+            // No release heading to follow: the section goes to the top (below a title), whole,
+            // and the file's own lines follow unchanged.
+            prop_assert!(after.contains(&rendered), "{}", after);
+            // (The compare links are kept current, as in every style.)
+            let content = |l: &&str| !l.trim().is_empty() && !l.contains("/compare/");
+            let rest = after.replacen(&rendered, "", 1);
+            let kept: Vec<&str> = rest.lines().filter(content).collect();
+            let before: Vec<&str> = doc.text.lines().filter(content).collect();
+            prop_assert_eq!(kept, before);
+        } else if !kept_a_changelog {
+            // The file's own heading style: the heading (and its setext underline) and the level of
+            // `### Security` follow the newest release; the entry itself is the same.
+            let body = |text: &str| -> String {
+                text.lines()
+                    .filter(|l| {
+                        !l.trim().is_empty()
+                            && !l.contains("1.0.11")
+                            && !l.trim_start_matches('#').trim().eq("Security")
+                            && !l.chars().all(|c| c == '=' || c == '-')
+                    })
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            };
+            prop_assert_eq!(body(&without_link), body(&expected));
+            prop_assert!(added.iter().any(|l| l.contains("1.0.11")));
+        } else {
+            prop_assert_eq!(without_link.trim_end(), expected.trim_end());
+            prop_assert!(after.contains(&rendered));
+        }
         // Done is done: a resumed step 6 finds the section instead of adding another.
         let again = changelog::insert_section(Some(&after), &section);
         prop_assert!(again.is_err(), "a second insert succeeded:\n{}", after);

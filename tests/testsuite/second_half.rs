@@ -72,7 +72,7 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     assert_eq!(tagged, main);
     let subject = origin_git(&fx, &["log", "-1", "--format=%s", "main"]);
     assert!(
-        subject.contains("SECURITY HOTFIX: v1.0.11 (#1)"),
+        subject.contains("SECURITY HOTFIX: minicrate 1.0.11 (#1)"),
         "{subject}"
     );
     // The merge contains the unreleased work of main too (the squash went onto main) and the fix.
@@ -123,10 +123,12 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
         announcement.contains("Thank you to Grace Reporter"),
         "{announcement}"
     );
+    // minicrate is a library: users update their lock files; there is nothing to `cargo install`.
     assert!(
-        announcement.contains("cargo install minicrate --version 1.0.11"),
+        announcement.contains("cargo update -p minicrate --precise 1.0.11"),
         "{announcement}"
     );
+    assert!(!announcement.contains("cargo install"), "{announcement}");
 
     // The PR: base main, head the hotfix branch, labels (missing ones created), body from a file.
     assert_eq!(prs[0]["base"], "main");
