@@ -1700,3 +1700,43 @@ fn a_crate_released_together_without_a_base_tag_stops_before_anything_changes() 
     );
     assert_unchanged_but_fetched(&fx, &before, &out);
 }
+
+#[test]
+fn a_base_tag_that_names_no_release_is_a_usage_error_listing_the_releases() {
+    let fx = Fixture::new();
+    let before = fx.snapshot();
+    // A release-shaped tag that does not exist: found out at step 2, after the tags are fetched.
+    let mut args = flags();
+    args.extend(["--base-tag", "v1.0.9"]);
+    let out = fx
+        .caro(&with_description(args))
+        .answers(vec![say("yes")])
+        .run();
+    assert_eq!(out.code, 2, "{}", out.explain());
+    assert!(
+        out.error().contains(
+            "--base-tag v1.0.9: not a release tag of this repository. Release tags of the form \
+             vX.Y.Z here: v1.0.10, v1.0.0, v0.9.9. Pass one of them."
+        ),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        !out.error().contains("caro-hotfix resume"),
+        "{}",
+        out.explain()
+    );
+    assert_unchanged_but_fetched(&fx, &before, &out);
+
+    // No version at all: said before step 1.
+    let mut args = flags();
+    args.extend(["--base-tag", "latest"]);
+    let out = fx.caro(&with_description(args)).run();
+    assert_eq!(out.code, 2, "{}", out.explain());
+    assert!(
+        out.error().contains("v1.0.10, v1.0.0, v0.9.9"),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("[1/16]"), "{}", out.explain());
+}
