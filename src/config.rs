@@ -65,6 +65,8 @@ pub struct Config {
     pub repository: Option<String>,
     /// Seconds to wait after the push for GitHub to report the PR's checks (default 120).
     pub checks_grace: Option<f64>,
+    /// Seconds step 12 waits for the version to be visible on the registry (default 900).
+    pub publish_timeout: Option<f64>,
 }
 
 impl Default for Config {
@@ -86,13 +88,14 @@ impl Default for Config {
             pre_tag_commands: None,
             repository: None,
             checks_grace: None,
+            publish_timeout: None,
         }
     }
 }
 
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
 publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
-pre-tag-commands, repository, checks-grace";
+pre-tag-commands, repository, checks-grace, publish-timeout";
 
 impl Config {
     /// Reads the hotfix tables of a manifest; `file` names it in messages.
@@ -202,6 +205,17 @@ impl Config {
                         .with_context(|| format!("{what} must be a number of seconds, e.g. 120"))?;
                     self.checks_grace = Some(secs);
                 }
+                "publish-timeout" => {
+                    let secs = value
+                        .as_integer()
+                        .map(|i| i as f64)
+                        .or_else(|| value.as_float())
+                        .filter(|s| *s > 0.0)
+                        .with_context(|| {
+                            format!("{what} must be a number of seconds above 0, e.g. 900")
+                        })?;
+                    self.publish_timeout = Some(secs);
+                }
                 other => bail!("{what}: unknown setting `{other}` (known: {KEYS})"),
             }
         }
@@ -283,6 +297,7 @@ normal-release-command = "/caro.release.prepare"
 pre-tag-commands = []
 repository = "ghe.corp.example/team/a"
 checks-grace = 30
+publish-timeout = 1800
 "#;
         let c = Config::from_manifest(manifest).expect("config");
         assert_eq!(c.remote.as_deref(), Some("upstream"));
@@ -299,6 +314,7 @@ checks-grace = 30
         assert_eq!(c.pre_tag_commands, Some(Vec::new()));
         assert_eq!(c.repository.as_deref(), Some("ghe.corp.example/team/a"));
         assert_eq!(c.checks_grace, Some(30.0));
+        assert_eq!(c.publish_timeout, Some(1800.0));
         assert_eq!(c.test_commands.len(), 2);
     }
 

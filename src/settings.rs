@@ -48,6 +48,8 @@ pub struct Settings {
     pub repository: Option<String>,
     /// Seconds to wait after the push for the PR's checks to be reported.
     pub checks_grace: Option<f64>,
+    /// Seconds step 12 waits for the version to be visible (`publish-timeout`).
+    pub publish_timeout: Option<f64>,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -101,6 +103,7 @@ impl Settings {
             pre_tag_commands: project.pre_tag_commands,
             repository: project.repository,
             checks_grace: project.checks_grace,
+            publish_timeout: project.publish_timeout,
             sample_fix: None,
         }
     }

@@ -8,6 +8,7 @@
 mod reconcile;
 mod step01_confirm;
 mod step02_base;
+mod step02_publishing;
 mod step02_strategy;
 mod step03_branch;
 mod step04_document;
@@ -19,6 +20,7 @@ mod step09_pr;
 mod step10_review;
 mod step11_merge;
 mod step12_publish;
+mod step12_verify;
 mod step13_advisory;
 mod step14_announce;
 mod step15_backport;

@@ -109,6 +109,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let older_line = newest.is_some_and(|n| n.version > base.version);
     let route =
         super::step02_strategy::choose(ctx, &base.tag, &base.version, &base_branch, older_line)?;
+    super::step02_publishing::check(ctx, &crate_name, &base.tag, &route.base_branch)?;
 
     ctx.rec.plan = Some(Plan {
         crate_name,

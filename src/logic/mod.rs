@@ -8,10 +8,12 @@ pub mod audit;
 pub mod changelog;
 pub mod manifest;
 mod markdown;
+pub mod published;
 pub mod registry;
 pub mod security_md;
 pub mod test_counts;
 pub mod version;
+pub mod workflow;
 
 use std::fmt;
 use std::str::FromStr;

@@ -6,3 +6,4 @@ pub mod gh;
 pub mod git;
 pub mod github;
 pub mod index;
+pub mod registry_api;

@@ -32,6 +32,7 @@ mod gh_real;
 mod gh_stand_in;
 mod github_emulator;
 mod properties;
+mod publishing;
 mod record;
 mod rollback;
 mod second_half;
