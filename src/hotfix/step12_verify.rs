@@ -40,8 +40,7 @@ pub fn check(
         bail!(
             "the download of {crate_name} {version} ({url}, {} bytes) has sha256 {sha}, but the \
              registry index says {cksum}: the download is not the crate the index lists (a proxy \
-             or mirror in the way, or a damaged transfer). Nothing was published on our side \
-             after this.",
+             or mirror in the way, or a damaged transfer). The advisory is not published.",
             bytes.len()
         );
     }

@@ -12,6 +12,8 @@
 //!   (SHA-1 of `blob <len>\0<bytes>`, or SHA-256 in a SHA-256 repository) equals the tag's.
 //!
 //! Files of the tag that the package leaves out (cargo's `include`/`exclude`) are not a difference.
+//! A file at the package's root that is not at that path in the tag matches when the tag has the
+//! same bytes elsewhere: cargo copies a `readme` or `license-file` from outside the package there.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -220,6 +222,8 @@ pub fn compare(
             format!("{dir}/{path}")
         }
     };
+    let blobs: std::collections::BTreeSet<&str> = tree.values().map(String::as_str).collect();
+    let like = tree.values().next().map(String::as_str).unwrap_or(commit);
     for (path, bytes) in &package.files {
         let tag_path = match path.as_str() {
             ".cargo_vcs_info.json" | "Cargo.toml" | "Cargo.lock" => continue,
@@ -227,6 +231,9 @@ pub fn compare(
             other => in_tag(other),
         };
         match tree.get(&tag_path) {
+            // cargo copies a `readme` or `license-file` from outside the package (`../README.md`)
+            // to its root: the same bytes elsewhere in the tag are the tagged file.
+            None if !path.contains('/') && blobs.contains(blob_id(bytes, like).as_str()) => {}
             None => differences.push(Difference::NotInTag(path.clone())),
             Some(id) if *id != blob_id(bytes, id) => {
                 differences.push(Difference::Changed(path.clone()))
@@ -295,6 +302,14 @@ mod tests {
                 + &line("README.md", b"other")),
         );
         assert_eq!(compare(&package, &commit, &tree), []);
+
+        // A readme copied from the workspace root (`readme = "../../README.md"`) is the tag's file.
+        let with_readme: [(&str, &[u8]); 2] = [
+            ("m-1.0.0/.cargo_vcs_info.json", vcs.as_bytes()),
+            ("m-1.0.0/README.md", b"other"),
+        ];
+        let readme = unpack(&crate_file(&with_readme), "m", "1.0.0").expect("unpack");
+        assert_eq!(compare(&readme, &commit, &tree), []);
 
         let tree = parse_ls_tree(
             &(line("crates/m/Cargo.toml", b"[package]\n")
