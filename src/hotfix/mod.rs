@@ -1,5 +1,6 @@
-//! The hotfix: sixteen steps, listed here in order, one file each (`stepNN_<name>.rs`; step 2 has a
-//! second file for the strategy), and what they share.
+//! The hotfix: sixteen steps, listed here in order, one file each (`stepNN_<name>.rs`; step 2 has
+//! two more files, for the strategy and the publishing check, and step 12 one for the check of the
+//! published crate), and what they share.
 //!
 //! Steps read what was asked from the record's [`crate::record::Request`] (through the resolved
 //! [`crate::settings::Settings`]) and what earlier steps decided from the record's groups (the
