@@ -70,6 +70,8 @@ pub struct Config {
     /// Other members' requirements on the released crates: changed only when they no longer match
     /// (`minimal`, the default), or always moved to the new version (`upgrade`, cargo-release's way).
     pub upgrade_requirements: bool,
+    /// Seconds step 12 waits for the version to be visible on the registry (default 900).
+    pub publish_timeout: Option<f64>,
 }
 
 impl Default for Config {
@@ -93,13 +95,15 @@ impl Default for Config {
             checks_grace: None,
             maintenance_branch: None,
             upgrade_requirements: false,
+            publish_timeout: None,
         }
     }
 }
 
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
 publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
-pre-tag-commands, repository, checks-grace, maintenance-branch, dependent-requirements";
+pre-tag-commands, repository, checks-grace, maintenance-branch, dependent-requirements, \
+publish-timeout";
 
 impl Config {
     /// Reads the hotfix tables of a manifest; `file` names it in messages.
@@ -226,6 +230,17 @@ impl Config {
                         .with_context(|| format!("{what} must be a number of seconds, e.g. 120"))?;
                     self.checks_grace = Some(secs);
                 }
+                "publish-timeout" => {
+                    let secs = value
+                        .as_integer()
+                        .map(|i| i as f64)
+                        .or_else(|| value.as_float())
+                        .filter(|s| *s > 0.0)
+                        .with_context(|| {
+                            format!("{what} must be a number of seconds above 0, e.g. 900")
+                        })?;
+                    self.publish_timeout = Some(secs);
+                }
                 other => bail!("{what}: unknown setting `{other}` (known: {KEYS})"),
             }
         }
@@ -307,6 +322,7 @@ normal-release-command = "/caro.release.prepare"
 pre-tag-commands = []
 repository = "ghe.corp.example/team/a"
 checks-grace = 30
+publish-timeout = 1800
 "#;
         let c = Config::from_manifest(manifest).expect("config");
         assert_eq!(c.remote.as_deref(), Some("upstream"));
@@ -323,6 +339,7 @@ checks-grace = 30
         assert_eq!(c.pre_tag_commands, Some(Vec::new()));
         assert_eq!(c.repository.as_deref(), Some("ghe.corp.example/team/a"));
         assert_eq!(c.checks_grace, Some(30.0));
+        assert_eq!(c.publish_timeout, Some(1800.0));
         assert_eq!(c.test_commands.len(), 2);
     }
 

@@ -1,13 +1,14 @@
 //! `caro-hotfix rollback`: the reference's "Emergency Rollback", as six recorded, resumable steps.
 //!
 //! Yank the version (cargo finds the registry and the token; `--index` is never passed, because then
-//! cargo demands `--token` on the command line), check through the sparse index that it is yanked,
+//! cargo demands `--token` on the command line), check that the registry's API and its sparse index both show it yanked,
 //! delete the GitHub release but keep the tag for the audit trail, write the rollback advisory, and
 //! offer to start the next hotfix from the yanked tag at once.
 
 use anyhow::{bail, Context, Result};
 
 use crate::error::Declined;
+use crate::flow::registry_watch::{self, Want};
 use crate::flow::{Ctx, Step};
 use crate::logic::registry;
 use crate::ops::cargo;
@@ -49,7 +50,8 @@ pub const STEPS: [Step<Rollback>; 6] = [
 ];
 
 const DEFAULT_POLL_SECS: f64 = 20.0;
-const INDEX_POLLS: u32 = 30;
+/// How long the yank is watched by default (`publish-timeout`).
+const DEFAULT_TIMEOUT_SECS: f64 = 15.0 * 60.0;
 
 /// Runs every unfinished step of the rollback. Nothing is forgotten on failure: from the typed
 /// `yes` on, the record is kept for `resume`.
@@ -145,6 +147,9 @@ fn index_file(
     let file = match index::fetch_cached(&mut ctx.runner, &url, cache)? {
         IndexFile::Found(f) => Some(f),
         IndexFile::Missing => None,
+        IndexFile::RateLimited(_) => bail!(
+            "the registry index ({url}) answered 429 Too Many Requests; try again in a minute"
+        ),
     };
     Ok((url, file))
 }
@@ -184,38 +189,21 @@ fn verify(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (name, version, _) = names(ctx)?;
     if ctx.settings.dry_run {
         ctx.ui.ok(format!(
-            "Rehearsal: the real run polls the registry index here until {name} {version} shows \"yanked\":true"
+            "Rehearsal: the real run polls the registry's API and index here until both show {name} {version} yanked"
         ));
         return Ok(());
     }
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
-    let spinner = ctx.ui.spinner(format!(
-        "Waiting for the index to show {name} {version} yanked"
+    let timeout = std::time::Duration::from_secs_f64(
+        ctx.settings.publish_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS),
+    );
+    let reg = registry_watch::registry(ctx, &name)
+        .context("the registry's config.json is needed to check the yank")?;
+    registry_watch::wait(ctx, &reg, &name, &version, Want::Yanked, interval, timeout)?;
+    ctx.ui.ok(format!(
+        "The registry's API and index show {name} {version} yanked"
     ));
-    let mut url = String::new();
-    // Polls send the last ETag, so an unchanged index file costs one small 304.
-    let mut cache = index::IndexCache::default();
-    for _ in 0..INDEX_POLLS {
-        if let Ok((u, file)) = index_file(ctx, &name, &mut cache) {
-            url = u;
-            if file
-                .as_deref()
-                .and_then(|f| registry::version_line(f, &version))
-                == Some(true)
-            {
-                spinner.finish_and_clear();
-                ctx.ui
-                    .ok(format!("The registry index shows {name} {version} yanked"));
-                return Ok(());
-            }
-        }
-        ctx.clock.pause(interval);
-    }
-    spinner.finish_and_clear();
-    bail!(
-        "the registry index ({url}) does not show {name} {version} as yanked yet after {INDEX_POLLS} polls; \
-         the CDN can lag. Run `caro-hotfix resume` later to check again."
-    )
+    Ok(())
 }
 
 /// The GitHub repository gh acts on: the hotfix's recorded one, else derived from the remote's

@@ -53,6 +53,8 @@ pub struct Settings {
     pub maintenance_branch: Option<String>,
     /// `dependent-requirements = "upgrade"`.
     pub upgrade_requirements: bool,
+    /// Seconds step 12 waits for the version to be visible (`publish-timeout`).
+    pub publish_timeout: Option<f64>,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -108,6 +110,7 @@ impl Settings {
             checks_grace: project.checks_grace,
             maintenance_branch: project.maintenance_branch,
             upgrade_requirements: project.upgrade_requirements,
+            publish_timeout: project.publish_timeout,
             sample_fix: None,
         }
     }

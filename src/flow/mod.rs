@@ -9,6 +9,7 @@
 //! - `rehearsal`: the moment a flow begins — a rehearsal moves into its throwaway clone.
 
 mod ctx;
+pub mod registry_watch;
 pub mod rehearsal;
 
 use anyhow::Result;

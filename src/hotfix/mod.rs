@@ -1,5 +1,6 @@
-//! The hotfix: sixteen steps, listed here in order, one file each (`stepNN_<name>.rs`; step 2 has a
-//! second file for the strategy), and what they share.
+//! The hotfix: sixteen steps, listed here in order, one file each (`stepNN_<name>.rs`; step 2 has
+//! two more files, for the strategy and the publishing check, and step 12 one for the check of the
+//! published crate), and what they share.
 //!
 //! Steps read what was asked from the record's [`crate::record::Request`] (through the resolved
 //! [`crate::settings::Settings`]) and what earlier steps decided from the record's groups (the
@@ -8,6 +9,7 @@
 mod reconcile;
 mod step01_confirm;
 mod step02_base;
+mod step02_publishing;
 mod step02_scheme;
 mod step02_strategy;
 mod step02_together;
@@ -22,6 +24,7 @@ mod step10_review;
 mod step11_merge;
 mod step12_publish;
 mod step12_together;
+mod step12_verify;
 mod step13_advisory;
 mod step14_announce;
 mod step15_backport;

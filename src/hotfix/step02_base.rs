@@ -129,6 +129,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         &base_branch,
         older_line,
     )?;
+    super::step02_publishing::check(ctx, &crate_name, &base.tag, &route.base_branch)?;
 
     ctx.rec.plan = Some(Plan {
         crate_name,

@@ -1,20 +1,23 @@
-//! Step 12: watch the publish workflow run for the tag, then the registry's sparse index until the
-//! new version's line is there.
+//! Step 12: watch the publish workflow run for the tag, wait until the registry shows the new
+//! version, then check that the published crate is the tagged source.
 //!
-//! The run is found by id first (`gh run watch` without an id is interactive). The index is polled for
-//! the exact version — not crates.io's `newest_version`, which never shows a hotfix on an older line —
-//! with a User-Agent; 404 means "not yet". The CDN can lag: after 30 polls (10 minutes at the default
-//! 20 s) the step stops with a message to resume later.
+//! The run is found by id first (`gh run watch` without an id is interactive). Visible means the
+//! registry's API reports the exact version and the sparse index file has its line (not crates.io's
+//! `newest_version`, which never shows a hotfix on an older line); both are polled with back-off,
+//! honouring 429, for up to `publish-timeout` (`flow::registry_watch`). Then the `.crate` is
+//! downloaded and compared with the tag (`step12_verify.rs`); a mismatch stops before the advisory.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
+use crate::flow::registry_watch::{self, Want};
 use crate::flow::Ctx;
 use crate::logic::registry;
 use crate::ops::index::{self, IndexFile};
 use crate::record::Hotfix;
 
 const DEFAULT_POLL_SECS: f64 = 20.0;
-const INDEX_POLLS: u32 = 30;
+/// How long the registry is watched by default (`publish-timeout`).
+const DEFAULT_TIMEOUT_SECS: f64 = 15.0 * 60.0;
 /// How many times to look for the workflow run before going on to the index alone.
 const RUN_POLLS: u32 = 8;
 /// A reminder while the publish run waits for an environment's approval.
@@ -25,67 +28,73 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let version = ctx.version()?.to_string();
     let crate_name = ctx.plan()?.crate_name.clone();
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
-    let url = ctx.index_url(&crate_name)?;
-    // Polls send the last ETag, so an unchanged index file costs one small 304.
-    let mut cache = index::IndexCache::default();
+    if ctx.settings.dry_run {
+        return rehearse(ctx, &crate_name, &version, &tag, interval);
+    }
+    let reg = registry_watch::registry(ctx, &crate_name)
+        .context("the registry's config.json is needed to watch the publish and check the crate")?;
 
     // Already visible (a resumed run, or a publish by hand)? Then there is nothing to watch.
-    if let Ok(IndexFile::Found(file)) = index::fetch_cached(&mut ctx.runner, &url, &mut cache) {
-        if registry::version_line(&file, &version).is_some() {
+    let file = match registry_watch::seen_now(ctx, &reg, &crate_name, &version, Want::Published)? {
+        Some(file) => {
             ctx.ui
                 .ok(format!("{crate_name} {version} is on the registry"));
             keep_latest_where_it_is(ctx, &tag)?;
-            return Ok(());
+            file
+        }
+        None => {
+            watch_workflow(ctx, &tag, interval)?;
+            keep_latest_where_it_is(ctx, &tag)?;
+            let timeout = std::time::Duration::from_secs_f64(
+                ctx.settings.publish_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS),
+            );
+            let file = registry_watch::wait(
+                ctx,
+                &reg,
+                &crate_name,
+                &version,
+                Want::Published,
+                interval,
+                timeout,
+            )
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{e:#}\nOr the publish did not run: check the workflow, or publish by hand \
+                     (`git checkout {tag} && cargo publish`)."
+                )
+            })?;
+            ctx.ui.ok(format!(
+                "Published: {crate_name} {version} is in the registry's API and index"
+            ));
+            file
+        }
+    };
+    super::step12_verify::check(ctx, &reg, &file, &crate_name, &version, &tag)
+}
+
+/// A rehearsal: the workflow is simulated and the registry only looked at (nothing was published).
+fn rehearse(
+    ctx: &mut Ctx<Hotfix>,
+    crate_name: &str,
+    version: &str,
+    tag: &str,
+    interval: std::time::Duration,
+) -> Result<()> {
+    let url = ctx.index_url(crate_name)?;
+    if let Ok(IndexFile::Found(file)) = index::fetch(&mut ctx.runner, &url) {
+        if registry::version_line(&file, version).is_some() {
+            ctx.ui
+                .ok(format!("{crate_name} {version} is on the registry"));
+            return keep_latest_where_it_is(ctx, tag);
         }
     }
-
-    watch_workflow(ctx, &tag, interval)?;
-    keep_latest_where_it_is(ctx, &tag)?;
-
-    if ctx.settings.dry_run {
-        ctx.ui.ok(format!(
-            "Rehearsal: {crate_name} {version} is not published, as expected; the real run polls {url} here until it appears"
-        ));
-        return Ok(());
-    }
-    // The limit is said before the wait, not only when it is reached.
-    ctx.ui.info(format!(
-        "Watching {url} every {} for up to {}; if {version} has not appeared by then, this step \
-         stops and can be resumed to look again.",
-        crate::ui::duration(interval),
-        crate::ui::duration(interval * INDEX_POLLS)
+    watch_workflow(ctx, tag, interval)?;
+    keep_latest_where_it_is(ctx, tag)?;
+    ctx.ui.ok(format!(
+        "Rehearsal: {crate_name} {version} is not published, as expected; the real run polls the \
+         registry's API and {url} here until it appears, then checks the published crate against {tag}"
     ));
-    let spinner = ctx.ui.spinner(format!(
-        "Waiting for {crate_name} {version} in the registry index"
-    ));
-    // A failed request (a CDN hiccup, the network gone for a moment) is one more "not yet".
-    let mut last_error = None;
-    for _ in 0..INDEX_POLLS {
-        match index::fetch_cached(&mut ctx.runner, &url, &mut cache) {
-            Ok(IndexFile::Found(file)) if registry::version_line(&file, &version).is_some() => {
-                spinner.finish_and_clear();
-                ctx.ui.ok(format!(
-                    "Published: {crate_name} {version} is in the registry index"
-                ));
-                return Ok(());
-            }
-            Ok(_) => {}
-            Err(e) => last_error = Some(format!("{e:#}")),
-        }
-        ctx.clock.pause(interval);
-    }
-    spinner.finish_and_clear();
-    let waited = interval * INDEX_POLLS;
-    let last_error = last_error
-        .map(|e| format!("\nThe last failed request: {e}"))
-        .unwrap_or_default();
-    bail!(
-        "{crate_name} {version} is not visible yet in the registry index ({url}) after {} polls ({:.0} s).{last_error}\n\
-         The CDN can lag, or the publish may not have run: check the workflow, or publish by hand \
-         (`git checkout {tag} && cargo publish`).",
-        INDEX_POLLS,
-        waited.as_secs_f64()
-    )
+    Ok(())
 }
 
 /// Finds the publish run for the tag and waits for it; a failed run stops the step.

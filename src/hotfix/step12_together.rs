@@ -36,7 +36,7 @@ pub fn wait(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 }
             }
             if poll + 1 < POLLS {
-                std::thread::sleep(interval);
+                ctx.clock.pause(interval);
             }
         }
         if !seen {

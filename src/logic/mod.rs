@@ -10,11 +10,13 @@ pub mod changelog_style;
 pub mod lockfile;
 pub mod manifest;
 mod markdown;
+pub mod published;
 pub mod registry;
 pub mod security_md;
 pub mod tag_scheme;
 pub mod test_counts;
 pub mod version;
+pub mod workflow;
 
 use std::fmt;
 use std::str::FromStr;

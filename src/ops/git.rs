@@ -494,6 +494,39 @@ impl<'a> Git<'a> {
         Ok(out.success().then_some(out.stdout))
     }
 
+    /// Every file of a revision's tree with its blob id (`git ls-tree -r --full-tree`), as
+    /// `logic::published::parse_ls_tree` reads it.
+    pub fn ls_tree(&mut self, rev: &str) -> Result<String> {
+        let out = self
+            .runner
+            .query(&self.cmd("list the files of a revision").args([
+                "ls-tree",
+                "-r",
+                "--full-tree",
+                "--end-of-options",
+                rev,
+            ]))?;
+        Ok(out.stdout)
+    }
+
+    /// The names of the files directly in `dir` at a revision (none when it has no such directory).
+    pub fn files_in(&mut self, rev: &str, dir: &str) -> Result<Vec<String>> {
+        let out = self
+            .runner
+            .probe(&self.cmd("list a directory at a revision").args([
+                "ls-tree",
+                "--name-only",
+                "--end-of-options",
+                rev,
+                &format!("{}/", dir.trim_end_matches('/')),
+            ]))?;
+        Ok(if out.success() {
+            out.stdout.lines().map(str::to_string).collect()
+        } else {
+            Vec::new()
+        })
+    }
+
     /// Clones `source` into `dest` for a rehearsal: no hard links, so nothing is shared on disk.
     pub fn clone_for_rehearsal(
         runner: &mut Runner,

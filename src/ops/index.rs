@@ -17,6 +17,8 @@ pub enum IndexFile {
     /// 404: the crate (or this file) is not there yet.
     Missing,
     Found(String),
+    /// 429 Too Many Requests, with the `Retry-After` seconds when given.
+    RateLimited(Option<std::time::Duration>),
 }
 
 /// What a poller remembers between fetches: per URL, the last `ETag` and the body it validates.
@@ -106,6 +108,9 @@ pub fn fetch_cached(runner: &mut Runner, url: &str, cache: &mut IndexCache) -> R
             cache.entries.remove(url);
             Ok(IndexFile::Missing)
         }
+        "429" => Ok(IndexFile::RateLimited(
+            crate::ops::registry_api::retry_after(&headers),
+        )),
         other => bail!("the registry index answered HTTP {other} for {url}"),
     }
 }

@@ -6,4 +6,5 @@ pub mod gh;
 pub mod git;
 pub mod github;
 pub mod index;
+pub mod registry_api;
 pub mod retry;

@@ -224,7 +224,7 @@ fn no_pwned_files(fx: &Fixture) {
 #[test]
 fn hostile_text_stays_literal_from_the_commit_to_the_announcement() {
     let fx = released();
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.0");
     index.publish_after("1.0.1", 2);
     let url = index.url();

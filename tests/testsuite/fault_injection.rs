@@ -197,7 +197,7 @@ fn killed_then_resumed(step: u8) {
 #[test]
 fn killed_in_step_2_of_an_older_release_resumes_on_that_release() {
     let fx = Fixture::new();
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.0");
     index.add_version("1.0.10");
     index.publish_after("1.0.1", 1);
@@ -689,7 +689,7 @@ struct Registry {
 
 impl Registry {
     fn start(fx: &Fixture) -> Registry {
-        let server = Arc::new(IndexServer::start(CRATE));
+        let server = Arc::new(IndexServer::publishing(CRATE, &fx.origin));
         server.add_version("1.0.10");
         let stop = Arc::new(AtomicBool::new(false));
         let watcher = {

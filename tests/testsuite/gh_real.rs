@@ -46,7 +46,7 @@ fn world() -> (Fixture, Emulator, IndexServer) {
     let fx = Fixture::new();
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     (fx, emu, index)
 }
@@ -88,7 +88,7 @@ fn the_pr_is_opened_on_the_chosen_remote_not_on_the_fork() {
         &[(CANONICAL, &origin), (FORK, &fork)],
         &[("origin", FORK), ("canonical", CANONICAL)],
     );
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     let url = index.url();
     // Stops at the review question (the script has no answer for it).

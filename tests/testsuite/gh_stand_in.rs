@@ -1305,3 +1305,67 @@ fn the_index_uses_the_sparse_layout_and_records_the_user_agent() {
         assert!(requests[0].headers.iter().any(|(k, _)| k == "host"));
     }
 }
+
+#[test]
+fn the_registry_serves_the_api_a_real_crate_from_the_tag_a_lagging_index_and_429s() {
+    let fx = Fixture::new();
+    let server = IndexServer::publishing(CRATE, &fx.origin);
+    let api = format!("{}api/v1/crates/{CRATE}", server.url());
+    let file = format!("{}mi/ni/minicrate", server.url());
+    // No version yet: the crate does not exist for the API.
+    assert_eq!(curl(&[&api]).0, "404");
+    server.add_version("1.0.10");
+    server.trustpub_only(Some(true));
+    let (code, body) = curl(&[&api]);
+    assert_eq!(code, "200");
+    let krate: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(krate["crate"]["trustpub_only"], true);
+    assert_eq!(krate["versions"][0]["num"], "1.0.10");
+
+    // The .crate is the real `cargo package` of the tag; its sha256 is the index's cksum.
+    let (_, line) = curl(&[&file]);
+    let line: Value = serde_json::from_str(line.trim()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("minicrate-1.0.10.crate");
+    let (code, _) = curl(&[
+        "-o",
+        saved.to_str().unwrap(),
+        &format!("{api}/1.0.10/download"),
+    ]);
+    assert_eq!(code, "200");
+    let bytes = std::fs::read(&saved).unwrap();
+    assert!(bytes.starts_with(&[0x1f, 0x8b]), "a gzip file");
+    assert_eq!(
+        line["cksum"].as_str().unwrap(),
+        crate::support::index_server::sha256_hex(&bytes)
+    );
+    let listing = Command::new("tar")
+        .args(["-tzf", saved.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    for entry in [
+        "minicrate-1.0.10/.cargo_vcs_info.json",
+        "minicrate-1.0.10/Cargo.toml.orig",
+        "minicrate-1.0.10/src/lib.rs",
+    ] {
+        assert!(listing.lines().any(|l| l == entry), "{entry}: {listing}");
+    }
+
+    // The API knows 1.0.11 at once; the index file shows it two requests later.
+    server.publish_after("1.0.11", 0);
+    server.lag_index("1.0.11", 2);
+    assert_eq!(curl(&[&format!("{api}/1.0.11")]).0, "200");
+    assert!(!curl(&[&file]).1.contains("1.0.11"));
+    assert!(!curl(&[&file]).1.contains("1.0.11"));
+    assert!(curl(&[&file]).1.contains("1.0.11"));
+
+    // Two polls answered 429 with Retry-After; config.json is not a poll.
+    server.rate_limit_from(0, 2, Some(7));
+    assert_eq!(curl(&[&format!("{}config.json", server.url())]).0, "200");
+    let (code, _) = curl(&["-D", "-", &file]);
+    assert_eq!(code, "429");
+    let (_, head) = curl(&["-D", "-", "-o", "/dev/null", &format!("{api}/1.0.11")]);
+    assert!(head.contains("Retry-After: 7"), "{head}");
+    assert_eq!(curl(&[&file]).0, "200");
+}

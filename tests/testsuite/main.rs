@@ -35,6 +35,7 @@ mod gh_real;
 mod gh_stand_in;
 mod github_emulator;
 mod properties;
+mod publishing;
 mod real_shapes;
 mod record;
 mod rollback;

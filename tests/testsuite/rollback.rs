@@ -357,7 +357,7 @@ fn a_rehearsed_rollback_prints_the_exact_commands_and_changes_nothing() {
 #[test]
 fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_updated() {
     let fx = Fixture::new();
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     index.publish_after("1.0.11", 1);
     index.require_token(TOKEN);

@@ -44,10 +44,15 @@ fn calls_matching(fx: &Fixture, words: &[&str]) -> usize {
         .count()
 }
 
+/// The one line step 12 says when the published crate is the tagged source.
+fn t_has_verdict(transcript: &str) -> bool {
+    transcript.contains("The published minicrate 1.0.11 is the tagged source")
+}
+
 #[test]
 fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     let fx = Fixture::new();
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     index.publish_after("1.0.11", 3);
     let url = index.url();
@@ -179,16 +184,20 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
     assert!(advisory["credits"].is_array());
     assert_eq!(calls_matching(&fx, &["api", "-X", "POST", "--input"]), 1);
 
-    // The index was polled with curl, naming caro-hotfix in the User-Agent, at the sparse path.
+    // The registry was asked with curl, naming caro-hotfix in the User-Agent: the index at the
+    // sparse path, config.json, the API and the download of the published crate.
     let requests = index.requests();
     assert!(requests.len() >= 3, "{requests:?}");
     assert!(
-        requests.iter().all(|r| r.path == "/mi/ni/minicrate"),
+        requests.iter().all(|r| r.path == "/mi/ni/minicrate"
+            || r.path == "/config.json"
+            || r.path.starts_with("/api/v1/crates/minicrate")),
         "{requests:?}"
     );
     assert!(requests.iter().all(|r| r
         .header("user-agent")
         .is_some_and(|ua| ua.starts_with("caro-hotfix/"))));
+    assert!(t_has_verdict(&out.transcript), "{}", out.explain());
 
     // The summary, with the real URLs; the record is archived.
     let t = &out.transcript;
@@ -245,7 +254,7 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
 fn a_label_that_cannot_be_created_is_dropped_with_a_warning() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"fail": [{"match": "label create", "times": 10, "stderr": "HTTP 403: Must have admin rights", "code": 1}]}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
@@ -270,7 +279,7 @@ fn a_label_that_cannot_be_created_is_dropped_with_a_warning() {
 fn a_failing_check_stops_with_its_name() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"checks": "fail"}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     let url = index.url();
     let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
@@ -287,7 +296,7 @@ fn a_failing_check_stops_with_its_name() {
 fn no_checks_reported_is_not_a_failure() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"checks": "none"}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
@@ -312,7 +321,7 @@ fn no_checks_reported_is_not_a_failure() {
 fn changes_requested_then_approved_keeps_waiting_then_merges() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"checks": "pass", "reviews": ["REVIEW_REQUIRED", "CHANGES_REQUESTED", "CHANGES_REQUESTED", "APPROVED"]}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
@@ -334,7 +343,7 @@ fn changes_requested_then_approved_keeps_waiting_then_merges() {
 fn a_closed_pr_stops_with_exit_1() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"reviews": ["REVIEW_REQUIRED"], "close_after_polls": 2}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     let url = index.url();
     let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
@@ -354,7 +363,7 @@ fn a_closed_pr_stops_with_exit_1() {
 fn a_failed_publish_workflow_stops_and_names_the_run() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"runs": [{"databaseId": 4242, "workflowName": "release.yml", "headBranch": "v1.0.11", "status": "completed", "conclusion": "failure"}]}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     let url = index.url();
     let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
@@ -375,35 +384,50 @@ fn a_failed_publish_workflow_stops_and_names_the_run() {
 #[test]
 fn an_index_that_never_shows_the_version_times_out_resumably() {
     let fx = Fixture::new();
-    let index = IndexServer::start(CRATE);
+    // The registry is watched for 2 s (`publish-timeout`), not the default 15 minutes.
+    let manifest = read(&fx.work.join("Cargo.toml")) + "publish-timeout = 2\n";
+    write(&fx.work.join("Cargo.toml"), &manifest);
+    git(
+        &fx.work,
+        &["commit", "-q", "-am", "watch the registry for 2 s"],
+    );
+    git(&fx.work, &["push", "-q", "origin", "main"]);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     let url = index.url();
     let out = fx.caro(&args(&url, &[])).answers(answers(&fx)).run();
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
-        out.error()
-            .contains("minicrate 1.0.11 is not visible yet in the registry index"),
+        out.error().contains(
+            "minicrate 1.0.11 is not visible yet as published on the registry after 2 s: neither \
+             the registry's API nor its index shows minicrate 1.0.11 published yet"
+        ),
         "{}",
         out.explain()
     );
+    assert!(out
+        .error()
+        .contains("`git checkout v1.0.11 && cargo publish`"));
     assert!(out.error().contains("caro-hotfix resume"));
-    // The limit was said when the wait began (30 polls of 50 ms), not only when it was reached.
+    // The limit was said when the wait began (polls from 50 ms backing off to 300 ms, for 2 s), not
+    // only when it was reached.
     let announced = out
         .transcript
-        .find("every 50 ms for up to 2 s")
+        .find("every 50 ms, backing off to 300 ms, for up to 2 s")
         .unwrap_or_else(|| panic!("the limit was not announced\n{}", out.explain()));
     assert!(
         announced < out.transcript.find("not visible yet").unwrap_or(usize::MAX),
         "{}",
         out.explain()
     );
-    assert!(index.requests().len() >= 30);
+    assert!(index.file_requests() >= 6, "{}", index.file_requests());
     // Once the version appears, resume finishes the hotfix without a second PR, merge or tag —
     // with the options the hotfix started with (--poll-interval, --registry-index), not given again.
     index.add_version("1.0.11");
     let out = fx.caro(&["resume"]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"));
+    assert!(t_has_verdict(&out.transcript), "{}", out.explain());
     assert_eq!(calls_matching(&fx, &["pr", "create"]), 1);
     assert_eq!(calls_matching(&fx, &["pr", "merge"]), 1);
 }
@@ -412,7 +436,7 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
 fn an_advisory_refused_with_403_prints_the_manual_link_and_keeps_the_json() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"advisory_status": 403}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
@@ -436,7 +460,7 @@ fn an_advisory_refused_with_403_prints_the_manual_link_and_keeps_the_json() {
 fn a_pr_that_already_exists_for_the_branch_is_reused() {
     let fx = Fixture::new();
     fx.set_gh_knobs(&serde_json::json!({"checks": "fail"}));
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
@@ -496,7 +520,7 @@ fn a_release_branch_gets_a_backport_pr() {
     write(&w.join("Cargo.toml"), &manifest);
     git(w, &["commit", "-q", "-am", "configure release branches"]);
     git(w, &["push", "-q", "origin", "main"]);
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     // Published after the check of step 2 (the version must not exist yet when the hotfix starts).
     index.publish_after("1.0.11", 1);
     let url = index.url();
@@ -533,7 +557,7 @@ fn a_release_branch_gets_a_backport_pr() {
 #[test]
 fn an_impact_left_empty_is_asked_for_before_anything_goes_public() {
     let fx = Fixture::new();
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     index.publish_after("1.0.11", 3);
     let url = index.url();

@@ -49,8 +49,8 @@ fn fix_then_done(fx: &Fixture) -> Answer {
     fx.commit_fix_then("done")
 }
 
-fn index() -> IndexServer {
-    let index = IndexServer::start(CRATE);
+fn index(fx: &Fixture) -> IndexServer {
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     index.publish_after("1.0.11", 1);
     index
@@ -60,7 +60,7 @@ fn index() -> IndexServer {
 fn with_unreleased_work_on_main_the_maintenance_strategy_ships_only_the_fix() {
     let fx = Fixture::new();
     configure(&fx, "strategy = \"ask\"\n");
-    let index = index();
+    let index = index(&fx);
     let out = run(
         &fx,
         &index,
@@ -137,7 +137,7 @@ fn when_main_equals_the_base_tag_the_reference_strategy_needs_no_question() {
     git(w, &["commit", "-q", "-am", "no hotfix settings"]);
     git(w, &["tag", "-f", "-a", "v1.0.10", "-m", "v1.0.10"]);
     git(w, &["push", "-q", "-f", "origin", "main", "v1.0.10"]);
-    let index = index();
+    let index = index(&fx);
     let out = run(
         &fx,
         &index,
@@ -189,7 +189,7 @@ fn two_release_branches_get_two_backport_prs_and_a_table() {
         &fx,
         "strategy = \"main\"\nrelease-branches = [\"release/0.9\", \"release/1.0.0-lts\"]\n",
     );
-    let index = index();
+    let index = index(&fx);
     let out = run(
         &fx,
         &index,
@@ -237,7 +237,7 @@ fn a_projects_configuration_is_obeyed() {
     git(w, &["tag", "-a", "minicrate-v1.2.3", "-m", "1.2.3"]);
     git(w, &["tag", "-a", "v9.9.9", "-m", "not ours: no prefix"]);
     git(w, &["push", "-q", "origin", "main", "--tags"]);
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.publish_after("1.2.4", 1);
     let out = run(
         &fx,
@@ -299,7 +299,7 @@ fn an_unknown_configuration_key_is_refused_naming_key_file_and_shape() {
 #[test]
 fn an_older_line_is_patched_only_through_maintenance() {
     let fx = Fixture::new();
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.0");
     index.add_version("1.0.10");
     let out = run(

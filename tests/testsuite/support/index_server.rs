@@ -9,9 +9,22 @@
 //! Like crates.io's index, a `200` carries an `ETag` (a hash of the body), and a request whose
 //! `If-None-Match` names the current `ETag` gets `304 Not Modified` with no body. The bytes of every
 //! request head and every answer are counted, so the cost of a poll can be measured.
+//!
+//! It is a whole registry too, as far as caro-hotfix and cargo use one: `config.json` names `dl` and
+//! `api` (both this server); the API answers `GET /api/v1/crates/NAME` (with `trustpub_only`),
+//! `GET /api/v1/crates/NAME/VERSION`, the yank, and the downloads
+//! `/api/v1/crates/NAME/VERSION/download`. A version's `.crate` is either given
+//! ([`IndexServer::set_archive`]) or packaged by the real `cargo package` from the tag in a git
+//! repository ([`IndexServer::package_from`]) the first time it is needed, so the index's `cksum`
+//! is the archive's sha256. Knobs make it lag ([`IndexServer::lag_index`]: the API knows a version
+//! while the index file stays stale), answer 429 with `Retry-After`, serve a tampered crate, a
+//! wrong checksum, a download that is not a tarball, or none at all.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+
+use super::packaging::{package, Source};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -42,8 +55,17 @@ impl Request {
 struct Version {
     vers: String,
     yanked: bool,
-    /// Visible once the crate's file has been requested this many times (in total).
+    /// Known to the API, and shown in the index file (unless it lags), once the crate's index file
+    /// has been requested this many times (in total).
     visible_after: usize,
+    /// The index file shows the version only this many file requests after the API knows it.
+    index_lag: usize,
+    /// The `.crate` served for it; `None`: packaged from `source` when first needed, else none.
+    archive: Option<Vec<u8>>,
+    /// The index and the API name this checksum instead of the archive's.
+    wrong_cksum: bool,
+    /// The download answers 404.
+    no_download: bool,
 }
 
 #[derive(Debug)]
@@ -58,6 +80,15 @@ struct State {
     responses: Vec<Response>,
     /// Bytes of every request head received, in total.
     bytes_received: usize,
+    source: Option<Source>,
+    /// The API's `crate.trustpub_only`; `None`: the field is absent.
+    trustpub_only: Option<bool>,
+    /// `config.json` served instead of the default one.
+    config: Option<String>,
+    /// The next requests (any path) answered 429, and their `Retry-After` seconds.
+    rate_limited: usize,
+    rate_limit_after: usize,
+    retry_after: Option<u64>,
 }
 
 /// One answer the server sent.
@@ -117,6 +148,12 @@ impl IndexServer {
             token: None,
             responses: Vec::new(),
             bytes_received: 0,
+            source: None,
+            trustpub_only: Some(false),
+            config: None,
+            rate_limited: 0,
+            rate_limit_after: 0,
+            retry_after: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -163,7 +200,100 @@ impl IndexServer {
             vers: version.to_string(),
             yanked: false,
             visible_after,
+            index_lag: 0,
+            archive: None,
+            wrong_cksum: false,
+            no_download: false,
         });
+    }
+
+    /// A registry for the fixture whose bare origin is `repo`: every version's `.crate` is packaged
+    /// by `cargo package` from its tag there (see [`IndexServer::package_from`]).
+    pub fn publishing(crate_name: &str, repo: &Path) -> IndexServer {
+        let server = IndexServer::start(crate_name);
+        server.package_from(repo);
+        server
+    }
+
+    /// Versions without an archive of their own are packaged from `repo` (a bare or work
+    /// repository) at the tag `v<version>` or `<anything>-v<version>`/`<prefix><version>`: cloned,
+    /// then `cargo package --no-verify` — a real `.crate`, as a publish would make it.
+    pub fn package_from(&self, repo: &Path) {
+        self.state.lock().expect("index state").source = Some(Source {
+            repo: repo.to_path_buf(),
+            tamper: None,
+        });
+    }
+
+    /// Packaged crates have `path` replaced by `contents` (packaged with `--allow-dirty`): a
+    /// publishing pipeline that ships something else under the tag's name.
+    pub fn tamper(&self, path: &str, contents: &str) {
+        let mut st = self.state.lock().expect("index state");
+        if let Some(source) = st.source.as_mut() {
+            source.tamper = Some((path.to_string(), contents.to_string()));
+        }
+    }
+
+    /// The `.crate` served for `version` (its sha256 is the index's `cksum`).
+    pub fn set_archive(&self, version: &str, bytes: Vec<u8>) {
+        self.with_version(version, |v| v.archive = Some(bytes));
+    }
+
+    /// The index file shows `version` only `requests` file requests after the API knows it (a CDN
+    /// edge serving a stale file).
+    pub fn lag_index(&self, version: &str, requests: usize) {
+        self.with_version(version, |v| v.index_lag = requests);
+    }
+
+    /// The index line and the API give a checksum that is not the archive's (or the right one
+    /// again).
+    pub fn wrong_cksum(&self, version: &str, wrong: bool) {
+        self.with_version(version, |v| v.wrong_cksum = wrong);
+    }
+
+    /// The download of `version` answers 404 (or serves the archive again).
+    pub fn no_download(&self, version: &str, missing: bool) {
+        self.with_version(version, |v| v.no_download = missing);
+    }
+
+    /// Forgets `version`'s archive and faults: it is packaged again when next needed.
+    pub fn reset(&self, version: &str) {
+        self.with_version(version, |v| {
+            v.archive = None;
+            v.wrong_cksum = false;
+            v.no_download = false;
+        });
+    }
+
+    /// The API's `crate.trustpub_only`; `None` leaves the field out.
+    pub fn trustpub_only(&self, value: Option<bool>) {
+        self.state.lock().expect("index state").trustpub_only = value;
+    }
+
+    /// `config.json` answers `text` instead of naming this server's `dl` and `api` (`None`: the
+    /// default again).
+    pub fn config_json(&self, text: Option<&str>) {
+        self.state.lock().expect("index state").config = text.map(str::to_string);
+    }
+
+    /// Once the crate's index file has been requested `after` times, the next `requests` polls
+    /// (the index file, or one version in the API) answer 429 Too Many Requests (with `Retry-After: seconds` when
+    /// given).
+    pub fn rate_limit_from(&self, after: usize, requests: usize, retry_after: Option<u64>) {
+        let mut st = self.state.lock().expect("index state");
+        st.rate_limit_after = after;
+        st.rate_limited = requests;
+        st.retry_after = retry_after;
+    }
+
+    fn with_version(&self, version: &str, change: impl FnOnce(&mut Version)) {
+        let mut st = self.state.lock().expect("index state");
+        let v = st
+            .versions
+            .iter_mut()
+            .find(|v| v.vers == version)
+            .unwrap_or_else(|| panic!("{version} is not published on the test registry"));
+        change(v);
     }
 
     /// `version` is published, visible at once.
@@ -216,16 +346,6 @@ impl IndexServer {
     }
 }
 
-/// The `ETag` of a body: a quoted FNV-1a hash, so equal bodies have equal tags.
-fn etag_of(body: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in body.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("\"{h:016x}\"")
-}
-
 impl Drop for IndexServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
@@ -262,7 +382,7 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
     let head_len = text.find("\r\n\r\n").map_or(head.len(), |i| i + 4);
-    let (status, body, if_none_match) = {
+    let (status, body, if_none_match, retry_after) = {
         let mut st = state.lock().expect("index state");
         st.bytes_received += head_len;
         let request = Request {
@@ -273,47 +393,63 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
         let authorization = request.header("authorization").map(str::to_string);
         let if_none_match = request.header("if-none-match").map(str::to_string);
         st.requests.push(request);
-        let (status, body) = if path.starts_with("/api/") {
-            api(&mut st, &method, &path, authorization.as_deref())
+        // What a poller asks again and again: the index file and one version in the API.
+        let polled = path == format!("/{}", sparse_path(&st.name))
+            || (path.starts_with("/api/v1/crates/") && path.matches('/').count() == 5);
+        if st.rate_limited > 0 && polled && st.file_requests >= st.rate_limit_after {
+            st.rate_limited -= 1;
+            let after = st.retry_after;
+            (429, b"slow down\n".to_vec(), None, after)
         } else {
-            answer(&mut st, &method, &path, base)
-        };
-        (status, body, if_none_match)
+            let (status, body) = if path.starts_with("/api/") {
+                api(&mut st, &method, &path, authorization.as_deref())
+            } else {
+                let (status, body) = answer(&mut st, &method, &path, base);
+                (status, body.into_bytes())
+            };
+            (status, body, if_none_match, None)
+        }
     };
+    let download = path.ends_with("/download");
     let etag = (status == 200 && !path.starts_with("/api/")).then(|| etag_of(&body));
     let not_modified = etag.is_some()
         && if_none_match.is_some_and(|tags| {
             tags.split(',')
                 .any(|t| t.trim() == "*" || Some(t.trim()) == etag.as_deref())
         });
-    let content_type = if path.ends_with("config.json") || path.starts_with("/api/") {
+    let content_type = if download && status == 200 {
+        "application/gzip"
+    } else if path.ends_with("config.json") || path.starts_with("/api/") {
         "application/json"
     } else {
         "text/plain; charset=utf-8"
     };
-    let etag_header = etag
+    let mut extra = etag
         .as_deref()
         .map(|t| format!("ETag: {t}\r\n"))
         .unwrap_or_default();
+    if let Some(after) = retry_after {
+        extra.push_str(&format!("Retry-After: {after}\r\n"));
+    }
     let (status, response) = if not_modified {
         (
             304,
-            format!("HTTP/1.1 304 Not Modified\r\n{etag_header}Connection: close\r\n\r\n")
-                .into_bytes(),
+            format!("HTTP/1.1 304 Not Modified\r\n{extra}Connection: close\r\n\r\n").into_bytes(),
         )
     } else {
         let reason = match status {
             200 => "OK",
             403 => "Forbidden",
+            429 => "Too Many Requests",
             _ => "Not Found",
         };
         let mut response = format!(
-            "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{etag_header}Connection: close\r\n\r\n",
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
             body.len()
         )
         .into_bytes();
         if method != "HEAD" {
-            response.extend_from_slice(body.as_bytes());
+            response.extend_from_slice(&body);
         }
         (status, response)
     };
@@ -325,6 +461,51 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
     let _ = stream.flush();
 }
 
+/// The `ETag` of a body: a quoted FNV-1a hash, so equal bodies have equal tags.
+fn etag_of(body: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in body {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{h:016x}\"")
+}
+
+/// The sha256 of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The checksum the index and the API give for a version: its archive's sha256 (packaged now if
+/// it has to be), else a made-up one.
+fn checksum_of(st: &mut State, index: usize) -> String {
+    ensure_archive(st, index);
+    let name = st.name.clone();
+    let v = &st.versions[index];
+    match (&v.archive, v.wrong_cksum) {
+        (Some(bytes), false) => sha256_hex(bytes),
+        _ => cksum(&name, &v.vers),
+    }
+}
+
+/// Packages a visible version from the source repository, once.
+fn ensure_archive(st: &mut State, index: usize) {
+    if st.versions[index].archive.is_some() {
+        return;
+    }
+    let Some(source) = st.source.clone() else {
+        return;
+    };
+    let vers = st.versions[index].vers.clone();
+    if let Some(bytes) = package(&source, &st.name, &vers) {
+        st.versions[index].archive = Some(bytes);
+    }
+}
+
 fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String) {
     if method != "GET" && method != "HEAD" {
         return (404, "not found\n".into());
@@ -332,6 +513,9 @@ fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String)
     let path = path.split('?').next().unwrap_or("");
     let path = path.strip_prefix('/').unwrap_or(path);
     if path == "config.json" {
+        if let Some(text) = &st.config {
+            return (200, text.clone());
+        }
         let api = base.trim_end_matches('/');
         return (
             200,
@@ -343,20 +527,19 @@ fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String)
     }
     let seen = st.file_requests;
     st.file_requests += 1;
-    let lines: String = st
-        .versions
-        .iter()
-        .filter(|v| seen >= v.visible_after)
-        .map(|v| {
-            format!(
-                "{{\"name\":\"{}\",\"vers\":\"{}\",\"deps\":[],\"cksum\":\"{}\",\"features\":{{}},\"yanked\":{}}}\n",
-                st.name,
-                v.vers,
-                cksum(&st.name, &v.vers),
-                v.yanked
-            )
-        })
-        .collect();
+    let mut lines = String::new();
+    for i in 0..st.versions.len() {
+        let v = &st.versions[i];
+        if seen < v.visible_after + v.index_lag {
+            continue;
+        }
+        let cksum = checksum_of(st, i);
+        let v = &st.versions[i];
+        lines.push_str(&format!(
+            "{{\"name\":\"{}\",\"vers\":\"{}\",\"deps\":[],\"cksum\":\"{cksum}\",\"features\":{{}},\"yanked\":{}}}\n",
+            st.name, v.vers, v.yanked
+        ));
+    }
     if lines.is_empty() {
         (404, "not found\n".into())
     } else {
@@ -364,35 +547,87 @@ fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String)
     }
 }
 
-/// The registry web API, as much as `cargo yank` needs.
-fn api(st: &mut State, method: &str, path: &str, authorization: Option<&str>) -> (u16, String) {
+fn not_found(detail: &str) -> (u16, Vec<u8>) {
+    (
+        404,
+        format!(r#"{{"errors":[{{"detail":"{detail}"}}]}}"#).into_bytes(),
+    )
+}
+
+/// The registry web API: what caro-hotfix reads and `cargo yank` calls.
+fn api(st: &mut State, method: &str, path: &str, authorization: Option<&str>) -> (u16, Vec<u8>) {
+    let path = path.split('?').next().unwrap_or("");
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let ["api", "v1", "crates", name, version, "yank"] = parts.as_slice() else {
-        return (404, r#"{"errors":[{"detail":"Not Found"}]}"#.into());
-    };
-    if method != "DELETE" {
-        return (404, r#"{"errors":[{"detail":"Not Found"}]}"#.into());
-    }
-    if st.token.is_none() || authorization != st.token.as_deref() {
-        return (
-            403,
-            r#"{"errors":[{"detail":"this token does not have the required permissions to perform this action"}]}"#.into(),
-        );
-    }
     let seen = st.file_requests;
-    let known = *name == st.name;
-    let Some(v) = st
-        .versions
-        .iter_mut()
-        .find(|v| known && v.vers == *version && seen >= v.visible_after)
-    else {
-        return (
-            404,
-            format!(
-                r#"{{"errors":[{{"detail":"crate `{name}` does not have a version `{version}`"}}]}}"#
-            ),
-        );
+    let known = |st: &State, name: &str, version: &str| {
+        st.versions
+            .iter()
+            .position(|v| name == st.name && v.vers == version && seen >= v.visible_after)
     };
-    v.yanked = true;
-    (200, r#"{"ok":true}"#.into())
+    match (method, parts.as_slice()) {
+        ("GET", ["api", "v1", "crates", name]) => {
+            if *name != st.name || !st.versions.iter().any(|v| seen >= v.visible_after) {
+                return not_found(&format!("crate `{name}` does not exist"));
+            }
+            let mut versions = Vec::new();
+            for i in 0..st.versions.len() {
+                if seen >= st.versions[i].visible_after {
+                    let checksum = checksum_of(st, i);
+                    let v = &st.versions[i];
+                    versions.push(serde_json::json!({
+                        "num": v.vers, "yanked": v.yanked, "checksum": checksum,
+                    }));
+                }
+            }
+            let mut krate = serde_json::json!({ "id": st.name, "name": st.name });
+            if let Some(only) = st.trustpub_only {
+                krate["trustpub_only"] = serde_json::Value::Bool(only);
+            }
+            let body = serde_json::json!({ "crate": krate, "versions": versions });
+            (200, body.to_string().into_bytes())
+        }
+        ("GET", ["api", "v1", "crates", name, version]) => match known(st, name, version) {
+            Some(i) => {
+                let checksum = checksum_of(st, i);
+                let v = &st.versions[i];
+                let body = serde_json::json!({ "version": {
+                    "crate": st.name, "num": v.vers, "yanked": v.yanked, "checksum": checksum,
+                }});
+                (200, body.to_string().into_bytes())
+            }
+            None => not_found(&format!(
+                "crate `{name}` does not have a version `{version}`"
+            )),
+        },
+        ("GET" | "HEAD", ["api", "v1", "crates", name, version, "download"]) => {
+            match known(st, name, version) {
+                Some(i) if !st.versions[i].no_download => {
+                    ensure_archive(st, i);
+                    match &st.versions[i].archive {
+                        Some(bytes) => (200, bytes.clone()),
+                        None => (404, b"no such file\n".to_vec()),
+                    }
+                }
+                _ => (404, b"no such file\n".to_vec()),
+            }
+        }
+        ("DELETE", ["api", "v1", "crates", name, version, "yank"]) => {
+            if st.token.is_none() || authorization != st.token.as_deref() {
+                return (
+                    403,
+                    br#"{"errors":[{"detail":"this token does not have the required permissions to perform this action"}]}"#.to_vec(),
+                );
+            }
+            match known(st, name, version) {
+                Some(i) => {
+                    st.versions[i].yanked = true;
+                    (200, br#"{"ok":true}"#.to_vec())
+                }
+                None => not_found(&format!(
+                    "crate `{name}` does not have a version `{version}`"
+                )),
+            }
+        }
+        _ => not_found("Not Found"),
+    }
 }

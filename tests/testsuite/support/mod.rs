@@ -11,6 +11,7 @@
 
 pub mod emulator;
 pub mod index_server;
+pub mod packaging;
 pub mod shapes;
 pub mod snapshot;
 

@@ -35,7 +35,10 @@ pub fn settings() -> insta::Settings {
         // Temporary directories (tempfile's names end in six random characters).
         (r"(/[\w.-]+)*/caro-hotfix-test-\w+", "[FIXTURE]"),
         (r"(/[\w.-]+)*/caro-hotfix-rehearsal-\w+", "[CLONE]"),
-        (r"(/[\w.-]+)*/caro-hotfix-index-headers-\w+", "[HEADERS]"),
+        (
+            r"(/[\w.-]+)*/caro-hotfix-(index|registry)-headers-\w+",
+            "[HEADERS]",
+        ),
         // Commit hashes, whole and abbreviated.
         (r"\b[0-9a-f]{40}\b", "[SHA]"),
         (r"\b[0-9a-f]{7,12}\b", "[SHORT-SHA]"),
