@@ -65,6 +65,8 @@ pub struct Config {
     pub repository: Option<String>,
     /// Seconds to wait after the push for GitHub to report the PR's checks (default 120).
     pub checks_grace: Option<f64>,
+    /// Keep the vulnerability's details private until the advisory is published (`--embargo`).
+    pub embargo: bool,
 }
 
 impl Default for Config {
@@ -86,13 +88,14 @@ impl Default for Config {
             pre_tag_commands: None,
             repository: None,
             checks_grace: None,
+            embargo: false,
         }
     }
 }
 
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
 publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
-pre-tag-commands, repository, checks-grace";
+pre-tag-commands, repository, checks-grace, embargo";
 
 impl Config {
     /// Reads the hotfix tables of a manifest; `file` names it in messages.
@@ -192,6 +195,11 @@ impl Config {
                     self.normal_release_command = Some(string(value, &what)?)
                 }
                 "pre-tag-commands" => self.pre_tag_commands = Some(argvs(value, &what)?),
+                "embargo" => {
+                    self.embargo = value
+                        .as_bool()
+                        .with_context(|| format!("{what} must be true or false"))?
+                }
                 "repository" => self.repository = Some(string(value, &what)?),
                 "checks-grace" => {
                     let secs = value

@@ -48,6 +48,9 @@ pub struct Settings {
     pub repository: Option<String>,
     /// Seconds to wait after the push for the PR's checks to be reported.
     pub checks_grace: Option<f64>,
+    /// `--embargo` or `embargo = true`: nothing public describes the vulnerability until the
+    /// advisory is published.
+    pub embargo: bool,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -101,6 +104,7 @@ impl Settings {
             pre_tag_commands: project.pre_tag_commands,
             repository: project.repository,
             checks_grace: project.checks_grace,
+            embargo: request.embargo || project.embargo,
             sample_fix: None,
         }
     }
