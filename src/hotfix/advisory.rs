@@ -238,7 +238,16 @@ fn request_cve(ctx: &mut Ctx<Hotfix>) -> Result<()> {
 /// the same view as every other). Returns whether GitHub took it.
 pub fn update(ctx: &mut Ctx<Hotfix>, ghsa: &str) -> Result<bool> {
     let facts = ctx.facts()?;
-    let body = texts::advisory_json(&facts);
+    let mut body = texts::advisory_json(&facts);
+    // The credits were settled when the draft was created (a login GitHub refused was dropped, and
+    // the maintainer may have edited them on the page since); a CVE GitHub assigned must not be
+    // cleared by a null.
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("credits");
+        if fields.get("cve_id").is_some_and(Value::is_null) {
+            fields.remove("cve_id");
+        }
+    }
     let file = ctx.keep_file("advisory.json", &serde_json::to_string_pretty(&body)?)?;
     let out = ctx.gh().api(
         "update the advisory draft with the final data",

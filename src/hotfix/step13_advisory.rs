@@ -125,7 +125,9 @@ fn patched_is_visible(ctx: &mut Ctx<Hotfix>) -> Result<bool> {
     }
 }
 
-/// `advisory-db/crates/<crate>/RUSTSEC-0000-0000.md` beside the record, and how to submit it.
+/// `advisory-db/crates/<crate>/RUSTSEC-0000-0000.md` beside the record, to submit; a copy with a
+/// local id in `advisory-db-check/`, which cargo-audit reports (it skips the placeholder); and how to
+/// check and submit it.
 fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let Some(affected) = ctx.rec.affected.clone() else {
         return Ok(());
@@ -134,10 +136,6 @@ fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         return Ok(());
     };
     let crate_name = ctx.plan()?.crate_name.clone();
-    let db = layout.kept("advisory-db");
-    let dir = db.join("crates").join(&crate_name);
-    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    let path = dir.join(format!("{}.md", rustsec_draft::PLACEHOLDER_ID));
     let mut aliases: Vec<String> = ctx.rec.ghsa_id.iter().cloned().collect();
     aliases.extend(
         ctx.rec
@@ -149,18 +147,40 @@ fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             .cloned(),
     );
     let date = ctx.clock.today();
-    let text = rustsec_draft::render(&rustsec_draft::Draft {
+    let draft = rustsec_draft::Draft {
         crate_name: &crate_name,
         incident: &ctx.rec.incident,
         affected: &affected,
         date: &date,
         url: ctx.rec.advisory_url.as_deref(),
         aliases,
-    });
-    crate::fsx::write_atomic(&path, text.as_bytes())?;
+    };
+    let check_id = rustsec_draft::check_id(&date);
+    let mut written = Vec::new();
+    for (db, id) in [
+        ("advisory-db", rustsec_draft::PLACEHOLDER_ID),
+        ("advisory-db-check", check_id.as_str()),
+    ] {
+        let root = layout.kept(db);
+        let dir = root.join("crates").join(&crate_name);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+        let path = dir.join(format!("{id}.md"));
+        crate::fsx::write_atomic(&path, rustsec_draft::render(&draft, id).as_bytes())?;
+        written.push((root, path));
+    }
+    let (db, path) = written[0].clone();
+    let check = written[1].0.clone();
     ctx.rec.rustsec_draft = Some(path.display().to_string());
     ctx.ui
         .ok(format!("Wrote the RustSec draft: {}", path.display()));
+    ctx.ui.info(format!(
+        "Check it with cargo-audit in a project that uses {crate_name}: \
+         `cargo audit --db {} --no-fetch --no-yanked` (a copy with the local id {check_id}: \
+         cargo-audit never reports the {} placeholder).",
+        check.display(),
+        rustsec_draft::PLACEHOLDER_ID
+    ));
     if let Some(id) = ctx
         .rec
         .incident
@@ -174,10 +194,8 @@ fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     } else {
         ctx.ui.info(format!(
             "Submit it to the RustSec advisory database: fork https://github.com/rustsec/advisory-db, \
-             add crates/{crate_name}/{} from {} and open a PR (its maintainers assign the id). \
-             Check it first with `cargo audit --db {} --no-fetch` in a project that uses {crate_name}.",
+             add crates/{crate_name}/{}.md from {} and open a PR (its maintainers assign the id).",
             rustsec_draft::PLACEHOLDER_ID,
-            db.display(),
             db.display()
         ));
     }

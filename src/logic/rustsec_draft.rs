@@ -12,6 +12,13 @@ use crate::logic::Incident;
 /// The id advisory-db expects in a submission; its maintainers assign the real one.
 pub const PLACEHOLDER_ID: &str = "RUSTSEC-0000-0000";
 
+/// The id of the local copy that cargo-audit can check: cargo-audit (the `rustsec` crate) loads a
+/// placeholder advisory but never reports it, so `cargo audit --db` over the submission alone would
+/// pass every lock file. `YYYY` is the disclosure year.
+pub fn check_id(date: &str) -> String {
+    format!("RUSTSEC-{}-9999", date.get(..4).unwrap_or("2000"))
+}
+
 /// What the draft is made of.
 pub struct Draft<'a> {
     pub crate_name: &'a str,
@@ -35,11 +42,11 @@ fn array(items: &[String]) -> String {
     format!("[{}]", inner.join(", "))
 }
 
-/// The draft's text.
-pub fn render(d: &Draft) -> String {
+/// The draft's text, with the advisory id `id` ([`PLACEHOLDER_ID`] for the submission).
+pub fn render(d: &Draft, id: &str) -> String {
     let i = d.incident;
     let mut toml = String::from("[advisory]\n");
-    toml += &format!("id = {}\n", quoted(PLACEHOLDER_ID));
+    toml += &format!("id = {}\n", quoted(id));
     toml += &format!("package = {}\n", quoted(d.crate_name));
     toml += &format!("date = {}\n", quoted(d.date));
     if let Some(url) = d.url {
@@ -112,14 +119,17 @@ mod tests {
             categories: vec!["memory-exposure".into()],
             ..Incident::default()
         };
-        let text = render(&Draft {
-            crate_name: "minicrate",
-            incident: &incident,
-            affected: &affected,
-            date: "2026-11-13",
-            url: Some("https://github.com/o/r/security/advisories/GHSA-aaaa-bbbb-cccc"),
-            aliases: vec!["GHSA-aaaa-bbbb-cccc".into()],
-        });
+        let text = render(
+            &Draft {
+                crate_name: "minicrate",
+                incident: &incident,
+                affected: &affected,
+                date: "2026-11-13",
+                url: Some("https://github.com/o/r/security/advisories/GHSA-aaaa-bbbb-cccc"),
+                aliases: vec!["GHSA-aaaa-bbbb-cccc".into()],
+            },
+            PLACEHOLDER_ID,
+        );
         assert!(
             text.starts_with("```toml\n[advisory]\nid = \"RUSTSEC-0000-0000\"\n"),
             "{text}"
