@@ -54,6 +54,7 @@ KNOBS (POST /_control/knobs; every key optional):
     scopes                X-Oauth-Scopes answered by GET / ("repo, read:org, workflow")
     auth                  "ok" | "bad_credentials" (401 everywhere) | "sso" (403 + X-GitHub-SSO)
     advisory_cve_status   status of POST .../security-advisories/GHSA/cve (202)
+    users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
                           "retry_after"}: a request matching method (exact), path (substring of the
                           path with its query) and operation (GraphQL operation name) is, after
