@@ -497,3 +497,43 @@ fn bad_disclosure_input_is_said_clearly_and_nothing_is_lost() {
         .collect();
     assert_eq!(ranges, [">= 1.0.0, < 1.0.11"]);
 }
+
+/// Under embargo, a fix commit whose own message names the vulnerability ("hotfix: bound record_len
+/// by the input length") is named before the push, with the words; `n` stops with nothing pushed.
+#[test]
+fn under_embargo_a_fix_message_naming_the_vulnerability_is_asked_about_before_the_push() {
+    let fx = Fixture::new();
+    let out = fx
+        .caro(&[
+            "--embargo",
+            "--severity",
+            "high",
+            "--impact",
+            "Remote attackers can read past the buffer",
+            "--advisory",
+            "RUSTSEC-2026-0042",
+            "--credit",
+            "",
+            DESCRIPTION,
+        ])
+        .answers(vec![
+            say("yes"),
+            fx.commit_fix_then("done"),
+            say("y"),
+            say("n"),
+        ])
+        .run();
+    assert_eq!(out.code, 1, "{}", out.explain());
+    let t = out.explain();
+    assert!(
+        t.contains("names the vulnerability in its message (record_len)"),
+        "{t}"
+    );
+    assert!(t.contains("Push it with this message anyway? (y/n)"), "{t}");
+    assert!(t.contains("nothing was pushed"), "{t}");
+    assert!(!git_ok(
+        &fx.origin,
+        &["rev-parse", "--verify", "refs/heads/hotfix/v1.0.11"]
+    ));
+    assert!(fx.gh_prs().as_array().is_none_or(|p| p.is_empty()));
+}
