@@ -46,7 +46,7 @@ pub fn create(ctx: &mut Ctx<Hotfix>, step: u8) -> Result<()> {
     let manual = manual_link(&facts);
     // Created before an interruption, before its id was recorded? Then it is this one. A failed
     // lookup stops the step (resumable): taking it for "none" would create a second advisory.
-    match find_existing(ctx, &summary, &facts.crate_name) {
+    match find_existing(ctx, &summary, &facts.crate_name, &facts.version) {
         Ok(Some(found)) => {
             ctx.ui
                 .ok(format!("The advisory exists already: {}", found.1));
@@ -93,7 +93,7 @@ pub fn create(ctx: &mut Ctx<Hotfix>, step: u8) -> Result<()> {
             return Ok(());
         }
         // gh tries once; a lost answer may have created it: look before trying again.
-        if let Some(found) = find_existing(ctx, &summary, &facts.crate_name)? {
+        if let Some(found) = find_existing(ctx, &summary, &facts.crate_name, &facts.version)? {
             ctx.ui.warn(format!(
                 "creating the advisory failed ({}), but it exists: {}",
                 out.stderr.trim(),
@@ -166,12 +166,13 @@ fn ids_of(v: &Value) -> Option<(String, String)> {
     ))
 }
 
-/// The advisory of this hotfix if GitHub has it already (not closed, same summary, this crate), over
-/// every page of the list.
+/// The advisory of this hotfix if GitHub has it already (not closed, same summary, this crate patched
+/// in this version), over every page of the list.
 fn find_existing(
     ctx: &mut Ctx<Hotfix>,
     summary: &str,
     crate_name: &str,
+    version: &str,
 ) -> Result<Option<(String, String)>> {
     let all = ctx.gh().advisories().context(
         "could not list the repository's security advisories, so it is unknown whether this hotfix's \
@@ -183,8 +184,10 @@ fn find_existing(
             a["summary"].as_str() == Some(summary)
                 && a["state"].as_str() != Some("closed")
                 && a["vulnerabilities"].as_array().is_some_and(|v| {
-                    v.iter()
-                        .any(|x| x["package"]["name"].as_str() == Some(crate_name))
+                    v.iter().any(|x| {
+                        x["package"]["name"].as_str() == Some(crate_name)
+                            && x["patched_versions"].as_str() == Some(version)
+                    })
                 })
         })
         .and_then(|a| ids_of(&a)))
