@@ -172,13 +172,13 @@ fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let (db, path) = written[0].clone();
     let check = written[1].0.clone();
     ctx.rec.rustsec_draft = Some(path.display().to_string());
-    ctx.ui
-        .ok(format!("Wrote the RustSec draft: {}", path.display()));
+    let shown = ctx.shown(&path);
+    ctx.ui.ok(format!("Wrote the RustSec draft: {shown}"));
     ctx.ui.info(format!(
         "Check it with cargo-audit in a project that uses {crate_name}: \
          `cargo audit --db {} --no-fetch --no-yanked` (a copy with the local id {check_id}: \
          cargo-audit never reports the {} placeholder).",
-        check.display(),
+        ctx.shown(&check),
         rustsec_draft::PLACEHOLDER_ID
     ));
     if let Some(id) = ctx
@@ -196,7 +196,7 @@ fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             "Submit it to the RustSec advisory database: fork https://github.com/rustsec/advisory-db, \
              add crates/{crate_name}/{}.md from {} and open a PR (its maintainers assign the id).",
             rustsec_draft::PLACEHOLDER_ID,
-            db.display()
+            ctx.shown(&db)
         ));
     }
     Ok(())
