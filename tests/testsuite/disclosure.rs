@@ -537,3 +537,58 @@ fn under_embargo_a_fix_message_naming_the_vulnerability_is_asked_about_before_th
     ));
     assert!(fx.gh_prs().as_array().is_none_or(|p| p.is_empty()));
 }
+
+/// Publishing fails (GitHub answers 403 to `PATCH state=published`): the draft is kept, up to date,
+/// and the maintainer is told how to publish it by hand; the hotfix finishes, and its summary asks
+/// for the publication instead of claiming it.
+#[test]
+fn a_failed_publication_keeps_the_draft_and_says_how_to_publish_it_by_hand() {
+    let (fx, emu, index) = world();
+    emu.knobs(json!({
+        "reviews": [{"author": "bob", "state": "APPROVED"}],
+        // The first PATCH (the update) passes; the second (the publication) is refused.
+        "faults": [{"method": "PATCH", "path": "/security-advisories", "kind": "status", "status": 403, "skip": 1}]
+    }));
+    index.publish_after("1.0.11", 2);
+    let url = index.url();
+    let out = run(
+        &fx,
+        &emu,
+        &[
+            "--poll-interval",
+            "0.2",
+            "--registry-index",
+            &url,
+            "--severity",
+            "high",
+            "--impact",
+            "Remote attackers can read past the buffer",
+            "--advisory",
+            "RUSTSEC-2026-0042",
+            "--credit",
+            "Grace Reporter",
+            DESCRIPTION,
+        ],
+        vec![say("yes"), fx.commit_fix_then("done"), say("y"), say("yes")],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    let advisories = emu.advisories(CANONICAL);
+    assert_eq!(advisories.len(), 1);
+    assert_eq!(advisories[0]["state"], "draft");
+    let ghsa = advisories[0]["ghsa_id"].as_str().expect("ghsa").to_string();
+    let t = &out.transcript;
+    assert!(
+        t.contains(&format!("GitHub did not publish the advisory {ghsa}")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!(
+            "gh api -X PATCH repos/example/minicrate/security-advisories/{ghsa} -f state=published"
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains("1. Publish the GitHub Security Advisory (the draft:"),
+        "{t}"
+    );
+}
