@@ -62,6 +62,7 @@ fn incident() -> Incident {
         impact: "A crafted frame makes parse() read past the end of its buffer".into(),
         advisory_ids: vec!["RUSTSEC-2026-0042".into(), "CVE-2026-12345".into()],
         credit: "Grace Reporter".into(),
+        ..Incident::default()
     }
 }
 
@@ -385,6 +386,7 @@ mod changelog_md {
                         incident: &incident,
                         base_tag: &base_tag,
                         new_tag: &new_tag,
+                        affected: None,
                     },
                 )
                 .expect("insert the section")
@@ -414,6 +416,7 @@ mod changelog_md {
                         incident: &incident,
                         base_tag: &base_tag,
                         new_tag: &new_tag,
+                        affected: None,
                     },
                 )
                 .expect("insert the section");
@@ -456,6 +459,7 @@ mod security_md_file {
                         version: &new,
                         date: "2026-03-01",
                         incident: &incident,
+                        affected: None,
                     },
                 )
                 .expect("add the entry")

@@ -165,9 +165,35 @@ pub struct StartOpts {
     #[arg(long = "advisory", value_name = "ID")]
     pub advisories: Vec<String>,
 
-    /// Who reported the issue (answers the step-4 question).
+    /// Who reported the issue (answers the step-4 question); `@login` also credits that GitHub user as
+    /// the reporter in the advisory.
     #[arg(long, value_name = "NAME")]
     pub credit: Option<String>,
+
+    /// CVSS 3.1 or 4.0 vector for the advisory (GitHub then takes it instead of the severity).
+    #[arg(long, value_name = "VECTOR")]
+    pub cvss: Option<String>,
+
+    /// CWE id of the weakness, e.g. CWE-125 (repeatable).
+    #[arg(long = "cwe", value_name = "CWE-NNN")]
+    pub cwes: Vec<String>,
+
+    /// RustSec category for the RustSec draft, e.g. memory-exposure (repeatable).
+    #[arg(long = "category", value_name = "NAME")]
+    pub categories: Vec<String>,
+
+    /// Ask GitHub for a CVE id once the advisory draft exists (step 4).
+    #[arg(long)]
+    pub request_cve: bool,
+
+    /// The first affected release (default: the oldest release).
+    #[arg(long, value_name = "VERSION")]
+    pub introduced: Option<String>,
+
+    /// Nothing public describes the vulnerability until the advisory is published: the PR, commits,
+    /// tag, CHANGELOG and SECURITY.md say "security fix" and name the advisory.
+    #[arg(long)]
+    pub embargo: bool,
 
     /// Cherry-pick this prepared fix commit at step 5 instead of waiting for `done` (repeatable).
     #[arg(long = "fix-from", value_name = "REV")]

@@ -72,6 +72,8 @@ pub struct Config {
     pub upgrade_requirements: bool,
     /// Seconds step 12 waits for the version to be visible on the registry (default 900).
     pub publish_timeout: Option<f64>,
+    /// Keep the vulnerability's details private until the advisory is published (`--embargo`).
+    pub embargo: bool,
 }
 
 impl Default for Config {
@@ -96,6 +98,7 @@ impl Default for Config {
             maintenance_branch: None,
             upgrade_requirements: false,
             publish_timeout: None,
+            embargo: false,
         }
     }
 }
@@ -103,7 +106,7 @@ impl Default for Config {
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
 publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
 pre-tag-commands, repository, checks-grace, maintenance-branch, dependent-requirements, \
-publish-timeout";
+publish-timeout, embargo";
 
 impl Config {
     /// Reads the hotfix tables of a manifest; `file` names it in messages.
@@ -203,6 +206,11 @@ impl Config {
                     self.normal_release_command = Some(string(value, &what)?)
                 }
                 "pre-tag-commands" => self.pre_tag_commands = Some(argvs(value, &what)?),
+                "embargo" => {
+                    self.embargo = value
+                        .as_bool()
+                        .with_context(|| format!("{what} must be true or false"))?
+                }
                 "repository" => self.repository = Some(string(value, &what)?),
                 "maintenance-branch" => {
                     let template = string(value, &what)?;

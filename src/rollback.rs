@@ -295,7 +295,21 @@ fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
             ))?
         {
             name_github(ctx)?;
-            let body = serde_json::json!({ "description": text });
+            // The notice goes on top of the advisory's description: its details stay, and the
+            // advisory is updated, never deleted or withdrawn (a published one stays published).
+            let current = ctx
+                .gh()
+                .advisories()?
+                .into_iter()
+                .find(|a| a["ghsa_id"].as_str() == Some(ghsa.as_str()))
+                .and_then(|a| a["description"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            let description = if current.trim().is_empty() || current.contains(text.trim()) {
+                text.clone()
+            } else {
+                format!("{}\n\n---\n\n{current}", text.trim_end())
+            };
+            let body = serde_json::json!({ "description": description });
             let input = ctx.keep_file(
                 &format!("rollback-advisory-{version}.json"),
                 &body.to_string(),

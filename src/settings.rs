@@ -55,6 +55,9 @@ pub struct Settings {
     pub upgrade_requirements: bool,
     /// Seconds step 12 waits for the version to be visible (`publish-timeout`).
     pub publish_timeout: Option<f64>,
+    /// `--embargo` or `embargo = true`: nothing public describes the vulnerability until the
+    /// advisory is published.
+    pub embargo: bool,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -111,6 +114,7 @@ impl Settings {
             maintenance_branch: project.maintenance_branch,
             upgrade_requirements: project.upgrade_requirements,
             publish_timeout: project.publish_timeout,
+            embargo: request.embargo || project.embargo,
             sample_fix: None,
         }
     }

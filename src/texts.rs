@@ -78,6 +78,29 @@ pub fn bump_commit_message(version: &str, description: &str) -> String {
     )
 }
 
+/// The incident as the public files (CHANGELOG, SECURITY.md, commit messages) may carry it: under an
+/// embargo only "security fix", the severity and the advisory's name; the description, impact and
+/// credit stay in the private advisory.
+pub fn public_incident(rec: &Hotfix, settings: &Settings) -> crate::logic::Incident {
+    let i = &rec.incident;
+    if !settings.embargo || rec.advisory_published {
+        return i.clone();
+    }
+    let name = embargo_name(rec.ghsa_id.as_deref(), &i.advisory_ids);
+    let mut ids = i.advisory_ids.clone();
+    if let Some(ghsa) = &rec.ghsa_id {
+        ids.push(ghsa.clone());
+    }
+    crate::logic::Incident {
+        description: format!("Security fix ({name})"),
+        severity: i.severity,
+        impact: String::new(),
+        advisory_ids: ids,
+        credit: String::new(),
+        ..crate::logic::Incident::default()
+    }
+}
+
 /// Everything the texts of steps 9–16 are filled with.
 #[derive(Debug, Clone)]
 pub struct Facts {
@@ -104,6 +127,15 @@ pub struct Facts {
     pub has_library: bool,
     /// The crate has a binary target (users reinstall it).
     pub has_binary: bool,
+    /// The affected and patched versions of every line (step 4).
+    pub affected: Option<crate::logic::affected::Affected>,
+    /// The GitHub advisory's id and page, once its draft exists.
+    pub ghsa_id: Option<String>,
+    pub advisory_url: Option<String>,
+    /// Under embargo and not published yet: public texts say "security fix" and name the advisory.
+    pub embargoed: bool,
+    /// The advisory is published (step 13).
+    pub advisory_published: bool,
 }
 
 impl Facts {
@@ -142,7 +174,26 @@ impl Facts {
                 .collect(),
             has_library: plan.targets.library,
             has_binary: plan.targets.binary,
+            affected: rec.affected.clone(),
+            ghsa_id: rec.ghsa_id.clone(),
+            advisory_url: rec.advisory_url.clone(),
+            embargoed: settings.embargo && !rec.advisory_published,
+            advisory_published: rec.advisory_published,
         })
+    }
+
+    /// What public texts call the advisory under embargo: its GHSA id, or the ids given.
+    pub fn embargo_name(&self) -> String {
+        embargo_name(self.ghsa_id.as_deref(), &self.incident.advisory_ids)
+    }
+
+    /// The description as public texts may carry it: under embargo only "security fix" and the id.
+    fn public_description(&self) -> String {
+        if self.embargoed {
+            format!("Security fix ({})", self.embargo_name())
+        } else {
+            self.incident.description.clone()
+        }
     }
 
     fn severity(&self) -> &str {
@@ -153,17 +204,25 @@ impl Facts {
     }
 
     fn ids(&self) -> String {
-        if self.incident.advisory_ids.is_empty() {
+        let mut ids = self.incident.advisory_ids.clone();
+        if let Some(ghsa) = &self.ghsa_id {
+            if !ids.contains(ghsa) {
+                ids.push(ghsa.clone());
+            }
+        }
+        if ids.is_empty() {
             "none assigned yet".to_string()
         } else {
-            self.incident.advisory_ids.join(" / ")
+            ids.join(" / ")
         }
     }
 
     /// The impact; step 9 asks again for one left empty, so no placeholder ever goes public (a
     /// record without one falls back to the description).
     fn impact(&self) -> &str {
-        if self.incident.impact.trim().is_empty() {
+        if self.embargoed {
+            "described in the security advisory, published once the fix is released"
+        } else if self.incident.impact.trim().is_empty() {
             &self.incident.description
         } else {
             &self.incident.impact
@@ -171,7 +230,7 @@ impl Facts {
     }
 
     fn fix(&self) -> String {
-        if self.fix_subjects.is_empty() {
+        if self.fix_subjects.is_empty() || self.embargoed {
             "- (see the commits of this PR)".to_string()
         } else {
             self.fix_subjects
@@ -240,9 +299,8 @@ pub fn pr_body(f: &Facts) -> String {
          \n\
          ### Security Advisory\n\
          \n\
-         - CVE/RUSTSEC: {ids}\n\
-         - Affected versions: < {tag}\n\
-         - Fixed in: {tag}\n\
+         - CVE/RUSTSEC/GHSA: {ids}\n\
+         {versions}\
          \n\
          ### Testing\n\
          \n\
@@ -268,11 +326,12 @@ pub fn pr_body(f: &Facts) -> String {
          {footer}\n",
         together = f.together_lines("Released together: "),
         tag = f.tag,
-        description = f.incident.description,
+        description = f.public_description(),
         severity = f.severity(),
         impact = f.impact(),
         fix = f.fix(),
         ids = f.ids(),
+        versions = version_lines(f, "- "),
         crate_name = f.crate_name,
         base_tag = f.base_tag,
         maintainer = f.maintainer,
@@ -317,6 +376,7 @@ pub fn tag_message(f: &Facts) -> String {
          Severity: {severity}\n\
          Advisory: {ids}\n\
          Impact: {impact}\n\
+         {versions}\
          \n\
          {published}\n\
          \n\
@@ -328,17 +388,149 @@ pub fn tag_message(f: &Facts) -> String {
             Some(s) => format!("{} SECURITY FIX", s.title().to_uppercase()),
             None => "SECURITY FIX".to_string(),
         },
-        description = f.incident.description,
+        description = f.public_description(),
         severity = f.severity(),
         ids = f.ids(),
         impact = f.impact(),
+        versions = version_lines(f, ""),
         footer = footer(),
     )
 }
 
+/// What public texts call the advisory under embargo: the GHSA id, else the ids given, else "the
+/// security advisory".
+pub fn embargo_name(ghsa: Option<&str>, ids: &[String]) -> String {
+    match ghsa {
+        Some(id) => id.to_string(),
+        None if !ids.is_empty() => ids.join(" / "),
+        None => "security advisory in preparation".to_string(),
+    }
+}
+
+/// The affected and patched versions, one line each (`- ` or no prefix): every line's range, its
+/// fix, and the released versions that stay vulnerable, said plainly.
+pub fn version_lines(f: &Facts, bullet: &str) -> String {
+    let Some(a) = &f.affected else {
+        return format!(
+            "{bullet}Affected versions: < {v}\n{bullet}Fixed in: {v}\n",
+            v = f.version
+        );
+    };
+    let mut out = String::new();
+    for l in a.patched() {
+        let fixed = l
+            .patched
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        out += &format!(
+            "{bullet}Affected versions: {} (released: {})\n{bullet}Fixed in: {fixed}\n",
+            l.range(),
+            l.released()
+        );
+    }
+    if let Some(text) = stays_vulnerable(a) {
+        out += &format!("{bullet}{text}\n");
+    }
+    out
+}
+
+/// The released versions this incident leaves vulnerable, as one sentence; `None` when there are none.
+pub fn stays_vulnerable(a: &crate::logic::affected::Affected) -> Option<String> {
+    let open: Vec<String> = a
+        .unpatched()
+        .map(|l| format!("{} ({})", l.released(), l.range()))
+        .collect();
+    (!open.is_empty()).then(|| {
+        format!(
+            "Still vulnerable, not patched by this hotfix: {}",
+            open.join("; ")
+        )
+    })
+}
+
+/// The GitHub advisory: the request body of `POST /repos/{owner}/{repo}/security-advisories` (step
+/// 4) and of the `PATCH` that brings the draft up to date (step 13). The advisory is private until
+/// published, so it carries every detail, embargo or not.
+pub fn advisory_json(f: &Facts) -> serde_json::Value {
+    use serde_json::json;
+    let i = &f.incident;
+    let summary: String = i
+        .description
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(1000)
+        .collect();
+    let mut description = format!("{}\n\n", i.description);
+    if !i.impact.is_empty() {
+        description += &format!("### Impact\n\n{}\n\n", i.impact);
+    }
+    description += &format!(
+        "### Patches\n\n{}\nUpgrade: `cargo update -p {} --precise {}`.\n\n",
+        version_lines(f, "- "),
+        f.crate_name,
+        f.version
+    );
+    if !i.advisory_ids.is_empty() {
+        description += &format!("### References\n\n{}\n\n", i.advisory_ids.join(", "));
+    }
+    if !i.credit.is_empty() {
+        description += &format!("### Credit\n\n{}\n", i.credit);
+    }
+    let cve = i.advisory_ids.iter().find(|id| id.starts_with("CVE-"));
+    // GitHub credits need a GitHub login; a plain name is thanked in the description instead.
+    let credits: Vec<serde_json::Value> = credit_login(&i.credit)
+        .map(|login| vec![json!({"login": login, "type": "reporter"})])
+        .unwrap_or_default();
+    let package = json!({"ecosystem": "rust", "name": f.crate_name});
+    let vulnerabilities: Vec<serde_json::Value> = match &f.affected {
+        Some(a) => a
+            .lines
+            .iter()
+            .map(|l| {
+                json!({
+                    "package": package,
+                    "vulnerable_version_range": l.range(),
+                    "patched_versions": l.patched.as_ref().map(|p| p.to_string()),
+                    "vulnerable_functions": [],
+                })
+            })
+            .collect(),
+        None => vec![json!({
+            "package": package,
+            "vulnerable_version_range": format!("< {}", f.version),
+            "patched_versions": f.version,
+            "vulnerable_functions": [],
+        })],
+    };
+    let mut body = json!({
+        "summary": summary,
+        "description": description.trim_end(),
+        "cve_id": cve,
+        "vulnerabilities": vulnerabilities,
+        "cwe_ids": i.cwe_ids,
+        "credits": credits,
+    });
+    // GitHub takes a CVSS vector or a severity, never both.
+    match &i.cvss {
+        Some(vector) => body["cvss_vector_string"] = json!(vector),
+        None => body["severity"] = json!(i.severity.map(|s| s.as_str()).unwrap_or("high")),
+    }
+    body
+}
+
+/// The GitHub login of a credit written `@login`.
+pub fn credit_login(credit: &str) -> Option<&str> {
+    credit
+        .strip_prefix('@')
+        .filter(|login| !login.is_empty() && !login.contains(char::is_whitespace))
+}
+
 /// Step 14: the announcement.
 pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
-    let thanks = if f.incident.credit.is_empty() {
+    let thanks = if f.incident.credit.is_empty() || f.embargoed {
         String::new()
     } else {
         format!(
@@ -364,8 +556,7 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
          \n\
          A {severity_word} issue has been fixed in {name}.\n\
          \n\
-         **Affected versions**: All versions < {version}\n\
-         **Fixed in**: {version}\n\
+         {versions}\
          \n\
          **Vulnerability**: {description}\n\
          **Severity**: {severity}\n\
@@ -384,7 +575,8 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
             Some(crate::logic::Severity::Critical) | None => "critical".to_string(),
             Some(s) => format!("{}-severity", s.as_str()),
         },
-        description = f.incident.description,
+        description = f.public_description(),
+        versions = version_lines(f, "- "),
         severity = f.severity(),
         ids = f.ids(),
         details = advisory_url
@@ -444,6 +636,17 @@ pub fn summary(
         )
     };
     let backports = backports.replace("\n✓ PRs", &format!("\n{remote} PRs"));
+    let open = f
+        .affected
+        .as_ref()
+        .and_then(stays_vulnerable)
+        .map(|t| format!("\n\n⚠️  {t}.\n   Tell their users to move to a fixed line; the advisory lists them as unpatched."))
+        .unwrap_or_default();
+    let first = if f.advisory_published {
+        format!("Check the published advisory: {advisory}")
+    } else {
+        format!("Publish the GitHub Security Advisory (the draft: {advisory})")
+    };
     format!(
         "\
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
@@ -456,13 +659,13 @@ Repository: {repo} ({repo_url})
 {done} Version bumped to {version}
 {remote} PR merged to {base_branch}
 {remote} Tag {tag} created and pushed
-{together}{remote} Published: {crates}{backports}
+{together}{remote} Published: {crates}{backports}{open}
 
 ⚠️  NEXT STEPS REQUIRED:
 
-1. Publish the GitHub Security Advisory (review the draft: {advisory})
+1. {first}
 2. Announce on GitHub Discussions (the text is saved, see above)
-3. Request a RUSTSEC id if there is none yet
+3. Submit the RustSec draft (a PR to rustsec/advisory-db) if there is no RUSTSEC id yet
 4. Notify users through appropriate channels
 5. Monitor for issues — `caro-hotfix rollback` if the hotfix makes things worse
 

@@ -7,7 +7,7 @@ use crate::cli::{GlobalOpts, StartOpts, StrategyArg};
 use crate::config::Strategy;
 use crate::error::Usage;
 use crate::io::Io;
-use crate::logic::{advisory_id, Incident};
+use crate::logic::{advisory_id, disclosure, Incident};
 use crate::record::{store, Hotfix, Request};
 use crate::settings::{SampleFix, Settings};
 
@@ -26,6 +26,35 @@ pub fn request(
         advisories
             .push(advisory_id::validate(id).map_err(|e| Usage(format!("--advisory: {e:#}")))?);
     }
+    let cvss = start
+        .cvss
+        .as_deref()
+        .map(disclosure::cvss)
+        .transpose()
+        .map_err(|e| Usage(format!("{e:#}")))?;
+    let mut cwe_ids = Vec::new();
+    for id in &start.cwes {
+        let id = disclosure::cwe(id).map_err(|e| Usage(format!("{e:#}")))?;
+        if !cwe_ids.contains(&id) {
+            cwe_ids.push(id);
+        }
+    }
+    let mut categories = Vec::new();
+    for name in &start.categories {
+        let name = disclosure::category(name).map_err(|e| Usage(format!("{e:#}")))?;
+        if !categories.contains(&name) {
+            categories.push(name);
+        }
+    }
+    let introduced = start
+        .introduced
+        .as_deref()
+        .map(|v| {
+            crate::logic::version::parse_version_arg(v)
+                .map(|v| v.to_string())
+                .map_err(|e| Usage(format!("--introduced: {e:#}")))
+        })
+        .transpose()?;
     let mut answered = Vec::new();
     if start.impact.is_some() {
         answered.push("impact");
@@ -42,6 +71,9 @@ pub fn request(
         impact: start.impact.unwrap_or_default(),
         advisory_ids: advisories,
         credit: start.credit.unwrap_or_default(),
+        cvss,
+        cwe_ids,
+        categories,
     };
     let request = Request {
         remote,
@@ -57,6 +89,9 @@ pub fn request(
         registry_index: None,
         poll_interval: None,
         config_commit: None,
+        introduced,
+        request_cve: start.request_cve,
+        embargo: start.embargo,
     };
     Ok((request, incident, answered))
 }

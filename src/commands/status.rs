@@ -203,7 +203,27 @@ fn show_hotfix(
         ui.data(format!("  tag: {}", plan.tag));
     }
     if let Some(url) = &h.advisory_url {
-        ui.data(format!("  advisory: {url}"));
+        let state = if h.advisory_published {
+            "published"
+        } else {
+            "private draft"
+        };
+        match &h.ghsa_id {
+            Some(ghsa) => ui.data(format!("  advisory: {ghsa} ({state}) {url}")),
+            None => ui.data(format!("  advisory: {url}")),
+        }
+    }
+    if let Some(a) = &h.affected {
+        for l in &a.lines {
+            match &l.patched {
+                Some(p) => ui.data(format!("  line {}: {}, fixed in {p}", l.line, l.range())),
+                None => ui.data(format!(
+                    "  line {}: {}, stays vulnerable (not patched by this hotfix)",
+                    l.line,
+                    l.range()
+                )),
+            }
+        }
     }
     steps(ui, &h.steps, h.first_unfinished(), running);
     Ok(())

@@ -6,6 +6,7 @@
 //! [`crate::settings::Settings`]) and what earlier steps decided from the record's groups (the
 //! [`Plan`] of step 2, the fix, the PR…), never from the command line.
 
+mod advisory;
 mod reconcile;
 mod step01_confirm;
 mod step02_base;

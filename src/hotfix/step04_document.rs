@@ -1,18 +1,33 @@
-//! Step 4: severity, impact, advisory ids and credit; the SECURITY.md entry.
+//! Step 4: severity, impact, advisory ids and credit; the affected and patched versions of every
+//! line (what stays vulnerable said plainly); the private GitHub advisory draft (`advisory.rs`); the
+//! SECURITY.md entry.
 //!
 //! Answers given as flags are not asked again. SECURITY.md is edited here and committed with the
 //! version bump at step 6, as the reference does; step 5 knows to leave it alone.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::flow::Ctx;
 use crate::fsx;
-use crate::logic::{advisory_id, security_md, Severity};
+use crate::logic::version::latest_release;
+use crate::logic::{advisory_id, affected, security_md, Severity};
 use crate::record::Hotfix;
+use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     ask_answers(ctx)?;
     ctx.save()?;
+
+    // The versions every text names, computed once; what stays vulnerable is said before the
+    // advisory is created.
+    decide_affected(ctx)?;
+    ctx.save()?;
+    let wanted = super::advisory::wanted(&ctx.rec);
+    if wanted {
+        ctx.github()?;
+        super::advisory::create_draft(ctx)?;
+        ctx.save()?;
+    }
 
     let version = ctx.version()?;
     let crate_name = ctx.plan()?.crate_name.clone();
@@ -27,13 +42,15 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             .ok(format!("{shown} already documents {crate_name} {version}"));
     } else {
         let date = ctx.clock.today();
+        let public = texts::public_incident(&ctx.rec, &ctx.settings);
         let text = security_md::add_entry(
             existing.as_deref(),
             &security_md::Entry {
                 crate_name: &crate_name,
                 version: &version,
                 date: &date,
-                incident: &ctx.rec.incident,
+                incident: &public,
+                affected: ctx.rec.affected.as_ref(),
             },
         )?;
         fsx::write_atomic(&path, text.as_bytes())?;
@@ -54,6 +71,12 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     if let Some(severity) = incident.severity {
         ctx.ui.line(format!("Severity: {severity}"));
     }
+    if let Some(cvss) = &incident.cvss {
+        ctx.ui.line(format!("CVSS: {cvss}"));
+    }
+    if !incident.cwe_ids.is_empty() {
+        ctx.ui.line(format!("CWE: {}", incident.cwe_ids.join(", ")));
+    }
     if !incident.impact.is_empty() {
         ctx.ui.line(format!("Impact: {}", incident.impact));
     }
@@ -61,8 +84,94 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.ui
             .line(format!("Advisory: {}", incident.advisory_ids.join(", ")));
     }
+    if let Some(ghsa) = &ctx.rec.ghsa_id {
+        ctx.ui
+            .line(format!("GitHub advisory (private draft): {ghsa}"));
+    }
     if !incident.credit.is_empty() {
         ctx.ui.line(format!("Credit: {}", incident.credit));
+    }
+    if ctx.settings.embargo {
+        ctx.ui.blank();
+        ctx.ui.info(format!(
+            "Embargo: until the advisory is published, the PR, the commits this tool writes, the tag, \
+             CHANGELOG.md and SECURITY.md say only \"security fix\" and name {}; the details stay in \
+             the private advisory.",
+            texts::embargo_name(ctx.rec.ghsa_id.as_deref(), &ctx.rec.incident.advisory_ids)
+        ));
+    }
+    Ok(())
+}
+
+/// The affected and patched versions of every line, from the release tags and `--introduced`:
+/// computed once and recorded. An `--introduced` that is no release is said, and the first affected
+/// release asked for instead (nothing is lost).
+fn decide_affected(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    if ctx.rec.affected.is_none() {
+        let prefix = ctx.plan()?.tag_prefix.clone();
+        let releases: Vec<semver::Version> = ctx
+            .git()
+            .tags()?
+            .iter()
+            .filter_map(|t| latest_release([t.as_str()], &prefix).map(|r| r.version))
+            .collect();
+        let plan = ctx.plan()?.clone();
+        let base = semver::Version::parse(&plan.base_version)
+            .with_context(|| format!("the record's base version `{}`", plan.base_version))?;
+        let hotfix = ctx.version()?;
+        let mut introduced = match &ctx.rec.request.introduced {
+            Some(v) => {
+                Some(semver::Version::parse(v).with_context(|| format!("--introduced {v}"))?)
+            }
+            None => None,
+        };
+        let affected = loop {
+            match affected::compute(&releases, introduced.as_ref(), &base, &hotfix) {
+                Ok(a) => break a,
+                Err(e) if introduced.is_some() => {
+                    ctx.ui.warn(format!("{e:#}"));
+                    let mut choices: Vec<&semver::Version> =
+                        releases.iter().filter(|r| **r <= base).collect();
+                    choices.sort();
+                    choices.dedup();
+                    let items: Vec<String> = choices.iter().map(|v| v.to_string()).collect();
+                    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+                    let i = ctx.prompter.select(
+                        "The first release with the vulnerable code",
+                        &refs,
+                        0,
+                    )?;
+                    introduced = choices.get(i).map(|v| (*v).clone());
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        ctx.rec.affected = Some(affected);
+    }
+    let Some(a) = ctx.rec.affected.clone() else {
+        return Ok(());
+    };
+    for l in &a.lines {
+        match &l.patched {
+            Some(p) => ctx.ui.ok(format!(
+                "Line {}: {} affected ({}), fixed in {p}",
+                l.line,
+                l.released(),
+                l.range()
+            )),
+            None => ctx.ui.warn(format!(
+                "Line {}: {} affected ({}) and NOT patched by this hotfix: those releases stay vulnerable",
+                l.line,
+                l.released(),
+                l.range()
+            )),
+        }
+    }
+    if let Some(text) = texts::stays_vulnerable(&a) {
+        ctx.ui.warn(format!(
+            "{text}. The advisory lists them as vulnerable with no patched version; release fixes for \
+             those lines too, or tell their users to move to a fixed one."
+        ));
     }
     Ok(())
 }

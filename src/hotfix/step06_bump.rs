@@ -206,6 +206,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         && !committed
             .as_deref()
             .is_some_and(|t| changelog::has_section(t, &version));
+    let public = texts::public_incident(&ctx.rec, &ctx.settings);
     let text = if inserted_before {
         existing.clone().unwrap_or_default()
     } else {
@@ -214,9 +215,10 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             &changelog::Section {
                 version: &version,
                 date: &date,
-                incident: &ctx.rec.incident,
+                incident: &public,
                 base_tag: &base_tag,
                 new_tag: &new_tag,
+                affected: ctx.rec.affected.as_ref(),
             },
         )
         .with_context(|| ctx.shown(&changelog_path))?
@@ -270,7 +272,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     }
 
     ctx.git().add(&changed)?;
-    let message = texts::bump_commit_message(&version.to_string(), &ctx.rec.incident.description);
+    let message = texts::bump_commit_message(&version.to_string(), &public.description);
     let commit = ctx
         .git()
         .commit("commit the version bump", &message, false)?;

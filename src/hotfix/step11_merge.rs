@@ -169,7 +169,22 @@ fn merge(ctx: &mut Ctx<Hotfix>, number: u64, head: &str, branch: &str, remote: &
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let out = ctx.gh().merge_pr(number, head)?;
+        // Under embargo the squash message is the tool's own, never the commits' messages.
+        let facts = ctx.facts()?;
+        let message = facts.embargoed.then(|| {
+            (
+                format!("{} (#{number})", crate::texts::pr_title(&facts)),
+                crate::texts::bump_commit_message(
+                    &facts.version,
+                    &format!("Security fix ({})", facts.embargo_name()),
+                ),
+            )
+        });
+        let out = ctx.gh().merge_pr(
+            number,
+            head,
+            message.as_ref().map(|(s, b)| (s.as_str(), b.as_str())),
+        )?;
         if out.success() || out.simulated {
             ctx.remote_ok(format!("Squash-merged PR #{number}"));
             return Ok(());

@@ -1,187 +1,203 @@
-//! Step 13: the GitHub security advisory, as a draft created through the API with a JSON file
-//! (the `vulnerabilities` array cannot be expressed with `-f` flags). On failure — no permission, a
-//! 422 — the manual link is printed and the JSON kept; the hotfix goes on.
+//! Step 13: the GitHub security advisory goes public, in the right order: the draft of step 4 is
+//! brought up to date with the final data, and published (`PATCH state=published`) only once the
+//! patched version is visible in the registry and after a typed `yes`. A failure, or a `no`, keeps
+//! the draft and says how to publish it by hand. Then the RustSec draft is written for a PR to
+//! rustsec/advisory-db.
+//!
+//! A draft step 4 could not create (no permission, advisories off) is tried once more here; refused
+//! again, the manual link is printed and the JSON kept; the hotfix goes on.
 
 use anyhow::{Context, Result};
-use serde_json::json;
 
 use crate::flow::Ctx;
+use crate::logic::{registry, rustsec_draft};
+use crate::ops::index::{self, IndexFile};
 use crate::record::Hotfix;
 
+use super::advisory;
+
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
-    let incident = ctx.rec.incident.clone();
-    if incident.severity.is_none() && incident.advisory_ids.is_empty() {
+    if !advisory::wanted(&ctx.rec) {
         ctx.ui
             .ok("Not a security hotfix (no severity or advisory id): no advisory to publish");
         ctx.note(13, "no advisory: not a security hotfix");
         return Ok(());
     }
-    if let Some(url) = &ctx.rec.advisory_url {
-        ctx.ui.ok(format!("The advisory exists already: {url}"));
-        return Ok(());
+    if ctx.rec.advisory_published {
+        ctx.ui.ok(format!(
+            "The advisory is published: {}",
+            ctx.rec.advisory_url.clone().unwrap_or_default()
+        ));
+        return write_rustsec_draft(ctx);
     }
-    let facts = ctx.facts()?;
-    let body = advisory_json(&facts);
-    // Created before an interruption, before its URL was recorded? Then it is this one. A failed
-    // lookup stops the step (resumable): taking it for "none" would create a second advisory.
-    let summary = body["summary"].as_str().unwrap_or_default().to_string();
-    let manual = format!("{}/security/advisories/new", facts.repo_url);
-    match find_existing(ctx, &summary, &facts.version) {
-        Ok(Some(url)) => {
+    if ctx.rec.ghsa_id.is_none() {
+        if let Some(url) = ctx.rec.advisory_url.clone() {
+            // A record from before 0.3 created its advisory here, without recording its id.
             ctx.ui.ok(format!("The advisory exists already: {url}"));
-            ctx.rec.advisory_url = Some(url);
             return Ok(());
         }
-        Ok(None) => {}
-        Err(e) if crate::ops::gh::transient_text(&format!("{e:#}")) => return Err(e),
+        advisory::create(ctx, 13)?;
+        ctx.save()?;
+    }
+    let (Some(ghsa), Some(url)) = (ctx.rec.ghsa_id.clone(), ctx.rec.advisory_url.clone()) else {
+        // Refused: the manual link and the kept JSON were said.
+        return write_rustsec_draft(ctx);
+    };
+    let repo = ctx.facts()?.repo;
+    if !advisory::update(ctx, &ghsa)? {
+        ctx.ui.info(advisory::by_hand(&url, &repo, &ghsa));
+        ctx.note(
+            13,
+            format!("advisory {ghsa} left as a draft: the update failed"),
+        );
+        return write_rustsec_draft(ctx);
+    }
+    ctx.remote_ok(format!("The advisory draft {ghsa} carries the final data"));
+
+    if !patched_is_visible(ctx)? {
+        ctx.ui.info(advisory::by_hand(&url, &repo, &ghsa));
+        ctx.note(
+            13,
+            format!("advisory {ghsa} left as a draft: the release is not visible"),
+        );
+        return write_rustsec_draft(ctx);
+    }
+    ctx.ui.info(format!(
+        "Publishing makes {ghsa} public: its description, impact, credit and affected versions, \
+         and GitHub alerts the users of every affected version. Review it first: {url}"
+    ));
+    if !ctx
+        .prompter
+        .typed("Publish the advisory now? (type 'yes')", "yes")?
+    {
+        ctx.ui.warn(format!("{ghsa} is not published."));
+        ctx.ui.info(advisory::by_hand(&url, &repo, &ghsa));
+        ctx.note(13, format!("advisory {ghsa} left as a draft, by choice"));
+        return write_rustsec_draft(ctx);
+    }
+    if advisory::publish(ctx, &ghsa)? {
+        ctx.remote_ok(format!("Published the security advisory {ghsa}: {url}"));
+        ctx.save()?;
+    } else {
+        ctx.ui.info(advisory::by_hand(&url, &repo, &ghsa));
+        ctx.note(
+            13,
+            format!("advisory {ghsa} left as a draft: publishing failed"),
+        );
+    }
+    write_rustsec_draft(ctx)
+}
+
+/// The patched version is in the registry's index (step 12 waited for it; a resumed run looks
+/// again). A rehearsal published nothing and says what the real run checks.
+fn patched_is_visible(ctx: &mut Ctx<Hotfix>) -> Result<bool> {
+    let plan = ctx.plan()?.clone();
+    if ctx.settings.dry_run {
+        ctx.ui.ok(format!(
+            "(simulated) The real run checks here that {} {} is in the registry",
+            plan.crate_name, plan.version
+        ));
+        return Ok(true);
+    }
+    let url = ctx.index_url(&plan.crate_name)?;
+    match index::fetch(&mut ctx.runner, &url) {
+        Ok(IndexFile::Found(file)) if registry::version_line(&file, &plan.version).is_some() => {
+            ctx.ui.ok(format!(
+                "{} {} is visible in the registry",
+                plan.crate_name, plan.version
+            ));
+            Ok(true)
+        }
+        Ok(_) => {
+            ctx.ui.warn(format!(
+                "{} {} is not visible in the registry ({url}): the advisory stays a draft until it is",
+                plan.crate_name, plan.version
+            ));
+            Ok(false)
+        }
         Err(e) => {
-            // Refused (no permission, advisories off): creating would be refused too.
-            let text = serde_json::to_string_pretty(&body)?;
-            let file = ctx.keep_file("advisory.json", &text)?;
-            ctx.ui.warn(format!("{e:#}"));
-            ctx.ui.info(format!("Create it by hand: {manual}"));
-            ctx.ui
-                .info(format!("Its text is kept in {}", ctx.shown(&file)));
-            ctx.note(13, format!("advisory not created; manual link {manual}"));
-            return Ok(());
+            ctx.ui.warn(format!(
+                "could not check the registry for {} {} ({e:#}): the advisory stays a draft",
+                plan.crate_name, plan.version
+            ));
+            Ok(false)
         }
     }
-    let text = serde_json::to_string_pretty(&body)?;
-    let file = ctx.keep_file("advisory.json", &text)?;
-    let simulated = json!({
-        "ghsa_id": "GHSA-0000-0000-0000",
-        "html_url": format!("{}/security/advisories/GHSA-0000-0000-0000", facts.repo_url),
-        "state": "draft"
-    })
-    .to_string();
-    // gh tries once; a lost answer may have created it: look before trying again.
-    let mut attempt: usize = 0;
-    let (out, url) = loop {
-        attempt += 1;
-        let out = ctx.gh().api(
-            "create the security advisory",
-            "POST",
-            "repos/{owner}/{repo}/security-advisories",
-            &file,
-            &simulated,
-        )?;
-        let url = out
-            .success()
-            .then(|| serde_json::from_str::<serde_json::Value>(&out.stdout).ok())
-            .flatten()
-            .and_then(|v| {
-                v.get("html_url")
-                    .and_then(|u| u.as_str())
-                    .map(str::to_string)
-            });
-        if url.is_some() || out.simulated {
-            break (out, url);
-        }
-        if let Some(found) = find_existing(ctx, &summary, &facts.version)? {
-            ctx.ui.warn(format!(
-                "creating the advisory failed ({}), but it exists: {found}",
-                out.message()
-            ));
-            break (out, Some(found));
-        }
-        if out.transient() {
-            if attempt < 3 {
-                let pause = out.pause(attempt - 1).context(
-                    "GitHub did not create the advisory; no advisory exists for this hotfix yet",
-                )?;
-                ctx.clock.pause(pause);
-                continue;
-            }
-            anyhow::bail!(
-                "GitHub did not create the advisory: {}\nNo advisory exists for this hotfix yet; \
-                 `caro-hotfix resume` looks again, then creates it.",
-                out.message()
-            );
-        }
-        break (out, None);
+}
+
+/// `advisory-db/crates/<crate>/RUSTSEC-0000-0000.md` beside the record, to submit; a copy with a
+/// local id in `advisory-db-check/`, which cargo-audit reports (it skips the placeholder); and how to
+/// check and submit it.
+fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let Some(affected) = ctx.rec.affected.clone() else {
+        return Ok(());
     };
-    match url {
-        Some(url) => {
-            ctx.remote_ok(format!("Created the security advisory (draft): {url}"));
-            ctx.rec.advisory_url = Some(url);
-        }
-        None => {
-            ctx.ui.warn(format!(
-                "GitHub did not create the advisory: {}",
-                out.message()
-            ));
-            ctx.ui.info(format!("Create it by hand: {manual}"));
-            ctx.ui
-                .info(format!("Its text is kept in {}", ctx.shown(&file)));
-            ctx.note(13, format!("advisory not created; manual link {manual}"));
-        }
+    let Some(layout) = ctx.layout.clone() else {
+        return Ok(());
+    };
+    let crate_name = ctx.plan()?.crate_name.clone();
+    let mut aliases: Vec<String> = ctx.rec.ghsa_id.iter().cloned().collect();
+    aliases.extend(
+        ctx.rec
+            .incident
+            .advisory_ids
+            .iter()
+            .filter(|id| id.starts_with("CVE-") || id.starts_with("GHSA-"))
+            .filter(|id| Some(*id) != ctx.rec.ghsa_id.as_ref())
+            .cloned(),
+    );
+    let date = ctx.clock.today();
+    let draft = rustsec_draft::Draft {
+        crate_name: &crate_name,
+        incident: &ctx.rec.incident,
+        affected: &affected,
+        date: &date,
+        url: ctx.rec.advisory_url.as_deref(),
+        aliases,
+    };
+    let check_id = rustsec_draft::check_id(&date);
+    let mut written = Vec::new();
+    for (db, id) in [
+        ("advisory-db", rustsec_draft::PLACEHOLDER_ID),
+        ("advisory-db-check", check_id.as_str()),
+    ] {
+        let root = layout.kept(db);
+        let dir = root.join("crates").join(&crate_name);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+        let path = dir.join(format!("{id}.md"));
+        crate::fsx::write_atomic(&path, rustsec_draft::render(&draft, id).as_bytes())?;
+        written.push((root, path));
+    }
+    let (db, path) = written[0].clone();
+    let check = written[1].0.clone();
+    ctx.rec.rustsec_draft = Some(path.display().to_string());
+    let shown = ctx.shown(&path);
+    ctx.ui.ok(format!("Wrote the RustSec draft: {shown}"));
+    ctx.ui.info(format!(
+        "Check it with cargo-audit in a project that uses {crate_name}: \
+         `cargo audit --db {} --no-fetch --no-yanked` (a copy with the local id {check_id}: \
+         cargo-audit never reports the {} placeholder).",
+        ctx.shown(&check),
+        rustsec_draft::PLACEHOLDER_ID
+    ));
+    if let Some(id) = ctx
+        .rec
+        .incident
+        .advisory_ids
+        .iter()
+        .find(|id| id.starts_with("RUSTSEC-"))
+    {
+        ctx.ui.info(format!(
+            "{id} exists already: compare the draft with it instead of submitting a new one."
+        ));
+    } else {
+        ctx.ui.info(format!(
+            "Submit it to the RustSec advisory database: fork https://github.com/rustsec/advisory-db, \
+             add crates/{crate_name}/{}.md from {} and open a PR (its maintainers assign the id).",
+            rustsec_draft::PLACEHOLDER_ID,
+            ctx.shown(&db)
+        ));
     }
     Ok(())
-}
-
-/// The advisory of this hotfix if GitHub has it already (not closed, same summary and patched
-/// version), over every page of the list.
-fn find_existing(ctx: &mut Ctx<Hotfix>, summary: &str, version: &str) -> Result<Option<String>> {
-    let all = ctx.gh().advisories().context(
-        "could not list the repository's security advisories, so it is unknown whether this hotfix's \
-         advisory exists; nothing was created — `caro-hotfix resume` looks again",
-    )?;
-    Ok(all
-        .into_iter()
-        .find(|a| {
-            a["summary"].as_str() == Some(summary)
-                && a["state"].as_str() != Some("closed")
-                && a["vulnerabilities"].as_array().is_some_and(|v| {
-                    v.iter()
-                        .any(|x| x["patched_versions"].as_str() == Some(version))
-                })
-        })
-        .and_then(|a| a["html_url"].as_str().map(str::to_string)))
-}
-
-/// The request body of `POST /repos/{owner}/{repo}/security-advisories`.
-pub fn advisory_json(f: &crate::texts::Facts) -> serde_json::Value {
-    let i = &f.incident;
-    let summary: String = i
-        .description
-        .lines()
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(1000)
-        .collect();
-    let mut description = format!("{}\n\n", i.description);
-    if !i.impact.is_empty() {
-        description += &format!("### Impact\n\n{}\n\n", i.impact);
-    }
-    description += &format!(
-        "### Patches\n\nFixed in {} {}. Upgrade: `cargo update -p {} --precise {}`.\n\n",
-        f.crate_name, f.version, f.crate_name, f.version
-    );
-    if !i.advisory_ids.is_empty() {
-        description += &format!("### References\n\n{}\n\n", i.advisory_ids.join(", "));
-    }
-    if !i.credit.is_empty() {
-        description += &format!("### Credit\n\n{}\n", i.credit);
-    }
-    let cve = i.advisory_ids.iter().find(|id| id.starts_with("CVE-"));
-    // GitHub credits need a GitHub login; a plain name is thanked in the description instead.
-    let credits: Vec<serde_json::Value> = i
-        .credit
-        .strip_prefix('@')
-        .filter(|login| !login.is_empty() && !login.contains(char::is_whitespace))
-        .map(|login| vec![json!({"login": login, "type": "reporter"})])
-        .unwrap_or_default();
-    json!({
-        "summary": summary,
-        "description": description.trim_end(),
-        "severity": i.severity.map(|s| s.as_str()).unwrap_or("high"),
-        "cve_id": cve,
-        "vulnerabilities": [{
-            "package": {"ecosystem": "rust", "name": f.crate_name},
-            "vulnerable_version_range": format!("< {}", f.version),
-            "patched_versions": f.version,
-        }],
-        "credits": credits,
-    })
 }

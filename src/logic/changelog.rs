@@ -8,6 +8,7 @@
 use anyhow::{bail, Result};
 use semver::Version;
 
+use super::affected::Affected;
 use super::changelog_style;
 use super::markdown::{self, Line};
 use super::{Incident, Severity};
@@ -23,6 +24,8 @@ pub struct Section<'a> {
     pub base_tag: &'a str,
     /// The hotfix's own tag (`v1.0.11`).
     pub new_tag: &'a str,
+    /// The affected and patched versions of every line (step 4), when known.
+    pub affected: Option<&'a Affected>,
 }
 
 /// The sentence that introduces the audit findings recorded with a release.
@@ -55,6 +58,9 @@ pub fn render_section(s: &Section) -> String {
     if let Some(severity) = incident.severity {
         out.push_str(&format!("  - Severity: {}\n", severity.title()));
     }
+    if let Some(affected) = s.affected {
+        out.push_str(&affected_lines(affected));
+    }
     if !incident.credit.trim().is_empty() {
         out.push_str(&format!(
             "  - Credit: {}\n",
@@ -71,6 +77,27 @@ pub fn render_section(s: &Section) -> String {
         "\n**Upgrade immediately**: This release fixes {what}.\n\
          All users should upgrade as soon as possible.\n"
     ));
+    out
+}
+
+/// The section's lines on versions: each patched line's range and fix, and what stays vulnerable.
+fn affected_lines(a: &Affected) -> String {
+    let mut out = String::new();
+    for l in a.patched() {
+        if let Some(p) = &l.patched {
+            out.push_str(&format!(
+                "  - Affected versions: {} (fixed in {p})\n",
+                l.range()
+            ));
+        }
+    }
+    for l in a.unpatched() {
+        out.push_str(&format!(
+            "  - Still vulnerable, no fix in this release: {} ({})\n",
+            l.released(),
+            l.range()
+        ));
+    }
     out
 }
 
@@ -359,6 +386,7 @@ mod tests {
             impact: "remote code execution".into(),
             advisory_ids: vec!["RUSTSEC-2025-0001".into(), "CVE-2025-12345".into()],
             credit: "Jane Doe".into(),
+            ..Incident::default()
         }
     }
 
@@ -369,6 +397,7 @@ mod tests {
             incident,
             base_tag: "v1.0.10",
             new_tag: "v1.0.11",
+            affected: None,
         }
     }
 

@@ -4,14 +4,17 @@
 //! tests beside the code. Steps read files, call these functions, and write the result atomically.
 
 pub mod advisory_id;
+pub mod affected;
 pub mod audit;
 pub mod changelog;
 pub mod changelog_style;
+pub mod disclosure;
 pub mod lockfile;
 pub mod manifest;
 mod markdown;
 pub mod published;
 pub mod registry;
+pub mod rustsec_draft;
 pub mod security_md;
 pub mod tag_scheme;
 pub mod test_counts;
@@ -83,4 +86,13 @@ pub struct Incident {
     /// Validated advisory ids (RUSTSEC-…, CVE-…, GHSA-…), in the order given.
     pub advisory_ids: Vec<String>,
     pub credit: String,
+    /// `--cvss`: a CVSS 3.1 or 4.0 vector; the GitHub advisory then carries it instead of the severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<String>,
+    /// `--cwe`: CWE ids (`CWE-125`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwe_ids: Vec<String>,
+    /// `--category`: RustSec categories, for the RustSec draft.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
 }

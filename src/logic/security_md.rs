@@ -8,6 +8,7 @@
 use anyhow::{bail, Result};
 use semver::Version;
 
+use super::affected::Affected;
 use super::markdown::{self, Line};
 use super::Incident;
 
@@ -20,6 +21,8 @@ pub struct Entry<'a> {
     /// `YYYY-MM-DD`
     pub date: &'a str,
     pub incident: &'a Incident,
+    /// The affected and patched versions of every line (step 4), when known.
+    pub affected: Option<&'a Affected>,
 }
 
 /// The title of the section the entries live in.
@@ -120,8 +123,27 @@ fn render_entry(e: &Entry) -> String {
     if let Some(severity) = incident.severity {
         out.push_str(&format!("- Severity: {}\n", severity.title()));
     }
-    out.push_str(&format!("- Affected versions: < {}\n", e.version));
-    out.push_str(&format!("- Patched version: {}\n", e.version));
+    match e.affected {
+        Some(a) => {
+            for l in a.patched() {
+                out.push_str(&format!("- Affected versions: {}\n", l.range()));
+                if let Some(p) = &l.patched {
+                    out.push_str(&format!("- Patched version: {p}\n"));
+                }
+            }
+            for l in a.unpatched() {
+                out.push_str(&format!(
+                    "- Still vulnerable, not patched yet: {} ({})\n",
+                    l.released(),
+                    l.range()
+                ));
+            }
+        }
+        None => {
+            out.push_str(&format!("- Affected versions: < {}\n", e.version));
+            out.push_str(&format!("- Patched version: {}\n", e.version));
+        }
+    }
     if !incident.impact.trim().is_empty() {
         out.push_str(&format!(
             "- Impact: {}\n",
@@ -150,6 +172,7 @@ mod tests {
             impact: "remote code execution".into(),
             advisory_ids: vec!["RUSTSEC-2025-0001".into(), "CVE-2025-12345".into()],
             credit: "Jane Doe".into(),
+            ..Incident::default()
         }
     }
 
@@ -159,6 +182,7 @@ mod tests {
             version,
             date: "2025-03-04",
             incident,
+            affected: None,
         }
     }
 

@@ -381,14 +381,23 @@ impl<'a> Gh<'a> {
     }
 
     /// Squash-merges; the output is returned even on failure (a lost answer may have merged).
-    pub fn merge_pr(&mut self, number: u64, head_sha: &str) -> Result<Reply> {
-        Ok(self.write(
-            &self
-                .sub("squash-merge the PR", &["pr", "merge", &number.to_string()])
-                .effect(Effect::Remote)
-                .args(["--squash", "--delete-branch"])
-                .args(["--match-head-commit", head_sha]),
-        )?)
+    /// `message` (subject, body) replaces GitHub's default squash message (the commits' messages),
+    /// as an embargo needs.
+    pub fn merge_pr(
+        &mut self,
+        number: u64,
+        head_sha: &str,
+        message: Option<(&str, &str)>,
+    ) -> Result<Reply> {
+        let mut cmd = self
+            .sub("squash-merge the PR", &["pr", "merge", &number.to_string()])
+            .effect(Effect::Remote)
+            .args(["--squash", "--delete-branch"])
+            .args(["--match-head-commit", head_sha]);
+        if let Some((subject, body)) = message {
+            cmd = cmd.args(["--subject", subject, "--body", body]);
+        }
+        Ok(self.write(&cmd)?)
     }
 
     /// Workflow runs for a tag.

@@ -185,7 +185,12 @@ pub fn hotfix(old: State) -> Hotfix {
             merge_commit: old.merge_commit,
             tagged: old.tag.is_some(),
         },
+        affected: None,
         advisory_url: old.advisory_url,
+        ghsa_id: None,
+        cve_requested: false,
+        advisory_published: false,
+        rustsec_draft: None,
         forward_port: old.forward_port_pr,
         backports: old
             .backport_prs

@@ -129,6 +129,15 @@ pub struct Request {
     /// configuration (`release-branches`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_commit: Option<String>,
+    /// `--introduced`: the first affected release (default: the oldest release).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduced: Option<String>,
+    /// `--request-cve`: ask GitHub for a CVE once the advisory draft exists.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub request_cve: bool,
+    /// `--embargo`: nothing public describes the vulnerability until the advisory is published.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub embargo: bool,
 }
 
 /// What step 2 decided: the release this hotfix patches and everything named after it.
@@ -335,9 +344,25 @@ pub struct Hotfix {
     pub pr: Option<Pr>,
     #[serde(default)]
     pub release: Release,
-    /// The GitHub security advisory (step 13).
+    /// The affected and patched versions of every release line (step 4): the one truth every text
+    /// names versions from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affected: Option<crate::logic::affected::Affected>,
+    /// The GitHub security advisory: its draft is created at step 4, published at step 13.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisory_url: Option<String>,
+    /// The advisory's GHSA id (step 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ghsa_id: Option<String>,
+    /// A CVE was requested for the advisory (step 4, `--request-cve`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cve_requested: bool,
+    /// The advisory is published (step 13).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub advisory_published: bool,
+    /// The RustSec draft written at step 13.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustsec_draft: Option<String>,
     /// The forward-port PR of the maintenance strategy (step 15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_port: Option<String>,
@@ -388,7 +413,12 @@ impl Hotfix {
             github: None,
             pr: None,
             release: Release::default(),
+            affected: None,
             advisory_url: None,
+            ghsa_id: None,
+            cve_requested: false,
+            advisory_published: false,
+            rustsec_draft: None,
             forward_port: None,
             backports: Vec::new(),
             steps: pending_steps(steps),

@@ -250,6 +250,8 @@ fn hostile_text_stays_literal_from_the_commit_to_the_announcement() {
         say("yes"),
         do_then_say(move || commit_fix_in(&work, "src/lib.rs"), "done"),
         say("y"),
+        // The typed yes that publishes the advisory.
+        say("yes"),
     ];
     let out = fx.caro(&args).answers(answers).run();
     assert_eq!(out.code, 0, "{}", out.explain());

@@ -26,7 +26,7 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
             "RUSTSEC-2026-0042",
             DESCRIPTION,
         ])
-        .answers(vec![say("yes"), say("done"), say("y")])
+        .answers(vec![say("yes"), say("done"), say("y"), say("yes")])
         .run();
     assert!(
         out.transcript

@@ -101,7 +101,8 @@ fn kill_at(step: u8) -> KillAt {
         10 => KillAt::Gh("pr checks"),
         11 => KillAt::Gh("state,mergeCommit"),
         12 => KillAt::Gh("run watch"),
-        13 => KillAt::Gh("security-advisories"),
+        // Step 4 lists and creates the advisory; step 13's first call of its own is the update.
+        13 => KillAt::Gh("PATCH"),
         15 => KillAt::Program {
             states: &["in-progress", "done"],
             arg: None,
@@ -171,6 +172,10 @@ fn killed_then_resumed(step: u8) {
         if step <= 8 {
             answers.push(say("y"));
         }
+        if step <= 13 {
+            // The typed yes that publishes the advisory.
+            answers.push(say("yes"));
+        }
         fx.caro(&[
             "resume",
             "--poll-interval",
@@ -221,7 +226,7 @@ fn killed_in_step_2_of_an_older_release_resumes_on_that_release() {
             "--registry-index",
             &url,
         ])
-        .answers(vec![fx.commit_fix_then("done"), say("y")])
+        .answers(vec![fx.commit_fix_then("done"), say("y"), say("yes")])
         .run();
     let context = format!(
         "--- first run (pty, until the kill) ---\n{first}\n--- resume ---\n{}",
@@ -447,9 +452,9 @@ fn start_args(index: &str) -> Vec<&str> {
     args
 }
 
-/// yes; the fix committed while the wizard waits for done; the audit skipped.
+/// yes; the fix committed while the wizard waits for done; the audit skipped; the advisory published.
 fn start_answers(fx: &Fixture) -> Vec<Answer> {
-    vec![say("yes"), fx.commit_fix_then("done"), say("y")]
+    vec![say("yes"), fx.commit_fix_then("done"), say("y"), say("yes")]
 }
 
 fn spawn(fx: &Fixture, args: &[&str]) -> PtySession {
@@ -490,6 +495,10 @@ fn run_and_kill(fx: &Fixture, args: &[&str], step: u8) -> String {
                 8 => {
                     expect(&mut p, &mut seen, "Continue without the audit? (y/n)");
                     p.send_line("y").expect("type y");
+                }
+                13 => {
+                    expect(&mut p, &mut seen, "Publish the advisory now?");
+                    p.send_line("yes").expect("type yes");
                 }
                 _ => {}
             }

@@ -244,6 +244,9 @@ fn end_to_end_with_the_real_gh_review_by_another_and_a_publish_waiting_for_appro
         },
         "no",
     )];
+    let mut more = more;
+    // The typed yes that publishes the advisory at step 13.
+    more.push(say("yes"));
     let out = run(&fx, &emu, &args(&url, "0.2", &[]), answers(&fx, more));
     assert!(approver.join().expect("approver"), "{}", out.explain());
     assert_eq!(out.code, 0, "{}", out.explain());
@@ -355,8 +358,9 @@ fn a_failing_pr_create_stops_and_resume_opens_one_pr() {
     assert_eq!(emu.pulls(CANONICAL).len(), 1);
 }
 
-/// Creating the advisory fails with 502 three times: step 13 stops, resumable, without the manual
-/// fallback; the advisory list failing once is read again. `resume` creates exactly one.
+/// Creating the advisory draft at step 4 fails with 502 three times: step 4 stops, resumable, before
+/// anything is public (no PR), without the manual fallback; the advisory list failing once is read
+/// again. `resume` creates exactly one and goes on.
 /// Also defect 1 with passing checks: they appear 2 s after the PR and pass 2 s later; the merge
 /// comes after that, never before.
 #[test]
@@ -373,13 +377,28 @@ fn a_failing_advisory_create_stops_and_resume_creates_one() {
     }));
     index.publish_after("1.0.11", 2);
     let url = index.url();
-    let out = run(&fx, &emu, &args(&url, "0.2", &[]), answers(&fx, vec![]));
+    let out = run(&fx, &emu, &args(&url, "0.2", &[]), vec![say("yes")]);
     assert_ne!(out.code, 0, "{}", out.explain());
     assert!(
-        out.error().contains("GitHub did not create the advisory"),
+        out.error()
+            .contains("step 4 (document the issue) did not finish")
+            && out.error().contains("GitHub did not create the advisory"),
         "{}",
         out.explain()
     );
+    assert!(emu.advisories(CANONICAL).is_empty());
+    assert!(emu.pulls(CANONICAL).is_empty());
+    let out = run(
+        &fx,
+        &emu,
+        // The recorded options (poll 0.2 s, so the checks' grace outlasts their 2 s delay).
+        &["resume"],
+        vec![fx.commit_fix_then("done"), say("y"), say("yes")],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert_eq!(emu.advisories(CANONICAL).len(), 1);
+    assert_eq!(emu.advisories(CANONICAL)[0]["state"], "published");
+    assert_eq!(merged(&emu).len(), 1);
     let at = |op: &str| {
         emu.requests()
             .iter()
@@ -393,22 +412,6 @@ fn a_failing_advisory_create_stops_and_resume_creates_one() {
         "merged {:.1} s after the PR was opened, before its checks passed",
         merged_at - created
     );
-    assert!(emu.advisories(CANONICAL).is_empty());
-    let out = run(
-        &fx,
-        &emu,
-        &[
-            "resume",
-            "--poll-interval",
-            "0.05",
-            "--registry-index",
-            &url,
-        ],
-        vec![],
-    );
-    assert_eq!(out.code, 0, "{}", out.explain());
-    assert_eq!(emu.advisories(CANONICAL).len(), 1);
-    assert_eq!(merged(&emu).len(), 1);
 }
 
 /// GitHub Enterprise: gh must be logged in to the host the remote names, not to every host it knows.

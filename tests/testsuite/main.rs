@@ -27,6 +27,7 @@ mod support;
 
 mod bad_inputs;
 mod cli;
+mod disclosure;
 mod dry_run;
 mod fault_injection;
 mod first_half;

@@ -292,6 +292,7 @@ fn incident() -> impl Strategy<Value = Incident> {
                 impact,
                 advisory_ids,
                 credit,
+                ..Incident::default()
             },
         )
 }
@@ -378,6 +379,7 @@ proptest! {
             incident: &incident,
             base_tag: "v1.0.10",
             new_tag: "v1.0.11",
+            affected: None,
         };
         let Ok(after) = changelog::insert_section(Some(&doc.text), &section) else {
             // Refused only when the version already has a section.
@@ -461,6 +463,7 @@ proptest! {
             version: &version,
             date: "2025-03-04",
             incident: &incident,
+            affected: None,
         };
         let Ok(after) = security_md::add_entry(Some(&doc.text), &entry) else {
             prop_assert!(security_md::has_entry(&doc.text, "caro", &version));
@@ -495,12 +498,13 @@ proptest! {
             incident: &incident,
             base_tag: "v1.0.10",
             new_tag: "v1.0.11",
+            affected: None,
         };
         if let Ok(after) = changelog::insert_section(Some(&text), &section) {
             let _ = changelog::add_audit_findings(&after, &version, &findings);
         }
         let _ = changelog::add_audit_findings(&text, &version, &findings);
-        let entry = Entry { crate_name: "caro", version: &version, date: "2025-03-04", incident: &incident };
+        let entry = Entry { crate_name: "caro", version: &version, date: "2025-03-04", incident: &incident, affected: None };
         let _ = security_md::add_entry(Some(&text), &entry);
         let _ = security_md::has_entry(&text, "caro", &version);
     }

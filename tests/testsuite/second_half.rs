@@ -26,9 +26,10 @@ fn args<'a>(index: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
-/// yes, the fix committed while the wizard waits for done, and the audit skipped.
+/// yes, the fix committed while the wizard waits for done, the audit skipped, and the typed `yes`
+/// that publishes the advisory at step 13.
 fn answers(fx: &Fixture) -> Vec<Answer> {
-    vec![say("yes"), fx.commit_fix_then("done"), say("y")]
+    vec![say("yes"), fx.commit_fix_then("done"), say("y"), say("yes")]
 }
 
 fn origin_git(fx: &Fixture, args: &[&str]) -> String {
@@ -172,17 +173,48 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
         advisory["vulnerabilities"][0]["package"]["name"],
         "minicrate"
     );
+    // One truth for the versions: the 1.0 line is patched; 0.9.9 (older, default --introduced: the
+    // oldest release) stays vulnerable and is listed with no patched version.
+    assert_eq!(
+        advisory["vulnerabilities"][1]["vulnerable_version_range"],
+        ">= 1.0.0, < 1.0.11"
+    );
+    assert_eq!(advisory["vulnerabilities"][1]["patched_versions"], "1.0.11");
     assert_eq!(
         advisory["vulnerabilities"][0]["vulnerable_version_range"],
-        "< 1.0.11"
+        ">= 0.9.9, <= 0.9.9"
     );
-    assert_eq!(advisory["vulnerabilities"][0]["patched_versions"], "1.0.11");
+    assert!(advisory["vulnerabilities"][0]["patched_versions"].is_null());
     assert!(advisory["description"]
         .as_str()
         .expect("description")
         .contains("Grace Reporter"));
-    assert!(advisory["credits"].is_array());
+    assert!(advisory.get("credits").is_none());
     assert_eq!(calls_matching(&fx, &["api", "-X", "POST", "--input"]), 1);
+    // The draft came first (step 4, before the PR), the update and the publication last.
+    let calls = fx.gh_calls();
+    let at = |words: &[&str]| {
+        calls
+            .iter()
+            .position(|argv| words.iter().all(|w| argv.iter().any(|a| a == w)))
+            .unwrap_or_else(|| panic!("no gh call with {words:?}"))
+    };
+    assert!(at(&["api", "-X", "POST", "--input"]) < at(&["pr", "create"]));
+    assert_eq!(calls_matching(&fx, &["api", "-X", "PATCH", "--input"]), 2);
+    assert!(at(&["api", "-X", "PATCH", "--input"]) > at(&["pr", "merge"]));
+    let stored: serde_json::Value =
+        serde_json::from_str(&read(&fx.gh_state().join("advisories.json"))).expect("advisories");
+    assert_eq!(stored[0]["response"]["state"], "published", "{stored:#}");
+    assert_eq!(
+        stored[0]["updates"][1],
+        serde_json::json!({"state": "published"})
+    );
+    assert!(
+        out.transcript
+            .contains("Still vulnerable, not patched by this hotfix: 0.9.9"),
+        "{}",
+        out.explain()
+    );
 
     // The registry was asked with curl, naming caro-hotfix in the User-Agent: the index at the
     // sparse path, config.json, the API and the download of the published crate.
@@ -225,14 +257,20 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
 
     // Every text the hotfix wrote, whole, where it ended up. The PR's title and body as gh got
     // them (the body from --body-file, the same bytes as the kept pr-body.md); the advisory JSON
-    // as gh sent it (the same as the kept advisory.json).
+    // as gh sent it at step 4; the kept advisory.json is the update of step 13, the same data
+    // without the credits settled at the creation.
     let kept = fx.work.join(".git/caro-hotfix");
     assert_eq!(body, read(&kept.join("pr-body.md")));
     let sent =
         serde_json::from_str::<serde_json::Value>(&read(&fx.gh_state().join("advisories.json")))
             .expect("advisories.json")[0]["request"]
             .clone();
-    assert_eq!(sent, advisory);
+    let mut without_credits = sent.clone();
+    without_credits
+        .as_object_mut()
+        .expect("an object")
+        .remove("credits");
+    assert_eq!(without_credits, advisory);
     let changelog = origin_git(&fx, &["show", "v1.0.11:CHANGELOG.md"]);
     let security = origin_git(&fx, &["show", "v1.0.11:SECURITY.md"]);
     snapshot::settings().bind(|| {
@@ -301,6 +339,7 @@ fn no_checks_reported_is_not_a_failure() {
     index.publish_after("1.0.11", 1);
     let url = index.url();
     // None after the grace period: said, and going on without CI takes a typed yes (issue 15).
+    // (the same typed word answers both questions)
     let mut answers = answers(&fx);
     answers.push(say("yes"));
     let out = fx.caro(&args(&url, &[])).answers(answers).run();
@@ -424,7 +463,7 @@ fn an_index_that_never_shows_the_version_times_out_resumably() {
     // Once the version appears, resume finishes the hotfix without a second PR, merge or tag —
     // with the options the hotfix started with (--poll-interval, --registry-index), not given again.
     index.add_version("1.0.11");
-    let out = fx.caro(&["resume"]).run();
+    let out = fx.caro(&["resume"]).answers(vec![say("yes")]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("SECURITY HOTFIX v1.0.11 PUBLISHED"));
     assert!(t_has_verdict(&out.transcript), "{}", out.explain());
@@ -483,6 +522,7 @@ fn a_pr_that_already_exists_for_the_branch_is_reused() {
             "--registry-index",
             &url,
         ])
+        .answers(vec![say("yes")])
         .run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
@@ -577,6 +617,7 @@ fn an_impact_left_empty_is_asked_for_before_anything_goes_public() {
             // Step 9 asks: Enter alone is no answer, then the impact.
             say(""),
             say(impact),
+            say("yes"),
         ])
         .run();
     assert_eq!(out.code, 0, "{}", out.explain());

@@ -65,7 +65,13 @@ fn with_unreleased_work_on_main_the_maintenance_strategy_ships_only_the_fix() {
         &fx,
         &index,
         &[],
-        vec![say("yes"), say("maintenance"), fix_then_done(&fx), say("y")],
+        vec![
+            say("yes"),
+            say("maintenance"),
+            fix_then_done(&fx),
+            say("y"),
+            say("yes"),
+        ],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
     // The commits of main beyond the base tag are counted and maintenance is recommended.
@@ -142,7 +148,7 @@ fn when_main_equals_the_base_tag_the_reference_strategy_needs_no_question() {
         &fx,
         &index,
         &[],
-        vec![say("yes"), fix_then_done(&fx), say("y")],
+        vec![say("yes"), fix_then_done(&fx), say("y"), say("yes")],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
@@ -194,7 +200,7 @@ fn two_release_branches_get_two_backport_prs_and_a_table() {
         &fx,
         &index,
         &[],
-        vec![say("yes"), fix_then_done(&fx), say("y")],
+        vec![say("yes"), fix_then_done(&fx), say("y"), say("yes")],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
     let prs = fx.gh_prs();
@@ -243,7 +249,7 @@ fn a_projects_configuration_is_obeyed() {
         &fx,
         &index,
         &[],
-        vec![say("yes"), fix_then_done(&fx), say("y")],
+        vec![say("yes"), fix_then_done(&fx), say("y"), say("yes")],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
@@ -321,7 +327,7 @@ fn an_older_line_is_patched_only_through_maintenance() {
         &fx,
         &index,
         &["--base-tag", "v1.0.0", "--strategy", "maintenance"],
-        vec![say("yes"), fix_then_done(&fx), say("y")],
+        vec![say("yes"), fix_then_done(&fx), say("y"), say("yes")],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(

@@ -223,6 +223,9 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     p.send_line("y").expect("y");
     p.exp_string("would run: $ gh pr create")
         .expect("step 9 printed, not run");
+    p.exp_string("Publish the advisory now? (type 'yes')")
+        .expect("step 13 asks before it publishes");
+    p.send_line("yes").expect("yes");
     // rexpect reads bytes one by one, so match around the (UTF-8) dash.
     p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1")
         .expect("the summary, saying it was a rehearsal");
@@ -431,6 +434,7 @@ fn demo_typed_through(fx: &Fixture, script: &str) -> String {
     step(&mut p, "Apply the sample fix for you? (y/n)", "y");
     step(&mut p, "Type 'done' when fix is committed", "done");
     step(&mut p, "Continue without the audit? (y/n)", "y");
+    step(&mut p, "Publish the advisory now? (type 'yes')", "yes");
     let rest = p.exp_eof().expect("the demo ends");
     seen.push_str(&rest);
     assert_eq!(exit_code(&mut p), 0, "{seen}");

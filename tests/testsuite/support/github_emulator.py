@@ -54,6 +54,7 @@ KNOBS (POST /_control/knobs; every key optional):
     scopes                X-Oauth-Scopes answered by GET / ("repo, read:org, workflow")
     auth                  "ok" | "bad_credentials" (401 everywhere) | "sso" (403 + X-GitHub-SSO)
     advisory_cve_status   status of POST .../security-advisories/GHSA/cve (202)
+    users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
                           "retry_after"}: a request matching method (exact), path (substring of the
                           path with its query) and operation (GraphQL operation name) is, after
@@ -1582,7 +1583,29 @@ class Emulator:
             if not any(a["ghsa_id"] == ghsa for a in r["advisories"]):
                 return ghsa
 
+    def validate_advisory_details(self, b):
+        """Issue 17: what GitHub checks in an advisory's CVSS vector, CWE ids and credits (422).
+        A credited login must be a GitHub user: knob `users` lists them (unset: every login exists)."""
+        errors = []
+        cvss = b.get("cvss_vector_string")
+        if cvss and not re.fullmatch(r"CVSS:(3\.1|4\.0)(/[A-Z]{1,3}:[A-Z])+", cvss):
+            errors.append(f"cvss_vector_string {cvss!r} is not a valid CVSS 3.1 or 4.0 vector")
+        for c in b.get("cwe_ids") or []:
+            if not re.fullmatch(r"CWE-[0-9]+", str(c)):
+                errors.append(f"cwe_ids: {c!r} is not a CWE id")
+        users = self.knobs.get("users")
+        for c in b.get("credits") or []:
+            login = (c or {}).get("login")
+            if users is not None and login not in users:
+                errors.append(f"credits: the user {login!r} does not exist")
+            if (c or {}).get("type") not in ("analyst", "finder", "reporter", "coordinator", "remediation_developer",
+                                              "remediation_reviewer", "remediation_verifier", "tool", "sponsor", "other"):
+                errors.append(f"credits: type {(c or {}).get('type')!r} is not valid")
+        if errors:
+            raise HTTPErr(422, "Validation Failed\n\n" + "\n".join(errors))
+
     def validate_advisory(self, b, creating):
+        self.validate_advisory_details(b)
         errors = []
         if creating:
             for k in ("summary", "description"):
