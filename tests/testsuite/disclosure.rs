@@ -17,7 +17,8 @@ fn world() -> (Fixture, Emulator, IndexServer) {
     let fx = Fixture::new();
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
-    let index = IndexServer::start(CRATE);
+    // The registry serves the crate packaged from the tag: step 12 checks it against the tag.
+    let index = IndexServer::publishing(CRATE, &origin);
     index.add_version("1.0.10");
     (fx, emu, index)
 }
