@@ -65,7 +65,7 @@ impl Repository {
                 "  repository: {} ({}), from the remote `{remote}`",
                 g.repo, g.url
             ),
-            Repository::Unknown => "  repository: not known yet (read at step 9)".into(),
+            Repository::Unknown => "  repository: not known yet (read at step 4)".into(),
         }
     }
 

@@ -220,7 +220,7 @@ fn check(case: &Case) {
     let want = expect(case.line);
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.0");
     index.add_version("1.0.10");
     index.publish_after(&want.tag[1..], 2);
@@ -243,7 +243,12 @@ fn check(case: &Case) {
         "faults": faults,
     }));
     let url = index.url();
-    let first = run(&fx, &emu, &args(&url, "0.05", extra), answers(&fx, vec![]));
+    let first = run(
+        &fx,
+        &emu,
+        &args(&url, "0.05", extra),
+        answers(&fx, vec![say("yes")]),
+    );
     let mut transcript = first.explain();
     match case.ends {
         Ends::Done => assert_eq!(first.code, 0, "{transcript}"),
@@ -261,7 +266,8 @@ fn check(case: &Case) {
                     "--registry-index",
                     &url,
                 ],
-                vec![],
+                // The typed `yes` that publishes the advisory at step 13.
+                vec![say("yes")],
             );
             transcript = format!("{transcript}\n=== resume ===\n{}", again.explain());
             assert_eq!(again.code, 0, "{transcript}");
@@ -325,7 +331,7 @@ fn one_of_each(fx: &Fixture, emu: &Emulator, want: &Expect, line: Line, transcri
     let subjects = origin_git(fx, &["log", "--format=%s", want.base]);
     let squashes = subjects
         .lines()
-        .filter(|s| s.contains(&format!("SECURITY HOTFIX: {} (#1)", want.tag)))
+        .filter(|s| s.contains(&format!("SECURITY HOTFIX: {CRATE} {} (#1)", &want.tag[1..])))
         .count();
     assert_eq!(squashes, 1, "{subjects}\n{transcript}");
     assert_eq!(
@@ -369,11 +375,16 @@ fn until_review(faults: Value) -> (Fixture, Emulator, IndexServer, Outcome) {
     let fx = Fixture::new();
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     emu.knobs(json!({ "faults": faults }));
     let url = index.url();
-    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url, "0.05", &[]),
+        answers(&fx, vec![say("yes")]),
+    );
     (fx, emu, index, out)
 }
 
@@ -453,7 +464,7 @@ fn a_publish_watch_cut_short_by_an_api_error_is_confirmed_and_its_failure_stops_
     let fx = Fixture::new();
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
-    let index = IndexServer::start(CRATE);
+    let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");
     emu.knobs(json!({
         "reviews": [{"author": "bob", "state": "APPROVED"}],
@@ -464,7 +475,12 @@ fn a_publish_watch_cut_short_by_an_api_error_is_confirmed_and_its_failure_stops_
         "faults": [{"method": "GET", "path": "/jobs", "kind": "status", "status": 502}]
     }));
     let url = index.url();
-    let out = run(&fx, &emu, &args(&url, "0.2", &[]), answers(&fx, vec![]));
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url, "0.2", &[]),
+        answers(&fx, vec![say("yes")]),
+    );
     let text = out.explain();
     assert_eq!(out.code, 1, "{text}");
     assert_eq!(

@@ -458,7 +458,12 @@ fn hotfixed_then_rollback_ready() -> (Fixture, Emulator, IndexServer) {
     );
     emu.knobs(json!({"reviews": [{"author": "bob", "state": "APPROVED"}]}));
     let url = index.url();
-    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url, "0.05", &[]),
+        answers(&fx, vec![say("yes")]),
+    );
     assert_eq!(out.code, 0, "{}", out.explain());
     assert_eq!(emu.advisories(CANONICAL).len(), 1);
     assert_eq!(releases_of(&emu, "v1.0.11"), 1);
@@ -535,7 +540,9 @@ fn rollback_with_the_real_gh_gets_over_lost_answers_to_the_release_delete_and_th
     let advisories = emu.advisories(CANONICAL);
     assert_eq!(advisories.len(), 1, "{advisories:#?}");
     let notice = read(&fx.work.join(".git/caro-hotfix/rollback-advisory-1.0.11.md"));
-    assert_eq!(advisories[0]["description"], notice.as_str());
+    // The notice goes on top of the advisory's description; its details stay below.
+    let description = advisories[0]["description"].as_str().unwrap_or_default();
+    assert!(description.starts_with(notice.trim_end()), "{description}");
 }
 
 /// Deleting the release keeps failing (502, every attempt): the rollback stops at step 4 with the
@@ -589,5 +596,7 @@ fn rollback_with_the_real_gh_stops_on_a_failing_release_delete_and_resume_delete
     let advisories = emu.advisories(CANONICAL);
     assert_eq!(advisories.len(), 1);
     let notice = read(&fx.work.join(".git/caro-hotfix/rollback-advisory-1.0.11.md"));
-    assert_eq!(advisories[0]["description"], notice.as_str());
+    // The notice goes on top of the advisory's description; its details stay below.
+    let description = advisories[0]["description"].as_str().unwrap_or_default();
+    assert!(description.starts_with(notice.trim_end()), "{description}");
 }

@@ -18,7 +18,8 @@ fn args<'a>(index: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 
 /// yes, the fix committed while the wizard waits for done, and the audit skipped.
 fn answers(fx: &Fixture) -> Vec<Answer> {
-    vec![say("yes"), fx.commit_fix_then("done"), say("y")]
+    // …and the typed `yes` that publishes the advisory at step 13.
+    vec![say("yes"), fx.commit_fix_then("done"), say("y"), say("yes")]
 }
 
 /// Commits `files` on main and pushes them (the tree the hotfix will be tagged on).
@@ -32,6 +33,7 @@ fn commit_on_main(fx: &Fixture, files: &[(&str, &str)], message: &str) {
 }
 
 /// How many advisories step 13 sent (`gh api -X POST … --input`).
+/// The advisories created (`POST`): the draft of step 4, once; publishing it is a `PATCH`.
 fn advisories_sent(fx: &Fixture) -> usize {
     fx.gh_calls()
         .iter()
@@ -140,8 +142,8 @@ fn a_crate_that_differs_from_the_tag_in_one_file_stops_before_the_advisory() {
     );
     assert!(error.contains("compromised publishing pipeline"), "{error}");
     assert!(error.contains("caro-hotfix resume"), "{error}");
-    // The advisory was not published, and the record waits at step 12.
-    assert_eq!(advisories_sent(&fx), 0);
+    // The advisory stays the draft of step 4 (step 13 never ran), and the record waits at step 12.
+    assert_eq!(advisories_sent(&fx), 1);
     let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript
@@ -157,7 +159,7 @@ fn a_crate_that_differs_from_the_tag_in_one_file_stops_before_the_advisory() {
         "{}",
         out.explain()
     );
-    assert_eq!(advisories_sent(&fx), 0);
+    assert_eq!(advisories_sent(&fx), 1);
 }
 
 #[test]
@@ -406,11 +408,12 @@ fn bad_registry_answers_at_step_12_are_named_and_resume_retries() {
         "{}",
         out.explain()
     );
-    assert_eq!(advisories_sent(&fx), 0);
+    assert_eq!(advisories_sent(&fx), 1);
 
-    // Put right, resume finishes the hotfix: nothing was lost on the way.
+    // Put right, resume finishes the hotfix (the typed `yes` publishes the advisory): nothing was
+    // lost on the way.
     index.wrong_cksum("1.0.11", false);
-    let out = fx.caro(&["resume"]).run();
+    let out = fx.caro(&["resume"]).answers(vec![say("yes")]).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
         out.transcript.contains("is the tagged source"),

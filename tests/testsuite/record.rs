@@ -81,10 +81,10 @@ fn status_shows_every_step_of_a_hotfix_in_progress() {
     assert!(v.get("journal").is_none());
 }
 
-/// Before step 9 the record names no repository yet: status shows the one the recorded remote's
-/// configured URL names (before `insteadOf`), and says where it comes from.
+/// Before step 4 (which drafts the advisory) the record names no repository yet: status shows the one
+/// the recorded remote's configured URL names (before `insteadOf`), and says where it comes from.
 #[test]
-fn status_names_the_repository_of_the_remote_before_step_9() {
+fn status_names_the_repository_of_the_remote_before_step_4() {
     let fx = Fixture::new();
     let url = "https://github.com/acme/widget.git";
     let origin = fx.origin.canonicalize().expect("origin");
@@ -97,10 +97,10 @@ fn status_names_the_repository_of_the_remote_before_step_9() {
         ],
     );
     git(&fx.work, &["remote", "set-url", "origin", url]);
-    // No `done` at step 5: the run stops there.
-    let out = fx.caro(&flags()).answers(vec![say("yes")]).run();
+    // No answers for step 4's questions: the run stops there, before the advisory is drafted.
+    let out = fx.caro(&[DESCRIPTION]).answers(vec![say("yes")]).run();
     assert_ne!(out.code, 0, "{}", out.explain());
-    assert!(out.transcript.contains("[5/16]"), "{}", out.explain());
+    assert!(out.transcript.contains("[4/16]"), "{}", out.explain());
     let out = fx.caro(&["status"]).run();
     assert!(
         out.transcript.contains(

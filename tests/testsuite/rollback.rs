@@ -9,10 +9,15 @@ const TOKEN: &str = "local-registry-token-1234";
 /// `.cargo/config.toml` of the test's directory, its token in the environment.
 fn released() -> (Fixture, IndexServer) {
     let fx = Fixture::new();
+    // 1.0.11 released from v1.0.10 (its manifest says 1.0.11), main left where it was.
     git(
         &fx.work,
-        &["tag", "-a", "v1.0.11", "-m", "v1.0.11", "v1.0.10^{commit}"],
+        &["checkout", "-q", "-b", "release-1.0.11", "v1.0.10"],
     );
+    fx.commit_version("1.0.11", "release 1.0.11");
+    git(&fx.work, &["tag", "-a", "v1.0.11", "-m", "v1.0.11"]);
+    git(&fx.work, &["checkout", "-q", "main"]);
+    git(&fx.work, &["branch", "-q", "-D", "release-1.0.11"]);
     git(&fx.work, &["push", "-q", "origin", "v1.0.11"]);
     let index = IndexServer::start(CRATE);
     index.add_version("1.0.10");
