@@ -379,12 +379,8 @@ fn until_review(faults: Value) -> (Fixture, Emulator, IndexServer, Outcome) {
     index.add_version("1.0.10");
     emu.knobs(json!({ "faults": faults }));
     let url = index.url();
-    let out = run(
-        &fx,
-        &emu,
-        &args(&url, "0.05", &[]),
-        answers(&fx, vec![say("yes")]),
-    );
+    // No answer at the review question: the run stops there.
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
     (fx, emu, index, out)
 }
 
