@@ -179,16 +179,10 @@ fn ahead(
     base_tag: &str,
     trunk: &str,
 ) -> Result<Ahead> {
-    let repo = ctx.repo.canonicalize().unwrap_or_else(|_| ctx.repo.clone());
-    let dir = package
-        .manifest_path
-        .parent()
-        .and_then(|d| d.canonicalize().ok())
-        .and_then(|d| {
-            d.strip_prefix(&repo)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        })
+    let manifest = super::step02_scheme::relative_manifest(ctx, package);
+    let dir = manifest
+        .rsplit_once('/')
+        .map(|(dir, _)| dir.to_string())
         .unwrap_or_default();
     // A crate at the top of the repository: its code is `src/`; a member: its directory.
     let crate_dir = if dir.is_empty() {
