@@ -35,6 +35,7 @@ mod gh_faults;
 mod gh_real;
 mod gh_stand_in;
 mod github_emulator;
+mod lines;
 mod properties;
 mod publishing;
 mod real_shapes;

@@ -139,6 +139,27 @@ mod tests {
 }
 ";
 
+/// src/lib.rs as the 0.8 line released it ([`Fixture::three_lines_conflicting_on_0_8`]): the same
+/// documentation and tests as [`LIB_RS`], another body of `record_len`, so [`FIXED_LIB_RS`]'s change
+/// to that body cannot apply there.
+pub const LIB_RS_0_8: &str = "\
+/// Length of a length-prefixed record.
+pub fn record_len(input: &[u8]) -> usize {
+    match input.first() {
+        Some(n) => usize::from(*n),
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_the_prefix() {
+        assert_eq!(super::record_len(&[3, 1, 2, 3]), 3);
+    }
+}
+";
+
 /// The fix a maintainer would commit at step 5.
 pub const FIXED_LIB_RS: &str = "\
 /// Length of a length-prefixed record, never more than the input holds.
@@ -218,6 +239,42 @@ impl Fixture {
         git(w, &["add", "NOTES.md"]);
         git(w, &["commit", "-q", "-m", "feat: unreleased work"]);
         git(w, &["tag", "-a", "v1.1.0-beta.1", "-m", "beta"]);
+        fx.push_all();
+        fx
+    }
+
+    /// Three release lines for a hotfix of every supported line (`--line`): releases v0.8.3, v0.9.9,
+    /// v1.0.0 and v1.0.10 on main (annotated tags, as in [`Fixture::new`]), then unreleased work;
+    /// everything pushed. src/lib.rs is [`LIB_RS`] at every release, so the fix made on the newest
+    /// line (`commit_fix_in`) cherry-picks cleanly onto each older one.
+    pub fn three_lines() -> Fixture {
+        Fixture::three_lines_with(LIB_RS)
+    }
+
+    /// [`Fixture::three_lines`], except that v0.8.3 ships [`LIB_RS_0_8`]: its `record_len` has another
+    /// body, so the fix (which rewrites that body) conflicts in src/lib.rs when it is cherry-picked
+    /// onto the 0.8 line, and only there (0.9.9 and later have [`LIB_RS`] again).
+    pub fn three_lines_conflicting_on_0_8() -> Fixture {
+        Fixture::three_lines_with(LIB_RS_0_8)
+    }
+
+    fn three_lines_with(lib_0_8: &str) -> Fixture {
+        let fx = Fixture::empty();
+        let w = &fx.work;
+        write(&w.join("src/lib.rs"), lib_0_8);
+        fx.commit_version("0.8.3", "release 0.8.3");
+        git(w, &["tag", "-a", "v0.8.3", "-m", "v0.8.3"]);
+        write(&w.join("src/lib.rs"), LIB_RS);
+        fx.commit_version("0.9.9", "release 0.9.9");
+        git(w, &["tag", "-a", "v0.9.9", "-m", "v0.9.9"]);
+        fx.commit_version("1.0.0", "release 1.0.0");
+        git(w, &["tag", "-a", "v1.0.0", "-m", "v1.0.0"]);
+        write(&w.join("CHANGELOG.md"), CHANGELOG);
+        fx.commit_version("1.0.10", "release 1.0.10");
+        git(w, &["tag", "-a", "v1.0.10", "-m", "v1.0.10"]);
+        write(&w.join("NOTES.md"), "unreleased work\n");
+        git(w, &["add", "NOTES.md"]);
+        git(w, &["commit", "-q", "-m", "feat: unreleased work"]);
         fx.push_all();
         fx
     }
@@ -794,7 +851,7 @@ impl Fixture {
 }
 
 /// Writes the fix into `work`'s src/lib.rs and commits it.
-fn commit_fix_in(work: &Path) {
+pub fn commit_fix_in(work: &Path) {
     write(&work.join("src/lib.rs"), FIXED_LIB_RS);
     git(work, &["add", "src/lib.rs"]);
     git(
