@@ -10,6 +10,7 @@
 #   benches/run.sh contended   the same while two busy loops compete for two cores (not in `all`)
 #   benches/run.sh bump        the sixteen steps and the fire drill over a 300-member workspace
 #   benches/run.sh rehearsal   the rehearsal's test step, cold and warm
+#   benches/run.sh lines       one incident on 1, 2 and 3 release lines: local time and its ratio
 #   benches/run.sh all         everything above, in that order (about 2 minutes on 2 cores, once built)
 #
 # Needs git, cargo, curl, python3 (3.11+); hyperfine when installed (`apt-get install hyperfine`),
@@ -105,6 +106,11 @@ rehearsal() {
   python3 benches/whole_run.py rehearsal --bin "$BIN"
 }
 
+lines() {
+  release_binary
+  python3 benches/whole_run.py lines --bin "$BIN" --lines 1 2 3 --repeat "${REPEAT:-5}"
+}
+
 case ${1:-all} in
   machine) machine ;;
   micro) micro ;;
@@ -114,6 +120,7 @@ case ${1:-all} in
   contended) contended ;;
   bump) bump ;;
   rehearsal) rehearsal ;;
-  all) machine; micro; startup; tags; whole; bump; rehearsal ;;
-  *) echo "usage: $0 [machine|micro|startup|tags|whole|contended|bump|rehearsal|all]" >&2; exit 2 ;;
+  lines) lines ;;
+  all) machine; micro; startup; tags; whole; bump; rehearsal; lines ;;
+  *) echo "usage: $0 [machine|micro|startup|tags|whole|contended|bump|rehearsal|lines|all]" >&2; exit 2 ;;
 esac

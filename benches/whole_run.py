@@ -5,12 +5,23 @@
         The real sixteen steps, not a rehearsal, on a generated fixture: a crate (or a workspace of N
         members whose first member is hotfixed) in a git repository with a bare origin on disk, the gh
         stand-in of the tests (tests/testsuite/support/gh_stand_in.py), a cargo-audit stand-in replaying a clean
-        recording, and a sparse index served on 127.0.0.1 by this script (with ETag / 304), at
+        recording, and a sparse registry served on 127.0.0.1 by this script (config.json, the index
+        with ETag / 304, the API and the downloads; 1.0.11 is published from the tag once the tag
+        is on the origin), at
         --poll-interval 0. The binary runs on a pseudo-terminal; this script types `yes` and answers
         the questions the moment they appear. Reported: wall time; the time of the child processes
         (the journal's durations, from .git/caro-hotfix/history/<version>.toml); the tool's own
         overhead = wall - children, absolute and as a share; the tool's own CPU time (/proc, its own
         utime+stime without its children); and the bytes of every index request and answer.
+
+    whole_run.py lines     --bin PATH [--lines 1 2 3] [--repeat R] [--fix done|from]
+        The real sixteen steps of one incident on 1, 2 or 3 release lines (`--line 1.0`, then 0.9,
+        then 0.8) of a fixture with releases v0.8.3, v0.9.9, v1.0.0 and v1.0.10, as `run` does it
+        (stand-ins, the local registry, which publishes each hotfix once its tag is on the origin,
+        --poll-interval 0, the fix committed while the wizard waits for `done`). Reported per count:
+        wall time; child time by program from the journal; local time = wall - the child time of
+        gh and curl (the waits for GitHub and the registry), split into cargo test/build/package,
+        git and the rest; and local time as a multiple of the 1-line incident's.
 
     whole_run.py drill     --bin PATH [--members N] [--repeat R]
         `--dry-run --non-interactive` (the fire drill) on the same kind of fixture: wall time.
@@ -161,7 +172,7 @@ class Fixture:
     and a junk tag, a bare origin with everything pushed, the gh and cargo-audit stand-ins, and a
     prepared fix on the branch `prepared-fix` (for --fix-from)."""
 
-    def __init__(self, root, members=1, deps=""):
+    def __init__(self, root, members=1, deps="", three_lines=False):
         self.root = root
         self.members = members
         self.work = os.path.join(root, "work")
@@ -182,6 +193,10 @@ class Fixture:
             git(self.work, "config", k, v)
         git(self.work, "remote", "add", "origin", "../origin.git")
         write(os.path.join(self.work, ".gitignore"), "/target\n")
+        if three_lines:
+            # A third release line, older (tests/testsuite/support/mod.rs: Fixture::three_lines).
+            self.commit_version("0.8.3", "release 0.8.3")
+            git(self.work, "tag", "-a", "v0.8.3", "-m", "v0.8.3")
         self.commit_version("0.9.9", "release 0.9.9")
         git(self.work, "tag", "-a", "v0.9.9", "-m", "v0.9.9")
         self.commit_version("1.0.0", "release 1.0.0")
@@ -287,7 +302,7 @@ def sparse_path(name):
     return f"{name[:2]}/{name[2:4]}/{name}"
 
 
-def index_line(name, vers, with_deps):
+def index_line(name, vers, with_deps, cksum=None):
     deps = []
     if with_deps:
         deps = [
@@ -295,7 +310,7 @@ def index_line(name, vers, with_deps):
              "target": None, "kind": "normal"}
             for d in ("serde", "memchr", "bytes")
         ]
-    cksum = hashlib.sha256(f"{name}\0{vers}".encode()).hexdigest()
+    cksum = cksum or hashlib.sha256(f"{name}\0{vers}".encode()).hexdigest()
     return json.dumps(
         {"name": name, "vers": vers, "deps": deps, "cksum": cksum,
          "features": {"default": ["std"], "std": []}, "yanked": False, "rust_version": "1.70"},
@@ -303,17 +318,42 @@ def index_line(name, vers, with_deps):
     )
 
 
-class Index:
-    """Serves `name`'s index file: `older` versions plus 1.0.10, and 1.0.11 from the `appear_at`-th
-    request of the file on (1-based). Records (status, request bytes, response bytes) per request."""
+def package(origin, name, tag, version):
+    """The `.crate` a publish of `tag` would upload: `cargo package --no-verify` in a clone of the
+    origin at the tag (as the tests' registry does, tests/testsuite/support/packaging.rs)."""
+    with tempfile.TemporaryDirectory(prefix="caro-hotfix-bench-package-") as tmp:
+        checkout = os.path.join(tmp, "src")
+        git(tmp, "clone", "-q", "--branch", tag, origin, checkout)
+        env = dict(os.environ, **CLEAN_ENV)
+        env["CARGO_TARGET_DIR"] = os.path.join(tmp, "target")
+        subprocess.run(["cargo", "package", "--no-verify", "--offline", "--package", name],
+                       cwd=checkout, env=env, check=True, capture_output=True)
+        with open(os.path.join(tmp, "target/package", f"{name}-{version}.crate"), "rb") as f:
+            return f.read()
 
-    def __init__(self, name, older=0, appear_at=6):
+
+class Index:
+    """A sparse registry for `name` on 127.0.0.1, as far as caro-hotfix uses one: `config.json`
+    (`dl` and `api` are this server), the index file (with ETag / If-None-Match), the web API
+    (`/api/v1/crates/NAME`, `/api/v1/crates/NAME/VERSION`) and the downloads.
+
+    The index file lists `older` made-up versions (0.0.N, for a realistic size) and the `released`
+    versions from the start. Each of `hotfixes` (version → tag) is published when its tag reaches the
+    origin, as a release workflow triggered by the tag would: the request that first sees the tag
+    packages the crate from it (`cargo package`, counted as the registry's time: it is inside that
+    request's curl), and the version is visible from the next request on. Records (status, request
+    bytes, response bytes) of every request of the index file."""
+
+    def __init__(self, name, origin, released, hotfixes, older=0):
         self.name = name
+        self.origin = origin
         self.path = "/" + sparse_path(name)
-        old = [f"0.{m}.{p}" for m in range(older // 10 + 1) for p in range(10)][:older]
-        self.before = "".join(index_line(name, v, True) + "\n" for v in old + ["1.0.10"])
-        self.after = self.before + index_line(name, "1.0.11", True) + "\n"
-        self.appear_at = appear_at
+        old = [f"0.0.{p}" for p in range(older)]
+        self.before = "".join(index_line(name, v, True) + "\n" for v in old + list(released))
+        self.released = list(released)
+        self.pending = dict(hotfixes)  # version -> tag, not yet published
+        self.published = {}  # version -> (visible from request n, crate bytes, sha256)
+        self.count = 0
         self.requests = []
         self.lock = threading.Lock()
         index = self
@@ -324,7 +364,7 @@ class Index:
             def log_message(self, *args):
                 pass
 
-            def send(self, status, body, etag=None):
+            def send(self, status, body, etag=None, content_type="text/plain"):
                 sent = [0]
                 raw = self.wfile
 
@@ -341,35 +381,94 @@ class Index:
                 if etag:
                     self.send_header("ETag", etag)
                 if status != 304:
-                    self.send_header("Content-Type", "text/plain")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(body)))
                 self.send_header("Connection", "close")
                 self.end_headers()
-                if status != 304:
+                if status != 304 and self.command != "HEAD":
                     self.wfile.write(body)
                 self.wfile.flush()
                 self.wfile = raw
                 return sent[0]
 
+            def do_HEAD(self):
+                self.do_GET()
+
             def do_GET(self):
                 got = len(self.raw_requestline) + len(self.headers.as_bytes())
-                if self.path != index.path:
+                path = self.path.split("?")[0]
+                with index.lock:
+                    index.count += 1
+                    n = index.count
+                    index.publish_new_tags(n)
+                    visible = {v: p for v, p in index.published.items() if n >= p[0]}
+                if path == "/config.json":
+                    base = f"http://127.0.0.1:{self.server.server_address[1]}"
+                    body = json.dumps({"dl": f"{base}/api/v1/crates", "api": base}).encode()
+                    self.send(200, body, content_type="application/json")
+                    return
+                if path.startswith("/api/v1/crates/"):
+                    self.api(path.split("/")[4:], visible)
+                    return
+                if path != index.path:
                     self.send(404, b"not found\n")
                     return
+                body = (index.before + "".join(
+                    index_line(index.name, v, True, p[2]) + "\n" for v, p in visible.items()
+                )).encode()
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                inm = self.headers.get("If-None-Match")
+                status = 304 if inm == etag else 200
                 with index.lock:
-                    n = len(index.requests) + 1
-                    body = (index.after if n >= index.appear_at else index.before).encode()
-                    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                    inm = self.headers.get("If-None-Match")
-                    status = 304 if inm == etag else 200
                     index.requests.append({"status": status, "in": got, "if_none_match": inm})
+                    at = len(index.requests) - 1
                 sent = self.send(status, body, etag)
                 with index.lock:
-                    index.requests[n - 1]["out"] = sent
+                    index.requests[at]["out"] = sent
+
+            def api(self, parts, visible):
+                def missing(detail):
+                    body = json.dumps({"errors": [{"detail": detail}]}).encode()
+                    self.send(404, body, content_type="application/json")
+
+                if not parts or parts[0] != index.name:
+                    return missing(f"crate `{parts[0] if parts else ''}` does not exist")
+                if len(parts) == 1:
+                    versions = [{"num": v, "yanked": False} for v in index.released]
+                    versions += [{"num": v, "yanked": False, "checksum": p[2]}
+                                 for v, p in visible.items()]
+                    body = {"crate": {"id": index.name, "name": index.name,
+                                      "trustpub_only": False}, "versions": versions}
+                    return self.send(200, json.dumps(body).encode(), content_type="application/json")
+                version = parts[1]
+                if version in visible:
+                    _, crate, cksum = visible[version]
+                elif version in index.released:
+                    crate, cksum = None, hashlib.sha256(f"{index.name}\0{version}".encode()).hexdigest()
+                else:
+                    return missing(f"crate `{index.name}` does not have a version `{version}`")
+                if len(parts) == 2:
+                    body = {"version": {"crate": index.name, "num": version, "yanked": False,
+                                        "checksum": cksum}}
+                    return self.send(200, json.dumps(body).encode(), content_type="application/json")
+                if len(parts) == 3 and parts[2] == "download" and crate is not None:
+                    return self.send(200, crate, content_type="application/gzip")
+                return missing("Not Found")
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def publish_new_tags(self, n):
+        """Publishes each pending version whose tag is on the origin now (called under the lock)."""
+        for version, tag in list(self.pending.items()):
+            out = subprocess.run(["git", "--git-dir", self.origin, "rev-parse", "-q", "--verify",
+                                  f"refs/tags/{tag}"], capture_output=True,
+                                 env=dict(os.environ, **CLEAN_ENV))
+            if out.returncode == 0:
+                crate = package(self.origin, self.name, tag, version)
+                self.published[version] = (n + 1, crate, hashlib.sha256(crate).hexdigest())
+                del self.pending[version]
 
     def url(self):
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
@@ -383,7 +482,8 @@ class Index:
 # Driving the binary on a pseudo-terminal
 
 ANSWERS = [
-    (re.compile(r"must type 'yes'"), "yes"),
+    # `must type 'yes'` (step 1), `(type 'yes')` (step 13, CI), `Type 'done'` (step 5).
+    (re.compile(r"[Tt]ype '(\w+)'"), None),
     (re.compile(r"\(y/n\)"), "y"),
 ]
 
@@ -399,8 +499,9 @@ def own_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / ticks, fields[0] == "Z"
 
 
-def drive(argv, cwd, env, log):
-    """Runs argv on a pty, answering prompts; returns (exit code, wall seconds, own CPU seconds)."""
+def drive(argv, cwd, env, log, before_done=None):
+    """Runs argv on a pty, answering prompts (a typed word with that word, y/n with y; `before_done`
+    runs before `done` is typed); returns (exit code, wall seconds, own CPU seconds)."""
     started = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
@@ -428,7 +529,11 @@ def drive(argv, cwd, env, log):
         transcript += chunk
         text = transcript[answered:].decode("utf-8", "replace")
         for pattern, answer in ANSWERS:
-            if pattern.search(text):
+            found = pattern.search(text)
+            if found:
+                answer = answer or found.group(1)
+                if answer == "done" and before_done:
+                    before_done()
                 os.write(fd, (answer + "\r").encode())
                 answered = len(transcript)
                 break
@@ -464,7 +569,8 @@ def journal_summary(history):
 def run_once(args, members, tmp, repeat_no):
     root = tempfile.mkdtemp(prefix=f"run{repeat_no}-", dir=tmp)
     fx = Fixture(root, members=members)
-    index = Index(fx.name, older=args.index_versions, appear_at=6)
+    index = Index(fx.name, fx.origin, ["0.9.9", "1.0.0", "1.0.10"], {"1.0.11": "v1.0.11"},
+                  older=args.index_versions)
     argv = [
         args.bin, "-C", fx.work,
         "--poll-interval", "0",
@@ -554,6 +660,120 @@ def cmd_drill(args):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# The release lines of the three-line fixture, newest first: (line, base tag, hotfix version).
+LINES = [("1.0", "v1.0.10", "1.0.11"), ("0.9", "v0.9.9", "0.9.10"), ("0.8", "v0.8.3", "0.8.4")]
+# Child programs that are waits for GitHub or the registry, not local work.
+REMOTE_WAITS = ("gh", "curl")
+
+
+def lines_once(args, n, tmp, repeat_no):
+    """One real sixteen-step run of an incident on the newest `n` lines (`--line` for each)."""
+    root = tempfile.mkdtemp(prefix=f"lines{n}-{repeat_no}-", dir=tmp)
+    fx = Fixture(root, three_lines=True)
+    chosen = LINES[:n]
+    index = Index(fx.name, fx.origin, ["0.8.3", "0.9.9", "1.0.0", "1.0.10"],
+                  {version: f"v{version}" for _, _, version in chosen},
+                  older=args.index_versions)
+    argv = [
+        args.bin, "-C", fx.work,
+        "--poll-interval", "0",
+        "--registry-index", index.url(),
+        "--severity", "critical",
+        "--impact", "A crafted input makes parse() read past the end of its buffer",
+        "--advisory", "RUSTSEC-2026-0042",
+        "--credit", "Grace Reporter",
+    ]
+    for line, _, _ in chosen:
+        argv += ["--line", line]
+    before_done = None
+    if args.fix == "from":
+        argv += ["--fix-from", fx.fix]
+    else:
+        def before_done():
+            # The maintainer commits the fix on the first line's branch, then types `done`.
+            write(os.path.join(fx.work, fx.lib), FIXED_LIB_RS)
+            git(fx.work, "commit", "-q", "-am", "hotfix: bound record_len by the input length")
+    argv.append("RUSTSEC-2026-0042 out-of-bounds read in record_len")
+    log = os.path.join(root, "transcript.txt")
+    code, wall, cpu = drive(argv, root, fx.env(), log, before_done)
+    index.stop()
+    if code != 0:
+        with open(log, "rb") as f:
+            sys.stderr.write(f.read().decode("utf-8", "replace")[-6000:])
+        sys.exit(f"caro-hotfix exited {code} ({n} line(s)); transcript: {log}")
+    history = os.path.join(fx.work, ".git/caro-hotfix/history")
+    records = [os.path.join(history, f) for f in os.listdir(history) if f.endswith(".toml")]
+    if len(records) != 1:
+        sys.exit(f"expected one record in {history}, found {records}")
+    entries, by_command = journal_summary(records[0])
+    by_program = {}
+    for e in entries:
+        prog = os.path.basename(e["argv"][0])
+        by_program[prog] = by_program.get(prog, 0) + e["duration_ms"]
+    cargo_build = sum(ms for key, (_, ms) in by_command.items()
+                      if key in ("cargo test", "cargo build", "cargo package"))
+    waits = sum(by_program.get(p, 0) for p in REMOTE_WAITS)
+    local = wall * 1000 - waits
+    git_ms = by_program.get("git", 0)
+    tags = git(fx.origin, "tag", "--list")
+    for _, _, version in chosen:
+        if f"v{version}" not in tags.split():
+            sys.exit(f"the run ended without the tag v{version} on the origin; transcript: {log}")
+    return {
+        "wall_ms": wall * 1000,
+        "children_ms": sum(e["duration_ms"] for e in entries),
+        "commands": len(entries),
+        "own_cpu_ms": cpu * 1000,
+        "by_program": by_program,
+        "by_command": by_command,
+        "waits_ms": waits,
+        "local_ms": local,
+        "cargo_build_ms": cargo_build,
+        "git_ms": git_ms,
+        "rest_ms": local - cargo_build - git_ms,
+    }
+
+
+def cmd_lines(args):
+    tmp = tempfile.mkdtemp(prefix="caro-hotfix-bench-")
+    counts = sorted(set(args.lines))
+    results = {n: [] for n in counts}
+    # Interleaved (1, 2, 3, 1, 2, 3, …), so a change of the machine's load falls on every count.
+    for i in range(args.repeat):
+        for n in counts:
+            results[n].append(lines_once(args, n, tmp, i))
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    print(f"\n## One incident on 1–3 release lines, {args.repeat} run(s) each, --poll-interval 0, "
+          f"fix by {'--fix-from' if args.fix == 'from' else 'a commit and `done`'}")
+    print("local = wall − the child time of " + " and ".join(REMOTE_WAITS) +
+          " (the waits for GitHub and the registry); medians over the runs")
+    print("| lines | wall ms | gh ms | curl ms | local ms (min–max) | cargo test/build/package ms | "
+          "git ms | rest ms | commands | local ÷ 1 line |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    base = median([r["local_ms"] for r in results[counts[0]]]) if counts[0] == 1 else None
+    for n in counts:
+        rs = results[n]
+        local = [r["local_ms"] for r in rs]
+        ratio = f"{median(local) / base:.2f}×" if base else "-"
+        print(f"| {n} | {median([r['wall_ms'] for r in rs]):.0f} | "
+              f"{median([r['by_program'].get('gh', 0) for r in rs]):.0f} | "
+              f"{median([r['by_program'].get('curl', 0) for r in rs]):.0f} | "
+              f"{median(local):.0f} ({min(local):.0f}–{max(local):.0f}) | "
+              f"{median([r['cargo_build_ms'] for r in rs]):.0f} | "
+              f"{median([r['git_ms'] for r in rs]):.0f} | {median([r['rest_ms'] for r in rs]):.0f} | "
+              f"{median([r['commands'] for r in rs])} | {ratio} |")
+    print("\nEvery run (local ms): " + "; ".join(
+        f"{n} line(s): " + ", ".join(f"{r['local_ms']:.0f}" for r in results[n]) for n in counts))
+    for n in counts:
+        best = min(results[n], key=lambda r: r["local_ms"])
+        print(f"\nChild time by command, {n} line(s) (the run with the least local time):")
+        for key, (count, ms) in sorted(best["by_command"].items(), key=lambda kv: -kv[1][1])[:14]:
+            print(f"  {key:<28} {count:>4} x  {ms:>8.1f} ms")
+    print(f"\nload average {os.getloadavg()[0]:.2f}")
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 DEPS = (
     'anyhow = "1"\nsemver = "1"\nserde = { version = "1", features = ["derive"] }\n'
     'serde_json = "1"\ntoml_edit = "0.22"\n'
@@ -601,8 +821,13 @@ def cmd_rehearsal(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("run", "drill", "rehearsal"):
+    for name in ("run", "drill", "rehearsal", "lines"):
         p = sub.add_parser(name)
+        if name == "lines":
+            p.add_argument("--lines", type=int, nargs="+", choices=[1, 2, 3], default=[1, 2, 3],
+                           help="how many release lines the incident patches (1.0, 0.9, 0.8)")
+            p.add_argument("--fix", choices=["done", "from"], default="done",
+                           help="commit the fix at step 5 and type done, or pass --fix-from")
         p.add_argument("--bin", required=True)
         p.add_argument("--members", type=int, default=1)
         p.add_argument("--repeat", type=int, default=3)
@@ -614,7 +839,8 @@ def main():
     args = parser.parse_args()
     args.bin = os.path.abspath(args.bin)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    {"run": cmd_run, "drill": cmd_drill, "rehearsal": cmd_rehearsal}[args.command](args)
+    {"run": cmd_run, "drill": cmd_drill, "rehearsal": cmd_rehearsal, "lines": cmd_lines}[
+        args.command](args)
 
 
 if __name__ == "__main__":
