@@ -43,6 +43,7 @@ pub fn choose(
     base_version: &semver::Version,
     trunk: &str,
     older_line: bool,
+    requested: Strategy,
 ) -> Result<Route> {
     let remote = ctx.settings.remote.clone();
     let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
@@ -56,7 +57,6 @@ pub fn choose(
             ahead.beyond_changelog
         ));
     }
-    let requested = ctx.settings.strategy;
     let (maintenance_branch, line_branch_exists) =
         line_branch(ctx, &remote, &package.name, base_version)?;
     let strategy = match requested {
