@@ -195,29 +195,52 @@ pub fn names(rec: &Hotfix) -> String {
         .join(", ")
 }
 
-/// What `status` shows of each line: the steps it finished.
+/// What `status` shows of each line: its release, branches, PR, tag, and the steps it finished.
 pub fn progress(rec: &Hotfix) -> Vec<String> {
-    let describe = |name: String, tag: &str, done: &[u8]| {
-        let mut done: Vec<u8> = done.to_vec();
-        done.sort_unstable();
-        let last = done.last().copied();
-        match last {
-            None => format!("line {name} ({tag}): not started"),
-            Some(n) => format!(
-                "line {name} ({tag}): done up to step {n} ({})",
-                done.iter()
-                    .map(u8::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-    };
+    let describe =
+        |plan: &crate::record::Plan, pr: Option<&crate::record::Pr>, tagged: bool, done: &[u8]| {
+            let mut done: Vec<u8> = done.to_vec();
+            done.sort_unstable();
+            let mut parts = vec![
+                format!("{} → {}", plan.base_tag, plan.tag),
+                format!("{} → {}", plan.branch, plan.base_branch),
+            ];
+            if let Some(pr) = pr {
+                parts.push(format!("PR #{} {}", pr.number, pr.url));
+            }
+            if tagged {
+                parts.push(format!("{} pushed", plan.tag));
+            }
+            parts.push(match done.last() {
+                None => "no step of its own finished yet".to_string(),
+                Some(n) => format!(
+                    "finished steps {} (up to {n})",
+                    done.iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+            format!("line {}: {}", plan.line(), parts.join("; "))
+        };
     let mut out = Vec::new();
     if let Some(plan) = &rec.plan {
-        out.push(describe(plan.line(), &plan.tag, &rec.first_line_done));
+        out.push(describe(
+            plan,
+            rec.pr.as_ref(),
+            rec.release.tagged,
+            &rec.first_line_done,
+        ));
     }
-    for Line { plan, done, .. } in &rec.lines {
-        out.push(describe(plan.line(), &plan.tag, done));
+    for Line {
+        plan,
+        pr,
+        release,
+        done,
+        ..
+    } in &rec.lines
+    {
+        out.push(describe(plan, pr.as_ref(), release.tagged, done));
     }
     out
 }

@@ -190,6 +190,7 @@ fn plan_line(
         &base_branch,
         older_line,
         requested,
+        first,
     )?;
     super::step02_publishing::check(ctx, &crate_name, &base.tag, &route.base_branch)?;
 

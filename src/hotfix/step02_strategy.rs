@@ -44,6 +44,7 @@ pub fn choose(
     trunk: &str,
     older_line: bool,
     requested: Strategy,
+    forward: bool,
 ) -> Result<Route> {
     let remote = ctx.settings.remote.clone();
     let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
@@ -94,9 +95,15 @@ pub fn choose(
     };
     match strategy {
         Strategy::Maintenance => {
-            ctx.ui.info(format!(
-                "Strategy: maintenance — the PR targets {maintenance_branch}; the fix is forward-ported to {trunk} at step 15"
-            ));
+            if forward {
+                ctx.ui.info(format!(
+                    "Strategy: maintenance — the PR targets {maintenance_branch}; the fix is forward-ported to {trunk} at step 15"
+                ));
+            } else {
+                ctx.ui.info(format!(
+                    "Strategy: maintenance — the PR targets {maintenance_branch} (an older line of this incident)"
+                ));
+            }
             if line_branch_exists {
                 ctx.ui.info(format!(
                     "The line's maintenance branch is {maintenance_branch} (it exists on {remote})"
