@@ -185,8 +185,7 @@ fn plan_line(
     let route = super::step02_strategy::choose(
         ctx,
         package,
-        &base.tag,
-        &base.version,
+        &base,
         &base_branch,
         older_line,
         requested,

@@ -39,13 +39,13 @@ pub struct Route {
 pub fn choose(
     ctx: &mut Ctx<Hotfix>,
     package: &Package,
-    base_tag: &str,
-    base_version: &semver::Version,
+    base: &crate::logic::version::Release,
     trunk: &str,
     older_line: bool,
     requested: Strategy,
     forward: bool,
 ) -> Result<Route> {
+    let (base_tag, base_version) = (base.tag.as_str(), &base.version);
     let remote = ctx.settings.remote.clone();
     let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
     if ahead.commits > 0 {
