@@ -195,6 +195,12 @@ pub struct StartOpts {
     #[arg(long)]
     pub embargo: bool,
 
+    /// A release line this incident patches, e.g. 1.4 (repeatable): its highest release X.Y.* gets the
+    /// next patch. The fix is made once, on the newest line given, and cherry-picked to the others.
+    /// Default: the newest line, or the line of --base-tag.
+    #[arg(long = "line", value_name = "X.Y")]
+    pub lines: Vec<String>,
+
     /// Cherry-pick this prepared fix commit at step 5 instead of waiting for `done` (repeatable).
     #[arg(long = "fix-from", value_name = "REV")]
     pub fix_from: Vec<String>,

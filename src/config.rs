@@ -74,6 +74,8 @@ pub struct Config {
     pub publish_timeout: Option<f64>,
     /// Keep the vulnerability's details private until the advisory is published (`--embargo`).
     pub embargo: bool,
+    /// The release lines a hotfix patches (`--line`), `X.Y` each; empty: the newest line.
+    pub lines: Vec<String>,
 }
 
 impl Default for Config {
@@ -99,6 +101,7 @@ impl Default for Config {
             upgrade_requirements: false,
             publish_timeout: None,
             embargo: false,
+            lines: Vec::new(),
         }
     }
 }
@@ -106,7 +109,7 @@ impl Default for Config {
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
 publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
 pre-tag-commands, repository, checks-grace, maintenance-branch, dependent-requirements, \
-publish-timeout, embargo";
+publish-timeout, embargo, lines";
 
 impl Config {
     /// Reads the hotfix tables of a manifest; `file` names it in messages.
@@ -212,6 +215,14 @@ impl Config {
                         .with_context(|| format!("{what} must be true or false"))?
                 }
                 "repository" => self.repository = Some(string(value, &what)?),
+                "lines" => {
+                    let lines = strings(value, &what)?;
+                    for line in &lines {
+                        crate::logic::version::parse_line(line)
+                            .with_context(|| format!("{what}: \"{line}\""))?;
+                    }
+                    self.lines = lines
+                }
                 "maintenance-branch" => {
                     let template = string(value, &what)?;
                     if !template.contains("{major}") || !template.contains("{minor}") {

@@ -77,9 +77,14 @@ pub fn fill(
     rollback.version = version.to_string();
     rollback.tag = tag.to_string();
     rollback.crate_name = crate_name.to_string();
-    rollback.base_version = original
-        .and_then(|o| o.plan.as_ref())
-        .map(|p| p.base_version.clone());
+    // The line of this version, when the hotfix patched several.
+    rollback.base_version = original.and_then(|o| {
+        o.plans()
+            .into_iter()
+            .find(|p| p.version == rollback.version)
+            .or(o.plan.as_ref())
+            .map(|p| p.base_version.clone())
+    });
     rollback.advisory_url = original.and_then(|o| o.advisory_url.clone());
     rollback.github = original.and_then(|o| o.github.clone());
 }

@@ -58,6 +58,8 @@ pub struct Settings {
     /// `--embargo` or `embargo = true`: nothing public describes the vulnerability until the
     /// advisory is published.
     pub embargo: bool,
+    /// The release lines to patch (`--line`, else `lines`); empty: the newest line.
+    pub lines: Vec<String>,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -115,6 +117,11 @@ impl Settings {
             upgrade_requirements: project.upgrade_requirements,
             publish_timeout: project.publish_timeout,
             embargo: request.embargo || project.embargo,
+            lines: if request.lines.is_empty() {
+                project.lines
+            } else {
+                request.lines.clone()
+            },
             sample_fix: None,
         }
     }

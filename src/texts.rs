@@ -136,6 +136,21 @@ pub struct Facts {
     pub embargoed: bool,
     /// The advisory is published (step 13).
     pub advisory_published: bool,
+    /// Every line of the incident, newest first; one entry for a one-line hotfix.
+    pub lines: Vec<LineFacts>,
+}
+
+/// One release line of the incident, as the texts of steps 14 and 16 name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineFacts {
+    /// `X.Y`.
+    pub line: String,
+    pub base_tag: String,
+    pub version: String,
+    pub tag: String,
+    /// The branch its PR was merged into.
+    pub base_branch: String,
+    pub pr_url: Option<String>,
 }
 
 impl Facts {
@@ -179,7 +194,37 @@ impl Facts {
             advisory_url: rec.advisory_url.clone(),
             embargoed: settings.embargo && !rec.advisory_published,
             advisory_published: rec.advisory_published,
+            lines: line_facts(rec),
         })
+    }
+
+    /// Several lines are patched in this incident.
+    pub fn several_lines(&self) -> bool {
+        self.lines.len() > 1
+    }
+
+    /// `1.0.11` or, for several lines, `1.0.11, 0.9.10`.
+    pub fn versions(&self) -> String {
+        if self.lines.is_empty() {
+            return self.version.clone();
+        }
+        self.lines
+            .iter()
+            .map(|l| l.version.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `v1.0.11` or, for several lines, `v1.0.11, v0.9.10`.
+    pub fn tags(&self) -> String {
+        if self.lines.is_empty() {
+            return self.tag.clone();
+        }
+        self.lines
+            .iter()
+            .map(|l| l.tag.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// What public texts call the advisory under embargo: its GHSA id, or the ids given.
@@ -261,6 +306,29 @@ impl Facts {
     pub fn release_url(&self) -> String {
         format!("{}/releases/tag/{}", self.repo_url, self.tag)
     }
+}
+
+/// Every line of the record, newest first (a step working on one line swaps its values in: the
+/// order never depends on that).
+fn line_facts(rec: &Hotfix) -> Vec<LineFacts> {
+    let mut all: Vec<(LineFacts, Option<semver::Version>)> = Vec::new();
+    let first = rec.plan.as_ref().map(|p| (p, rec.pr.as_ref()));
+    let others = rec.lines.iter().map(|l| (&l.plan, l.pr.as_ref()));
+    for (plan, pr) in first.into_iter().chain(others) {
+        all.push((
+            LineFacts {
+                line: plan.line(),
+                base_tag: plan.base_tag.clone(),
+                version: plan.version.clone(),
+                tag: plan.tag.clone(),
+                base_branch: plan.base_branch.clone(),
+                pr_url: pr.map(|p| p.url.clone()),
+            },
+            semver::Version::parse(&plan.version).ok(),
+        ));
+    }
+    all.sort_by(|a, b| b.1.cmp(&a.1));
+    all.into_iter().map(|(l, _)| l).collect()
 }
 
 /// Step 9: the PR title.
@@ -544,15 +612,38 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
         "cargo install {} --version {} --force",
         f.crate_name, f.version
     );
-    let install = match (f.has_library, f.has_binary && f.on_crates_io) {
+    let mut install = match (f.has_library, f.has_binary && f.on_crates_io) {
         (true, true) => format!(
             "  {update}      (libraries and applications using it)\n  {install}   (installed binaries)"
         ),
         (false, true) => format!("  {install}"),
         _ => format!("  {update}"),
     };
+    // Several lines: each line's users move to its own fix.
+    let mut upgrade = f.version.clone();
+    if f.several_lines() {
+        upgrade = f
+            .lines
+            .iter()
+            .map(|l| format!("{} (the {} line)", l.version, l.line))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if f.has_library {
+            install = f
+                .lines
+                .iter()
+                .map(|l| {
+                    format!(
+                        "  cargo update -p {} --precise {}   (on {})",
+                        f.crate_name, l.version, l.line
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+    }
     format!(
-        "🚨 SECURITY HOTFIX: {name} {version}\n\
+        "🚨 SECURITY HOTFIX: {name} {versions_title}\n\
          \n\
          A {severity_word} issue has been fixed in {name}.\n\
          \n\
@@ -562,7 +653,7 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
          **Severity**: {severity}\n\
          **CVE/RUSTSEC**: {ids}\n\
          \n\
-         **Immediate action required**: Upgrade to {version}\n\
+         **Immediate action required**: Upgrade to {upgrade}\n\
          \n\
          {install}\n\
          \n\
@@ -570,7 +661,7 @@ pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
          {thanks}\n\
          {footer}\n",
         name = f.crate_name,
-        version = f.version,
+        versions_title = f.versions(),
         severity_word = match f.incident.severity {
             Some(crate::logic::Severity::Critical) | None => "critical".to_string(),
             Some(s) => format!("{}-severity", s.as_str()),
@@ -604,9 +695,19 @@ pub fn summary(
     backports: &[String],
     rehearsal: bool,
 ) -> String {
-    let crates = f
-        .crates_io_url()
-        .unwrap_or_else(|| format!("{} {} on the registry", f.crate_name, f.version));
+    let crates = if f.several_lines() {
+        f.lines
+            .iter()
+            .map(|l| match f.on_crates_io {
+                true => format!("https://crates.io/crates/{}/{}", f.crate_name, l.version),
+                false => format!("{} {} on the registry", f.crate_name, l.version),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        f.crates_io_url()
+            .unwrap_or_else(|| format!("{} {} on the registry", f.crate_name, f.version))
+    };
     let backports = if backports.is_empty() {
         String::new()
     } else {
@@ -623,14 +724,14 @@ pub fn summary(
                  Nothing was pushed, merged, tagged, published, yanked or announced: the local steps ran in a\n\
                  throwaway clone, and every command for the remote and GitHub was only printed.\n\
                  What the real run reports at this point:",
-                f.tag
+                f.tags()
             ),
             "✓ (rehearsed)",
             "✓ (simulated)",
         )
     } else {
         (
-            format!("  🚨 SECURITY HOTFIX {} PUBLISHED", f.tag),
+            format!("  🚨 SECURITY HOTFIX {} PUBLISHED", f.tags()),
             "✓",
             "✓",
         )
@@ -642,6 +743,64 @@ pub fn summary(
         .and_then(stays_vulnerable)
         .map(|t| format!("\n\n⚠️  {t}.\n   Tell their users to move to a fixed line; the advisory lists them as unpatched."))
         .unwrap_or_default();
+    // Several lines: a table, and each result line names every line.
+    let (bumped, merged, tagged, table) = if f.several_lines() {
+        let rows: Vec<[String; 5]> = f
+            .lines
+            .iter()
+            .map(|l| {
+                [
+                    l.line.clone(),
+                    l.base_tag.clone(),
+                    l.tag.clone(),
+                    l.base_branch.clone(),
+                    l.pr_url.clone().unwrap_or_else(|| "-".into()),
+                ]
+            })
+            .collect();
+        let head = ["Line", "Base", "Hotfix", "Merged into", "PR"].map(String::from);
+        let widths: Vec<usize> = (0..5)
+            .map(|c| {
+                rows.iter()
+                    .chain(std::iter::once(&head))
+                    .map(|r| r[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let row = |r: &[String; 5]| {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| format!("{cell:<w$}"))
+                .collect();
+            format!("  {}", cells.join("  ").trim_end())
+        };
+        let mut table = format!("\n{}\n", row(&head));
+        for r in &rows {
+            table += &format!("{}\n", row(r));
+        }
+        (
+            format!("Versions bumped to {}", f.versions()),
+            format!(
+                "PRs merged: {}",
+                f.lines
+                    .iter()
+                    .map(|l| format!("{} into {}", l.line, l.base_branch))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!("Tags {} created and pushed", f.tags()),
+            table,
+        )
+    } else {
+        (
+            format!("Version bumped to {}", f.version),
+            format!("PR merged to {base_branch}"),
+            format!("Tag {} created and pushed", f.tag),
+            String::new(),
+        )
+    };
     let first = if f.advisory_published {
         format!("Check the published advisory: {advisory}")
     } else {
@@ -654,11 +813,11 @@ pub fn summary(
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
 
 Repository: {repo} ({repo_url})
-
+{table}
 {done} Hotfix applied and tested
-{done} Version bumped to {version}
-{remote} PR merged to {base_branch}
-{remote} Tag {tag} created and pushed
+{done} {bumped}
+{remote} {merged}
+{remote} {tagged}
 {together}{remote} Published: {crates}{backports}{open}
 
 ⚠️  NEXT STEPS REQUIRED:
@@ -674,8 +833,6 @@ Release URLs:
   • GitHub: {release}
   • Advisory: {advisory}
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
-        tag = f.tag,
-        version = f.version,
         release = f.release_url(),
         together = f.together_lines(&format!("{remote} Released together: ")),
         repo = f.repo,

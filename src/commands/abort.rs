@@ -43,7 +43,12 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
     let remote = hotfix.request.remote.clone();
     let mut left = Vec::new();
     let mut git = Git::new(&mut runner, &repo);
-    if let Some(plan) = &hotfix.plan {
+    let prs: Vec<&crate::record::Pr> = hotfix
+        .pr
+        .iter()
+        .chain(hotfix.lines.iter().filter_map(|l| l.pr.as_ref()))
+        .collect();
+    for plan in hotfix.plans() {
         let branch = &plan.branch;
         if git.branch_exists(branch)? {
             let back = hotfix
@@ -63,13 +68,13 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
             ));
         }
     }
-    if let Some(pr) = &hotfix.pr {
+    for pr in prs {
         left.push(format!(
             "PR #{} ({}): `gh pr close {}` if it is not merged",
             pr.number, pr.url, pr.number
         ));
     }
-    if let Some(plan) = &hotfix.plan {
+    for plan in hotfix.plans() {
         let tag = &plan.tag;
         if git.resolve_commit(&format!("refs/tags/{tag}"))?.is_some() {
             left.push(format!(

@@ -26,7 +26,7 @@ pub fn run(g: &GlobalOpts, io: Io, keep: bool) -> Result<()> {
         sample::CRATE,
         sandbox.path().display()
     ));
-    ui.line("The hotfix is rehearsed there: local steps for real, every remote command printed. No network, no GitHub.");
+    ui.line("The hotfix is rehearsed there, on both release lines (1.0 and 0.9): local steps for real, every remote command printed. No network, no GitHub.");
     let built = {
         let env = io.environment();
         let mut runner = super::runner_for(&io, &env, false);
@@ -45,6 +45,8 @@ pub fn run(g: &GlobalOpts, io: Io, keep: bool) -> Result<()> {
         impact: Some("A crafted frame makes parse_frame read past the end of its input".into()),
         advisories: vec!["RUSTSEC-2099-0001".into()],
         credit: Some("A. Researcher".into()),
+        // Both supported lines in one incident: the fix is made on 1.0 and cherry-picked to 0.9.
+        lines: vec!["1.0".into(), "0.9".into()],
         ..StartOpts::default()
     };
     let result = super::start::run(

@@ -45,6 +45,7 @@ pub fn run(g: &GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
     if !g.dry_run {
         Git::new(&mut session.runner, &repo).fetch_tags(&remote)?;
     }
+    let asked = requested.is_some();
     let (version, how) = match requested {
         Some(v) => (v, "as asked"),
         None => match history.first().and_then(|h| h.plan.as_ref()) {
@@ -60,11 +61,19 @@ pub fn run(g: &GlobalOpts, io: Io, version: Option<String>) -> Result<()> {
             }
         },
     };
-    let original = history.iter().find(|h| {
-        h.plan
-            .as_ref()
-            .is_some_and(|p| p.version == version.to_string())
-    });
+    // A hotfix of several lines released a version on each: the one of this version is its original.
+    let original = history
+        .iter()
+        .find(|h| h.plans().iter().any(|p| p.version == version.to_string()));
+    if !asked {
+        if let Some(last) = history.first().filter(|h| !h.lines.is_empty()) {
+            session.ui.line(format!(
+                "The last hotfix patched several lines: {}. This rolls back {version} only; \
+                 roll back another line with `caro-hotfix rollback --version X.Y.Z`.",
+                crate::hotfix::lines::names(last)
+            ));
+        }
+    }
     let meta = crate::ops::cargo::metadata(&mut session.runner, &repo)?;
     let package = meta.select(None, &repo.join("Cargo.toml"))?;
     let tag = format!("{prefix}{version}");

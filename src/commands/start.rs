@@ -55,6 +55,10 @@ pub fn request(
                 .map_err(|e| Usage(format!("--introduced: {e:#}")))
         })
         .transpose()?;
+    for line in &start.lines {
+        crate::logic::version::parse_line(line)
+            .map_err(|e| Usage(format!("--line {line}: {e:#}")))?;
+    }
     let mut answered = Vec::new();
     if start.impact.is_some() {
         answered.push("impact");
@@ -92,6 +96,7 @@ pub fn request(
         introduced,
         request_cve: start.request_cve,
         embargo: start.embargo,
+        lines: start.lines,
     };
     Ok((request, incident, answered))
 }

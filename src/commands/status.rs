@@ -202,6 +202,15 @@ fn show_hotfix(
     if let (true, Some(plan)) = (h.release.tagged, &h.plan) {
         ui.data(format!("  tag: {}", plan.tag));
     }
+    if !h.lines.is_empty() {
+        ui.data(format!(
+            "  release lines of this incident: {}",
+            crate::hotfix::lines::names(h)
+        ));
+        for line in crate::hotfix::lines::progress(h) {
+            ui.data(format!("    {line}"));
+        }
+    }
     if let Some(url) = &h.advisory_url {
         let state = if h.advisory_published {
             "published"

@@ -7,6 +7,7 @@
 //! [`Plan`] of step 2, the fix, the PR…), never from the command line.
 
 mod advisory;
+pub mod lines;
 mod reconcile;
 mod step01_confirm;
 mod step02_base;
@@ -60,7 +61,7 @@ pub const STEPS: [HotfixStep; 16] = [
     Step {
         number: 3,
         title: "Create the hotfix branch",
-        run: step03_branch::run,
+        run: lines::branches,
     },
     Step {
         number: 4,
@@ -70,42 +71,42 @@ pub const STEPS: [HotfixStep; 16] = [
     Step {
         number: 5,
         title: "Apply the minimal fix",
-        run: step05_fix::run,
+        run: |ctx| lines::each(ctx, 5, fix_or_carry),
     },
     Step {
         number: 6,
         title: "Update version and changelog",
-        run: step06_bump::run,
+        run: |ctx| lines::each(ctx, 6, step06_bump::run),
     },
     Step {
         number: 7,
         title: "Run the tests",
-        run: step07_test::run,
+        run: |ctx| lines::each(ctx, 7, step07_test::run),
     },
     Step {
         number: 8,
         title: "Quick security audit",
-        run: step08_audit::run,
+        run: |ctx| lines::each(ctx, 8, step08_audit::run),
     },
     Step {
         number: 9,
         title: "Push and open the PR",
-        run: step09_pr::run,
+        run: |ctx| lines::each(ctx, 9, step09_pr::run),
     },
     Step {
         number: 10,
         title: "Wait for review",
-        run: step10_review::run,
+        run: |ctx| lines::each(ctx, 10, step10_review::run),
     },
     Step {
         number: 11,
         title: "Merge and tag",
-        run: step11_merge::run,
+        run: |ctx| lines::each(ctx, 11, step11_merge::run),
     },
     Step {
         number: 12,
         title: "Watch the publish",
-        run: watch_the_publish,
+        run: |ctx| lines::each(ctx, 12, watch_the_publish),
     },
     Step {
         number: 13,
@@ -128,6 +129,14 @@ pub const STEPS: [HotfixStep; 16] = [
         run: step16_summary::run,
     },
 ];
+
+/// Step 5: the fix is made on the first line; every other line receives it by cherry-pick.
+fn fix_or_carry(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    match ctx.rec.focus {
+        None => step05_fix::run(ctx),
+        Some(_) => lines::carry(ctx),
+    }
+}
 
 /// Step 12: the hotfixed crate's publish, then the crates released with it.
 fn watch_the_publish(ctx: &mut Ctx<Hotfix>) -> Result<()> {

@@ -8,19 +8,21 @@ use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
 use crate::logic::registry;
-use crate::logic::version::{latest_release, next_patch};
+use crate::logic::version::{latest_release, line_of, next_patch, Release};
 use crate::ops::index::{self, IndexFile};
-use crate::record::{Hotfix, Plan};
+use crate::record::{Hotfix, Line, Plan};
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let remote = ctx.settings.remote.clone();
     ctx.git().fetch_tags(&remote)?;
 
-    if let Some(plan) = &ctx.rec.plan {
-        ctx.ui.ok(format!(
-            "Base release {}, hotfix version {} (recorded earlier)",
-            plan.base_tag, plan.version
-        ));
+    if ctx.rec.plan.is_some() {
+        for plan in ctx.rec.plans() {
+            ctx.ui.ok(format!(
+                "Base release {}, hotfix version {} (recorded earlier)",
+                plan.base_tag, plan.version
+            ));
+        }
         return Ok(());
     }
 
@@ -44,23 +46,77 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         None => None,
     };
     let preset_given = preset.is_some();
-    let Some(base) = preset.or_else(|| latest_release(tags.iter().map(String::as_str), &prefix))
-    else {
-        bail!(
-            "No release tags found for {name}: no tag looks like {shown} (tag-prefix). Tag the \
-             release you shipped (`git tag -a {prefix}X.Y.Z <commit>` and `git push {remote} {prefix}X.Y.Z`), \
-             or change tag-prefix in {place}; then run caro-hotfix again.",
-            name = package.name,
-            shown = crate::logic::tag_scheme::shown(&prefix),
-            place = super::step02_scheme::where_to_set(ctx, &package),
-        );
+    let lines = ctx.settings.lines.clone();
+    let bases: Vec<Release> = if lines.is_empty() {
+        match preset.or_else(|| latest_release(tags.iter().map(String::as_str), &prefix)) {
+            Some(base) => vec![base],
+            None => bail!(
+                "No release tags found for {name}: no tag looks like {shown} (tag-prefix). Tag the \
+                 release you shipped (`git tag -a {prefix}X.Y.Z <commit>` and `git push {remote} {prefix}X.Y.Z`), \
+                 or change tag-prefix in {place}; then run caro-hotfix again.",
+                name = package.name,
+                shown = crate::logic::tag_scheme::shown(&prefix),
+                place = super::step02_scheme::where_to_set(ctx, &package),
+            ),
+        }
+    } else {
+        crate::logic::version::line_bases(&lines, &tags, &prefix, preset.as_ref())
+            .map_err(crate::error::Usage)?
     };
-    super::step02_scheme::check_base(ctx, &package, &base)?;
+    let several = bases.len() > 1;
+    if several {
+        ctx.ui.info(format!(
+            "Release lines of this incident: {}",
+            bases
+                .iter()
+                .map(|b| format!("{} (from {})", line_of(&b.version), b.tag))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let mut plans = Vec::new();
+    for (i, base) in bases.into_iter().enumerate() {
+        if several {
+            ctx.ui.blank();
+            ctx.ui
+                .line(format!("  ── Line {} ──", line_of(&base.version)));
+        }
+        let chosen = preset_given || several;
+        plans.push(plan_line(
+            ctx,
+            &package,
+            &tags,
+            &prefix,
+            base,
+            chosen,
+            i == 0,
+        )?);
+    }
+    let first = plans.remove(0);
+    ctx.rec.plan = Some(first);
+    ctx.rec.lines = plans.into_iter().map(Line::new).collect();
+    Ok(())
+}
+
+/// The plan of one line: its base release, the hotfix version and tag, the crates released with
+/// it, the route of its fix. `first`: the incident's first line, which takes the strategy asked for;
+/// every other line goes through its maintenance branch.
+fn plan_line(
+    ctx: &mut Ctx<Hotfix>,
+    package: &crate::ops::cargo::Package,
+    tags: &[String],
+    prefix: &str,
+    base: Release,
+    chosen: bool,
+    first: bool,
+) -> Result<Plan> {
+    let remote = ctx.settings.remote.clone();
+    super::step02_scheme::check_base(ctx, package, &base)?;
     let hotfix = next_patch(&base.version);
     let tag = format!("{prefix}{hotfix}");
     let branch = format!("hotfix/{tag}");
 
-    let which = if preset_given {
+    let which = if chosen {
         "Base release"
     } else {
         "Latest release"
@@ -75,7 +131,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         "Release: {} {} → {hotfix}",
         package.name, base.version
     ));
-    let together = super::step02_together::find(ctx, &package, &base.tag, &hotfix)?;
+    let together = super::step02_together::find(ctx, package, &base.tag, &hotfix)?;
 
     let mut wanted = vec![format!("refs/tags/{tag}"), format!("refs/heads/{branch}")];
     wanted.extend(
@@ -109,7 +165,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         )),
     }
 
-    let base_branch = match ctx.settings.base_branch.clone() {
+    let base_branch = match ctx.settings.base_branch.clone().filter(|_| first) {
         Some(b) => b,
         None => match ctx.git().remote_default_branch(&remote)? {
             Some(b) => b,
@@ -119,19 +175,25 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         },
     };
     // An older line: a newer release than the base exists.
-    let newest = latest_release(tags.iter().map(String::as_str), &prefix);
+    let newest = latest_release(tags.iter().map(String::as_str), prefix);
     let older_line = newest.is_some_and(|n| n.version > base.version);
+    let requested = if first {
+        ctx.settings.strategy
+    } else {
+        crate::config::Strategy::Maintenance
+    };
     let route = super::step02_strategy::choose(
         ctx,
-        &package,
-        &base.tag,
-        &base.version,
+        package,
+        &base,
         &base_branch,
         older_line,
+        requested,
+        first,
     )?;
     super::step02_publishing::check(ctx, &crate_name, &base.tag, &route.base_branch)?;
 
-    ctx.rec.plan = Some(Plan {
+    Ok(Plan {
         crate_name,
         base_tag: base.tag,
         base_version: base.version.to_string(),
@@ -141,7 +203,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         base_branch: route.base_branch,
         trunk: route.trunk,
         strategy: route.strategy,
-        tag_prefix: prefix,
+        tag_prefix: prefix.to_string(),
         together,
         line_branch_exists: route.line_branch_exists,
         targets: crate::record::Targets {
@@ -151,6 +213,5 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 .iter()
                 .any(|t| t.kind.iter().any(|k| k == "bin")),
         },
-    });
-    Ok(())
+    })
 }

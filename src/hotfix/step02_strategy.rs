@@ -39,11 +39,13 @@ pub struct Route {
 pub fn choose(
     ctx: &mut Ctx<Hotfix>,
     package: &Package,
-    base_tag: &str,
-    base_version: &semver::Version,
+    base: &crate::logic::version::Release,
     trunk: &str,
     older_line: bool,
+    requested: Strategy,
+    forward: bool,
 ) -> Result<Route> {
+    let (base_tag, base_version) = (base.tag.as_str(), &base.version);
     let remote = ctx.settings.remote.clone();
     let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
     if ahead.commits > 0 {
@@ -56,7 +58,6 @@ pub fn choose(
             ahead.beyond_changelog
         ));
     }
-    let requested = ctx.settings.strategy;
     let (maintenance_branch, line_branch_exists) =
         line_branch(ctx, &remote, &package.name, base_version)?;
     let strategy = match requested {
@@ -94,9 +95,15 @@ pub fn choose(
     };
     match strategy {
         Strategy::Maintenance => {
-            ctx.ui.info(format!(
-                "Strategy: maintenance — the PR targets {maintenance_branch}; the fix is forward-ported to {trunk} at step 15"
-            ));
+            if forward {
+                ctx.ui.info(format!(
+                    "Strategy: maintenance — the PR targets {maintenance_branch}; the fix is forward-ported to {trunk} at step 15"
+                ));
+            } else {
+                ctx.ui.info(format!(
+                    "Strategy: maintenance — the PR targets {maintenance_branch} (an older line of this incident)"
+                ));
+            }
             if line_branch_exists {
                 ctx.ui.info(format!(
                     "The line's maintenance branch is {maintenance_branch} (it exists on {remote})"

@@ -29,38 +29,13 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.save()?;
     }
 
-    let version = ctx.version()?;
-    let crate_name = ctx.plan()?.crate_name.clone();
-    let path = super::security_md_path(&ctx.repo);
-    let shown = ctx.shown(&path);
-    let existing = fsx::read_optional(&path)?;
-    if existing
-        .as_deref()
-        .is_some_and(|text| security_md::has_entry(text, &crate_name, &version))
-    {
-        ctx.ui
-            .ok(format!("{shown} already documents {crate_name} {version}"));
+    if ctx.rec.lines.is_empty() {
+        security_md(ctx)?;
     } else {
-        let date = ctx.clock.today();
-        let public = texts::public_incident(&ctx.rec, &ctx.settings);
-        let text = security_md::add_entry(
-            existing.as_deref(),
-            &security_md::Entry {
-                crate_name: &crate_name,
-                version: &version,
-                date: &date,
-                incident: &public,
-                affected: ctx.rec.affected.as_ref(),
-            },
-        )?;
-        fsx::write_atomic(&path, text.as_bytes())?;
-        let verb = if existing.is_some() {
-            "added an entry to"
-        } else {
-            "created"
-        };
-        ctx.ui
-            .ok(format!("{verb} {shown} for {crate_name} {version}"));
+        let shown = ctx.shown(&super::security_md_path(&ctx.repo));
+        ctx.ui.info(format!(
+            "{shown} gets its entry on each line's branch, with the line's version (step 6)"
+        ));
     }
 
     let incident = &ctx.rec.incident;
@@ -115,10 +90,19 @@ fn decide_affected(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             .iter()
             .filter_map(|t| latest_release([t.as_str()], &prefix).map(|r| r.version))
             .collect();
-        let plan = ctx.plan()?.clone();
-        let base = semver::Version::parse(&plan.base_version)
-            .with_context(|| format!("the record's base version `{}`", plan.base_version))?;
-        let hotfix = ctx.version()?;
+        let mut patches = Vec::new();
+        for plan in ctx.rec.plans() {
+            let base = semver::Version::parse(&plan.base_version)
+                .with_context(|| format!("the record's base version `{}`", plan.base_version))?;
+            let hotfix = semver::Version::parse(&plan.version)
+                .with_context(|| format!("the record's version `{}`", plan.version))?;
+            patches.push((base, hotfix));
+        }
+        let oldest_base = patches
+            .iter()
+            .map(|(b, _)| b.clone())
+            .min()
+            .context("no release line to patch")?;
         let mut introduced = match &ctx.rec.request.introduced {
             Some(v) => {
                 Some(semver::Version::parse(v).with_context(|| format!("--introduced {v}"))?)
@@ -126,12 +110,12 @@ fn decide_affected(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             None => None,
         };
         let affected = loop {
-            match affected::compute(&releases, introduced.as_ref(), &base, &hotfix) {
+            match affected::compute_lines(&releases, introduced.as_ref(), &patches) {
                 Ok(a) => break a,
                 Err(e) if introduced.is_some() => {
                     ctx.ui.warn(format!("{e:#}"));
                     let mut choices: Vec<&semver::Version> =
-                        releases.iter().filter(|r| **r <= base).collect();
+                        releases.iter().filter(|r| **r <= oldest_base).collect();
                     choices.sort();
                     choices.dedup();
                     let items: Vec<String> = choices.iter().map(|v| v.to_string()).collect();
@@ -226,4 +210,44 @@ fn parse_ids(answer: &str) -> Result<Vec<String>> {
         }
     }
     Ok(ids)
+}
+
+/// The SECURITY.md entry of the hotfix (of the line in focus): added to the work tree, committed by
+/// step 6 with the version bump. Already there: said, nothing written.
+pub fn security_md(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let version = ctx.version()?;
+    let crate_name = ctx.plan()?.crate_name.clone();
+    let path = super::security_md_path(&ctx.repo);
+    let shown = ctx.shown(&path);
+    let existing = fsx::read_optional(&path)?;
+    if existing
+        .as_deref()
+        .is_some_and(|text| security_md::has_entry(text, &crate_name, &version))
+    {
+        ctx.ui
+            .ok(format!("{shown} already documents {crate_name} {version}"));
+    } else {
+        let date = ctx.clock.today();
+        let public = texts::public_incident(&ctx.rec, &ctx.settings);
+        let text = security_md::add_entry(
+            existing.as_deref(),
+            &security_md::Entry {
+                crate_name: &crate_name,
+                version: &version,
+                date: &date,
+                incident: &public,
+                affected: ctx.rec.affected.as_ref(),
+            },
+        )?;
+        fsx::write_atomic(&path, text.as_bytes())?;
+        let verb = if existing.is_some() {
+            "added an entry to"
+        } else {
+            "created"
+        };
+        ctx.ui
+            .ok(format!("{verb} {shown} for {crate_name} {version}"));
+    }
+
+    Ok(())
 }

@@ -154,18 +154,7 @@ fn cherry_pick_fixes(ctx: &mut Ctx<Hotfix>, base_tag: &str) -> Result<()> {
         }
         let out = ctx.git().cherry_pick(&sha)?;
         if !out.success() {
-            let conflicts: Vec<String> = ctx
-                .git()
-                .status()?
-                .into_iter()
-                .filter(|l| {
-                    l.starts_with("UU")
-                        || l.starts_with("AA")
-                        || l.starts_with("DU")
-                        || l.starts_with("UD")
-                })
-                .filter_map(|l| l.get(3..).map(str::to_string))
-                .collect();
+            let conflicts = ctx.git().conflicted()?;
             bail!(
                 "the cherry-pick of {rev} ({sha}) did not apply cleanly{}:\n{}\n\
                  Resolve the conflicts, `git add` the files and run `git cherry-pick --continue` \

@@ -25,6 +25,10 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         return Ok(());
     }
 
+    if !ctx.rec.lines.is_empty() {
+        // Several lines: each line's branch documents its own version (step 4 wrote nothing).
+        super::step04_document::security_md(ctx)?;
+    }
     let repo = ctx.repo.clone();
     let meta = cargo::metadata(&mut ctx.runner, &repo)?;
     let package = meta

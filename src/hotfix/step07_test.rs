@@ -52,7 +52,102 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.ui.info(format!("• {line}"));
     }
     ctx.rec.tests = Some(lines.join("; "));
-    Ok(())
+    api_check(ctx)
+}
+
+/// A patch must not break its line's API: `cargo semver-checks check-release --baseline-rev <base
+/// tag>` (the released source itself, offline, any registry) where cargo-semver-checks is installed;
+/// a breaking change stops with its report unless a typed `yes` overrides it. Not installed: said,
+/// and the hotfix goes on, as the audit does.
+fn api_check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let plan = ctx.plan()?.clone();
+    let line = plan.line();
+    let argv: Vec<String> = [
+        "cargo",
+        "semver-checks",
+        "check-release",
+        "--package",
+        &plan.crate_name,
+        "--baseline-rev",
+        &plan.base_tag,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let repo = ctx.repo.clone();
+    let out = cargo::run_argv(&mut ctx.runner, &repo, &argv, "check the line's public API")?;
+    if out.success() {
+        ctx.ui.ok(format!(
+            "No breaking API change against {} (cargo-semver-checks)",
+            plan.base_tag
+        ));
+        ctx.note(
+            7,
+            format!("{line}: API unchanged against {}", plan.base_tag),
+        );
+        return Ok(());
+    }
+    if out.stderr.contains("no such command") || out.stderr.contains("no such subcommand") {
+        ctx.ui.warn(
+            "API check skipped: cargo-semver-checks is not installed (install it with              `cargo install cargo-semver-checks --locked`)",
+        );
+        ctx.note(
+            7,
+            format!("{line}: API check skipped: cargo-semver-checks is not installed"),
+        );
+        return Ok(());
+    }
+    let both = format!("{}{}", out.stdout, out.stderr);
+    // Its report names each failed lint (`--- failure …`) and what the change requires.
+    let breaking = both.contains("--- failure") || both.contains("semver requires new");
+    if !breaking {
+        let first = out
+            .stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with("error"))
+            .or_else(|| out.stderr.lines().find(|l| !l.trim().is_empty()))
+            .unwrap_or("no output")
+            .trim()
+            .to_string();
+        ctx.ui.warn(format!(
+            "API check skipped: cargo semver-checks did not complete (exit {}): {first}",
+            out.code
+        ));
+        ctx.note(
+            7,
+            format!("{line}: API check skipped: cargo semver-checks did not complete"),
+        );
+        return Ok(());
+    }
+    let all: Vec<&str> = both.lines().collect();
+    let tail = &all[all.len().saturating_sub(FAILURE_TAIL)..];
+    ctx.ui.blank();
+    for l in tail {
+        ctx.ui.line(*l);
+    }
+    ctx.ui.blank();
+    ctx.ui.warn(format!(
+        "cargo semver-checks reports a breaking change against {} (exit {}): users of the {line} \
+         line who update get a build failure or changed behaviour.",
+        plan.base_tag, out.code
+    ));
+    let question = format!(
+        "Release {} with this API change anyway? (type 'yes')",
+        plan.version
+    );
+    if ctx.prompter.typed(&question, "yes")? {
+        ctx.ui.warn(format!(
+            "Going on with the API change on the {line} line, as you typed yes"
+        ));
+        ctx.note(7, format!("{line}: API change released by choice"));
+        return Ok(());
+    }
+    bail!(
+        "the patch breaks the {line} line's API (cargo semver-checks against {}). DO NOT release.\n\
+         Make the fix compatible on {} (commit it), then run `caro-hotfix resume`.",
+        plan.base_tag,
+        plan.branch
+    )
 }
 
 /// `1 unit test`, `12 integration tests (2 ignored)`.

@@ -121,6 +121,19 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
 
 fn skip(ctx: &mut Ctx<Hotfix>, reason: String) -> Result<()> {
     ctx.ui.warn(&reason);
+    // Another line of this incident was answered for the same reason: not asked twice.
+    let answered = ctx
+        .rec
+        .lines
+        .iter()
+        .any(|l| matches!(&l.audit, Some(Audit::Skipped { reason: r }) if *r == reason));
+    if answered {
+        ctx.ui
+            .warn("audit skipped on this line too, as you chose for the line before");
+        ctx.note(8, format!("audit skipped: {reason}"));
+        ctx.rec.audit = Some(Audit::Skipped { reason });
+        return Ok(());
+    }
     if !ctx.prompter.yes_no("Continue without the audit? (y/n)")? {
         return Err(Declined(
             "Stopped at step 8: the audit did not run. Install or repair cargo-audit \

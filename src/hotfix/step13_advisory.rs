@@ -88,10 +88,19 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     write_rustsec_draft(ctx)
 }
 
-/// The patched version is in the registry's index (step 12 waited for it; a resumed run looks
+/// Every line's patched version is in the registry's index (step 12 waited for it; a resumed run looks
 /// again). A rehearsal published nothing and says what the real run checks.
 fn patched_is_visible(ctx: &mut Ctx<Hotfix>) -> Result<bool> {
-    let plan = ctx.plan()?.clone();
+    let plans: Vec<crate::record::Plan> = ctx.rec.plans().into_iter().cloned().collect();
+    let mut all = true;
+    for plan in plans {
+        all &= line_is_visible(ctx, &plan)?;
+    }
+    Ok(all)
+}
+
+/// One line's patched version is in the registry's index.
+fn line_is_visible(ctx: &mut Ctx<Hotfix>, plan: &crate::record::Plan) -> Result<bool> {
     if ctx.settings.dry_run {
         ctx.ui.ok(format!(
             "(simulated) The real run checks here that {} {} is in the registry",

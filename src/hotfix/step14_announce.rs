@@ -9,7 +9,7 @@ use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // Announce only what users can get.
-    ctx.check_tag_is_public()?;
+    super::lines::every(ctx, |ctx| ctx.check_tag_is_public())?;
     let facts = ctx.facts()?;
     let text = texts::announcement(&facts, ctx.rec.advisory_url.as_deref());
     let file = ctx.keep_file("announcement.md", &text)?;

@@ -29,6 +29,20 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         format!("has the fix: the PR was squash-merged into it ({tag})"),
     )];
 
+    // The other lines of this incident were released with the fix: no backport for them.
+    for line in &ctx.rec.lines {
+        table.push((
+            line.plan.base_branch.clone(),
+            format!("has the fix: released in this incident ({})", line.plan.tag),
+        ));
+    }
+    let released: Vec<String> = ctx
+        .rec
+        .plans()
+        .iter()
+        .map(|p| p.base_branch.clone())
+        .collect();
+
     if ctx.plan()?.strategy == Strategy::Maintenance && trunk != base_branch {
         let url = forward_port(ctx, &trunk, &tag)?;
         table.push((trunk.clone(), format!("forward-port PR {url}")));
@@ -38,7 +52,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         .settings
         .release_branches
         .iter()
-        .filter(|b| **b != base_branch && **b != trunk)
+        .filter(|b| !released.contains(b) && **b != trunk)
         .cloned()
         .collect();
     for target in branches {

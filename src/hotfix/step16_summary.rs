@@ -9,7 +9,7 @@ use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // The summary says the hotfix is published: the tag it names is checked once more.
-    ctx.check_tag_is_public()?;
+    super::lines::every(ctx, |ctx| ctx.check_tag_is_public())?;
     let facts = ctx.facts()?;
     let advisory = ctx.rec.advisory_url.clone().unwrap_or_else(|| {
         format!(

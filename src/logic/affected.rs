@@ -109,6 +109,19 @@ pub fn compute(
     base: &Version,
     hotfix: &Version,
 ) -> Result<Affected> {
+    compute_lines(releases, introduced, &[(base.clone(), hotfix.clone())])
+}
+
+/// [`compute`] for an incident that patches several lines: `(base, hotfix)` of each. `introduced`
+/// must not be newer than the oldest base (that line would not be affected).
+pub fn compute_lines(
+    releases: &[Version],
+    introduced: Option<&Version>,
+    patches: &[(Version, Version)],
+) -> Result<Affected> {
+    let Some(base) = patches.iter().map(|(b, _)| b).min() else {
+        bail!("no release line to patch");
+    };
     let mut releases: Vec<Version> = releases
         .iter()
         .filter(|v| v.pre.is_empty())
@@ -153,12 +166,14 @@ pub fn compute(
             }),
         }
     }
-    let hotfix_line = format!("{}.{}", hotfix.major, hotfix.minor);
-    match lines.iter_mut().find(|l| l.line == hotfix_line) {
-        Some(l) => l.patched = Some(hotfix.clone()),
-        None => bail!(
-            "the hotfix {hotfix} is on no affected line: its base {base} is not a release from {introduced} on"
-        ),
+    for (base, hotfix) in patches {
+        let hotfix_line = format!("{}.{}", hotfix.major, hotfix.minor);
+        match lines.iter_mut().find(|l| l.line == hotfix_line) {
+            Some(l) => l.patched = Some(hotfix.clone()),
+            None => bail!(
+                "the hotfix {hotfix} is on no affected line: its base {base} is not a release from {introduced} on"
+            ),
+        }
     }
     Ok(Affected {
         older_releases: oldest < introduced,
@@ -218,6 +233,26 @@ mod tests {
     }
 
     #[test]
+    fn every_line_patched_in_the_incident_has_its_own_fix() {
+        let a = compute_lines(
+            &vs(&["0.8.3", "0.9.9", "1.0.0", "1.0.10"]),
+            None,
+            &[(v("1.0.10"), v("1.0.11")), (v("0.9.9"), v("0.9.10"))],
+        )
+        .unwrap();
+        let ranges: Vec<String> = a.lines.iter().map(Line::range).collect();
+        assert_eq!(
+            ranges,
+            [
+                ">= 0.8.3, <= 0.8.3",
+                ">= 0.9.9, < 0.9.10",
+                ">= 1.0.0, < 1.0.11"
+            ]
+        );
+        assert_eq!(a.rustsec_patched(), [">= 0.9.10, < 0.10.0", ">= 1.0.11"]);
+    }
+
+    #[test]
     fn introduced_drops_the_older_releases_and_marks_them_unaffected() {
         let a = compute(
             &vs(&["0.8.0", "0.9.0", "0.9.3", "1.0.0"]),
@@ -242,6 +277,9 @@ mod tests {
             "{e}"
         );
         let e = compute(&releases, Some(&v("1.0.0")), &v("0.9.0"), &v("0.9.1")).unwrap_err();
+        let both = [(v("1.0.0"), v("1.0.1")), (v("0.9.0"), v("0.9.1"))];
+        let e2 = compute_lines(&releases, Some(&v("1.0.0")), &both).unwrap_err();
+        assert!(format!("{e2:#}").contains("newer than 0.9.0"), "{e2:#}");
         assert!(e.to_string().contains("newer than 0.9.0"), "{e}");
         assert!(e.to_string().contains("one of 0.9.0"), "{e}");
     }

@@ -71,9 +71,138 @@ pub fn parse_version_arg(s: &str) -> Result<Version> {
     })
 }
 
+/// A release line as a person types it (`--line 1.4`, `lines = ["0.9"]`): `(major, minor)`.
+pub fn parse_line(s: &str) -> Result<(u64, u64)> {
+    let trimmed = s.trim();
+    let bare = trimmed.strip_prefix('v').unwrap_or(trimmed);
+    let parsed = bare
+        .split_once('.')
+        .and_then(|(major, minor)| Some((major.parse().ok()?, minor.parse().ok()?)))
+        .filter(|_| bare.matches('.').count() == 1);
+    parsed.ok_or_else(|| anyhow!("`{s}` is not a release line: expected X.Y such as 1.4 or 0.9"))
+}
+
+/// The line of a version, `X.Y`.
+pub fn line_of(v: &Version) -> String {
+    format!("{}.{}", v.major, v.minor)
+}
+
+/// The base release of each line asked for (`X.Y` each): its highest release among `tags`, newest
+/// line first. `base_tag` (`--base-tag`), when given, is the base of its own line, which must be one
+/// of `lines`. Every error is the person's to correct, and names what is there.
+pub fn line_bases(
+    lines: &[String],
+    tags: &[String],
+    prefix: &str,
+    base_tag: Option<&Release>,
+) -> std::result::Result<Vec<Release>, String> {
+    let mut seen: Vec<(u64, u64)> = Vec::new();
+    for line in lines {
+        let parsed = parse_line(line).map_err(|e| format!("--line {line}: {e:#}"))?;
+        if seen.contains(&parsed) {
+            return Err(format!(
+                "--line {}.{} is given twice: name each release line once",
+                parsed.0, parsed.1
+            ));
+        }
+        seen.push(parsed);
+    }
+    let releases: Vec<Release> = tags
+        .iter()
+        .filter_map(|t| parse_release_tag(t.trim(), prefix))
+        .collect();
+    let mut all_lines: Vec<(u64, u64)> = releases
+        .iter()
+        .map(|r| (r.version.major, r.version.minor))
+        .collect();
+    all_lines.sort();
+    all_lines.dedup();
+    let known = all_lines
+        .iter()
+        .rev()
+        .map(|(a, b)| format!("{a}.{b}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(base) = base_tag {
+        let own = (base.version.major, base.version.minor);
+        if !seen.contains(&own) {
+            return Err(format!(
+                "--base-tag {} is on line {}.{}, which --line does not name ({}): add --line {}.{} or \
+                 drop --base-tag",
+                base.tag,
+                own.0,
+                own.1,
+                seen.iter()
+                    .map(|(a, b)| format!("{a}.{b}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                own.0,
+                own.1
+            ));
+        }
+    }
+    let mut bases = Vec::new();
+    for (major, minor) in &seen {
+        let base = match base_tag.filter(|b| b.version.major == *major && b.version.minor == *minor)
+        {
+            Some(b) => b.clone(),
+            None => {
+                let highest = latest_release(
+                    releases
+                        .iter()
+                        .filter(|r| r.version.major == *major && r.version.minor == *minor)
+                        .map(|r| r.tag.as_str()),
+                    prefix,
+                );
+                highest.ok_or_else(|| {
+                    format!(
+                        "--line {major}.{minor}: no release of that line is tagged (no tag \
+                         {prefix}{major}.{minor}.Z); the lines with releases are: {known}"
+                    )
+                })?
+            }
+        };
+        bases.push(base);
+    }
+    bases.sort_by(|a, b| b.version.cmp_precedence(&a.version));
+    Ok(bases)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_read_and_their_bases_found_newest_first() {
+        assert_eq!(parse_line("1.4").unwrap(), (1, 4));
+        assert_eq!(parse_line("v0.9").unwrap(), (0, 9));
+        for bad in ["1", "1.4.2", "x.y", "1.", ""] {
+            assert!(parse_line(bad).is_err(), "{bad}");
+        }
+        let tags: Vec<String> = ["v0.9.8", "v0.9.9", "v1.0.0", "v1.0.10", "v1.1.0-beta.1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let lines = vec!["0.9".to_string(), "1.0".to_string()];
+        let bases = line_bases(&lines, &tags, "v", None).unwrap();
+        let shown: Vec<&str> = bases.iter().map(|b| b.tag.as_str()).collect();
+        assert_eq!(shown, ["v1.0.10", "v0.9.9"]);
+        let err = line_bases(&["1.1".to_string()], &tags, "v", None).unwrap_err();
+        assert!(
+            err.contains("no release of that line") && err.contains("1.0, 0.9"),
+            "{err}"
+        );
+        let err = line_bases(&["1.0".into(), "1.0".into()], &tags, "v", None).unwrap_err();
+        assert!(err.contains("given twice"), "{err}");
+        let base = latest_release(["v0.9.8"], "v");
+        let err = line_bases(&["1.0".into()], &tags, "v", base.as_ref()).unwrap_err();
+        assert!(
+            err.contains("line 0.9, which --line does not name"),
+            "{err}"
+        );
+        let bases = line_bases(&lines, &tags, "v", base.as_ref()).unwrap();
+        assert_eq!(bases[1].tag, "v0.9.8");
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

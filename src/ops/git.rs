@@ -257,6 +257,30 @@ impl<'a> Git<'a> {
         )?)
     }
 
+    /// `git cherry-pick -x --allow-empty COMMIT`: the fix carried to another release line.
+    pub fn cherry_pick_x(&mut self, commit: &str) -> Result<Output> {
+        Ok(self.runner.run_unchecked(
+            &self
+                .cmd("carry the fix to another release line")
+                .effect(Effect::Local)
+                .args(["cherry-pick", "-x", "--allow-empty", commit]),
+        )?)
+    }
+
+    /// The paths a merge or cherry-pick left conflicted (relative to the repository).
+    pub fn conflicted(&mut self) -> Result<Vec<String>> {
+        Ok(self
+            .status()?
+            .into_iter()
+            .filter(|l| {
+                ["UU", "AA", "DU", "UD", "AU", "UA", "DD"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
+            .filter_map(|l| l.get(3..).map(str::to_string))
+            .collect())
+    }
+
     pub fn add(&mut self, paths: &[PathBuf]) -> Result<()> {
         self.runner.run(
             &self

@@ -157,6 +157,9 @@ pub fn hotfix(old: State) -> Hotfix {
             ..Request::default()
         },
         incident: old.incident,
+        lines: Vec::new(),
+        first_line_done: Vec::new(),
+        focus: None,
         maintainer: None,
         answered: old.answered,
         plan,

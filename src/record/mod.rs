@@ -138,6 +138,10 @@ pub struct Request {
     /// `--embargo`: nothing public describes the vulnerability until the advisory is published.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub embargo: bool,
+    /// `--line X.Y` (repeatable): the release lines this incident patches; empty: the newest line,
+    /// or the line of `--base-tag` (the configuration's `lines` apply then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<String>,
 }
 
 /// What step 2 decided: the release this hotfix patches and everything named after it.
@@ -209,6 +213,15 @@ pub struct Together {
 }
 
 impl Plan {
+    /// The release line, `X.Y`.
+    pub fn line(&self) -> String {
+        let mut parts = self.base_version.split('.');
+        match (parts.next(), parts.next()) {
+            (Some(major), Some(minor)) => format!("{major}.{minor}"),
+            _ => self.base_version.clone(),
+        }
+    }
+
     /// Every crate this hotfix releases, in publishing order, as (name, version, tag): the crates
     /// the hotfixed one depends on, the hotfixed crate, then the crates that depend on it.
     pub fn releases(&self) -> Vec<(String, String, String)> {
@@ -311,6 +324,48 @@ pub struct Backport {
     pub url: String,
 }
 
+/// A release line patched in this incident besides the first one (`--line`): its plan and how far
+/// it has come. The first (newest) line's values are the record's own (`plan`, `fix`, `pr`…); while a
+/// step works on this line they are swapped with these (see `crate::hotfix::lines`), and the record
+/// is always written unswapped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub plan: Plan,
+    /// The fix cherry-picked onto this line's branch (step 5), and its bump commit (step 6).
+    #[serde(default)]
+    pub fix: Fix,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Audit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pr: Option<Pr>,
+    #[serde(default)]
+    pub release: Release,
+    /// The steps finished for this line (a step that works line by line is done once every line is).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<u8>,
+}
+
+impl Line {
+    pub fn new(plan: Plan) -> Line {
+        Line {
+            plan,
+            fix: Fix::default(),
+            tests: None,
+            audit: None,
+            pr: None,
+            release: Release::default(),
+            done: Vec::new(),
+        }
+    }
+
+    /// `X.Y`.
+    pub fn name(&self) -> String {
+        self.plan.line()
+    }
+}
+
 /// Everything a hotfix has been asked, decided and done so far.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hotfix {
@@ -368,6 +423,15 @@ pub struct Hotfix {
     pub forward_port: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub backports: Vec<Backport>,
+    /// The other release lines of the incident (`--line`), newest first; empty when it patches one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<Line>,
+    /// The line-by-line steps finished for the first line (kept only when there are other lines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub first_line_done: Vec<u8>,
+    /// Which of `lines` a step is working on now (its values are swapped in); never written.
+    #[serde(skip)]
+    pub focus: Option<usize>,
     pub steps: Vec<StepRecord>,
     /// Every command run, in order. Kept in `state.journal.toml` while the hotfix is live, in this
     /// file once it is in `history/`.
@@ -421,6 +485,9 @@ impl Hotfix {
             rustsec_draft: None,
             forward_port: None,
             backports: Vec::new(),
+            lines: Vec::new(),
+            first_line_done: Vec::new(),
+            focus: None,
             steps: pending_steps(steps),
             journal: Vec::new(),
         }
@@ -436,6 +503,33 @@ impl Hotfix {
         if !self.has_answered(what) {
             self.answered.push(what.to_string());
         }
+    }
+
+    /// Swaps the values of the first line with those of `lines[i]`: twice is the identity. Used by
+    /// `crate::hotfix::lines` to let a step work on another line.
+    pub fn swap_line(&mut self, i: usize) {
+        let Some(line) = self.lines.get_mut(i) else {
+            return;
+        };
+        if let Some(plan) = self.plan.as_mut() {
+            std::mem::swap(plan, &mut line.plan);
+        }
+        std::mem::swap(&mut self.fix, &mut line.fix);
+        std::mem::swap(&mut self.tests, &mut line.tests);
+        std::mem::swap(&mut self.audit, &mut line.audit);
+        std::mem::swap(&mut self.pr, &mut line.pr);
+        std::mem::swap(&mut self.release, &mut line.release);
+        std::mem::swap(&mut self.first_line_done, &mut line.done);
+    }
+
+    /// The plans of every line of the incident, the first line's first.
+    pub fn plans(&self) -> Vec<&Plan> {
+        let mut all: Vec<&Plan> = Vec::new();
+        if let Some(first) = self.plan.as_ref() {
+            all.push(first);
+        }
+        all.extend(self.lines.iter().map(|l| &l.plan));
+        all
     }
 
     /// How people name this hotfix: its tag (`v1.0.11`, or with the project's tag prefix).
@@ -463,6 +557,14 @@ pub trait Tracked: Serialize {
     /// The GitHub repository the record acts on, once known: every gh call names it.
     fn github_repo(&self) -> Option<&GitHub> {
         None
+    }
+
+    /// The record as written to disk.
+    fn to_text(&self) -> anyhow::Result<String>
+    where
+        Self: Sized,
+    {
+        store::to_toml(self)
     }
 
     fn step_mut(&mut self, number: u8) -> Option<&mut StepRecord> {
@@ -512,6 +614,17 @@ impl Tracked for Hotfix {
     }
     fn label(&self) -> String {
         Hotfix::label(self)
+    }
+    fn to_text(&self) -> anyhow::Result<String> {
+        match self.focus {
+            Some(i) => {
+                let mut unswapped = self.clone();
+                unswapped.swap_line(i);
+                unswapped.focus = None;
+                store::to_toml(&unswapped)
+            }
+            None => store::to_toml(self),
+        }
     }
     fn history_name(&self) -> String {
         match &self.plan {

@@ -134,7 +134,7 @@ pub(super) fn prepare<R: Tracked>(
     record.run_mut().revision += 1;
     append_journal(&journal_of(path), record.run().revision, &new)?;
     let journal = std::mem::take(record.journal_mut());
-    let text = to_toml(record);
+    let text = record.to_text();
     *record.journal_mut() = journal;
     record.journal_mut().extend(new);
     text
