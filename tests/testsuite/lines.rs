@@ -70,3 +70,1048 @@ fn the_three_line_fixture_takes_the_fix_everywhere_but_where_it_must_conflict() 
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The world of these tests: the real gh against the GitHub emulator, a registry that publishes each
+// hotfix once its tag is on the origin, a clean cargo-audit, and reviews given by someone else.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::gh_real::{origin_git, CANONICAL};
+use crate::support::emulator::Emulator;
+use crate::support::index_server::IndexServer;
+
+/// One release line of an incident: its name, base tag, and the hotfix's version and tag.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    name: &'static str,
+    base: &'static str,
+    version: &'static str,
+    tag: &'static str,
+}
+
+const L10: Line = Line {
+    name: "1.0",
+    base: "v1.0.10",
+    version: "1.0.11",
+    tag: "v1.0.11",
+};
+const L09: Line = Line {
+    name: "0.9",
+    base: "v0.9.9",
+    version: "0.9.10",
+    tag: "v0.9.10",
+};
+const L08: Line = Line {
+    name: "0.8",
+    base: "v0.8.3",
+    version: "0.8.4",
+    tag: "v0.8.4",
+};
+
+/// The two lines of [`Fixture::new`] and the three of [`Fixture::three_lines`], newest first.
+const TWO: [Line; 2] = [L10, L09];
+const THREE: [Line; 3] = [L10, L09, L08];
+
+/// The registry: every release of the fixture is published; each hotfix version is published when
+/// its tag reaches the origin (plus one poll), as a release workflow triggered by the tag would.
+struct Registry {
+    server: Arc<IndexServer>,
+    stop: Arc<AtomicBool>,
+    watcher: Option<JoinHandle<()>>,
+}
+
+impl Registry {
+    fn start(fx: &Fixture, released: &[&str], lines: &[Line]) -> Registry {
+        let server = Arc::new(IndexServer::publishing(CRATE, &fx.origin));
+        for v in released {
+            server.add_version(v);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let server = Arc::clone(&server);
+            let stop = Arc::clone(&stop);
+            let origin = fx.origin.clone();
+            let mut pending: Vec<Line> = lines.to_vec();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) && !pending.is_empty() {
+                    pending.retain(|l| {
+                        if tag_on(&origin, l.tag) {
+                            server.publish_after(l.version, 1);
+                            false
+                        } else {
+                            true
+                        }
+                    });
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            })
+        };
+        Registry {
+            server,
+            stop,
+            watcher: Some(watcher),
+        }
+    }
+
+    fn url(&self) -> String {
+        self.server.url()
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(w) = self.watcher.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+/// Whether the bare origin has the tag (loose or packed).
+fn tag_on(origin: &std::path::Path, tag: &str) -> bool {
+    origin.join("refs/tags").join(tag).exists()
+        || std::fs::read_to_string(origin.join("packed-refs"))
+            .is_ok_and(|t| t.lines().any(|l| l.ends_with(&format!("refs/tags/{tag}"))))
+}
+
+struct World {
+    // Dropped in this order: the registry's watcher, the emulator (which checks it understood every
+    // request), then the fixture's directory.
+    registry: Registry,
+    emu: Emulator,
+    fx: Fixture,
+    lines: Vec<Line>,
+}
+
+impl World {
+    /// `fx` on the emulator, with the registry, a clean cargo-audit, PRs approved by bob and a
+    /// release workflow that succeeds at once.
+    fn new(fx: Fixture, lines: &[Line]) -> World {
+        let origin = fx.origin.clone();
+        let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
+        emu.knobs(json!({
+            "reviews": [{"author": "bob", "state": "APPROVED"}],
+            "tag_runs": [{"workflow": "Release", "file": "release.yml", "script": [
+                {"at": 0, "status": "completed", "conclusion": "success"}
+            ]}],
+        }));
+        fx.fake_audit("clean", 0);
+        let released: Vec<String> = git(&fx.work, &["tag", "--list", "v*"])
+            .lines()
+            .map(|t| t.trim_start_matches('v').to_string())
+            .collect();
+        let released: Vec<&str> = released.iter().map(String::as_str).collect();
+        let registry = Registry::start(&fx, &released, lines);
+        World {
+            registry,
+            emu,
+            fx,
+            lines: lines.to_vec(),
+        }
+    }
+
+    fn two() -> World {
+        World::new(Fixture::new(), &TWO)
+    }
+
+    fn three() -> World {
+        World::new(Fixture::three_lines(), &THREE)
+    }
+
+    /// The start's arguments: step 4's answers, `--line` for each line, `extra`, the description.
+    fn args(&self, extra: &[&str]) -> Vec<String> {
+        let mut a: Vec<String> = [
+            "--poll-interval",
+            "0.05",
+            "--registry-index",
+            &self.registry.url(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(STEP4_FLAGS.iter().map(|s| s.to_string()));
+        for l in &self.lines {
+            a.extend(["--line".to_string(), l.name.to_string()]);
+        }
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a.push(DESCRIPTION.to_string());
+        a
+    }
+
+    fn run<S: AsRef<str>>(&self, args: &[S], answers: Vec<Answer>) -> Outcome {
+        let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+        crate::gh_real::run(&self.fx, &self.emu, &args, answers)
+    }
+
+    /// `caro-hotfix resume` with `answers`.
+    fn resume(&self, answers: Vec<Answer>) -> Outcome {
+        self.run(&["resume"], answers)
+    }
+
+    /// The maintainer's answers of a whole run: yes, the fix committed then `done`, and the typed
+    /// yes that publishes the advisory.
+    fn answers(&self) -> Vec<Answer> {
+        vec![say("yes"), self.fx.commit_fix_then("done"), say("yes")]
+    }
+
+    fn pulls(&self) -> Vec<Value> {
+        self.emu.pulls(CANONICAL)
+    }
+
+    fn releases(&self) -> Vec<Value> {
+        self.emu.repo(CANONICAL)["releases"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn requests_of(&self, operation: &str) -> usize {
+        self.emu
+            .requests()
+            .iter()
+            .filter(|r| r["operation"] == operation && r["status"] == 200)
+            .count()
+    }
+
+    /// Everything a hotfix finished on every line must show; `context` explains a failure.
+    fn assert_finished(&self, context: &str) {
+        let fx = &self.fx;
+        let first = self.lines[0];
+        // One PR per line, merged, into main (the first line) or the line's maintenance branch.
+        let pulls = self.pulls();
+        assert_eq!(pulls.len(), self.lines.len(), "{pulls:#?}\n{context}");
+        assert_eq!(
+            self.requests_of("PullRequestCreate"),
+            self.lines.len(),
+            "{context}"
+        );
+        for l in &self.lines {
+            let head = format!("hotfix/{}", l.tag);
+            let pr = pulls
+                .iter()
+                .find(|p| p["head"] == head.as_str())
+                .unwrap_or_else(|| panic!("no PR from {head}: {pulls:#?}\n{context}"));
+            let base = if l.name == first.name {
+                "main".to_string()
+            } else {
+                format!("release/{}", l.name)
+            };
+            assert_eq!(pr["base"], base.as_str(), "{pr:#}\n{context}");
+            assert_eq!(pr["state"], "MERGED", "{pr:#}\n{context}");
+
+            // The tag: annotated, on the merge commit, which is the tip of the PR's base.
+            assert_eq!(
+                origin_git(fx, &["cat-file", "-t", l.tag]),
+                "tag",
+                "{} is not an annotated tag on the origin\n{context}",
+                l.tag
+            );
+            let tagged = origin_git(fx, &["rev-parse", &format!("{}^{{commit}}", l.tag)]);
+            assert_eq!(pr["merge_commit"], tagged.as_str(), "{pr:#}\n{context}");
+            assert_eq!(
+                origin_git(fx, &["rev-parse", &format!("refs/heads/{base}")]),
+                tagged,
+                "{} is not on the tip of {base}\n{context}",
+                l.tag
+            );
+            // Its tree: the version, the fix.
+            let manifest = origin_git(fx, &["show", &format!("{}:Cargo.toml", l.tag)]);
+            assert!(
+                manifest.contains(&format!(
+                    "version = \"{}\"   # bumped at every release",
+                    l.version
+                )),
+                "{}:Cargo.toml\n{manifest}\n{context}",
+                l.tag
+            );
+            let lib = origin_git(fx, &["show", &format!("{}:src/lib.rs", l.tag)]);
+            assert!(
+                lib.contains("claimed.min(input.len().saturating_sub(1))"),
+                "{}:src/lib.rs has no fix\n{lib}\n{context}",
+                l.tag
+            );
+            let changelog = origin_git(fx, &["show", &format!("{}:CHANGELOG.md", l.tag)]);
+            assert!(
+                changelog.contains(&format!("[{}]", l.version)),
+                "{}:CHANGELOG.md\n{changelog}\n{context}",
+                l.tag
+            );
+            // The reviewed commits of an older line carry the fix by `cherry-pick -x`.
+            let head_oid = pr["head_oid"].as_str().unwrap_or_default();
+            let messages = origin_git(
+                fx,
+                &["log", "--format=%B", &format!("{}..{head_oid}", l.base)],
+            );
+            if l.name != first.name {
+                assert!(
+                    messages.contains("(cherry picked from commit "),
+                    "the commits of {head} do not say they were cherry-picked:\n{messages}\n{context}"
+                );
+                // The maintenance branch was made from the base tag: the squash merge's parent.
+                assert_eq!(
+                    origin_git(fx, &["rev-parse", &format!("refs/heads/{base}^")]),
+                    origin_git(fx, &["rev-parse", &format!("{}^{{commit}}", l.base)]),
+                    "{base} was not made from {}\n{context}",
+                    l.base
+                );
+            } else {
+                assert!(
+                    !messages.contains("(cherry picked from commit "),
+                    "{messages}"
+                );
+            }
+            // One GitHub release per tag; Latest only on the newest line's.
+            let releases: Vec<Value> = self
+                .releases()
+                .into_iter()
+                .filter(|r| r["tag_name"] == l.tag)
+                .collect();
+            assert_eq!(releases.len(), 1, "{releases:#?}\n{context}");
+            assert_eq!(
+                releases[0]["latest"],
+                l.name == first.name,
+                "the GitHub release {}: {:#}\n{context}",
+                l.tag,
+                releases[0]
+            );
+        }
+        // One advisory, published, listing every line's range and patched version.
+        let advisories = self.emu.advisories(CANONICAL);
+        assert_eq!(advisories.len(), 1, "{advisories:#?}\n{context}");
+        assert_eq!(advisories[0]["state"], "published", "{context}");
+        let vulnerabilities = advisories[0]["vulnerabilities"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for l in &self.lines {
+            let v = vulnerabilities
+                .iter()
+                .find(|v| v["patched_versions"] == l.version)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "the advisory has no vulnerability patched in {}: {vulnerabilities:#?}\n{context}",
+                        l.version
+                    )
+                });
+            let range = v["vulnerable_version_range"].as_str().unwrap_or_default();
+            assert!(
+                range.contains(&format!("< {}", l.version)),
+                "{range}\n{context}"
+            );
+            assert_eq!(v["package"]["name"], CRATE, "{v:#}");
+        }
+        // The record is archived under the first line's version.
+        let dir = fx.work.join(".git/caro-hotfix");
+        assert!(
+            dir.join(format!("history/{}.toml", first.version))
+                .is_file(),
+            "{context}"
+        );
+        assert!(!dir.join("state.toml").exists(), "{context}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// End to end
+
+/// `--line 1.0 --line 0.9` on the standard fixture: v1.0.11 through a PR into main, v0.9.10 through
+/// a PR into release/0.9 (made from v0.9.9 and pushed), the fix cherry-picked onto 0.9; Latest stays
+/// on v1.0.11; one advisory for both lines; the summary names both.
+#[test]
+fn two_lines_end_to_end_with_the_real_gh() {
+    let w = World::two();
+    let out = w.run(&w.args(&[]), w.answers());
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    w.assert_finished(&context);
+    assert_summary_names_every_line(&out, &TWO);
+}
+
+/// `--line 1.0 --line 0.9 --line 0.8` on the three-line fixture.
+#[test]
+fn three_lines_end_to_end_with_the_real_gh() {
+    let w = World::three();
+    let out = w.run(&w.args(&[]), w.answers());
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    w.assert_finished(&context);
+    assert_summary_names_every_line(&out, &THREE);
+    // Every line was branched from its base and worked on under its own header.
+    for l in THREE {
+        assert!(
+            git_ok(
+                &w.fx.work,
+                &[
+                    "rev-parse",
+                    "--verify",
+                    &format!("refs/heads/hotfix/{}", l.tag)
+                ]
+            ) || out.transcript.contains(&format!("hotfix/{}", l.tag)),
+            "{context}"
+        );
+        assert!(
+            out.transcript.contains(&format!("Line {}", l.name)),
+            "no header for line {}\n{context}",
+            l.name
+        );
+    }
+}
+
+/// The summary (step 16) has a table with a row per line: the line, its base, its tag, the branch
+/// its PR was merged into and the PR.
+fn assert_summary_names_every_line(out: &Outcome, lines: &[Line]) {
+    let summary = out.transcript.rsplit("[16/16]").next().unwrap_or_default();
+    let header = summary
+        .lines()
+        .find(|r| r.trim_start().starts_with("Line ") && r.contains("Merged into"))
+        .unwrap_or_else(|| panic!("the summary has no table by line\n{}", out.explain()));
+    assert!(
+        header.contains("Hotfix") && header.contains("PR"),
+        "{header}"
+    );
+    for (i, l) in lines.iter().enumerate() {
+        let row = summary
+            .lines()
+            .find(|r| r.trim_start().starts_with(&format!("{} ", l.name)) && r.contains(l.tag))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the summary has no row for line {} ({})\n{}",
+                    l.name,
+                    l.tag,
+                    out.explain()
+                )
+            });
+        let into = if i == 0 {
+            "main".to_string()
+        } else {
+            format!("release/{}", l.name)
+        };
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells.len(), 5, "{row}\n{}", out.explain());
+        assert_eq!(cells[..4], [l.name, l.base, l.tag, into.as_str()], "{row}");
+        assert!(cells[4].contains("/pull/"), "{row}\n{}", out.explain());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A conflict on one line
+
+/// The fix does not apply to the 0.8 line: the run stops at step 5 naming src/lib.rs and `git
+/// cherry-pick --continue`; the maintainer resolves it on hotfix/v0.8.4, and `resume` finishes the
+/// hotfix on every line.
+#[test]
+fn a_conflict_on_one_line_stops_naming_the_file_and_resume_finishes_every_line() {
+    let w = World::new(Fixture::three_lines_conflicting_on_0_8(), &THREE);
+    let out = w.run(&w.args(&[]), vec![say("yes"), w.fx.commit_fix_then("done")]);
+    let first = out.explain();
+    assert_eq!(out.code, 1, "{first}");
+    let error = out.error();
+    assert!(error.contains("src/lib.rs"), "{first}");
+    assert!(error.contains("git cherry-pick --continue"), "{first}");
+    assert!(error.contains("hotfix/v0.8.4"), "{first}");
+    assert!(error.contains("caro-hotfix resume"), "{first}");
+    // Nothing was pushed yet; the other lines have the fix.
+    assert!(w.pulls().is_empty(), "{first}");
+    let work = &w.fx.work;
+    assert_eq!(
+        git(work, &["symbolic-ref", "--short", "HEAD"]),
+        "hotfix/v0.8.4"
+    );
+    assert_eq!(git(work, &["status", "--porcelain"]), "UU src/lib.rs");
+    let status = w.run(&["status"], vec![]);
+    for l in THREE {
+        assert!(
+            status.transcript.contains(l.tag),
+            "status does not show line {}\n{}",
+            l.name,
+            status.explain()
+        );
+    }
+
+    // The maintainer resolves the conflict as the message says.
+    write(&work.join("src/lib.rs"), FIXED_LIB_RS);
+    git(work, &["add", "src/lib.rs"]);
+    git(
+        work,
+        &["-c", "core.editor=true", "cherry-pick", "--continue"],
+    );
+
+    let out = w.resume(vec![say("yes")]);
+    let context = format!("{first}\n=== resume ===\n{}", out.explain());
+    assert_eq!(out.code, 0, "{context}");
+    w.assert_finished(&context);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bad input: a usage error (exit 2) before anything changes
+
+/// The snapshot after a run that may have fetched the tags (a no-op here: the origin has no other
+/// tags) equals the one before, FETCH_HEAD aside.
+fn assert_unchanged(fx: &Fixture, before: &Snapshot, out: &Outcome) {
+    let mut after = fx.snapshot();
+    after.git_dir_entries.retain(|e| e != "FETCH_HEAD");
+    let mut expected = before.git_dir_entries.clone();
+    expected.retain(|e| e != "FETCH_HEAD");
+    assert_eq!(after.git_dir_entries, expected, "{}", out.explain());
+    after.git_dir_entries = before.git_dir_entries.clone();
+    assert!(
+        after == *before,
+        "the repository changed\n{}",
+        out.explain()
+    );
+}
+
+fn bad_line_args(lines: &[&str], extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = STEP4_FLAGS.iter().map(|s| s.to_string()).collect();
+    for l in lines {
+        a.extend(["--line".to_string(), l.to_string()]);
+    }
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a.push(DESCRIPTION.to_string());
+    a
+}
+
+fn usage_error(lines: &[&str], extra: &[&str], expected: &[&str]) {
+    let fx = Fixture::new();
+    let before = fx.snapshot();
+    let out = fx
+        .caro(&bad_line_args(lines, extra))
+        .answers(vec![say("yes")])
+        .run();
+    assert_eq!(out.code, 2, "{}", out.explain());
+    for e in expected {
+        assert!(out.error().contains(e), "no {e:?} in\n{}", out.explain());
+    }
+    assert!(
+        !out.error().contains("caro-hotfix resume"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        !fx.work.join(".git/caro-hotfix/state.toml").exists(),
+        "a record was left\n{}",
+        out.explain()
+    );
+    assert_unchanged(&fx, &before, &out);
+}
+
+#[test]
+fn a_line_without_a_release_is_a_usage_error_before_anything_changes() {
+    usage_error(
+        &["1.0", "2.3"],
+        &[],
+        &[
+            "--line 2.3: no release of that line is tagged (no tag v2.3.Z)",
+            "the lines with releases are: 1.0, 0.9",
+        ],
+    );
+}
+
+#[test]
+fn the_same_line_twice_is_a_usage_error_before_anything_changes() {
+    usage_error(
+        &["1.0", "0.9", "1.0"],
+        &[],
+        &["--line 1.0 is given twice: name each release line once"],
+    );
+}
+
+#[test]
+fn a_base_tag_outside_the_lines_is_a_usage_error_before_anything_changes() {
+    usage_error(
+        &["1.0"],
+        &["--base-tag", "v0.9.9"],
+        &["--base-tag v0.9.9 is on line 0.9, which --line does not name (1.0): add --line 0.9 or drop --base-tag"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rehearsal
+
+/// `--dry-run --non-interactive` rehearses every line: each line's tag is named, each line's PR and
+/// tag push only printed; the repository and the origin stay as they were.
+#[test]
+fn a_rehearsal_rehearses_every_line_and_changes_nothing() {
+    let fx = Fixture::three_lines();
+    let before = fx.snapshot();
+    let mut args: Vec<String> = ["--dry-run", "--non-interactive"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(bad_line_args(&["1.0", "0.9", "0.8"], &[]));
+    let out = fx.caro(&args).unscripted().run();
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    for l in THREE {
+        assert!(out.transcript.contains(l.tag), "no {} in\n{context}", l.tag);
+        assert!(
+            out.transcript
+                .contains(&format!("[dry-run] would run: $ git push origin {}", l.tag)),
+            "the tag push of {} is not rehearsed\n{context}",
+            l.tag
+        );
+    }
+    assert!(
+        out.transcript.contains("--base release/0.9")
+            && out.transcript.contains("--base release/0.8"),
+        "{context}"
+    );
+    assert!(
+        fx.snapshot() == before,
+        "the rehearsal changed something\n{context}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Killed inside the second line's work, then resumed
+
+use rexpect::process::signal::Signal;
+use rexpect::process::wait::WaitStatus;
+use rexpect::session::{spawn_command, PtySession};
+
+/// Where the kill lands: on a program the wizard starts, held until the kill (it does nothing).
+#[derive(Debug, Clone, Copy)]
+struct HoldAt {
+    /// The program (a stand-in wraps the real one: `git` or the real `gh`).
+    program: &'static str,
+    /// Its first argument.
+    first: &'static str,
+    /// A text its arguments, joined with spaces, contain.
+    contains: &'static str,
+}
+
+/// Step `step` of the second line (0.9 on the two-line fixture): the held program is one only that
+/// line's step runs.
+fn hold_at(step: u8) -> HoldAt {
+    match step {
+        // The version bump's commit (its message names the version).
+        6 => HoldAt {
+            program: "git",
+            first: "commit",
+            contains: "0.9.10",
+        },
+        // The PR of the 0.9 line, after its branch and release/0.9 are pushed.
+        9 => HoldAt {
+            program: "gh",
+            first: "pr",
+            contains: "hotfix/v0.9.10",
+        },
+        // Tagging the merge commit of the 0.9 line: its PR is merged, the tag not yet made.
+        11 => HoldAt {
+            program: "git",
+            first: "tag",
+            contains: "v0.9.10",
+        },
+        // Keeping Latest on the newest line: the 0.9 line's release edited.
+        12 => HoldAt {
+            program: "gh",
+            first: "release",
+            contains: "v0.9.10",
+        },
+        _ => unreachable!("no kill planned at step {step}"),
+    }
+}
+
+#[test]
+#[ignore = "defect: resume switches to the first line's branch over the 0.9 line's uncommitted step-6 edits and fails"]
+fn killed_in_the_second_line_at_step_06_then_resumed() {
+    killed_in_the_second_line_then_resumed(6);
+}
+
+#[test]
+fn killed_in_the_second_line_at_step_09_then_resumed() {
+    killed_in_the_second_line_then_resumed(9);
+}
+
+#[test]
+fn killed_in_the_second_line_at_step_11_then_resumed() {
+    killed_in_the_second_line_then_resumed(11);
+}
+
+#[test]
+fn killed_in_the_second_line_at_step_12_then_resumed() {
+    killed_in_the_second_line_then_resumed(12);
+}
+
+/// The real binary on a pseudo-terminal, typed at up to `done`, killed with SIGKILL on the held
+/// program of the 0.9 line's step `step`; then `resume` finishes both lines, each thing once.
+fn killed_in_the_second_line_then_resumed(step: u8) {
+    let w = World::two();
+    let at = hold_at(step);
+    let hold = Hold::install(&w.fx, at);
+    let mut cmd =
+        w.fx.binary(&w.args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    for (k, v) in w.emu.env() {
+        cmd.env(k, v);
+    }
+    let mut p: PtySession = spawn_command(cmd, Some(180_000)).expect("spawn caro-hotfix in a pty");
+    let mut seen = String::new();
+    expect(&mut p, &mut seen, "must type 'yes'");
+    p.send_line("yes").expect("type yes");
+    expect(&mut p, &mut seen, "Type 'done' when fix is committed");
+    w.fx.commit_fix();
+    p.send_line("done").expect("type done");
+    let (pid, what) = hold
+        .wait(Duration::from_secs(180))
+        .unwrap_or_else(|| panic!("step {step}: no program was held\n{seen}"));
+    seen.push_str(&format!("\n<held: {what}>"));
+    w.fx.settle_record();
+    let status = p.process.kill(Signal::SIGKILL).expect("kill caro-hotfix");
+    assert!(
+        matches!(status, WaitStatus::Signaled(_, Signal::SIGKILL, _)),
+        "caro-hotfix was not killed at step {step} but ended with {status:?}\n{seen}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive(pid) {
+        assert!(
+            Instant::now() < deadline,
+            "the held program outlived the kill"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(hold);
+
+    // The kill landed in step `step`, the first line done with it, the second not.
+    use caro_hotfix::record::Tracked;
+    let record = w.fx.work.join(".git/caro-hotfix/state.toml");
+    let rec = caro_hotfix::record::store::load::<caro_hotfix::record::Hotfix>(&record)
+        .expect("a readable record")
+        .unwrap_or_else(|| panic!("no record after the kill\n{seen}"));
+    assert_eq!(rec.first_unfinished(), Some(step), "{seen}");
+    assert!(
+        rec.first_line_done.contains(&step),
+        "{:?}\n{seen}",
+        rec.first_line_done
+    );
+    assert_eq!(rec.lines.len(), 1, "{seen}");
+    assert!(
+        !rec.lines[0].done.contains(&step),
+        "{:?}\n{seen}",
+        rec.lines[0].done
+    );
+
+    let out = w.resume(vec![say("yes")]);
+    let context = format!(
+        "killed at step {step} of line 0.9\n--- first run (pty, until the kill) ---\n{seen}\n--- resume ---\n{}",
+        out.explain()
+    );
+    assert_eq!(out.code, 0, "{context}");
+    w.assert_finished(&context);
+    // Nothing twice: one PR create per line, one merge per line, one advisory.
+    assert_eq!(w.requests_of("PullRequestMerge"), 2, "{context}");
+}
+
+/// Holds the first call of `at.program` whose first argument is `at.first` and whose arguments
+/// contain `at.contains`: a stand-in first on the wizard's `PATH` runs the real program, except
+/// that call, which reports itself in `held/call` and sleeps until its caller is gone, then exits
+/// 129 having done nothing. Dropping it puts the real program back.
+struct Hold<'a> {
+    fx: &'a Fixture,
+    program: &'static str,
+    held: std::path::PathBuf,
+    real: std::path::PathBuf,
+}
+
+impl<'a> Hold<'a> {
+    fn install(fx: &'a Fixture, at: HoldAt) -> Hold<'a> {
+        let held = fx.dir.path().join("held");
+        let real = match at.program {
+            "gh" => std::path::PathBuf::from(crate::support::emulator::GH),
+            other => crate::fault_injection::which(other),
+        };
+        let _ = std::fs::remove_file(fx.bin.join(at.program));
+        fx.stand_in(
+            at.program,
+            &format!(
+                r#"#!/bin/sh
+# Test stand-in: the real {program}, except the one call held for a kill (see lines.rs).
+if [ "$1" = '{first}' ]; then
+  case "$*" in
+    *'{contains}'*)
+      if mkdir '{held}' 2>/dev/null; then
+        echo "$$ {program} $*" > '{held}/call.tmp' && mv '{held}/call.tmp' '{held}/call'
+        while kill -0 "$PPID" 2>/dev/null; do sleep 0.05; done
+        exit 129
+      fi;;
+  esac
+fi
+exec '{real}' "$@"
+"#,
+                program = at.program,
+                first = at.first,
+                contains = at.contains,
+                held = held.display(),
+                real = real.display(),
+            ),
+        );
+        Hold {
+            fx,
+            program: at.program,
+            held,
+            real,
+        }
+    }
+
+    /// Waits for the held call: its pid and what it is.
+    fn wait(&self, timeout: Duration) -> Option<(u32, String)> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(text) = std::fs::read_to_string(self.held.join("call")) {
+                let (pid, what) = text.trim().split_once(' ')?;
+                return Some((pid.parse().ok()?, what.to_string()));
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        self.fx.remove_stand_in(self.program);
+        if self.program == "gh" {
+            // The real gh again, as the emulator installed it.
+            let _ = std::os::unix::fs::symlink(&self.real, self.fx.bin.join("gh"));
+        }
+    }
+}
+
+/// Waits for `needle` in the output, keeping everything read in `seen`.
+fn expect(p: &mut PtySession, seen: &mut String, needle: &str) {
+    match p.exp_string(needle) {
+        Ok(before) => {
+            seen.push_str(&before);
+            seen.push_str(needle);
+        }
+        Err(e) => panic!("waiting for {needle:?}: {e}\n--- output so far ---\n{seen}"),
+    }
+}
+
+/// Whether process `pid` still runs (a zombie does not).
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Step 7: cargo semver-checks, per line
+
+/// What cargo-semver-checks 0.4x prints for a removed public function (on stderr), exit 1.
+const SEMVER_REPORT: &str = "\
+     Cloning v1.0.10
+    Building minicrate v1.0.11 (current)
+       Built [   0.412s] (current)
+     Parsing minicrate v1.0.11 (current)
+      Parsed [   0.003s] (current)
+    Building minicrate v1.0.10 (baseline)
+       Built [   0.398s] (baseline)
+     Parsing minicrate v1.0.10 (baseline)
+      Parsed [   0.003s] (baseline)
+    Checking minicrate v1.0.10 -> v1.0.11 (patch change)
+     Checked [   0.011s] 152 checks: 151 pass, 1 fail, 0 warn, 0 skip
+
+--- failure function_missing: pub fn removed or renamed ---
+
+Description:
+A publicly-visible function cannot be imported by its prior path. A `pub use` may have been removed, or the function itself may have been renamed or removed entirely.
+        ref: https://doc.rust-lang.org/cargo/reference/semver.html#item-remove
+
+Failed in:
+  function minicrate::record_len, previously in file src/lib.rs:2
+
+     Summary semver requires new major version: 1 major and 0 minor checks failed
+";
+
+/// A `cargo-semver-checks` stand-in: logs its arguments to `semver-checks.log`; against the
+/// baseline `breaking` it prints [`SEMVER_REPORT`] and exits 1, against any other it passes.
+fn stand_in_semver_checks(fx: &Fixture, breaking: &str) {
+    let report = fx.dir.path().join("semver-report.txt");
+    write(&report, SEMVER_REPORT);
+    let log = fx.dir.path().join("semver-checks.log");
+    fx.stand_in(
+        "cargo-semver-checks",
+        &format!(
+            r#"#!/bin/sh
+echo "$*" >> '{log}'
+for a in "$@"; do
+  if [ "$a" = '{breaking}' ]; then cat '{report}' >&2; exit 1; fi
+done
+echo '     Summary no semver update required' >&2
+exit 0
+"#,
+            log = log.display(),
+            report = report.display(),
+        ),
+    );
+}
+
+/// With cargo-semver-checks on PATH, step 7 checks each line against its own base tag; a breaking
+/// change on the 1.0 line stops the step with the report (`no` to the typed question), the 0.9 line
+/// is not reached; on `resume`, a typed `yes` releases it anyway and the hotfix finishes.
+#[test]
+fn a_breaking_change_found_by_semver_checks_stops_step_7_and_a_typed_yes_overrides() {
+    let w = World::two();
+    stand_in_semver_checks(&w.fx, "v1.0.10");
+    let question = "Release 1.0.11 with this API change anyway? (type 'yes')";
+    let out = w.run(
+        &w.args(&[]),
+        vec![say("yes"), w.fx.commit_fix_then("done"), say("no")],
+    );
+    let first = out.explain();
+    assert_eq!(out.code, 1, "{first}");
+    assert!(
+        out.transcript.contains(
+            "$ cargo semver-checks check-release --package minicrate --baseline-rev v1.0.10"
+        ),
+        "{first}"
+    );
+    // The report, then the question.
+    for text in [
+        "--- failure function_missing: pub fn removed or renamed ---",
+        "function minicrate::record_len, previously in file src/lib.rs:2",
+        "Summary semver requires new major version: 1 major and 0 minor checks failed",
+        "cargo semver-checks reports a breaking change against v1.0.10",
+        question,
+    ] {
+        assert!(out.transcript.contains(text), "no {text:?}\n{first}");
+    }
+    assert!(
+        out.error().contains("the patch breaks the 1.0 line's API")
+            && out.error().contains("caro-hotfix resume"),
+        "{first}"
+    );
+    assert!(w.pulls().is_empty(), "{first}");
+    let log = read(&w.fx.dir.path().join("semver-checks.log"));
+    assert!(
+        !log.contains("v0.9.9"),
+        "the 0.9 line was checked before 1.0 passed: {log}"
+    );
+
+    let out = w.resume(vec![say("yes"), say("yes")]);
+    let context = format!("{first}\n=== resume ===\n{}", out.explain());
+    assert_eq!(out.code, 0, "{context}");
+    assert!(
+        out.transcript
+            .contains("Going on with the API change on the 1.0 line, as you typed yes"),
+        "{context}"
+    );
+    assert!(
+        out.transcript
+            .contains("No breaking API change against v0.9.9 (cargo-semver-checks)"),
+        "{context}"
+    );
+    let log = read(&w.fx.dir.path().join("semver-checks.log"));
+    assert!(
+        log.lines()
+            .any(|l| l.contains("check-release") && l.contains("--baseline-rev v0.9.9")),
+        "{log}"
+    );
+    w.assert_finished(&context);
+}
+
+/// Without cargo-semver-checks, step 7 says for each line that the API check was skipped, and goes
+/// on.
+#[test]
+fn without_semver_checks_step_7_says_the_api_check_was_skipped_on_every_line() {
+    let fx = Fixture::new();
+    let mut args: Vec<String> = ["--dry-run", "--non-interactive"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(bad_line_args(&["1.0", "0.9"], &[]));
+    let out = fx.caro(&args).unscripted().run();
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    let step7 = out
+        .transcript
+        .split("[7/16]")
+        .nth(1)
+        .and_then(|s| s.split("[8/16]").next())
+        .unwrap_or_default();
+    assert_eq!(
+        step7
+            .matches("API check skipped: cargo-semver-checks is not installed")
+            .count(),
+        2,
+        "{context}"
+    );
+    for base in ["v1.0.10", "v0.9.9"] {
+        assert!(
+            step7.contains(&format!(
+                "$ cargo semver-checks check-release --package minicrate --baseline-rev {base}"
+            )),
+            "{context}"
+        );
+    }
+}
+
+/// The skip says how to install it, in one readable sentence.
+#[test]
+#[ignore = "defect: the skip message has a run of 14 spaces (a broken string continuation in src/hotfix/step07_test.rs)"]
+fn the_api_check_skipped_message_reads_as_one_sentence() {
+    let fx = Fixture::new();
+    let mut args: Vec<String> = ["--dry-run", "--non-interactive"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(bad_line_args(&["1.0"], &[]));
+    let out = fx.caro(&args).unscripted().run();
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.transcript.contains(
+            "API check skipped: cargo-semver-checks is not installed (install it with \
+             `cargo install cargo-semver-checks --locked`)"
+        ),
+        "{}",
+        out.explain()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The configuration's `lines`
+
+/// `lines = ["1.0", "0.9"]` in `[package.metadata.hotfix]` works as `--line 1.0 --line 0.9`.
+#[test]
+fn the_configuration_names_the_lines() {
+    let fx = Fixture::new();
+    let manifest = read(&fx.work.join("Cargo.toml")).replace(
+        "strategy = \"main\"\n",
+        "strategy = \"main\"\nlines = [\"0.9\", \"1.0\"]\n",
+    );
+    write(&fx.work.join("Cargo.toml"), &manifest);
+    git(&fx.work, &["commit", "-q", "-am", "hotfix: both lines"]);
+    git(&fx.work, &["push", "-q", "origin", "main"]);
+    let mut args: Vec<String> = ["--dry-run", "--non-interactive"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(bad_line_args(&[], &[]));
+    let out = fx.caro(&args).unscripted().run();
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    assert!(
+        out.transcript
+            .contains("Release lines of this incident: 1.0 (from v1.0.10), 0.9 (from v0.9.9)"),
+        "{context}"
+    );
+    for tag in ["v1.0.11", "v0.9.10"] {
+        assert!(
+            out.transcript
+                .contains(&format!("[dry-run] would run: $ git push origin {tag}")),
+            "{context}"
+        );
+    }
+}
