@@ -284,13 +284,18 @@ impl World {
         let fx = &self.fx;
         let first = self.lines[0];
         // One PR per line, merged, into main (the first line) or the line's maintenance branch.
-        let pulls = self.pulls();
-        assert_eq!(pulls.len(), self.lines.len(), "{pulls:#?}\n{context}");
+        let all_pulls = self.pulls();
+        // Each PR opened once (backports of step 15 included).
         assert_eq!(
             self.requests_of("PullRequestCreate"),
-            self.lines.len(),
-            "{context}"
+            all_pulls.len(),
+            "{all_pulls:#?}\n{context}"
         );
+        let pulls: Vec<Value> = all_pulls
+            .into_iter()
+            .filter(|p| p["head"].as_str().is_some_and(|h| h.starts_with("hotfix/")))
+            .collect();
+        assert_eq!(pulls.len(), self.lines.len(), "{pulls:#?}\n{context}");
         for l in &self.lines {
             let head = format!("hotfix/{}", l.tag);
             let pr = pulls
@@ -406,14 +411,70 @@ impl World {
             );
             assert_eq!(v["package"]["name"], CRATE, "{v:#}");
         }
-        // The record is archived under the first line's version.
+        // One announcement, naming every patched version.
         let dir = fx.work.join(".git/caro-hotfix");
-        assert!(
-            dir.join(format!("history/{}.toml", first.version))
-                .is_file(),
-            "{context}"
-        );
+        let announcement = read(&dir.join("announcement.md"));
+        for l in &self.lines {
+            assert!(
+                announcement.contains(l.version),
+                "the announcement does not name {}\n{announcement}\n{context}",
+                l.version
+            );
+        }
+        // The record is archived under the first line's version: the first line's values where a
+        // one-line hotfix keeps them, every other line in `[[lines]]` with its own.
         assert!(!dir.join("state.toml").exists(), "{context}");
+        let history = dir.join(format!("history/{}.toml", first.version));
+        let rec = caro_hotfix::record::store::load::<caro_hotfix::record::Hotfix>(&history)
+            .expect("a readable record")
+            .unwrap_or_else(|| panic!("no record in {}\n{context}", history.display()));
+        let pr_number = |l: &Line| {
+            pulls
+                .iter()
+                .find(|p| p["head"] == format!("hotfix/{}", l.tag).as_str())
+                .and_then(|p| p["number"].as_u64())
+        };
+        let plan = rec.plan.as_ref().expect("the first line's plan");
+        assert_eq!(
+            (plan.base_tag.as_str(), plan.tag.as_str()),
+            (first.base, first.tag)
+        );
+        assert_eq!(rec.pr.as_ref().map(|p| p.number), pr_number(&first));
+        assert!(rec.release.tagged && rec.release.merge_commit.is_some());
+        assert!(rec.tests.is_some() && rec.audit.is_some() && !rec.fix.commits.is_empty());
+        assert_eq!(rec.lines.len(), self.lines.len() - 1, "{context}");
+        for (line, l) in rec.lines.iter().zip(&self.lines[1..]) {
+            assert_eq!(
+                (
+                    line.plan.base_tag.as_str(),
+                    line.plan.tag.as_str(),
+                    line.plan.version.as_str()
+                ),
+                (l.base, l.tag, l.version)
+            );
+            assert_eq!(line.plan.base_branch, format!("release/{}", l.name));
+            assert_eq!(
+                line.pr.as_ref().map(|p| p.number),
+                pr_number(l),
+                "{line:#?}"
+            );
+            assert!(line.release.tagged, "{line:#?}");
+            assert_eq!(
+                line.release.merge_commit.as_deref(),
+                Some(origin_git(fx, &["rev-parse", &format!("{}^{{commit}}", l.tag)]).as_str()),
+                "{line:#?}"
+            );
+            assert!(line.tests.is_some() && line.audit.is_some(), "{line:#?}");
+            assert!(!line.fix.commits.is_empty() && line.fix.bump_commit.is_some());
+            assert!(
+                line.fix
+                    .commits
+                    .iter()
+                    .all(|c| !rec.fix.commits.contains(c)),
+                "line {} records the first line's commits, not its own cherry-picks: {line:#?}",
+                l.name
+            );
+        }
     }
 }
 
@@ -499,6 +560,62 @@ fn assert_summary_names_every_line(out: &Outcome, lines: &[Line]) {
     }
 }
 
+/// `release-branches = ["release/0.9", "release/0.8"]`, both existing, and an incident on lines 1.0
+/// and 0.9: the 0.9 line's PR goes into the existing release/0.9 (not made again), and step 15
+/// backports the fix only to release/0.8, the one branch that is not a line of this incident.
+#[test]
+fn backports_go_only_to_release_branches_that_are_not_lines_of_the_incident() {
+    let fx = Fixture::three_lines();
+    let manifest = read(&fx.work.join("Cargo.toml")).replace(
+        "strategy = \"main\"\n",
+        "strategy = \"main\"\nrelease-branches = [\"release/0.9\", \"release/0.8\"]\n",
+    );
+    write(&fx.work.join("Cargo.toml"), &manifest);
+    git(
+        &fx.work,
+        &["commit", "-q", "-am", "chore: the maintained branches"],
+    );
+    for (branch, tag) in [("release/0.9", "v0.9.9"), ("release/0.8", "v0.8.3")] {
+        git(&fx.work, &["branch", branch, tag]);
+        git(&fx.work, &["push", "-q", "origin", "main", branch]);
+    }
+    let release_09 = git(&fx.work, &["rev-parse", "release/0.9"]);
+    let w = World::new(fx, &TWO);
+    let out = w.run(&w.args(&[]), w.answers());
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    w.assert_finished(&context);
+    // release/0.9 was there: the 0.9 line's PR was merged into it as it was.
+    assert_eq!(
+        origin_git(&w.fx, &["rev-parse", "refs/heads/release/0.9^"]),
+        release_09
+    );
+    let pulls = w.pulls();
+    let backports: Vec<&Value> = pulls
+        .iter()
+        .filter(|p| {
+            !p["head"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("hotfix/")
+        })
+        .collect();
+    assert_eq!(backports.len(), 1, "{pulls:#?}\n{context}");
+    assert_eq!(backports[0]["base"], "release/0.8", "{pulls:#?}");
+    assert_eq!(backports[0]["state"], "OPEN", "{pulls:#?}");
+    let head = backports[0]["head"].as_str().unwrap_or_default();
+    let lib = origin_git(&w.fx, &["show", &format!("refs/heads/{head}:src/lib.rs")]);
+    assert!(
+        lib.contains("claimed.min(input.len().saturating_sub(1))"),
+        "{lib}"
+    );
+    assert_eq!(
+        pulls.iter().filter(|p| p["base"] == "release/0.9").count(),
+        1,
+        "{pulls:#?}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------------
 // A conflict on one line
 
@@ -524,12 +641,16 @@ fn a_conflict_on_one_line_stops_naming_the_file_and_resume_finishes_every_line()
         "hotfix/v0.8.4"
     );
     assert_eq!(git(work, &["status", "--porcelain"]), "UU src/lib.rs");
+    // `status` shows each line's progress: 1.0 and 0.9 have the fix, 0.8 stopped at it.
     let status = w.run(&["status"], vec![]);
-    for l in THREE {
+    for row in [
+        "line 1.0: v1.0.10 → v1.0.11; hotfix/v1.0.11 → main; finished steps 3, 5 (up to 5)",
+        "line 0.9: v0.9.9 → v0.9.10; hotfix/v0.9.10 → release/0.9; finished steps 3, 5 (up to 5)",
+        "line 0.8: v0.8.3 → v0.8.4; hotfix/v0.8.4 → release/0.8; finished steps 3 (up to 3)",
+    ] {
         assert!(
-            status.transcript.contains(l.tag),
-            "status does not show line {}\n{}",
-            l.name,
+            status.transcript.contains(row),
+            "status does not show {row:?}\n{}",
             status.explain()
         );
     }
