@@ -89,7 +89,7 @@ fn api_check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     }
     if out.stderr.contains("no such command") || out.stderr.contains("no such subcommand") {
         ctx.ui.warn(
-            "API check skipped: cargo-semver-checks is not installed (install it with              `cargo install cargo-semver-checks --locked`)",
+            "API check skipped: cargo-semver-checks is not installed (install it with `cargo install cargo-semver-checks --locked`)",
         );
         ctx.note(
             7,

@@ -190,7 +190,9 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     let mut p = spawn(&fx, &["demo"]);
     p.exp_string("must type 'yes'").expect("step 1");
     p.send_line("yes").expect("yes");
-    p.exp_string("Latest release: v1.0.0")
+    p.exp_string("Release lines of this incident: 1.0 (from v1.0.0), 0.9 (from v0.9.0)")
+        .expect("the demo patches both lines; the pre-release is no line's base");
+    p.exp_string("Base release: v1.0.0")
         .expect("the pre-release is not the base");
     p.exp_string("main has 1 commit not in v1.0.0")
         .expect("unreleased work is counted");
@@ -200,6 +202,8 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
         .expect("Enter takes the recommended maintenance strategy");
     p.exp_string("the PR targets release/1.0")
         .expect("maintenance chosen");
+    p.exp_string("the PR targets release/0.9 (an older line of this incident)")
+        .expect("the older line goes through its maintenance branch, without a question");
     p.exp_string("Apply the sample fix for you? (y/n)")
         .expect("the demo's offer");
     // A stray `y` without Enter does not answer; with the `n` typed after it the line reads `yn`,
@@ -217,17 +221,23 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
     p.send_line("done").expect("done");
     p.exp_string("continuing with an empty placeholder commit")
         .expect("no sample fix was applied");
+    p.exp_string("Cherry-picked onto hotfix/v0.9.1")
+        .expect("the fix carried to the 0.9 line");
     p.exp_string("All tests passed").expect("step 7");
     p.exp_string("Continue without the audit? (y/n)")
         .expect("step 8");
     p.send_line("y").expect("y");
+    p.exp_string("audit skipped on this line too")
+        .expect("asked once for both lines");
     p.exp_string("would run: $ gh pr create")
         .expect("step 9 printed, not run");
+    p.exp_string("--base release/0.9 --head hotfix/v0.9.1")
+        .expect("the 0.9 line's PR into its maintenance branch");
     p.exp_string("Publish the advisory now? (type 'yes')")
         .expect("step 13 asks before it publishes");
     p.send_line("yes").expect("yes");
     // rexpect reads bytes one by one, so match around the (UTF-8) dash.
-    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1")
+    p.exp_string("REHEARSAL of SECURITY HOTFIX v1.0.1, v0.9.1")
         .expect("the summary, saying it was a rehearsal");
     p.exp_string("nothing was published")
         .expect("the summary, saying it was a rehearsal");
@@ -346,7 +356,7 @@ fn the_demo_completes_without_a_terminal() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("(non-interactive)"), "{stderr}");
     assert!(
-        stderr.contains("REHEARSAL of SECURITY HOTFIX v1.0.1 — nothing was published"),
+        stderr.contains("REHEARSAL of SECURITY HOTFIX v1.0.1, v0.9.1 — nothing was published"),
         "{stderr}"
     );
     assert!(!stderr.contains("PUBLISHED"), "{stderr}");
