@@ -365,11 +365,6 @@ impl World {
                     "{base} was not made from {}\n{context}",
                     l.base
                 );
-            } else {
-                assert!(
-                    !messages.contains("(cherry picked from commit "),
-                    "{messages}"
-                );
             }
             // One GitHub release per tag; Latest only on the newest line's.
             let releases: Vec<Value> = self
@@ -654,6 +649,18 @@ fn a_conflict_on_one_line_stops_naming_the_file_and_resume_finishes_every_line()
             status.explain()
         );
     }
+
+    // `resume` before the conflict is resolved is refused, saying how to finish the cherry-pick.
+    let out = w.resume(vec![]);
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.explain().contains(
+            "a cherry-pick is in progress: finish it first (`git cherry-pick --continue` or \
+             `git cherry-pick --abort`)"
+        ),
+        "{}",
+        out.explain()
+    );
 
     // The maintainer resolves the conflict as the message says.
     write(&work.join("src/lib.rs"), FIXED_LIB_RS);
@@ -1268,4 +1275,78 @@ fn the_configuration_names_the_lines() {
             "{context}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A prepared fix (`--fix-from`)
+
+/// Commits the fix on a branch `prepared` from v1.0.10 and returns its id; main stays checked out.
+fn prepared_fix(fx: &Fixture) -> String {
+    let work = &fx.work;
+    git(work, &["checkout", "-q", "-b", "prepared", "v1.0.10"]);
+    commit_fix_in(work);
+    let fix = git(work, &["rev-parse", "HEAD"]);
+    git(work, &["checkout", "-q", "main"]);
+    fix
+}
+
+/// `--fix-from` with two lines: the prepared fix is cherry-picked onto the first line at step 5 (no
+/// `done` asked) and carried from there to the 0.9 line; both lines finish.
+#[test]
+fn a_prepared_fix_is_carried_to_every_line() {
+    let w = World::two();
+    let fix = prepared_fix(&w.fx);
+    let out = w.run(&w.args(&["--fix-from", &fix]), vec![say("yes"), say("yes")]);
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    assert!(!out.transcript.contains("Type 'done'"), "{context}");
+    w.assert_finished(&context);
+}
+
+/// A rehearsal with the prepared fix finds the conflict on the 0.8 line before anything is real:
+/// it stops at step 5 naming the line and the file, and the repository and the origin are as they
+/// were.
+#[test]
+fn a_rehearsal_with_the_prepared_fix_finds_the_conflict_and_changes_nothing() {
+    let fx = Fixture::three_lines_conflicting_on_0_8();
+    let fix = prepared_fix(&fx);
+    let before = fx.snapshot();
+    let mut args: Vec<String> = ["--dry-run", "--non-interactive"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(bad_line_args(&["1.0", "0.9", "0.8"], &["--fix-from", &fix]));
+    let out = fx.caro(&args).unscripted().run();
+    let context = out.explain();
+    assert_eq!(out.code, 1, "{context}");
+    assert!(
+        out.error()
+            .contains("line 0.8 (v0.8.4): the fix does not apply to hotfix/v0.8.4")
+            && out.error().contains("stopped with conflicts in src/lib.rs"),
+        "{context}"
+    );
+    assert!(
+        fx.snapshot() == before,
+        "the rehearsal changed something\n{context}"
+    );
+}
+
+/// A rehearsal leaves nothing to resume, so its conflict message must not say to resume.
+#[test]
+#[ignore = "defect: in a rehearsal the conflict message still says to resolve on the (removed) clone's branch and run `caro-hotfix resume`"]
+fn a_rehearsal_conflict_does_not_say_to_resume() {
+    let fx = Fixture::three_lines_conflicting_on_0_8();
+    let fix = prepared_fix(&fx);
+    let mut args: Vec<String> = ["--dry-run", "--non-interactive"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(bad_line_args(&["1.0", "0.9", "0.8"], &["--fix-from", &fix]));
+    let out = fx.caro(&args).unscripted().run();
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        !out.error().contains("caro-hotfix resume"),
+        "{}",
+        out.explain()
+    );
 }
