@@ -1350,3 +1350,51 @@ fn a_rehearsal_conflict_does_not_say_to_resume() {
         out.explain()
     );
 }
+
+/// Lines 1.0 and 0.9 of the three-line fixture: the 0.8 line, affected too, is not patched. Step 4
+/// says so, the one advisory lists it as vulnerable with no patched version beside the two patched
+/// lines, the summary says it stays vulnerable, and nothing is released for it.
+#[test]
+fn a_line_left_out_stays_in_the_advisory_as_vulnerable_with_no_patched_version() {
+    let w = World::new(Fixture::three_lines(), &TWO);
+    let out = w.run(&w.args(&[]), w.answers());
+    let context = out.explain();
+    assert_eq!(out.code, 0, "{context}");
+    w.assert_finished(&context);
+    let vulnerabilities = w.emu.advisories(CANONICAL)[0]["vulnerabilities"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(vulnerabilities.len(), 3, "{vulnerabilities:#?}");
+    let unpatched: Vec<&Value> = vulnerabilities
+        .iter()
+        .filter(|v| v["patched_versions"].is_null())
+        .collect();
+    assert_eq!(unpatched.len(), 1, "{vulnerabilities:#?}");
+    assert_eq!(
+        unpatched[0]["vulnerable_version_range"],
+        ">= 0.8.3, <= 0.8.3"
+    );
+    let step4 = out
+        .transcript
+        .split("[4/16]")
+        .nth(1)
+        .and_then(|t| t.split("[5/16]").next())
+        .unwrap_or_default();
+    assert!(
+        step4.contains(
+            "Line 0.8: 0.8.3 affected (>= 0.8.3, <= 0.8.3) and NOT patched by this hotfix"
+        ),
+        "{context}"
+    );
+    let summary = out.transcript.rsplit("[16/16]").next().unwrap_or_default();
+    assert!(
+        summary.contains("Still vulnerable, not patched by this hotfix: 0.8.3"),
+        "{context}"
+    );
+    assert!(
+        origin_git(&w.fx, &["tag", "--list", "v0.8.4"]).is_empty(),
+        "{context}"
+    );
+    assert!(w.pulls().iter().all(|p| p["base"] != "release/0.8"));
+}
