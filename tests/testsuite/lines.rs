@@ -812,6 +812,8 @@ struct HoldAt {
     first: &'static str,
     /// A text its arguments, joined with spaces, contain.
     contains: &'static str,
+    /// Which such call is held: the first, the second…
+    nth: u32,
 }
 
 /// Step `step` of the second line (0.9 on the two-line fixture): the held program is one only that
@@ -823,42 +825,56 @@ fn hold_at(step: u8) -> HoldAt {
             program: "git",
             first: "cherry-pick",
             contains: "-x",
+            nth: 1,
         },
         // The version bump's commit (its message names the version).
         6 => HoldAt {
             program: "git",
             first: "commit",
             contains: "0.9.10",
+            nth: 1,
         },
         // The API check of the 0.9 line, after its tests.
         7 => HoldAt {
             program: "cargo",
             first: "semver-checks",
             contains: "--baseline-rev v0.9.9",
+            nth: 1,
         },
         // The PR of the 0.9 line, after its branch and release/0.9 are pushed.
         9 => HoldAt {
             program: "gh",
             first: "pr",
             contains: "hotfix/v0.9.10",
+            nth: 1,
+        },
+        // The audit of the 0.9 line: the second `cargo audit` (the first is the 1.0 line's).
+        8 => HoldAt {
+            program: "cargo",
+            first: "audit",
+            contains: "",
+            nth: 2,
         },
         // Waiting for the checks of the 0.9 line's PR (#2).
         10 => HoldAt {
             program: "gh",
             first: "pr",
             contains: "checks 2",
+            nth: 1,
         },
         // Tagging the merge commit of the 0.9 line: its PR is merged, the tag not yet made.
         11 => HoldAt {
             program: "git",
             first: "tag",
             contains: "v0.9.10",
+            nth: 1,
         },
         // Keeping Latest on the newest line: the 0.9 line's release edited.
         12 => HoldAt {
             program: "gh",
             first: "release",
             contains: "v0.9.10",
+            nth: 1,
         },
         _ => unreachable!("no kill planned at step {step}"),
     }
@@ -878,6 +894,11 @@ fn killed_in_the_second_line_at_step_06_then_resumed() {
 #[test]
 fn killed_in_the_second_line_at_step_07_then_resumed() {
     killed_in_the_second_line_then_resumed(7);
+}
+
+#[test]
+fn killed_in_the_second_line_at_step_08_then_resumed() {
+    killed_in_the_second_line_then_resumed(8);
 }
 
 #[test]
@@ -968,7 +989,7 @@ fn killed_in_the_second_line_then_resumed(step: u8) {
     assert_eq!(w.requests_of("PullRequestMerge"), 2, "{context}");
 }
 
-/// Holds the first call of `at.program` whose first argument is `at.first` and whose arguments
+/// Holds the `at.nth` call of `at.program` whose first argument is `at.first` and whose arguments
 /// contain `at.contains`: a stand-in first on the wizard's `PATH` runs the real program, except
 /// that call, which reports itself in `held/call` and sleeps until its caller is gone, then exits
 /// 129 having done nothing. Dropping it puts the real program back.
@@ -995,7 +1016,8 @@ impl<'a> Hold<'a> {
 if [ "$1" = '{first}' ]; then
   case "$*" in
     *'{contains}'*)
-      if mkdir '{held}' 2>/dev/null; then
+      echo x >> '{count}'
+      if [ "$(wc -l < '{count}')" -eq {nth} ] && mkdir '{held}' 2>/dev/null; then
         echo "$$ {program} $*" > '{held}/call.tmp' && mv '{held}/call.tmp' '{held}/call'
         while kill -0 "$PPID" 2>/dev/null; do sleep 0.05; done
         exit 129
@@ -1007,6 +1029,8 @@ exec '{real}' "$@"
                 program = at.program,
                 first = at.first,
                 contains = at.contains,
+                nth = at.nth,
+                count = fx.dir.path().join("hold-count").display(),
                 held = held.display(),
                 real = real.display(),
             ),
