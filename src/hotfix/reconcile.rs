@@ -100,8 +100,16 @@ pub fn check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         );
     }
 
-    // The checkout may have moved; the hotfix continues on its branch.
-    if ctx.git().current_branch()?.as_deref() != Some(branch.as_str()) {
+    // The checkout may have moved; the hotfix continues on its branch — or, with several lines, on
+    // whichever line's branch it was working on (a step killed there may have left its edits, and
+    // the step checks out each line's branch itself).
+    let current = ctx.git().current_branch()?;
+    let on_a_line = ctx
+        .rec
+        .plans()
+        .iter()
+        .any(|p| current.as_deref() == Some(p.branch.as_str()));
+    if !on_a_line {
         ctx.git().checkout(&branch)?;
         ctx.ui.ok(format!("Switched back to {branch}"));
     }

@@ -886,7 +886,6 @@ fn killed_in_the_second_line_at_step_05_then_resumed() {
 }
 
 #[test]
-#[ignore = "defect: resume switches to the first line's branch over the 0.9 line's uncommitted step-6 edits and fails"]
 fn killed_in_the_second_line_at_step_06_then_resumed() {
     killed_in_the_second_line_then_resumed(6);
 }
@@ -1245,7 +1244,6 @@ fn without_semver_checks_step_7_says_the_api_check_was_skipped_on_every_line() {
 
 /// The skip says how to install it, in one readable sentence.
 #[test]
-#[ignore = "defect: the skip message has a run of 14 spaces (a broken string continuation in src/hotfix/step07_test.rs)"]
 fn the_api_check_skipped_message_reads_as_one_sentence() {
     let fx = Fixture::new();
     let mut args: Vec<String> = ["--dry-run", "--non-interactive"]
