@@ -759,6 +759,42 @@ fn a_base_tag_outside_the_lines_is_a_usage_error_before_anything_changes() {
     );
 }
 
+/// `--line 1.4.2` is no line (X.Y): said before step 1, nothing asked, nothing fetched; and the same in
+/// the configuration's `lines`, named with its key.
+#[test]
+fn a_malformed_line_is_a_usage_error_before_step_1() {
+    let fx = Fixture::new();
+    let before = fx.snapshot();
+    let out = fx.caro(&bad_line_args(&["1.0", "1.4.2"], &[])).run();
+    assert_eq!(out.code, 2, "{}", out.explain());
+    assert!(
+        out.error().contains(
+            "--line 1.4.2: `1.4.2` is not a release line: expected X.Y such as 1.4 or 0.9"
+        ),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("[1/16]"), "{}", out.explain());
+    assert!(fx.snapshot() == before, "{}", out.explain());
+
+    let manifest = read(&fx.work.join("Cargo.toml")).replace(
+        "strategy = \"main\"\n",
+        "strategy = \"main\"\nlines = [\"1.0\", \"1\"]\n",
+    );
+    write(&fx.work.join("Cargo.toml"), &manifest);
+    git(&fx.work, &["commit", "-q", "-am", "chore: a bad line"]);
+    let before = fx.snapshot();
+    let out = fx.caro(&bad_line_args(&[], &[])).run();
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.error().contains("lines") && out.error().contains("\"1\""),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("[1/16]"), "{}", out.explain());
+    assert!(fx.snapshot() == before, "{}", out.explain());
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Rehearsal
 
