@@ -343,10 +343,26 @@ impl World {
             );
             let changelog = origin_git(fx, &["show", &format!("{}:CHANGELOG.md", l.tag)]);
             assert!(
-                changelog.contains(&format!("[{}]", l.version)),
+                changelog.contains(&format!("## [{}] - {TODAY} [SECURITY HOTFIX]", l.version)),
                 "{}:CHANGELOG.md\n{changelog}\n{context}",
                 l.tag
             );
+            // SECURITY.md: this line's entry, naming every line's patched version.
+            let security = origin_git(fx, &["show", &format!("{}:SECURITY.md", l.tag)]);
+            assert!(
+                security.contains(&format!("### {CRATE} {} — {DESCRIPTION}", l.version)),
+                "{}:SECURITY.md\n{security}\n{context}",
+                l.tag
+            );
+            for other in &self.lines {
+                assert!(
+                    security.contains(&format!("- Patched version: {}", other.version))
+                        && changelog.contains(&format!("(fixed in {})", other.version)),
+                    "{}: SECURITY.md or CHANGELOG.md does not name {}\n{security}\n{changelog}\n{context}",
+                    l.tag,
+                    other.version
+                );
+            }
             // The reviewed commits of an older line carry the fix by `cherry-pick -x`.
             let head_oid = pr["head_oid"].as_str().unwrap_or_default();
             let messages = origin_git(
