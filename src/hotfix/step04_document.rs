@@ -40,7 +40,8 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
 
     let incident = &ctx.rec.incident;
     ctx.ui.blank();
-    ctx.ui.line(format!("Hotfix {}", ctx.plan()?.tag.clone()));
+    let tags: Vec<String> = ctx.rec.plans().iter().map(|p| p.tag.clone()).collect();
+    ctx.ui.line(format!("Hotfix {}", tags.join(", ")));
     ctx.ui.blank();
     ctx.ui.line(format!("Issue: {}", incident.description));
     if let Some(severity) = incident.severity {
