@@ -149,25 +149,34 @@ pub fn carry(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         let out = ctx.git().cherry_pick_x(sha)?;
         if !out.success() {
             let conflicts = ctx.git().conflicted()?;
+            let short = &sha[..12.min(sha.len())];
+            let files = if conflicts.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", conflicts.join(", "))
+            };
+            let what = if conflicts.is_empty() {
+                "the conflicting files".to_string()
+            } else {
+                conflicts.join(", ")
+            };
+            let them = if conflicts.len() == 1 { "it" } else { "them" };
+            if ctx.settings.dry_run {
+                // A rehearsal's clone goes with it: there is nothing to resolve or continue there.
+                bail!(
+                    "the fix does not apply to {branch} as it is: `git cherry-pick -x {short}` ({subject}) \
+                     stops with conflicts{files}. The real run stops here too; you will then resolve \
+                     {what} on {branch}, `git add` {them} and `git cherry-pick --continue`, and the hotfix \
+                     goes on. Prepare the change for this line now, or leave the line out (--line).\n{}",
+                    out.stderr.trim()
+                );
+            }
             bail!(
                 "the fix does not apply to {branch} as it is: `git cherry-pick -x {short}` ({subject}) \
                  stopped with conflicts{files}.\n\
                  Resolve them on {branch}: edit {what}, `git add` {them}, then `git cherry-pick --continue`; \
-                 then run `caro-hotfix resume` (it carries the rest of the fix and goes on).\n\
-                 {stderr}",
-                short = &sha[..12.min(sha.len())],
-                files = if conflicts.is_empty() {
-                    String::new()
-                } else {
-                    format!(" in {}", conflicts.join(", "))
-                },
-                what = if conflicts.is_empty() {
-                    "the conflicting files".to_string()
-                } else {
-                    conflicts.join(", ")
-                },
-                them = if conflicts.len() == 1 { "it" } else { "them" },
-                stderr = out.stderr.trim(),
+                 then run `caro-hotfix resume` (it carries the rest of the fix and goes on).\n{}",
+                out.stderr.trim()
             );
         }
         ctx.ui.ok(format!(
