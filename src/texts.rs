@@ -205,24 +205,22 @@ impl Facts {
 
     /// `1.0.11` or, for several lines, `1.0.11, 0.9.10`.
     pub fn versions(&self) -> String {
-        if self.lines.is_empty() {
-            return self.version.clone();
-        }
-        self.lines
-            .iter()
-            .map(|l| l.version.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.each_line(&self.version, |l| &l.version)
     }
 
     /// `v1.0.11` or, for several lines, `v1.0.11, v0.9.10`.
     pub fn tags(&self) -> String {
+        self.each_line(&self.tag, |l| &l.tag)
+    }
+
+    /// `what` of every line, newest first, joined with commas; `one` without lines.
+    fn each_line(&self, one: &str, what: impl Fn(&LineFacts) -> &String) -> String {
         if self.lines.is_empty() {
-            return self.tag.clone();
+            return one.to_string();
         }
         self.lines
             .iter()
-            .map(|l| l.tag.clone())
+            .map(|l| what(l).as_str())
             .collect::<Vec<_>>()
             .join(", ")
     }

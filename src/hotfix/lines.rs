@@ -146,7 +146,9 @@ pub fn carry(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             ctx.ui.ok(format!("Already on {branch}: {subject}"));
             continue;
         }
-        let out = ctx.git().cherry_pick_x(sha)?;
+        let out = ctx
+            .git()
+            .cherry_pick("carry the fix to another release line", sha)?;
         if !out.success() {
             let conflicts = ctx.git().conflicted()?;
             let short = &sha[..12.min(sha.len())];
@@ -184,15 +186,7 @@ pub fn carry(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             &sha[..12.min(sha.len())]
         ));
     }
-    let commits = ctx.git().commits(&range)?;
-    let mut subjects = Vec::new();
-    for c in &commits {
-        let message = ctx.git().message(c)?;
-        subjects.push(message.lines().next().unwrap_or("").to_string());
-    }
-    ctx.rec.fix.commits = commits;
-    ctx.rec.fix.subjects = subjects;
-    Ok(())
+    super::step05_fix::record_fix(ctx, &base_tag)
 }
 
 /// The lines as people name them: `1.0 (v1.0.11), 0.9 (v0.9.10)`.

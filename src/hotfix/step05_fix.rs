@@ -19,15 +19,8 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     } else {
         cherry_pick_fixes(ctx, &base_tag)?;
     }
+    record_fix(ctx, &base_tag)?;
     let range = format!("{base_tag}..HEAD");
-    let commits = ctx.git().commits(&range)?;
-    let mut subjects = Vec::new();
-    for c in &commits {
-        let message = ctx.git().message(c)?;
-        subjects.push(message.lines().next().unwrap_or("").to_string());
-    }
-    ctx.rec.fix.commits = commits;
-    ctx.rec.fix.subjects = subjects;
     let log = ctx.git().log_oneline(&range)?;
     ctx.ui.ok(format!(
         "The fix: {} on top of {base_tag}",
@@ -36,6 +29,19 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     for line in log.lines() {
         ctx.ui.info(line);
     }
+    Ok(())
+}
+
+/// Records the commits on top of `base_tag` as the fix (of the line in focus), with their subjects.
+pub fn record_fix(ctx: &mut Ctx<Hotfix>, base_tag: &str) -> Result<()> {
+    let commits = ctx.git().commits(&format!("{base_tag}..HEAD"))?;
+    let mut subjects = Vec::new();
+    for c in &commits {
+        let message = ctx.git().message(c)?;
+        subjects.push(message.lines().next().unwrap_or("").to_string());
+    }
+    ctx.rec.fix.commits = commits;
+    ctx.rec.fix.subjects = subjects;
     Ok(())
 }
 
@@ -152,7 +158,9 @@ fn cherry_pick_fixes(ctx: &mut Ctx<Hotfix>, base_tag: &str) -> Result<()> {
             ));
             continue;
         }
-        let out = ctx.git().cherry_pick(&sha)?;
+        let out = ctx
+            .git()
+            .cherry_pick("cherry-pick the prepared fix", &sha)?;
         if !out.success() {
             let conflicts = ctx.git().conflicted()?;
             bail!(

@@ -25,14 +25,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         let out = cargo::run_argv(&mut ctx.runner, &repo, argv, "run the tests")?;
         let counts = test_counts::parse(&out.stdout);
         if !out.success() {
-            let both = format!("{}{}", out.stdout, out.stderr);
-            let all: Vec<&str> = both.lines().collect();
-            let tail = &all[all.len().saturating_sub(FAILURE_TAIL)..];
-            ctx.ui.blank();
-            for line in tail {
-                ctx.ui.line(*line);
-            }
-            ctx.ui.blank();
+            show_tail(ctx, &format!("{}{}", out.stdout, out.stderr));
             let branch = ctx.plan()?.branch.clone();
             bail!(
                 "the tests failed: `{}` exited {} ({} passed, {} failed). DO NOT release.\n\
@@ -119,13 +112,7 @@ fn api_check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         );
         return Ok(());
     }
-    let all: Vec<&str> = both.lines().collect();
-    let tail = &all[all.len().saturating_sub(FAILURE_TAIL)..];
-    ctx.ui.blank();
-    for l in tail {
-        ctx.ui.line(*l);
-    }
-    ctx.ui.blank();
+    show_tail(ctx, &both);
     ctx.ui.warn(format!(
         "cargo semver-checks reports a breaking change against {} (exit {}): users of the {line} \
          line who update get a build failure or changed behaviour.",
@@ -148,6 +135,16 @@ fn api_check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         plan.base_tag,
         plan.branch
     )
+}
+
+/// The last [`FAILURE_TAIL`] lines of a program's output, between blank lines.
+fn show_tail(ctx: &Ctx<Hotfix>, output: &str) {
+    let all: Vec<&str> = output.lines().collect();
+    ctx.ui.blank();
+    for line in &all[all.len().saturating_sub(FAILURE_TAIL)..] {
+        ctx.ui.line(*line);
+    }
+    ctx.ui.blank();
 }
 
 /// `1 unit test`, `12 integration tests (2 ignored)`.

@@ -101,7 +101,9 @@ fn cherry_pick_pr(
             ctx.git()
                 .checkout_new_tracking(branch, &format!("{remote}/{target}"))?;
             for commit in commits {
-                let out = ctx.git().cherry_pick(commit)?;
+                let out = ctx
+                    .git()
+                    .cherry_pick("cherry-pick the fix onto the branch", commit)?;
                 if !out.success() {
                     bail!(
                         "the fix does not apply cleanly to {target}: {}\n\

@@ -248,23 +248,16 @@ impl<'a> Git<'a> {
     }
 
     /// Cherry-picks one commit, recording where it came from; the output tells about conflicts.
-    pub fn cherry_pick(&mut self, commit: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
-            &self
-                .cmd("cherry-pick the prepared fix")
-                .effect(Effect::Local)
-                .args(["cherry-pick", "-x", "--allow-empty", commit]),
-        )?)
-    }
-
-    /// `git cherry-pick -x --allow-empty COMMIT`: the fix carried to another release line.
-    pub fn cherry_pick_x(&mut self, commit: &str) -> Result<Output> {
-        Ok(self.runner.run_unchecked(
-            &self
-                .cmd("carry the fix to another release line")
-                .effect(Effect::Local)
-                .args(["cherry-pick", "-x", "--allow-empty", commit]),
-        )?)
+    /// `git cherry-pick -x --allow-empty COMMIT`, for `purpose`; the caller reads the outcome.
+    pub fn cherry_pick(&mut self, purpose: &str, commit: &str) -> Result<Output> {
+        Ok(self
+            .runner
+            .run_unchecked(&self.cmd(purpose).effect(Effect::Local).args([
+                "cherry-pick",
+                "-x",
+                "--allow-empty",
+                commit,
+            ]))?)
     }
 
     /// The paths a merge or cherry-pick left conflicted (relative to the repository).
