@@ -11,6 +11,8 @@
 #   benches/run.sh bump        the sixteen steps and the fire drill over a 300-member workspace
 #   benches/run.sh rehearsal   the rehearsal's test step, cold and warm
 #   benches/run.sh lines       one incident on 1, 2 and 3 release lines: local time and its ratio
+#   benches/run.sh lines-deps  the same on a crate with real dependencies, cold (no target/) and warm
+#                              (main's tests and package built first); offline, from the cargo cache
 #   benches/run.sh all         everything above, in that order (about 2 minutes on 2 cores, once built)
 #
 # Needs git, cargo, curl, python3 (3.11+); hyperfine when installed (`apt-get install hyperfine`),
@@ -111,6 +113,12 @@ lines() {
   python3 benches/whole_run.py lines --bin "$BIN" --lines 1 2 3 --repeat "${REPEAT:-5}"
 }
 
+lines_deps() {
+  release_binary
+  python3 benches/whole_run.py lines --bin "$BIN" --deps --lines 1 2 3 --repeat "${REPEAT:-4}"
+  python3 benches/whole_run.py lines --bin "$BIN" --deps --warm --lines 1 2 3 --repeat "${REPEAT:-4}"
+}
+
 case ${1:-all} in
   machine) machine ;;
   micro) micro ;;
@@ -121,6 +129,7 @@ case ${1:-all} in
   bump) bump ;;
   rehearsal) rehearsal ;;
   lines) lines ;;
+  lines-deps) lines_deps ;;
   all) machine; micro; startup; tags; whole; bump; rehearsal; lines ;;
-  *) echo "usage: $0 [machine|micro|startup|tags|whole|contended|bump|rehearsal|lines|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [machine|micro|startup|tags|whole|contended|bump|rehearsal|lines|lines-deps|all]" >&2; exit 2 ;;
 esac

@@ -14,14 +14,17 @@
         overhead = wall - children, absolute and as a share; the tool's own CPU time (/proc, its own
         utime+stime without its children); and the bytes of every index request and answer.
 
-    whole_run.py lines     --bin PATH [--lines 1 2 3] [--repeat R] [--fix done|from]
+    whole_run.py lines     --bin PATH [--lines 1 2 3] [--repeat R] [--fix done|from] [--deps] [--warm]
         The real sixteen steps of one incident on 1, 2 or 3 release lines (`--line 1.0`, then 0.9,
         then 0.8) of a fixture with releases v0.8.3, v0.9.9, v1.0.0 and v1.0.10, as `run` does it
         (stand-ins, the local registry, which publishes each hotfix once its tag is on the origin,
         --poll-interval 0, the fix committed while the wizard waits for `done`). Reported per count:
         wall time; child time by program from the journal; local time = wall - the child time of
         gh and curl (the waits for GitHub and the registry), split into cargo test/build/package,
-        git and the rest; and local time as a multiple of the 1-line incident's.
+        git and the rest; and local time as a multiple of the 1-line incident's. --deps gives the crate
+        the real dependencies of `rehearsal` (offline, from the local cargo cache) and a library that
+        uses them; each run starts with no target/ (cold) unless --warm, which first runs (untimed)
+        `cargo test --no-run` and `cargo package --locked` on main, as a maintainer would have.
 
     whole_run.py drill     --bin PATH [--members N] [--repeat R]
         `--dry-run --non-interactive` (the fire drill) on the same kind of fixture: wall time.
@@ -129,6 +132,35 @@ All notable changes to this project will be documented in this file.
 [1.0.0]: https://github.com/example/{name}/releases/tag/v1.0.0
 """
 
+# The library of `lines --deps`: LIB_RS plus a function that uses every dependency of DEPS, trivially,
+# so that each is compiled and linked into the crate (the fix touches only record_len).
+LIB_RS_DEPS = LIB_RS.replace(
+    "#[cfg(test)]\n",
+    """/// The dependencies, used trivially: a version parsed by semver, written by toml_edit, serialised
+/// by serde (derive) and serde_json, errors through anyhow.
+pub fn describe(version: &str) -> anyhow::Result<String> {
+    #[derive(serde::Serialize)]
+    struct Info {
+        version: String,
+    }
+    let parsed = semver::Version::parse(version)?;
+    let mut doc = toml_edit::DocumentMut::new();
+    doc["version"] = toml_edit::value(parsed.to_string());
+    let version = doc["version"].as_str().unwrap_or_default().to_string();
+    Ok(serde_json::to_string(&Info { version })?)
+}
+
+#[cfg(test)]
+""",
+    1,
+)
+FIXED_LIB_RS_DEPS = LIB_RS_DEPS.replace(
+    "    input.first().map(|n| *n as usize).unwrap_or(0)\n",
+    "    let claimed = input.first().map(|n| *n as usize).unwrap_or(0);\n"
+    "    claimed.min(input.len().saturating_sub(1))\n",
+)
+assert FIXED_LIB_RS_DEPS != LIB_RS_DEPS
+
 METADATA = '\n[package.metadata.hotfix]\nstrategy = "main"\n'
 
 
@@ -172,8 +204,11 @@ class Fixture:
     and a junk tag, a bare origin with everything pushed, the gh and cargo-audit stand-ins, and a
     prepared fix on the branch `prepared-fix` (for --fix-from)."""
 
-    def __init__(self, root, members=1, deps="", three_lines=False):
+    def __init__(self, root, members=1, deps="", three_lines=False, use_deps=False):
         self.root = root
+        # use_deps: the library calls its dependencies (LIB_RS_DEPS), so that each is compiled in.
+        self.lib_text = LIB_RS_DEPS if use_deps else LIB_RS
+        self.fixed_text = FIXED_LIB_RS_DEPS if use_deps else FIXED_LIB_RS
         self.members = members
         self.work = os.path.join(root, "work")
         self.origin = os.path.join(root, "origin.git")
@@ -207,7 +242,7 @@ class Fixture:
         git(self.work, "tag", "-a", "v1.0.10", "-m", "v1.0.10")
         # The prepared fix, on a branch of its own from the base tag.
         git(self.work, "checkout", "-q", "-b", "prepared-fix", "v1.0.10")
-        write(os.path.join(self.work, self.lib), FIXED_LIB_RS)
+        write(os.path.join(self.work, self.lib), self.fixed_text)
         git(self.work, "commit", "-q", "-am", "hotfix: bound record_len by the input length")
         self.fix = git(self.work, "rev-parse", "HEAD")
         git(self.work, "checkout", "-q", "main")
@@ -222,7 +257,7 @@ class Fixture:
         if self.members == 1:
             write(os.path.join(self.work, "Cargo.toml"), crate_manifest(CRATE, version, self.deps))
             if not os.path.exists(os.path.join(self.work, "src/lib.rs")):
-                write(os.path.join(self.work, "src/lib.rs"), LIB_RS)
+                write(os.path.join(self.work, "src/lib.rs"), self.lib_text)
                 write(
                     os.path.join(self.work, "tests/it.rs"),
                     "#[test]\nfn public_api_works() {\n"
@@ -679,8 +714,20 @@ REMOTE_WAITS = ("gh", "curl")
 def lines_once(args, n, tmp, repeat_no):
     """One real sixteen-step run of an incident on the newest `n` lines (`--line` for each)."""
     root = tempfile.mkdtemp(prefix=f"lines{n}-{repeat_no}-", dir=tmp)
-    fx = Fixture(root, three_lines=True)
+    fx = Fixture(root, three_lines=True, deps=DEPS if args.deps else "", use_deps=args.deps)
     chosen = LINES[:n]
+    if os.path.exists(os.path.join(fx.work, "target")):
+        sys.exit(f"the fixture has a target/ before the run: {fx.work}")
+    warmup_ms = 0.0
+    if args.warm:
+        # The maintainer's usual state: main's tests built, and the pre-tag check's build (step 11's
+        # `cargo package --locked` verifies by building the packaged sources in target/) done once.
+        started = time.perf_counter()
+        for argv in (["cargo", "test", "--no-run", "--quiet"], ["cargo", "package", "--locked", "--quiet"]):
+            out = subprocess.run(argv, cwd=fx.work, env=fx.env(), capture_output=True, text=True)
+            if out.returncode != 0:
+                sys.exit(f"{' '.join(argv)} failed in {fx.work}: {out.stderr[-3000:]}")
+        warmup_ms = (time.perf_counter() - started) * 1000
     index = Index(fx.name, fx.origin, ["0.8.3", "0.9.9", "1.0.0", "1.0.10"],
                   {version: f"v{version}" for _, _, version in chosen},
                   older=args.index_versions)
@@ -701,7 +748,7 @@ def lines_once(args, n, tmp, repeat_no):
     else:
         def before_done():
             # The maintainer commits the fix on the first line's branch, then types `done`.
-            write(os.path.join(fx.work, fx.lib), FIXED_LIB_RS)
+            write(os.path.join(fx.work, fx.lib), fx.fixed_text)
             # A read-only git of the wizard's (beside its question) may hold the index lock a moment.
             for _ in range(200):
                 out = subprocess.run(
@@ -753,6 +800,7 @@ def lines_once(args, n, tmp, repeat_no):
         "cargo_other_ms": cargo_other,
         "git_ms": git_ms,
         "rest_ms": local - cargo_build - cargo_other - git_ms,
+        "warmup_ms": warmup_ms,
     }
 
 
@@ -765,8 +813,13 @@ def cmd_lines(args):
         for n in counts:
             results[n].append(lines_once(args, n, tmp, i))
     median = lambda xs: sorted(xs)[len(xs) // 2]
+    crate = ("a crate with anyhow, semver, serde (derive), serde_json, toml_edit (offline, from the "
+             "local cargo cache)" if args.deps else "the dependency-free crate")
+    state = ("warm: `cargo test --no-run` and `cargo package --locked` run on main before the hotfix"
+             if args.warm else "cold: no target/ in the repository when the run starts")
     print(f"\n## One incident on 1–3 release lines, {args.repeat} run(s) each, --poll-interval 0, "
           f"fix by {'--fix-from' if args.fix == 'from' else 'a commit and `done`'}")
+    print(f"fixture: {crate}; {state}")
     print("local = wall − the child time of " + " and ".join(REMOTE_WAITS) +
           " (the waits for GitHub and the registry); medians over the runs")
     print("| lines | wall ms | gh ms | curl ms | local ms (min–max) | cargo test + package ms | "
@@ -795,6 +848,10 @@ def cmd_lines(args):
         print(f"\nChild time by command, {n} line(s) (the run with the least local time):")
         for key, (count, ms) in sorted(best["by_command"].items(), key=lambda kv: -kv[1][1])[:14]:
             print(f"  {key:<28} {count:>4} x  {ms:>8.1f} ms")
+    if args.warm:
+        print("\nThe maintainer's build before each run (not in the local time; cargo test --no-run + "
+              "cargo package --locked on main), ms: " + "; ".join(
+                  f"{n} line(s): " + ", ".join(f"{r['warmup_ms']:.0f}" for r in results[n]) for n in counts))
     print(f"\nload average {os.getloadavg()[0]:.2f}")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -854,6 +911,12 @@ def main():
                            help="how many release lines the incident patches (1.0, 0.9, 0.8)")
             p.add_argument("--fix", choices=["done", "from"], default="done",
                            help="commit the fix at step 5 and type done, or pass --fix-from")
+            p.add_argument("--deps", action="store_true",
+                           help="give the crate the rehearsal's real dependencies (offline, from the "
+                                "local cargo cache), used by the library so that they are compiled")
+            p.add_argument("--warm", action="store_true",
+                           help="run cargo test --no-run and cargo package --locked on main before "
+                                "each hotfix (untimed); default: cold, no target/")
         p.add_argument("--bin", required=True)
         p.add_argument("--members", type=int, default=1)
         p.add_argument("--repeat", type=int, default=3)
