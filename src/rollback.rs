@@ -82,7 +82,6 @@ pub fn fill(
         o.plans()
             .into_iter()
             .find(|p| p.version == rollback.version)
-            .or(o.plan.as_ref())
             .map(|p| p.base_version.clone())
     });
     rollback.advisory_url = original.and_then(|o| o.advisory_url.clone());

@@ -285,12 +285,19 @@ impl Facts {
     }
 
     pub fn crates_io_url(&self) -> Option<String> {
-        self.on_crates_io.then(|| {
-            format!(
-                "https://crates.io/crates/{}/{}",
-                self.crate_name, self.version
-            )
-        })
+        self.crates_io_url_of(&self.version)
+    }
+
+    /// The crate's page of `version` on crates.io (none on another registry).
+    fn crates_io_url_of(&self, version: &str) -> Option<String> {
+        self.on_crates_io
+            .then(|| format!("https://crates.io/crates/{}/{version}", self.crate_name))
+    }
+
+    /// Where `version` is published: its crates.io page, else "<crate> <version> on the registry".
+    fn published_at(&self, version: &str) -> String {
+        self.crates_io_url_of(version)
+            .unwrap_or_else(|| format!("{} {version} on the registry", self.crate_name))
     }
 
     /// One line per crate released together, each behind `lead`; empty when there is none.
@@ -696,15 +703,11 @@ pub fn summary(
     let crates = if f.several_lines() {
         f.lines
             .iter()
-            .map(|l| match f.on_crates_io {
-                true => format!("https://crates.io/crates/{}/{}", f.crate_name, l.version),
-                false => format!("{} {} on the registry", f.crate_name, l.version),
-            })
+            .map(|l| f.published_at(&l.version))
             .collect::<Vec<_>>()
             .join(", ")
     } else {
-        f.crates_io_url()
-            .unwrap_or_else(|| format!("{} {} on the registry", f.crate_name, f.version))
+        f.published_at(&f.version)
     };
     let backports = if backports.is_empty() {
         String::new()

@@ -74,6 +74,8 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                 .join(", ")
         ));
     }
+    // Named by the maintainer (`--base-tag`, several `--line`s), not found as the newest release.
+    let chosen = preset_given || several;
     let mut plans = Vec::new();
     for (i, base) in bases.into_iter().enumerate() {
         if several {
@@ -81,7 +83,6 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             ctx.ui
                 .line(format!("  ── Line {} ──", line_of(&base.version)));
         }
-        let chosen = preset_given || several;
         plans.push(plan_line(
             ctx,
             &package,

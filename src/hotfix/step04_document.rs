@@ -249,6 +249,5 @@ pub fn security_md(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.ui
             .ok(format!("{verb} {shown} for {crate_name} {version}"));
     }
-
     Ok(())
 }

@@ -215,10 +215,9 @@ pub struct Together {
 impl Plan {
     /// The release line, `X.Y`.
     pub fn line(&self) -> String {
-        let mut parts = self.base_version.split('.');
-        match (parts.next(), parts.next()) {
-            (Some(major), Some(minor)) => format!("{major}.{minor}"),
-            _ => self.base_version.clone(),
+        match semver::Version::parse(&self.base_version) {
+            Ok(v) => crate::logic::version::line_of(&v),
+            Err(_) => self.base_version.clone(),
         }
     }
 
