@@ -1206,7 +1206,7 @@ fn the_stand_in_finds_its_state_without_the_environment_and_honours_it_when_give
     assert_eq!(fx.gh_calls().len(), 1);
     // The script starts with the absolute interpreter path.
     let script = read(&fx.bin.join("gh"));
-    assert!(script.starts_with(&format!("#!{}\n", python3().display())));
+    assert!(script.starts_with(&format!("#!{} -S\n", python3().display())));
     assert!(python3().is_absolute());
 }
 

@@ -94,8 +94,10 @@ impl Emulator {
 
         let script = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/testsuite/support/github_emulator.py");
-        let mut cmd = Command::new("python3");
-        cmd.arg(&script)
+        // `-S`: no `site` (this machine's pyenv loads certifi there); the standard library only.
+        let mut cmd = Command::new(crate::support::python3());
+        cmd.arg("-S")
+            .arg(&script)
             .args(["--port", "0", "--state"])
             .arg(&state_dir)
             .args(["--user", "octo"]);

@@ -333,11 +333,7 @@ impl Fixture {
     /// Installs the gh stand-in (`tests/testsuite/support/gh_stand_in.py`, a faithful model of gh 2.23 over the
     /// bare origin) as `bin/gh`, and writes its repository configuration to `gh-state/config.json`.
     pub fn stand_in_gh(&self) {
-        let source =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/support/gh_stand_in.py");
-        let script = read(&source);
-        let body = script.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
-        self.stand_in("gh", &format!("#!{}\n{body}", python3().display()));
+        self.stand_in("gh", &python_launcher("gh_stand_in", "main"));
         let origin = self
             .origin
             .canonicalize()
@@ -559,6 +555,29 @@ pub struct Snapshot {
     pub work_files: Vec<(String, Vec<u8>)>,
     pub git_dir_entries: Vec<String>,
     pub origin: Vec<(String, Vec<u8>)>,
+}
+
+/// A program that runs `module.function()` of `tests/testsuite/support/` and exits with what it
+/// returns: the absolute interpreter with `-S` (no `site`: this machine's pyenv loads certifi there,
+/// 30 ms a start), the module imported rather than run as a script so its bytecode is compiled once
+/// per test binary (kept in `CARGO_TARGET_TMPDIR`), not at every call. A stand-in without its own
+/// state directory in the environment uses `<its directory>/../gh-state`, as the script always did.
+pub fn python_launcher(module: &str, function: &str) -> String {
+    let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/support");
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pycache");
+    format!(
+        "#!{python} -S\n\
+         import os, sys\n\
+         os.environ.setdefault(\"GH_STANDIN_STATE\", os.path.normpath(os.path.join(\n    \
+         os.path.dirname(os.path.abspath(__file__)), \"..\", \"gh-state\")))\n\
+         sys.pycache_prefix = {cache:?}\n\
+         sys.path.insert(0, {support:?})\n\
+         import {module}\n\
+         sys.exit({module}.{function}())\n",
+        python = python3().display(),
+        cache = cache.display().to_string(),
+        support = support.display().to_string(),
+    )
 }
 
 /// The absolute path of the python3 interpreter (`sys.executable`, so a pyenv shim is resolved),
