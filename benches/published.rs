@@ -180,7 +180,7 @@ fn verify(runner: &mut Runner, fx: &Fixture) -> usize {
     let mut git = Git::new(runner, &fx.repo);
     let commit = git.resolve_commit("v1.0.0").expect("git").expect("tag");
     let tree = published::parse_ls_tree(&git.ls_tree(&commit).expect("ls-tree"));
-    let differences = published::compare(&package, &commit, &tree);
+    let differences = published::compare(&package, &commit, &tree, &Default::default()).differences;
     assert!(differences.is_empty(), "{differences:?}");
     package.files.len()
 }
@@ -209,6 +209,8 @@ fn compare_in_memory(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         assert_eq!(published::sha256_hex(&fx.archive), fx.cksum);
         let package = published::unpack(&fx.archive, "bigcrate", "1.0.0").expect("unpack");
-        published::compare(&package, &commit, &tree).len()
+        published::compare(&package, &commit, &tree, &Default::default())
+            .differences
+            .len()
     });
 }

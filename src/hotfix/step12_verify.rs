@@ -3,7 +3,8 @@
 //! The `.crate` is downloaded from the registry's `dl` template (the sparse-index protocol), its
 //! sha256 checked against the index line's `cksum`, unpacked in memory and compared with the tag
 //! (`logic::published`: the commit `.cargo_vcs_info.json` names, `Cargo.toml.orig` against the tag's
-//! `Cargo.toml`, every other file byte for byte). A match is one line; a mismatch stops the hotfix
+//! `Cargo.toml`, every other file byte for byte, found in the tag through its symlinks as a checkout
+//! gives them to `cargo package`). A match is one line; a mismatch stops the hotfix
 //! before the advisory is published, naming each differing file: a compromised pipeline could ship
 //! anything under our version number. Every failure keeps the record; `resume` downloads again.
 
@@ -52,13 +53,21 @@ pub fn check(
         .resolve_commit(tag)?
         .with_context(|| format!("the tag {tag} is not in this repository: fetch it first"))?;
     let tree = published::parse_ls_tree(&ctx.git().ls_tree(&commit)?);
-    let differences = published::compare(&package, &commit, &tree);
+    // A checkout of the tag gives cargo the files links point at: their targets are read once.
+    let mut targets = std::collections::BTreeMap::new();
+    let ids: std::collections::BTreeSet<String> = tree.link_ids().map(str::to_string).collect();
+    for id in ids {
+        let target = ctx.git().blob(&id)?;
+        targets.insert(id, target);
+    }
+    let verdict = published::compare(&package, &commit, &tree, &targets);
+    let differences = &verdict.differences;
     if differences.is_empty() {
         ctx.ui.ok(format!(
-            "The published {crate_name} {version} is the tagged source: checksum, commit {} and \
-             all {} files match {tag}",
+            "The published {crate_name} {version} is the tagged source {tag}: checksum, commit {}, \
+             {} match",
             &commit[..commit.len().min(12)],
-            package.files.len()
+            verdict.files_compared()
         ));
         return Ok(());
     }

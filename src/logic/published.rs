@@ -20,6 +20,10 @@ use std::io::Read;
 
 use sha1::Digest;
 
+pub mod tree;
+
+pub use tree::{Missing, Tree};
+
 /// An unpacked `.crate`: each file's path inside the package (without the `name-version/` top
 /// directory) and its bytes.
 #[derive(Debug, Default)]
@@ -36,6 +40,10 @@ pub enum Difference {
     NotInTag(String),
     /// `.cargo_vcs_info.json` is missing, unreadable, or names another commit.
     VcsInfo(String),
+    /// `.cargo_vcs_info.json` says `"dirty": true`.
+    Dirty,
+    /// The tag has the path only through a link that leaves the repository, dangles or loops.
+    Link(String, Missing),
 }
 
 impl std::fmt::Display for Difference {
@@ -44,6 +52,34 @@ impl std::fmt::Display for Difference {
             Difference::Changed(p) => write!(f, "{p}: differs from the tag's file"),
             Difference::NotInTag(p) => write!(f, "{p}: not in the tag"),
             Difference::VcsInfo(why) => write!(f, ".cargo_vcs_info.json: {why}"),
+            Difference::Dirty => write!(
+                f,
+                ".cargo_vcs_info.json: says `\"dirty\": true`: the crate was packaged from a work \
+                 tree with uncommitted changes (`cargo publish --allow-dirty`). Check the publishing \
+                 job for a step that writes or generates files before `cargo publish`, or a publish \
+                 by hand from a work tree with changes"
+            ),
+            Difference::Link(p, Missing::Leaves(link, target)) => write!(
+                f,
+                "{p}: the tag's symlink {link} → {target} leaves the repository"
+            ),
+            Difference::Link(p, Missing::Dangles(link, target)) => write!(
+                f,
+                "{p}: the tag's symlink {link} → {target} leads to no file of the tag"
+            ),
+            Difference::Link(p, Missing::TooDeep(link)) => write!(
+                f,
+                "{p}: the tag's symlink {link} loops (more than {} links)",
+                tree::MAX_LINKS
+            ),
+            Difference::Link(p, Missing::Submodule(sub)) => write!(
+                f,
+                "{p}: in the tag it is inside the submodule {sub}, not a file of the tag"
+            ),
+            Difference::Link(p, Missing::Unread(link)) => {
+                write!(f, "{p}: the tag's symlink {link} was not read")
+            }
+            Difference::Link(p, Missing::Absent) => write!(f, "{p}: not in the tag"),
         }
     }
 }
@@ -112,50 +148,9 @@ pub fn unpack(bytes: &[u8], name: &str, version: &str) -> Result<Package, String
     Ok(package)
 }
 
-/// The tag's tree as `git ls-tree -r --full-tree <tag>` prints it: path → blob id.
-pub fn parse_ls_tree(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter_map(|line| {
-            let (meta, path) = line.split_once('\t')?;
-            let mut parts = meta.split_whitespace();
-            let (_mode, kind, id) = (parts.next()?, parts.next()?, parts.next()?);
-            (kind == "blob").then(|| (unquote(path), id.to_string()))
-        })
-        .collect()
-}
-
-/// git quotes paths with unusual characters (`"a\tb"`, octal escapes for bytes ≥ 0x80).
-fn unquote(path: &str) -> String {
-    let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
-        return path.to_string();
-    };
-    let mut out = Vec::new();
-    let mut chars = inner.bytes().peekable();
-    while let Some(b) = chars.next() {
-        if b != b'\\' {
-            out.push(b);
-            continue;
-        }
-        match chars.next() {
-            Some(b'n') => out.push(b'\n'),
-            Some(b't') => out.push(b'\t'),
-            Some(b'"') => out.push(b'"'),
-            Some(b'\\') => out.push(b'\\'),
-            Some(d @ b'0'..=b'7') => {
-                let mut v = u32::from(d - b'0');
-                for _ in 0..2 {
-                    if let Some(n @ b'0'..=b'7') = chars.peek().copied() {
-                        v = v * 8 + u32::from(n - b'0');
-                        chars.next();
-                    }
-                }
-                out.push(v as u8);
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The tag's tree as `git ls-tree -r --full-tree <tag>` prints it (files, links, submodules).
+pub fn parse_ls_tree(text: &str) -> Tree {
+    Tree::parse(text)
 }
 
 /// The git blob id of `bytes` in a repository whose ids look like `like` (40 hex: SHA-1, 64: SHA-256).
@@ -174,8 +169,9 @@ pub fn blob_id(bytes: &[u8], like: &str) -> String {
     }
 }
 
-/// The commit and directory `.cargo_vcs_info.json` names.
-fn vcs_info(package: &Package) -> Result<(String, String), String> {
+/// What `.cargo_vcs_info.json` names: the commit, the package's directory, and whether the work
+/// tree was dirty.
+fn vcs_info(package: &Package) -> Result<(String, String, bool), String> {
     let Some(bytes) = package.files.get(".cargo_vcs_info.json") else {
         return Err("missing: the crate was not packaged from a git checkout".into());
     };
@@ -190,28 +186,66 @@ fn vcs_info(package: &Package) -> Result<(String, String), String> {
         .and_then(|v| v.as_str())
         .unwrap_or("")
         .trim_matches('/');
-    Ok((sha1.to_string(), dir.to_string()))
+    let dirty = value
+        .pointer("/git/dirty")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    Ok((sha1.to_string(), dir.to_string(), dirty))
+}
+
+/// What a comparison looked at, and every way the package differs from the tag.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    pub differences: Vec<Difference>,
+    /// Packaged files compared.
+    pub files: usize,
+    /// Of them, found in the tag through a symlink.
+    pub through_links: usize,
+}
+
+impl Verdict {
+    /// "91 files (3 through symlinks)".
+    pub fn files_compared(&self) -> String {
+        let files = plural(self.files, "file");
+        match self.through_links {
+            0 => files,
+            n => format!(
+                "{files} ({n} through symlink{})",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Every way `package` differs from the tag whose commit is `commit` and whose tree is `tree`
-/// (from [`parse_ls_tree`]); empty when the published crate is the tagged source.
+/// (from [`parse_ls_tree`]); `targets` maps each link's blob id ([`Tree::link_ids`]) to its
+/// target text. Each packaged path is looked up as a checkout of the tag gives it to `cargo
+/// package`: through the links on its way.
 pub fn compare(
     package: &Package,
     commit: &str,
-    tree: &BTreeMap<String, String>,
-) -> Vec<Difference> {
-    let mut differences = Vec::new();
+    tree: &Tree,
+    targets: &BTreeMap<String, String>,
+) -> Verdict {
+    let mut verdict = Verdict::default();
     let dir = match vcs_info(package) {
-        Ok((sha1, dir)) => {
+        Ok((sha1, dir, dirty)) => {
             if sha1 != commit {
-                differences.push(Difference::VcsInfo(format!(
+                verdict.differences.push(Difference::VcsInfo(format!(
                     "names commit {sha1}, not the tagged commit {commit}"
                 )));
+            }
+            if dirty {
+                verdict.differences.push(Difference::Dirty);
             }
             dir
         }
         Err(why) => {
-            differences.push(Difference::VcsInfo(why));
+            verdict.differences.push(Difference::VcsInfo(why));
             String::new()
         }
     };
@@ -222,26 +256,40 @@ pub fn compare(
             format!("{dir}/{path}")
         }
     };
-    let blobs: std::collections::BTreeSet<&str> = tree.values().map(String::as_str).collect();
-    let like = tree.values().next().map(String::as_str).unwrap_or(commit);
+    let blobs: std::collections::BTreeSet<&str> =
+        tree.entries.values().map(|e| e.id.as_str()).collect();
+    let like = tree
+        .entries
+        .values()
+        .next()
+        .map(|e| e.id.as_str())
+        .unwrap_or(commit);
     for (path, bytes) in &package.files {
+        verdict.files += 1;
         let tag_path = match path.as_str() {
             ".cargo_vcs_info.json" | "Cargo.toml" | "Cargo.lock" => continue,
             "Cargo.toml.orig" => in_tag("Cargo.toml"),
             other => in_tag(other),
         };
-        match tree.get(&tag_path) {
+        match tree.resolve(&tag_path, targets) {
             // cargo copies a `readme` or `license-file` from outside the package (`../README.md`)
             // to its root: the same bytes elsewhere in the tag are the tagged file.
-            None if !path.contains('/') && blobs.contains(blob_id(bytes, like).as_str()) => {}
-            None => differences.push(Difference::NotInTag(path.clone())),
-            Some(id) if *id != blob_id(bytes, id) => {
-                differences.push(Difference::Changed(path.clone()))
+            Err(Missing::Absent)
+                if !path.contains('/') && blobs.contains(blob_id(bytes, like).as_str()) => {}
+            Err(Missing::Absent) => verdict.differences.push(Difference::NotInTag(path.clone())),
+            Err(why) => verdict
+                .differences
+                .push(Difference::Link(path.clone(), why)),
+            Ok(found) => {
+                if found.id != blob_id(bytes, &found.id) {
+                    verdict.differences.push(Difference::Changed(path.clone()));
+                } else if found.links > 0 {
+                    verdict.through_links += 1;
+                }
             }
-            Some(_) => {}
         }
     }
-    differences
+    verdict
 }
 
 #[cfg(test)]
@@ -263,6 +311,10 @@ mod tests {
                 .expect("append");
         }
         builder.into_inner().expect("tar").finish().expect("gzip")
+    }
+
+    fn none() -> BTreeMap<String, String> {
+        BTreeMap::new()
     }
 
     #[test]
@@ -301,7 +353,7 @@ mod tests {
                 + &line("crates/m/src/lib.rs", b"fn a() {}\n")
                 + &line("README.md", b"other")),
         );
-        assert_eq!(compare(&package, &commit, &tree), []);
+        assert_eq!(compare(&package, &commit, &tree, &none()).differences, []);
 
         // A readme copied from the workspace root (`readme = "../../README.md"`) is the tag's file.
         let with_readme: [(&str, &[u8]); 2] = [
@@ -309,14 +361,14 @@ mod tests {
             ("m-1.0.0/README.md", b"other"),
         ];
         let readme = unpack(&crate_file(&with_readme), "m", "1.0.0").expect("unpack");
-        assert_eq!(compare(&readme, &commit, &tree), []);
+        assert_eq!(compare(&readme, &commit, &tree, &none()).differences, []);
 
         let tree = parse_ls_tree(
             &(line("crates/m/Cargo.toml", b"[package]\n")
                 + &line("crates/m/src/lib.rs", b"fn a() { evil() }\n")),
         );
         assert_eq!(
-            compare(&package, &"b".repeat(40), &tree),
+            compare(&package, &"b".repeat(40), &tree, &none()).differences,
             [
                 Difference::VcsInfo(format!(
                     "names commit {commit}, not the tagged commit {}",
@@ -340,8 +392,10 @@ mod tests {
         let e = compare(
             &unpack(&crate_file(&[("m-1.0.0/src/lib.rs", b"")]), "m", "1.0.0").expect("unpack"),
             "c",
-            &BTreeMap::new(),
-        );
+            &Tree::default(),
+            &none(),
+        )
+        .differences;
         assert_eq!(
             e,
             [
@@ -351,12 +405,5 @@ mod tests {
                 Difference::NotInTag("src/lib.rs".into())
             ]
         );
-    }
-
-    #[test]
-    fn quoted_paths_are_read_back() {
-        let tree = parse_ls_tree("100644 blob abc\t\"a\\tb \\303\\251\"\n040000 tree def\tdir\n");
-        assert_eq!(tree.get("a\tb é").map(String::as_str), Some("abc"));
-        assert_eq!(tree.len(), 1);
     }
 }

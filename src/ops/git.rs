@@ -526,6 +526,16 @@ impl<'a> Git<'a> {
         Ok(out.stdout)
     }
 
+    /// The contents of the blob `id` (a symlink's target text, a manifest), lossily as text.
+    pub fn blob(&mut self, id: &str) -> Result<String> {
+        let out = self.runner.query(
+            &self
+                .cmd("read a file of a revision")
+                .args(["cat-file", "blob", id]),
+        )?;
+        Ok(out.stdout)
+    }
+
     /// The names of the files directly in `dir` at a revision (none when it has no such directory).
     pub fn files_in(&mut self, rev: &str, dir: &str) -> Result<Vec<String>> {
         let out = self

@@ -37,6 +37,7 @@ mod gh_stand_in;
 mod github_emulator;
 mod lines;
 mod properties;
+mod published_crate;
 mod publishing;
 mod real_shapes;
 mod record;
