@@ -42,6 +42,7 @@ mod real_shapes;
 mod record;
 mod rollback;
 mod second_half;
+mod semver_classes;
 mod strategy;
 mod terminal;
 
