@@ -584,7 +584,8 @@ fn a_failed_publication_keeps_the_draft_and_says_how_to_publish_it_by_hand() {
     );
     assert!(
         t.contains(&format!(
-            "gh api -X PATCH repos/example/minicrate/security-advisories/{ghsa} -f state=published"
+            // The emulator's host is not github.com: the command names it, as for GitHub Enterprise.
+            "gh api --hostname github.localhost -X PATCH repos/example/minicrate/security-advisories/{ghsa} -f state=published"
         )),
         "{t}"
     );
