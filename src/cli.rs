@@ -229,6 +229,7 @@ pub enum SeverityArg {
     Critical,
     High,
     Medium,
+    Low,
 }
 
 impl From<SeverityArg> for Severity {
@@ -237,6 +238,7 @@ impl From<SeverityArg> for Severity {
             SeverityArg::Critical => Severity::Critical,
             SeverityArg::High => Severity::High,
             SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
         }
     }
 }

@@ -289,10 +289,51 @@ pub fn publish(ctx: &mut Ctx<Hotfix>, ghsa: &str) -> Result<bool> {
     Ok(false)
 }
 
-/// How to publish the draft by hand.
+/// How to publish the draft by hand. On GitHub Enterprise (the advisory's URL is not on github.com)
+/// the command names the host, or gh would send it to github.com.
 pub fn by_hand(url: &str, repo: &str, ghsa: &str) -> String {
+    let host = url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(url)
+        .split('/')
+        .next()
+        .unwrap_or("github.com")
+        .to_ascii_lowercase();
+    let hostname = if host.is_empty() || host == "github.com" {
+        String::new()
+    } else {
+        format!("--hostname {host} ")
+    };
     format!(
         "The draft is kept. Publish it by hand: open {url} and press “Publish advisory”, or run\n  \
-         gh api -X PATCH repos/{repo}/security-advisories/{ghsa} -f state=published"
+         gh api {hostname}-X PATCH repos/{repo}/security-advisories/{ghsa} -f state=published"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_to_publish_by_hand_names_an_enterprise_host() {
+        let dotcom = by_hand(
+            "https://github.com/o/r/security/advisories/GHSA-aaaa-bbbb-cccc",
+            "o/r",
+            "GHSA-aaaa-bbbb-cccc",
+        );
+        assert!(
+            dotcom.contains("gh api -X PATCH repos/o/r/security-advisories/GHSA-aaaa-bbbb-cccc"),
+            "{dotcom}"
+        );
+        let ghe = by_hand(
+            "https://GHE.example.com/o/r/security/advisories/GHSA-aaaa-bbbb-cccc",
+            "o/r",
+            "GHSA-aaaa-bbbb-cccc",
+        );
+        assert!(
+            ghe.contains("gh api --hostname ghe.example.com -X PATCH repos/o/r/"),
+            "{ghe}"
+        );
+    }
 }

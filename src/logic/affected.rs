@@ -3,18 +3,24 @@
 //! every text that names versions (the GitHub advisory, the RustSec draft, the CHANGELOG, SECURITY.md,
 //! the PR body, the announcement, the summary).
 //!
-//! Every release from the first affected one on is taken to carry the vulnerable code, unless this
-//! incident patches its line: hotfixing 0.9 while 1.0.0 exists leaves 1.0.0 vulnerable, and that
-//! is said, never left out. A line is `X.Y` (the `--line X.Y` of the product).
+//! Every release from the first affected one on is taken to carry the vulnerable code. Releases
+//! group into Cargo's semver compatibility classes (`1.x` for versions >= 1.0.0, `0.Y` for 0.y,
+//! `0.0.Z` alone); each affected release is patched by the lowest patched version of this incident
+//! above it in its class (`cargo update` reaches it), so 1.0.0 and 1.1.0 are patched by a hotfix
+//! 1.2.1. A patch of an older maintained minor (`--line 1.18`, tokio's LTS lines) splits its class:
+//! the releases up to its base take it, the newer ones the next patch. A class with no patched
+//! version stays vulnerable, and that is said, never left out: hotfixing 0.9 while 1.0.0 exists
+//! leaves 1.0.0 vulnerable.
 
 use anyhow::{bail, Result};
 use semver::Version;
 use serde::{Deserialize, Serialize};
 
-/// One release line's part in the incident.
+/// One group of releases in the incident: the affected releases of a compatibility class that one
+/// patched version fixes, or the rest of a class that none fixes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
-    /// `X.Y`.
+    /// The compatibility class (`1.x`, `0.9`, `0.0.3`; see [`class_of`]).
     pub line: String,
     /// The first affected release of the line.
     pub first: Version,
@@ -67,18 +73,20 @@ impl Affected {
         self.lines.iter().filter(|l| l.patched.is_some())
     }
 
-    /// RustSec's `[versions] patched`: each patched version up to the next line, so that a newer line
-    /// left vulnerable does not count as patched (`>= 0.9.1, < 0.10.0`); the newest line is open.
+    /// RustSec's `[versions] patched`: each patched version up to where the next group of
+    /// releases begins, so that releases left vulnerable do not count as patched: the next minor
+    /// where its class goes on (tokio's `>= 1.18.4, < 1.19.0`), the end of its class where a newer
+    /// class follows (`>= 0.9.1, < 0.10.0`); the newest is open (`>= 1.2.1`).
     pub fn rustsec_patched(&self) -> Vec<String> {
         self.lines
             .iter()
             .enumerate()
             .filter_map(|(i, l)| {
                 let p = l.patched.as_ref()?;
-                Some(if i + 1 == self.lines.len() {
-                    format!(">= {p}")
-                } else {
-                    format!(">= {p}, < {}", next_line(p))
+                Some(match self.lines.get(i + 1) {
+                    None => format!(">= {p}"),
+                    Some(next) if next.line == l.line => format!(">= {p}, < {}", next_minor(p)),
+                    Some(_) => format!(">= {p}, < {}", class_end(p)),
                 })
             })
             .collect()
@@ -94,9 +102,34 @@ impl Affected {
     }
 }
 
-/// The first version of the line after `v`'s (`0.9.1` → `0.10.0`, `1.2.3` → `1.3.0`).
-fn next_line(v: &Version) -> Version {
+/// The first version of the minor after `v`'s (`1.18.4` → `1.19.0`): where a split class's older
+/// maintained minor ends.
+fn next_minor(v: &Version) -> Version {
     Version::new(v.major, v.minor + 1, 0)
+}
+
+/// The first version outside `v`'s compatibility class (`0.9.1` → `0.10.0`, `1.2.3` → `2.0.0`,
+/// `0.0.4` → `0.0.5`): what `cargo update` cannot reach from `v`.
+fn class_end(v: &Version) -> Version {
+    if v.major > 0 {
+        Version::new(v.major + 1, 0, 0)
+    } else if v.minor > 0 {
+        Version::new(0, v.minor + 1, 0)
+    } else {
+        Version::new(0, 0, v.patch + 1)
+    }
+}
+
+/// Cargo's semver compatibility class of a release: `1.x` for `1.y.z`, `0.9` for `0.9.z`, `0.0.3`
+/// alone for `0.0.3` (`^` requirements never leave it).
+pub fn class_of(v: &Version) -> String {
+    if v.major > 0 {
+        format!("{}.x", v.major)
+    } else if v.minor > 0 {
+        format!("0.{}", v.minor)
+    } else {
+        format!("0.0.{}", v.patch)
+    }
 }
 
 /// Computes the incident's lines from every release, the base of the hotfix and its version.
@@ -153,27 +186,48 @@ pub fn compute_lines(
             v
         }
     };
-    let mut lines: Vec<Line> = Vec::new();
-    for v in releases.iter().filter(|v| **v >= introduced) {
-        let key = format!("{}.{}", v.major, v.minor);
-        match lines.iter_mut().find(|l| l.line == key) {
-            Some(l) => l.last = v.clone(),
-            None => lines.push(Line {
-                line: key,
-                first: v.clone(),
-                last: v.clone(),
-                patched: None,
-            }),
+    let affected: Vec<&Version> = releases.iter().filter(|v| **v >= introduced).collect();
+    let mut patches: Vec<&(Version, Version)> = patches.iter().collect();
+    patches.sort();
+    for (base, hotfix) in &patches {
+        if !affected.contains(&base) {
+            bail!(
+                "the hotfix {hotfix} is on no affected line: its base {base} is not a release from {introduced} on"
+            );
         }
     }
-    for (base, hotfix) in patches {
-        let hotfix_line = format!("{}.{}", hotfix.major, hotfix.minor);
-        match lines.iter_mut().find(|l| l.line == hotfix_line) {
-            Some(l) => l.patched = Some(hotfix.clone()),
-            None => bail!(
-                "the hotfix {hotfix} is on no affected line: its base {base} is not a release from {introduced} on"
-            ),
+    // Releases are sorted, so each class is one run of them.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut i = 0;
+    while i < affected.len() {
+        let class = class_of(affected[i]);
+        let mut j = i;
+        while j < affected.len() && class_of(affected[j]) == class {
+            j += 1;
         }
+        let members = &affected[i..j];
+        let mut rest = members;
+        for (base, hotfix) in patches.iter().filter(|(b, _)| class_of(b) == class) {
+            let n = rest.iter().take_while(|r| **r <= base).count();
+            if let (Some(first), Some(last)) = (rest.first(), rest[..n].last()) {
+                lines.push(Line {
+                    line: class.clone(),
+                    first: (*first).clone(),
+                    last: (*last).clone(),
+                    patched: Some(hotfix.clone()),
+                });
+            }
+            rest = &rest[n..];
+        }
+        if let (Some(first), Some(last)) = (rest.first(), rest.last()) {
+            lines.push(Line {
+                line: class.clone(),
+                first: (*first).clone(),
+                last: (*last).clone(),
+                patched: None,
+            });
+        }
+        i = j;
     }
     Ok(Affected {
         older_releases: oldest < introduced,
@@ -211,10 +265,78 @@ mod tests {
         assert_eq!(a.lines[1].range(), ">= 1.0.0, <= 1.0.0");
         assert_eq!(a.lines[1].patched, None);
         let unpatched: Vec<&str> = a.unpatched().map(|l| l.line.as_str()).collect();
-        assert_eq!(unpatched, ["1.0"]);
+        assert_eq!(unpatched, ["1.x"]);
         // 1.0.0 is not patched by 0.9.1 in RustSec's terms either.
         assert_eq!(a.rustsec_patched(), [">= 0.9.1, < 0.10.0"]);
         assert!(a.rustsec_unaffected().is_empty());
+    }
+
+    #[test]
+    fn semver_compatible_releases_are_patched_by_the_newer_fix_of_their_class() {
+        // The example: 1.2.1 is what `cargo update` gives users of 1.0.0 and 1.1.0; 0.9.0 is
+        // in another class and stays vulnerable.
+        let a = compute(
+            &vs(&["0.9.0", "1.0.0", "1.1.0", "1.2.0"]),
+            None,
+            &v("1.2.0"),
+            &v("1.2.1"),
+        )
+        .unwrap();
+        let ranges: Vec<String> = a.lines.iter().map(Line::range).collect();
+        assert_eq!(ranges, [">= 0.9.0, <= 0.9.0", ">= 1.0.0, < 1.2.1"]);
+        assert_eq!(a.lines[1].patched, Some(v("1.2.1")));
+        assert_eq!(a.lines[1].released(), "1.0.0 to 1.2.0");
+        let unpatched: Vec<&str> = a.unpatched().map(|l| l.line.as_str()).collect();
+        assert_eq!(unpatched, ["0.9"]);
+        assert_eq!(a.rustsec_patched(), [">= 1.2.1"]);
+    }
+
+    #[test]
+    fn maintained_older_minors_split_their_class_as_tokio_lts_lines_do() {
+        // RUSTSEC-2023-0001 (tokio): patched >= 1.18.4, < 1.19; >= 1.20.3, < 1.21; >= 1.23.1.
+        let a = compute_lines(
+            &vs(&[
+                "1.0.0", "1.18.0", "1.18.3", "1.19.0", "1.20.0", "1.20.2", "1.21.0", "1.23.0",
+            ]),
+            None,
+            &[
+                (v("1.23.0"), v("1.23.1")),
+                (v("1.18.3"), v("1.18.4")),
+                (v("1.20.2"), v("1.20.3")),
+            ],
+        )
+        .unwrap();
+        let ranges: Vec<String> = a.lines.iter().map(Line::range).collect();
+        assert_eq!(
+            ranges,
+            [
+                ">= 1.0.0, < 1.18.4",
+                ">= 1.19.0, < 1.20.3",
+                ">= 1.21.0, < 1.23.1"
+            ]
+        );
+        assert_eq!(
+            a.rustsec_patched(),
+            [">= 1.18.4, < 1.19.0", ">= 1.20.3, < 1.21.0", ">= 1.23.1"]
+        );
+        // Only the older minor patched: the newer releases of the class stay vulnerable.
+        let a = compute_lines(
+            &vs(&["1.18.3", "1.19.0", "1.20.0"]),
+            None,
+            &[(v("1.18.3"), v("1.18.4"))],
+        )
+        .unwrap();
+        let ranges: Vec<String> = a.lines.iter().map(Line::range).collect();
+        assert_eq!(ranges, [">= 1.18.3, < 1.18.4", ">= 1.19.0, <= 1.20.0"]);
+        assert_eq!(a.rustsec_patched(), [">= 1.18.4, < 1.19.0"]);
+    }
+
+    #[test]
+    fn each_zero_zero_release_is_its_own_class() {
+        let a = compute(&vs(&["0.0.2", "0.0.3"]), None, &v("0.0.3"), &v("0.0.4")).unwrap();
+        let ranges: Vec<String> = a.lines.iter().map(Line::range).collect();
+        assert_eq!(ranges, [">= 0.0.2, <= 0.0.2", ">= 0.0.3, < 0.0.4"]);
+        assert_eq!(a.rustsec_patched(), [">= 0.0.4"]);
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub fn render_section(s: &Section) -> String {
         Some(Severity::Critical) => "a critical security vulnerability",
         Some(Severity::High) => "a high-severity security vulnerability",
         Some(Severity::Medium) => "a medium-severity security vulnerability",
+        Some(Severity::Low) => "a low-severity security vulnerability",
         None => "a security vulnerability",
     };
     out.push_str(&format!(

@@ -24,33 +24,42 @@ pub mod workflow;
 use std::fmt;
 use std::str::FromStr;
 
-/// How bad the hole is, as asked at step 4 (the reference offers Critical/High/Medium).
+/// How bad the hole is, as asked at step 4 (the reference offers Critical/High/Medium; GitHub's
+/// advisory API also takes `low`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Critical,
     High,
     Medium,
+    Low,
 }
 
 impl Severity {
-    pub const ALL: [Severity; 3] = [Severity::Critical, Severity::High, Severity::Medium];
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
-    /// `critical`, `high`, `medium`: the word GitHub's advisory API expects.
+    /// `critical`, `high`, `medium`, `low`: the word GitHub's advisory API expects.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
             Severity::High => "high",
             Severity::Medium => "medium",
+            Severity::Low => "low",
         }
     }
 
-    /// `Critical`, `High`, `Medium`: the word shown to people.
+    /// `Critical`, `High`, `Medium`, `Low`: the word shown to people.
     pub fn title(self) -> &'static str {
         match self {
             Severity::Critical => "Critical",
             Severity::High => "High",
             Severity::Medium => "Medium",
+            Severity::Low => "Low",
         }
     }
 }
@@ -69,8 +78,9 @@ impl FromStr for Severity {
             "critical" => Ok(Severity::Critical),
             "high" => Ok(Severity::High),
             "medium" => Ok(Severity::Medium),
+            "low" => Ok(Severity::Low),
             other => Err(format!(
-                "unknown severity `{other}`: use critical, high or medium"
+                "unknown severity `{other}`: use critical, high, medium or low"
             )),
         }
     }
@@ -95,4 +105,23 @@ pub struct Incident {
     /// `--category`: RustSec categories, for the RustSec draft.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn low_is_a_severity_as_github_takes_it() {
+        // GitHub's advisory API: severity is one of critical, high, medium, low.
+        let words: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(words, ["critical", "high", "medium", "low"]);
+        assert_eq!("Low".parse::<Severity>(), Ok(Severity::Low));
+        assert_eq!(
+            serde_json::to_string(&Severity::Low).expect("json"),
+            "\"low\""
+        );
+        let e = "trivial".parse::<Severity>().unwrap_err();
+        assert!(e.contains("critical, high, medium or low"), "{e}");
+    }
 }

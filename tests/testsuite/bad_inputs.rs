@@ -1462,7 +1462,7 @@ fn an_invalid_severity_is_a_usage_error_listing_the_choices() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("[possible values: critical, high, medium]"),
+        stderr.contains("[possible values: critical, high, medium, low]"),
         "{stderr}"
     );
     assert!(fx.snapshot() == before);

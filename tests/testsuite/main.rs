@@ -42,7 +42,9 @@ mod publishing;
 mod real_shapes;
 mod record;
 mod rollback;
+mod rustsec_cross_check;
 mod second_half;
+mod semver_classes;
 mod strategy;
 mod terminal;
 
