@@ -238,8 +238,9 @@ impl Ui {
 }
 
 /// Wraps every line of `text` to `width` columns at spaces; a continuation keeps the line's
-/// indentation (and two spaces more under a bullet, a `$ command` or a numbered item). A word longer
-/// than the width (a URL, a path) stays whole on a line of its own. Colour codes take no columns.
+/// indentation (and two spaces more under a bullet, a `$ command`, a `[dry-run] would run: $ …` or a
+/// numbered item). A word longer than the width (a URL, a path) stays whole on an indented line of
+/// its own. Colour codes take no columns. Texts are written unwrapped: this is the only wrapping.
 pub fn wrap(text: &str, width: usize) -> String {
     let width = width.max(20);
     let mut out = Vec::new();
@@ -253,7 +254,7 @@ pub fn wrap(text: &str, width: usize) -> String {
         let body = &line[indent_len..];
         // Colour codes around a leading mark do not hide it.
         let plain = console::strip_ansi_codes(body);
-        let hanging = ["• ", "- ", "$ ", "✓ ", "✗ ", "⚠️  "]
+        let hanging = ["• ", "- ", "$ ", "✓ ", "✗ ", "⚠️  ", "[dry-run] "]
             .iter()
             .find(|p| plain.starts_with(**p))
             .map(|_| "  ")
@@ -270,14 +271,10 @@ pub fn wrap(text: &str, width: usize) -> String {
             let w = console::measure_text_width(word);
             if !first_word && current_width + 1 + w > width {
                 out.push(std::mem::take(&mut current));
-                // A word too long for an indented line (a URL) starts at the margin instead.
-                let indent_width = console::measure_text_width(&next_indent);
-                if indent_width + w <= width {
-                    current = next_indent.clone();
-                    current_width = indent_width;
-                } else {
-                    current_width = 0;
-                }
+                // Every continuation keeps the indent of its first line, even before a word too
+                // long for the rest of the row (a URL, a path: those alone may reach the last column).
+                current = next_indent.clone();
+                current_width = console::measure_text_width(&next_indent);
                 first_word = true;
             }
             if !first_word {
@@ -294,12 +291,29 @@ pub fn wrap(text: &str, width: usize) -> String {
 }
 
 /// `1 problem`, `2 problems`: a count with its noun, singular or plural as English wants it (the
-/// plural adds `s`).
+/// plural adds `s`). Every count the wizard says goes through here or [`of_them`].
 pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {}", plural(n, noun))
+}
+
+/// `commit` for one, `commits` for any other number.
+pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
+        noun.to_string()
     } else {
-        format!("{n} {noun}s")
+        format!("{noun}s")
+    }
+}
+
+/// A part of `total` things that have a property `what` (`in src/`): `, in src/` when the one
+/// thing (or every thing) has it, `, none in src/` when none has, `, 2 of them in src/` otherwise —
+/// so "1 commit, in src/" never reads as a list of many.
+pub fn of_them(part: usize, total: usize, what: &str) -> String {
+    match (part, total) {
+        (0, _) => format!("none {what}"),
+        (1, 1) => what.to_string(),
+        (p, t) if p == t => format!("all {what}"),
+        (p, _) => format!("{p} of them {what}"),
     }
 }
 
@@ -396,6 +410,10 @@ mod tests {
         assert_eq!(count(1, "test"), "1 test");
         assert_eq!(count(2, "test"), "2 tests");
         assert_eq!(count(0, "commit"), "0 commits");
+        assert_eq!(of_them(1, 1, "in src/"), "in src/");
+        assert_eq!(of_them(0, 1, "in src/"), "none in src/");
+        assert_eq!(of_them(3, 3, "in src/"), "all in src/");
+        assert_eq!(of_them(2, 3, "in src/"), "2 of them in src/");
         assert_eq!(duration(Duration::from_millis(50)), "50 ms");
         assert_eq!(duration(Duration::from_secs(20)), "20 s");
         assert_eq!(duration(Duration::from_secs(600)), "10 min");
