@@ -384,9 +384,20 @@ mod tests {
         // Nothing lost, no word broken.
         let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(words(&wrapped), words(text));
-        // A word longer than the width stays whole.
-        let url = format!("see https://example.com/{}", "x".repeat(60));
-        assert!(wrap(&url, 40).lines().any(|l| l.contains(&"x".repeat(60))));
+        // A word longer than the width stays whole, on a line indented like its first line.
+        let url = format!("  • Advisory: https://example.com/{}", "x".repeat(60));
+        let wrapped = wrap(&url, 40);
+        assert_eq!(
+            wrapped.lines().nth(1),
+            Some(format!("    https://example.com/{}", "x".repeat(60)).as_str()),
+            "{wrapped}"
+        );
+        // A rehearsal's `[dry-run] would run: $ …` hangs its continuation.
+        let dry = "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo example/frame-parser";
+        assert_eq!(
+            wrap(dry, 80),
+            "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo\n  example/frame-parser"
+        );
         // A coloured mark still hangs its continuation lines.
         let coloured = format!(
             "{} {}",
