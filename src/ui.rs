@@ -271,10 +271,17 @@ pub fn wrap(text: &str, width: usize) -> String {
             let w = console::measure_text_width(word);
             if !first_word && current_width + 1 + w > width {
                 out.push(std::mem::take(&mut current));
-                // Every continuation keeps the indent of its first line, even before a word too
-                // long for the rest of the row (a URL, a path: those alone may reach the last column).
-                current = next_indent.clone();
-                current_width = console::measure_text_width(&next_indent);
+                // Every continuation keeps the indent of its first line; before a word too long
+                // for the rest of the row (a URL, a path: those alone may reach the last column),
+                // as much of it as leaves the word whole on the screen.
+                let indent_width = console::measure_text_width(&next_indent);
+                let keep = indent_width.min(width.saturating_sub(w));
+                current = if keep == indent_width {
+                    next_indent.clone()
+                } else {
+                    " ".repeat(keep)
+                };
+                current_width = keep;
                 first_word = true;
             }
             if !first_word {
@@ -385,12 +392,18 @@ mod tests {
         let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(words(&wrapped), words(text));
         // A word longer than the width stays whole, on a line indented like its first line.
-        let url = format!("  • Advisory: https://example.com/{}", "x".repeat(60));
-        let wrapped = wrap(&url, 40);
+        let url = format!("  • Advisory: https://example.com/{}", "x".repeat(20));
+        let wrapped = wrap(&url, 50);
         assert_eq!(
             wrapped.lines().nth(1),
-            Some(format!("    https://example.com/{}", "x".repeat(60)).as_str()),
+            Some(format!("    https://example.com/{}", "x".repeat(20)).as_str()),
             "{wrapped}"
+        );
+        // One too long for the indent keeps as much of it as leaves the URL whole on the screen.
+        let long = format!("  • Advisory: https://example.com/{}", "x".repeat(26));
+        assert_eq!(
+            wrap(&long, 48).lines().nth(1),
+            Some(format!("  https://example.com/{}", "x".repeat(26)).as_str())
         );
         // A rehearsal's `[dry-run] would run: $ …` hangs its continuation.
         let dry = "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo example/frame-parser";
