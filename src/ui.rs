@@ -73,7 +73,11 @@ impl Ui {
             data: Arc::new(Mutex::new(Box::new(io::stdout()))),
             live,
             echo: false,
-            width: term.size_checked().map(|(_, cols)| usize::from(cols)),
+            // Prose stops one column short of the edge: only a word longer than that (a URL, a
+            // path, a command's argument) may reach the last column.
+            width: term
+                .size_checked()
+                .map(|(_, cols)| usize::from(cols).saturating_sub(1)),
             active: Arc::default(),
         }
     }
