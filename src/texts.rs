@@ -311,6 +311,20 @@ impl Facts {
     pub fn release_url(&self) -> String {
         format!("{}/releases/tag/{}", self.repo_url, self.tag)
     }
+
+    /// The summary's `  • GitHub: …` rows: one per line released (every line's GitHub release, not
+    /// only the first's).
+    fn release_urls(&self) -> String {
+        let tags: Vec<&str> = if self.lines.is_empty() {
+            vec![self.tag.as_str()]
+        } else {
+            self.lines.iter().map(|l| l.tag.as_str()).collect()
+        };
+        tags.iter()
+            .map(|t| format!("  • GitHub: {}/releases/tag/{t}", self.repo_url))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// Every line of the record, newest first (a step working on one line swaps its values in: the
@@ -722,7 +736,7 @@ pub fn summary(
         (
             format!(
                 "  🧪 REHEARSAL of SECURITY HOTFIX {} — nothing was published\n\n\
-                 Nothing was pushed, merged, tagged, published, yanked or announced: the local steps ran in a\n\
+                 Nothing was pushed, merged, tagged, published, yanked or announced: the local steps ran in a \
                  throwaway clone, and every command for the remote and GitHub was only printed.\n\
                  What the real run reports at this point:",
                 f.tags()
@@ -746,40 +760,17 @@ pub fn summary(
         .unwrap_or_default();
     // Several lines: a table, and each result line names every line.
     let (bumped, merged, tagged, table) = if f.several_lines() {
-        let rows: Vec<[String; 5]> = f
-            .lines
-            .iter()
-            .map(|l| {
-                [
-                    l.line.clone(),
-                    l.base_tag.clone(),
-                    l.tag.clone(),
-                    l.base_branch.clone(),
-                    l.pr_url.clone().unwrap_or_else(|| "-".into()),
-                ]
-            })
-            .collect();
-        let head = ["Line", "Base", "Hotfix", "Merged into", "PR"].map(String::from);
-        let widths: Vec<usize> = (0..5)
-            .map(|c| {
-                rows.iter()
-                    .chain(std::iter::once(&head))
-                    .map(|r| r[c].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let row = |r: &[String; 5]| {
-            let cells: Vec<String> = r
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| format!("{cell:<w$}"))
-                .collect();
-            format!("  {}", cells.join("  ").trim_end())
-        };
-        let mut table = format!("\n{}\n", row(&head));
-        for r in &rows {
-            table += &format!("{}\n", row(r));
+        // One block per line, its PR on an indented line of its own: a table of URLs does not fit
+        // 80 columns, and a block reads the same at any width.
+        let mut table = String::from("\n");
+        for l in &f.lines {
+            table += &format!(
+                "  • {}: {} → {}, merged into {}\n",
+                l.line, l.base_tag, l.tag, l.base_branch
+            );
+            if let Some(url) = &l.pr_url {
+                table += &format!("    PR {url}\n");
+            }
         }
         (
             format!("Versions bumped to {}", f.versions()),
@@ -831,10 +822,10 @@ Repository: {repo} ({repo_url})
 
 Release URLs:
   • crates.io: {crates}
-  • GitHub: {release}
+{release}
   • Advisory: {advisory}
 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
-        release = f.release_url(),
+        release = f.release_urls(),
         together = f.together_lines(&format!("{remote} Released together: ")),
         repo = f.repo,
         repo_url = f.repo_url,

@@ -73,7 +73,11 @@ impl Ui {
             data: Arc::new(Mutex::new(Box::new(io::stdout()))),
             live,
             echo: false,
-            width: term.size_checked().map(|(_, cols)| usize::from(cols)),
+            // Prose stops one column short of the edge: only a word longer than that (a URL, a
+            // path, a command's argument) may reach the last column.
+            width: term
+                .size_checked()
+                .map(|(_, cols)| usize::from(cols).saturating_sub(1)),
             active: Arc::default(),
         }
     }
@@ -238,8 +242,9 @@ impl Ui {
 }
 
 /// Wraps every line of `text` to `width` columns at spaces; a continuation keeps the line's
-/// indentation (and two spaces more under a bullet, a `$ command` or a numbered item). A word longer
-/// than the width (a URL, a path) stays whole on a line of its own. Colour codes take no columns.
+/// indentation (and two spaces more under a bullet, a `$ command`, a `[dry-run] would run: $ …` or a
+/// numbered item). A word longer than the width (a URL, a path) stays whole on an indented line of
+/// its own. Colour codes take no columns. Texts are written unwrapped: this is the only wrapping.
 pub fn wrap(text: &str, width: usize) -> String {
     let width = width.max(20);
     let mut out = Vec::new();
@@ -253,7 +258,7 @@ pub fn wrap(text: &str, width: usize) -> String {
         let body = &line[indent_len..];
         // Colour codes around a leading mark do not hide it.
         let plain = console::strip_ansi_codes(body);
-        let hanging = ["• ", "- ", "$ ", "✓ ", "✗ ", "⚠️  "]
+        let hanging = ["• ", "- ", "$ ", "✓ ", "✗ ", "⚠️  ", "[dry-run] "]
             .iter()
             .find(|p| plain.starts_with(**p))
             .map(|_| "  ")
@@ -270,14 +275,17 @@ pub fn wrap(text: &str, width: usize) -> String {
             let w = console::measure_text_width(word);
             if !first_word && current_width + 1 + w > width {
                 out.push(std::mem::take(&mut current));
-                // A word too long for an indented line (a URL) starts at the margin instead.
+                // Every continuation keeps the indent of its first line; before a word too long
+                // for the rest of the row (a URL, a path: those alone may reach the last column),
+                // as much of it as leaves the word whole on the screen.
                 let indent_width = console::measure_text_width(&next_indent);
-                if indent_width + w <= width {
-                    current = next_indent.clone();
-                    current_width = indent_width;
+                let keep = indent_width.min(width.saturating_sub(w));
+                current = if keep == indent_width {
+                    next_indent.clone()
                 } else {
-                    current_width = 0;
-                }
+                    " ".repeat(keep)
+                };
+                current_width = keep;
                 first_word = true;
             }
             if !first_word {
@@ -294,12 +302,29 @@ pub fn wrap(text: &str, width: usize) -> String {
 }
 
 /// `1 problem`, `2 problems`: a count with its noun, singular or plural as English wants it (the
-/// plural adds `s`).
+/// plural adds `s`). Every count the wizard says goes through here or [`of_them`].
 pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {}", plural(n, noun))
+}
+
+/// `commit` for one, `commits` for any other number.
+pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
+        noun.to_string()
     } else {
-        format!("{n} {noun}s")
+        format!("{noun}s")
+    }
+}
+
+/// A part of `total` things that have a property `what` (`in src/`): `, in src/` when the one
+/// thing (or every thing) has it, `, none in src/` when none has, `, 2 of them in src/` otherwise —
+/// so "1 commit, in src/" never reads as a list of many.
+pub fn of_them(part: usize, total: usize, what: &str) -> String {
+    match (part, total) {
+        (0, _) => format!("none {what}"),
+        (1, 1) => what.to_string(),
+        (p, t) if p == t => format!("all {what}"),
+        (p, _) => format!("{p} of them {what}"),
     }
 }
 
@@ -370,9 +395,26 @@ mod tests {
         // Nothing lost, no word broken.
         let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(words(&wrapped), words(text));
-        // A word longer than the width stays whole.
-        let url = format!("see https://example.com/{}", "x".repeat(60));
-        assert!(wrap(&url, 40).lines().any(|l| l.contains(&"x".repeat(60))));
+        // A word longer than the width stays whole, on a line indented like its first line.
+        let url = format!("  • Advisory: https://example.com/{}", "x".repeat(20));
+        let wrapped = wrap(&url, 50);
+        assert_eq!(
+            wrapped.lines().nth(1),
+            Some(format!("    https://example.com/{}", "x".repeat(20)).as_str()),
+            "{wrapped}"
+        );
+        // One too long for the indent keeps as much of it as leaves the URL whole on the screen.
+        let long = format!("  • Advisory: https://example.com/{}", "x".repeat(26));
+        assert_eq!(
+            wrap(&long, 48).lines().nth(1),
+            Some(format!("  https://example.com/{}", "x".repeat(26)).as_str())
+        );
+        // A rehearsal's `[dry-run] would run: $ …` hangs its continuation.
+        let dry = "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo example/frame-parser";
+        assert_eq!(
+            wrap(dry, 80),
+            "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo\n  example/frame-parser"
+        );
         // A coloured mark still hangs its continuation lines.
         let coloured = format!(
             "{} {}",
@@ -396,6 +438,10 @@ mod tests {
         assert_eq!(count(1, "test"), "1 test");
         assert_eq!(count(2, "test"), "2 tests");
         assert_eq!(count(0, "commit"), "0 commits");
+        assert_eq!(of_them(1, 1, "in src/"), "in src/");
+        assert_eq!(of_them(0, 1, "in src/"), "none in src/");
+        assert_eq!(of_them(3, 3, "in src/"), "all in src/");
+        assert_eq!(of_them(2, 3, "in src/"), "2 of them in src/");
         assert_eq!(duration(Duration::from_millis(50)), "50 ms");
         assert_eq!(duration(Duration::from_secs(20)), "20 s");
         assert_eq!(duration(Duration::from_secs(600)), "10 min");

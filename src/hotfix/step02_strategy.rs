@@ -50,12 +50,18 @@ pub fn choose(
     let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
     if ahead.commits > 0 {
         ctx.ui.warn(format!(
-            "{trunk} has {} commit{} not in {base_tag}, {} of them in {} ({} touching more than a CHANGELOG.md).",
-            ahead.commits,
-            if ahead.commits == 1 { "" } else { "s" },
-            ahead.in_crate,
-            ahead.crate_dir,
-            ahead.beyond_changelog
+            "{trunk} has {} not in {base_tag}: {} and {}.",
+            crate::ui::count(ahead.commits, "commit"),
+            crate::ui::of_them(
+                ahead.in_crate,
+                ahead.commits,
+                &format!("in {}", ahead.crate_dir)
+            ),
+            crate::ui::of_them(
+                ahead.beyond_changelog,
+                ahead.commits,
+                "touching more than a CHANGELOG.md"
+            ),
         ));
     }
     let (maintenance_branch, line_branch_exists) =

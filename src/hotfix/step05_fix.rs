@@ -66,7 +66,7 @@ fn wait_for_fix(ctx: &mut Ctx<Hotfix>, base_tag: &str, branch: &str) -> Result<(
         ctx.ui.blank();
         ctx.ui.line(format!(
             "Rehearsal: this is a throwaway clone at {}\n\
-             You may commit a trial fix there; typing done without a new commit continues with an\n\
+             You may commit a trial fix there; typing done without a new commit continues with an \
              empty placeholder commit labelled \"{PLACEHOLDER_SUBJECT}\".",
             ctx.repo.display()
         ));

@@ -67,8 +67,35 @@ fn api_check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // Not installed: said as skipped, without showing a `$ cargo semver-checks …` that never runs.
+    let missing = ctx.runner.which("cargo-semver-checks").is_none();
     let repo = ctx.repo.clone();
-    let out = cargo::run_argv(&mut ctx.runner, &repo, &argv, "check the line's public API")?;
+    let out = if missing {
+        None
+    } else {
+        Some(cargo::run_argv(
+            &mut ctx.runner,
+            &repo,
+            &argv,
+            "check the line's public API",
+        )?)
+    };
+    let not_installed = |o: &crate::runner::Output| {
+        o.stderr.contains("no such command") || o.stderr.contains("no such subcommand")
+    };
+    let out = match out {
+        Some(out) if !not_installed(&out) => out,
+        _ => {
+            ctx.ui.warn(
+                "API check skipped: cargo-semver-checks is not installed (install it with `cargo install cargo-semver-checks --locked`)",
+            );
+            ctx.note(
+                7,
+                format!("{line}: API check skipped: cargo-semver-checks is not installed"),
+            );
+            return Ok(());
+        }
+    };
     if out.success() {
         ctx.ui.ok(format!(
             "No breaking API change against {} (cargo-semver-checks)",
@@ -77,16 +104,6 @@ fn api_check(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.note(
             7,
             format!("{line}: API unchanged against {}", plan.base_tag),
-        );
-        return Ok(());
-    }
-    if out.stderr.contains("no such command") || out.stderr.contains("no such subcommand") {
-        ctx.ui.warn(
-            "API check skipped: cargo-semver-checks is not installed (install it with `cargo install cargo-semver-checks --locked`)",
-        );
-        ctx.note(
-            7,
-            format!("{line}: API check skipped: cargo-semver-checks is not installed"),
         );
         return Ok(());
     }

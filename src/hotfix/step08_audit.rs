@@ -28,6 +28,14 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.rec.audit = Some(Audit::Skipped { reason });
         return Ok(());
     }
+    // Not installed: said as skipped, without showing a `$ cargo audit` that never runs.
+    if ctx.runner.which("cargo-audit").is_none() {
+        return skip(
+            ctx,
+            "cargo-audit is not installed (install it with `cargo install cargo-audit --locked`)"
+                .to_string(),
+        );
+    }
     let repo = ctx.repo.clone();
     let out = cargo::audit(&mut ctx.runner, &repo)?;
     let report = if out.stdout.trim().is_empty() {

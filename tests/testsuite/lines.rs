@@ -535,39 +535,39 @@ fn three_lines_end_to_end_with_the_real_gh() {
     }
 }
 
-/// The summary (step 16) has a table with a row per line: the line, its base, its tag, the branch
-/// its PR was merged into and the PR.
+/// The summary (step 16) has a block per line: the line, its base, its tag and the branch its PR
+/// was merged into, then the PR on an indented line of its own (a table of URLs does not fit 80
+/// columns); its Release URLs name every line's GitHub release.
 fn assert_summary_names_every_line(out: &Outcome, lines: &[Line]) {
     let summary = out.transcript.rsplit("[16/16]").next().unwrap_or_default();
-    let header = summary
-        .lines()
-        .find(|r| r.trim_start().starts_with("Line ") && r.contains("Merged into"))
-        .unwrap_or_else(|| panic!("the summary has no table by line\n{}", out.explain()));
-    assert!(
-        header.contains("Hotfix") && header.contains("PR"),
-        "{header}"
-    );
+    let rows: Vec<&str> = summary.lines().collect();
     for (i, l) in lines.iter().enumerate() {
-        let row = summary
-            .lines()
-            .find(|r| r.trim_start().starts_with(&format!("{} ", l.name)) && r.contains(l.tag))
-            .unwrap_or_else(|| {
-                panic!(
-                    "the summary has no row for line {} ({})\n{}",
-                    l.name,
-                    l.tag,
-                    out.explain()
-                )
-            });
         let into = if i == 0 {
             "main".to_string()
         } else {
             format!("release/{}", l.name)
         };
-        let cells: Vec<&str> = row.split_whitespace().collect();
-        assert_eq!(cells.len(), 5, "{row}\n{}", out.explain());
-        assert_eq!(cells[..4], [l.name, l.base, l.tag, into.as_str()], "{row}");
-        assert!(cells[4].contains("/pull/"), "{row}\n{}", out.explain());
+        let block = format!("  • {}: {} → {}, merged into {into}", l.name, l.base, l.tag);
+        let at = rows.iter().position(|r| *r == block).unwrap_or_else(|| {
+            panic!(
+                "the summary has no block `{block}` for line {}\n{}",
+                l.name,
+                out.explain()
+            )
+        });
+        let pr = rows.get(at + 1).copied().unwrap_or_default();
+        assert!(
+            pr.starts_with("    PR http") && pr.contains("/pull/"),
+            "{pr}\n{}",
+            out.explain()
+        );
+        assert!(
+            rows.iter().any(|r| r.starts_with("  • GitHub: ")
+                && r.ends_with(&format!("/releases/tag/{}", l.tag))),
+            "no GitHub release for {}\n{}",
+            l.tag,
+            out.explain()
+        );
     }
 }
 

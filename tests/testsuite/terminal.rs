@@ -489,6 +489,23 @@ fn the_demo_at_80_columns_has_no_line_longer_than_the_terminal() {
         too_long.len(),
         too_long.join("\n")
     );
+    // Prose is wrapped once, one column short of the edge: only a row holding a command, a URL
+    // or a path reaches the last column.
+    let at_edge: Vec<String> = shown_lines(&seen)
+        .into_iter()
+        .filter(|(width, line)| {
+            *width == 80
+                && !line.contains("://")
+                && !line.contains('/')
+                && !line.trim_start().starts_with('$')
+        })
+        .map(|(_, line)| line)
+        .collect();
+    assert!(
+        at_edge.is_empty(),
+        "prose reaching the last column:\n{}",
+        at_edge.join("\n")
+    );
 }
 
 /// A run can be logged: `caro-hotfix … 2>&1 | tee hotfix.log` still asks its questions on the
