@@ -559,24 +559,39 @@ pub struct Snapshot {
 
 /// A program that runs `module.function()` of `tests/testsuite/support/` and exits with what it
 /// returns: the absolute interpreter with `-S` (no `site`: this machine's pyenv loads certifi there,
-/// 30 ms a start), the module imported rather than run as a script so its bytecode is compiled once
-/// per test binary (kept in `CARGO_TARGET_TMPDIR`), not at every call. A stand-in without its own
-/// state directory in the environment uses `<its directory>/../gh-state`, as the script always did.
+/// 30 ms a start), and the module imported rather than run as a script, so that its bytecode is
+/// compiled once per test binary, not at every call (also where `PYTHONDONTWRITEBYTECODE` is set,
+/// as on this machine). The module is copied into
+/// `CARGO_TARGET_TMPDIR/python/` once per test binary (its `__pycache__` goes there, never into the
+/// source tree). A stand-in without its own state directory in the environment uses
+/// `<its directory>/../gh-state`, as the script always did.
 pub fn python_launcher(module: &str, function: &str) -> String {
-    let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/support");
-    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pycache");
+    static COPIED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python");
+    {
+        let mut copied = COPIED.lock().unwrap_or_else(|e| e.into_inner());
+        if !copied.iter().any(|m| m == module) {
+            let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/testsuite/support")
+                .join(format!("{module}.py"));
+            std::fs::create_dir_all(&dir).expect("python dir");
+            let tmp = dir.join(format!("{module}.py.tmp"));
+            std::fs::copy(&source, &tmp).expect("copy the python module");
+            std::fs::rename(&tmp, dir.join(format!("{module}.py"))).expect("rename");
+            copied.push(module.to_string());
+        }
+    }
     format!(
         "#!{python} -S\n\
          import os, sys\n\
          os.environ.setdefault(\"GH_STANDIN_STATE\", os.path.normpath(os.path.join(\n    \
          os.path.dirname(os.path.abspath(__file__)), \"..\", \"gh-state\")))\n\
-         sys.pycache_prefix = {cache:?}\n\
-         sys.path.insert(0, {support:?})\n\
+         sys.dont_write_bytecode = False\n\
+         sys.path.insert(0, {dir:?})\n\
          import {module}\n\
          sys.exit({module}.{function}())\n",
         python = python3().display(),
-        cache = cache.display().to_string(),
-        support = support.display().to_string(),
+        dir = dir.display().to_string(),
     )
 }
 
