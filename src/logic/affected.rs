@@ -190,7 +190,8 @@ pub fn compute_lines(
     let mut patches: Vec<&(Version, Version)> = patches.iter().collect();
     patches.sort();
     for (base, hotfix) in &patches {
-        if !affected.contains(&base) {
+        // Build metadata is not part of a version's identity in semver (`1.2.3+build.7` is 1.2.3).
+        if !affected.iter().any(|v| v.cmp_precedence(base).is_eq()) {
             bail!(
                 "the hotfix {hotfix} is on no affected line: its base {base} is not a release from {introduced} on"
             );

@@ -886,12 +886,13 @@ fn hold_at(step: u8) -> HoldAt {
             contains: "0.9.10",
             nth: 1,
         },
-        // The API check of the 0.9 line, after its tests.
+        // The 0.9 line's unit tests (the API check runs only where cargo-semver-checks is
+        // installed, and is not shown otherwise): the second `cargo test --lib`.
         7 => HoldAt {
             program: "cargo",
-            first: "semver-checks",
-            contains: "--baseline-rev v0.9.9",
-            nth: 1,
+            first: "test",
+            contains: "--lib",
+            nth: 2,
         },
         // The PR of the 0.9 line, after its branch and release/0.9 are pushed.
         9 => HoldAt {
@@ -1284,9 +1285,10 @@ fn without_semver_checks_step_7_says_the_api_check_was_skipped_on_every_line() {
         2,
         "{context}"
     );
+    // Skipped, so not shown as run (issue 31).
     for base in ["v1.0.10", "v0.9.9"] {
         assert!(
-            step7.contains(&format!(
+            !step7.contains(&format!(
                 "$ cargo semver-checks check-release --package minicrate --baseline-rev {base}"
             )),
             "{context}"
