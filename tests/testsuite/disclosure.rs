@@ -267,20 +267,7 @@ fn an_older_line_hotfix_lists_the_newer_line_as_vulnerable_with_no_patched_versi
     let advisories = emu.advisories(CANONICAL);
     assert_eq!(advisories.len(), 1);
     assert_eq!(advisories[0]["state"], "draft");
-    let vulns: Vec<(String, Value)> = advisories[0]["vulnerabilities"]
-        .as_array()
-        .expect("vulnerabilities")
-        .iter()
-        .map(|v| {
-            (
-                v["vulnerable_version_range"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-                v["patched_versions"].clone(),
-            )
-        })
-        .collect();
+    let vulns = crate::support::emulator::vulnerability_ranges(&advisories[0]);
     assert_eq!(
         vulns,
         [

@@ -74,20 +74,7 @@ fn semver_compatible_releases_are_told_to_take_the_hotfix_in_every_artifact() {
     // The GitHub advisory: one patched range and the class left vulnerable, nothing else.
     let advisories = emu.advisories(CANONICAL);
     assert_eq!(advisories.len(), 1, "{advisories:#?}");
-    let ranges: Vec<(String, Value)> = advisories[0]["vulnerabilities"]
-        .as_array()
-        .expect("vulnerabilities")
-        .iter()
-        .map(|v| {
-            (
-                v["vulnerable_version_range"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                v["patched_versions"].clone(),
-            )
-        })
-        .collect();
+    let ranges = crate::support::emulator::vulnerability_ranges(&advisories[0]);
     assert_eq!(
         ranges,
         [

@@ -210,3 +210,21 @@ pub fn control_at(port: u16, method: &str, path: &str, body: Value) -> Value {
     assert!(head.starts_with("HTTP/1.1 200"), "control {path}: {answer}");
     serde_json::from_str(payload).expect("control answers JSON")
 }
+
+/// An advisory's `vulnerabilities[]` as (vulnerable range, patched version or null), in order.
+pub fn vulnerability_ranges(advisory: &Value) -> Vec<(String, Value)> {
+    advisory["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities")
+        .iter()
+        .map(|v| {
+            (
+                v["vulnerable_version_range"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                v["patched_versions"].clone(),
+            )
+        })
+        .collect()
+}
