@@ -1,7 +1,9 @@
 //! The one wall clock: the record's timestamps and the dates of CHANGELOG and SECURITY.md.
 //!
 //! `CARO_HOTFIX_NOW` (an RFC 3339 time with offset, read through [`crate::Env`]) fixes it, so a test's
-//! texts and records are the same at every run. Durations are measured with `std::time::Instant`,
+//! texts and records are the same at every run. `CARO_HOTFIX_BACKOFF_SCALE` (a factor in (0, 1])
+//! shortens the pauses between attempts of a failed call, so a test of GitHub's 502s does not wait
+//! the 0.5 + 2 + 5 s a maintainer's run waits; what is said and tried is the same. Durations are measured with `std::time::Instant`,
 //! which is no clock of dates.
 
 use anyhow::{Context, Result};
@@ -10,12 +12,16 @@ use anyhow::{Context, Result};
 #[derive(Debug, Clone)]
 pub struct Clock {
     fixed: Option<jiff::Zoned>,
+    backoff_scale: f64,
 }
 
 impl Clock {
     /// The system's clock.
     pub fn system() -> Clock {
-        Clock { fixed: None }
+        Clock {
+            fixed: None,
+            backoff_scale: 1.0,
+        }
     }
 
     /// A clock that always says `at` (RFC 3339, e.g. `2026-12-01T03:00:00+00:00`).
@@ -28,7 +34,22 @@ impl Clock {
         })?;
         Ok(Clock {
             fixed: Some(timestamp.to_zoned(jiff::tz::TimeZone::fixed(offset))),
+            backoff_scale: 1.0,
         })
+    }
+
+    /// This clock with its pauses between attempts scaled by `factor` (`CARO_HOTFIX_BACKOFF_SCALE`),
+    /// a number in (0, 1].
+    pub fn with_backoff_scale(mut self, factor: &str) -> Result<Clock> {
+        match factor.trim().parse::<f64>() {
+            Ok(f) if f > 0.0 && f <= 1.0 => {
+                self.backoff_scale = f;
+                Ok(self)
+            }
+            _ => anyhow::bail!(
+                "CARO_HOTFIX_BACKOFF_SCALE={factor}: give a factor above 0 and at most 1, e.g. 0.01"
+            ),
+        }
     }
 
     fn zoned(&self) -> jiff::Zoned {
@@ -48,6 +69,12 @@ impl Clock {
     /// time, beside the clock that dates what it writes.
     pub fn pause(&self, d: std::time::Duration) {
         std::thread::sleep(d);
+    }
+
+    /// Waits `d` after a failed attempt, before the next one (GitHub's `Retry-After`, a backoff):
+    /// [`Clock::pause`], shortened by `CARO_HOTFIX_BACKOFF_SCALE` when set.
+    pub fn back_off(&self, d: std::time::Duration) {
+        self.pause(d.mul_f64(self.backoff_scale));
     }
 
     /// Today's local date, `YYYY-MM-DD`, for CHANGELOG and SECURITY.md.
@@ -82,5 +109,19 @@ mod tests {
         assert_eq!(clock.now(), "2026-12-01T03:00:00+02:00");
         assert_eq!(clock.today(), "2026-12-01");
         assert!(Clock::fixed("tomorrow").is_err());
+    }
+
+    #[test]
+    fn the_backoff_scale_shortens_the_pause_between_attempts_and_refuses_nonsense() {
+        let clock = Clock::system()
+            .with_backoff_scale("0.01")
+            .expect("a factor");
+        let start = std::time::Instant::now();
+        clock.back_off(std::time::Duration::from_secs(5));
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        for bad in ["0", "-1", "2", "fast", ""] {
+            let e = Clock::system().with_backoff_scale(bad).unwrap_err();
+            assert!(e.to_string().contains("CARO_HOTFIX_BACKOFF_SCALE"), "{e}");
+        }
     }
 }

@@ -51,11 +51,16 @@ impl Env {
         self.get(key).is_some_and(|v| !v.is_empty())
     }
 
-    /// The clock: fixed by `CARO_HOTFIX_NOW`, else the system's.
+    /// The clock: fixed by `CARO_HOTFIX_NOW`, else the system's; its pauses between attempts
+    /// scaled by `CARO_HOTFIX_BACKOFF_SCALE`.
     pub fn clock(&self) -> anyhow::Result<crate::clock::Clock> {
-        match self.var("CARO_HOTFIX_NOW") {
-            Some(at) if !at.is_empty() => crate::clock::Clock::fixed(&at),
-            _ => Ok(crate::clock::Clock::system()),
+        let clock = match self.var("CARO_HOTFIX_NOW") {
+            Some(at) if !at.is_empty() => crate::clock::Clock::fixed(&at)?,
+            _ => crate::clock::Clock::system(),
+        };
+        match self.var("CARO_HOTFIX_BACKOFF_SCALE") {
+            Some(factor) if !factor.is_empty() => clock.with_backoff_scale(&factor),
+            _ => Ok(clock),
         }
     }
 }

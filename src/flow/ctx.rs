@@ -96,6 +96,14 @@ impl<R: Tracked> Ctx<R> {
         self.settings.poll_interval(default_secs)
     }
 
+    /// The refresh of gh's own watch loops: `--poll-interval` in whole seconds (at least 1, gh's
+    /// unit) when it was given; gh's defaults otherwise.
+    pub fn watch_interval(&self) -> Option<u64> {
+        self.settings
+            .poll_interval
+            .map(|secs| secs.round().max(1.0) as u64)
+    }
+
     /// The URL of the crate's file in the sparse index that is watched for the publish.
     pub fn index_url(&self, crate_name: &str) -> Result<String> {
         let root = match (&self.settings.registry_index, &self.settings.registry) {

@@ -121,7 +121,7 @@ pub fn create(ctx: &mut Ctx<Hotfix>, step: u8) -> Result<()> {
         }
         if crate::ops::gh::transient(&out) {
             if attempt < 3 {
-                std::thread::sleep(std::time::Duration::from_secs(attempt));
+                ctx.clock.back_off(std::time::Duration::from_secs(attempt));
                 continue;
             }
             anyhow::bail!(

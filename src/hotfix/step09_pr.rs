@@ -183,7 +183,7 @@ pub(super) fn create_or_find(
                 "`gh pr create` failed ({}); no PR was opened: trying again",
                 out.message()
             ));
-            ctx.clock.pause(pause);
+            ctx.clock.back_off(pause);
             continue;
         }
         bail!(
@@ -260,7 +260,7 @@ fn create_label(ctx: &mut Ctx<Hotfix>, label: &str) -> Result<bool> {
             "`gh label create {label}` failed ({}): trying again",
             out.message()
         ));
-        ctx.clock.pause(pause);
+        ctx.clock.back_off(pause);
         attempt += 1;
     }
 }

@@ -105,7 +105,10 @@ fn wait_for_checks(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
     loop {
         let out = if watching {
             spinner.suspend(|| ());
-            ctx.gh().watch_checks(number)?
+            {
+                let every = ctx.watch_interval();
+                ctx.gh().watch_checks(number, every)?
+            }
         } else {
             ctx.gh().checks(number)?
         };

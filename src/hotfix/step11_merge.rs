@@ -205,7 +205,7 @@ fn merge(ctx: &mut Ctx<Hotfix>, number: u64, head: &str, branch: &str, remote: &
             ctx.ui.warn(format!(
                 "`gh pr merge` failed ({detail}); PR #{number} is not merged: trying again"
             ));
-            ctx.clock.pause(pause);
+            ctx.clock.back_off(pause);
             continue;
         }
         bail!(

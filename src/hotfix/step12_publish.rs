@@ -187,7 +187,8 @@ fn watch_workflow(ctx: &mut Ctx<Hotfix>, tag: &str, interval: std::time::Duratio
         // the watch's own exit status is not trusted (see above).
         if watches == 0 || (status != "completed" && watches < 3) {
             watches += 1;
-            ctx.gh().watch_run(id)?;
+            let every = ctx.watch_interval();
+            ctx.gh().watch_run(id, every)?;
             continue;
         }
         if status == "completed" {

@@ -200,7 +200,7 @@ impl<'a> Gh<'a> {
             let pause = reply
                 .pause(attempt)
                 .with_context(|| format!("could not {}", cmd.purpose()))?;
-            self.clock.pause(pause);
+            self.clock.back_off(pause);
             attempt += 1;
         }
     }
@@ -243,7 +243,7 @@ impl<'a> Gh<'a> {
                 let pause = reply
                     .pause(attempt)
                     .with_context(|| format!("could not {}", cmd.purpose()))?;
-                self.clock.pause(pause);
+                self.clock.back_off(pause);
                 attempt += 1;
                 continue;
             }
@@ -366,18 +366,17 @@ impl<'a> Gh<'a> {
         )?)
     }
 
-    /// Waits for the PR's checks; the output says which failed.
-    pub fn watch_checks(&mut self, number: u64) -> Result<Output> {
-        Ok(self.exec(
-            &self
-                .sub(
-                    "watch the PR's checks",
-                    &["pr", "checks", &number.to_string()],
-                )
-                .effect(Effect::Remote)
-                .arg("--watch")
-                .long_running(),
-        )?)
+    /// Waits for the PR's checks; the output says which failed. `interval`: gh's own refresh, in
+    /// whole seconds (gh's default, 10 s, when `None`).
+    pub fn watch_checks(&mut self, number: u64, interval: Option<u64>) -> Result<Output> {
+        let cmd = self
+            .sub(
+                "watch the PR's checks",
+                &["pr", "checks", &number.to_string()],
+            )
+            .effect(Effect::Remote)
+            .arg("--watch");
+        Ok(self.exec(&with_interval(cmd, interval).long_running())?)
     }
 
     /// Squash-merges; the output is returned even on failure (a lost answer may have merged).
@@ -480,17 +479,17 @@ impl<'a> Gh<'a> {
         Ok(v["path"].as_str().unwrap_or_default().to_string())
     }
 
-    pub fn watch_run(&mut self, id: u64) -> Result<Output> {
-        Ok(self.exec(
-            &self
-                .sub(
-                    "watch the publish workflow",
-                    &["run", "watch", &id.to_string()],
-                )
-                .effect(Effect::Remote)
-                .arg("--exit-status")
-                .long_running(),
-        )?)
+    /// Watches the workflow run until it completes. `interval`: gh's own refresh, in whole seconds
+    /// (gh's default, 3 s, when `None`).
+    pub fn watch_run(&mut self, id: u64, interval: Option<u64>) -> Result<Output> {
+        let cmd = self
+            .sub(
+                "watch the publish workflow",
+                &["run", "watch", &id.to_string()],
+            )
+            .effect(Effect::Remote)
+            .arg("--exit-status");
+        Ok(self.exec(&with_interval(cmd, interval).long_running())?)
     }
 
     /// Every security advisory of the repository (all pages); an error when they could not be
@@ -564,6 +563,15 @@ impl<'a> Gh<'a> {
 /// `gh auth status [--hostname HOST]`: whether gh can talk to the GitHub the hotfix goes to. With
 /// `host` only that host is checked — a GitHub Enterprise host as much as github.com; without it gh
 /// checks every host it knows and fails when any one fails.
+/// `--interval N` for gh's own watch loop (`gh pr checks --watch`, `gh run watch`), both since
+/// gh 2.0.
+fn with_interval(cmd: Cmd, interval: Option<u64>) -> Cmd {
+    match interval {
+        Some(secs) => cmd.args(["--interval", &secs.to_string()]),
+        None => cmd,
+    }
+}
+
 pub fn auth_status(runner: &mut Runner, dir: &Path, host: Option<&str>) -> Result<Output> {
     let mut cmd = Cmd::new("gh", "check that gh is logged in")
         .cwd(dir)

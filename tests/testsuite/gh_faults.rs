@@ -372,6 +372,11 @@ fn times_of(emu: &Emulator, op: &str) -> Vec<f64> {
 
 /// A world stopping at the review question (no approval): steps 9 and 10 with the real gh.
 fn until_review(faults: Value) -> (Fixture, Emulator, IndexServer, Outcome) {
+    until_review_scaled(faults, crate::support::BACKOFF_SCALE)
+}
+
+/// [`until_review`], the pauses between attempts scaled by `scale` (`1`: as a maintainer's run).
+fn until_review_scaled(faults: Value, scale: &str) -> (Fixture, Emulator, IndexServer, Outcome) {
     let fx = Fixture::new();
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
@@ -380,7 +385,16 @@ fn until_review(faults: Value) -> (Fixture, Emulator, IndexServer, Outcome) {
     emu.knobs(json!({ "faults": faults }));
     let url = index.url();
     // No answer at the review question: the run stops there.
-    let out = run(&fx, &emu, &args(&url, "0.05", &[]), answers(&fx, vec![]));
+    let out = emu
+        .env()
+        .iter()
+        .fold(
+            fx.caro(&args(&url, "0.05", &[]))
+                .answers(answers(&fx, vec![])),
+            |run, (k, v)| run.env(k, v),
+        )
+        .env("CARO_HOTFIX_BACKOFF_SCALE", scale)
+        .run();
     (fx, emu, index, out)
 }
 
@@ -390,10 +404,14 @@ fn until_review(faults: Value) -> (Fixture, Emulator, IndexServer, Outcome) {
 /// out until the reset. The run goes on to the review question with one PR.
 #[test]
 fn retry_after_and_a_rate_limit_reset_are_waited_for() {
-    let (_fx, emu, _index, out) = until_review(json!([
-        {"operation": "PullRequestList", "kind": "retry_after", "retry_after": 3},
-        {"operation": "LabelList", "kind": "rate_limit", "reset_in": 2}
-    ]));
+    // The real waits: the emulator's clock sees them.
+    let (_fx, emu, _index, out) = until_review_scaled(
+        json!([
+            {"operation": "PullRequestList", "kind": "retry_after", "retry_after": 3},
+            {"operation": "LabelList", "kind": "rate_limit", "reset_in": 2}
+        ]),
+        "1",
+    );
     let text = out.explain();
     assert!(text.contains("Merge PR #1 without review?"), "{text}");
     assert_eq!(emu.pulls(CANONICAL).len(), 1, "{text}");

@@ -26,6 +26,11 @@ use caro_hotfix::ui::Ui;
 /// A registry index nobody serves (connections are refused at once): tests never reach crates.io.
 pub const NO_REGISTRY: &str = "http://127.0.0.1:9/";
 
+/// The pauses between attempts of a failed call, scaled (`CARO_HOTFIX_BACKOFF_SCALE`): GitHub's
+/// 502s are retried after 5, 20 and 50 ms instead of 0.5, 2 and 5 s, with the same messages and
+/// attempts. A test of the waits themselves sets `1`.
+pub const BACKOFF_SCALE: &str = "0.01";
+
 /// The wall clock of every run (`CARO_HOTFIX_NOW`): the dates and timestamps the wizard writes are
 /// the same at every run, so texts are compared whole. Not today, so a date that ignored it shows.
 pub const NOW: &str = "2026-11-13T09:30:00+01:00";
@@ -467,6 +472,7 @@ impl Fixture {
             .env("NO_COLOR", "1")
             .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
             .env("CARO_HOTFIX_NOW", NOW)
+            .env("CARO_HOTFIX_BACKOFF_SCALE", BACKOFF_SCALE)
             .env("TERM", "xterm");
         cmd
     }
@@ -720,6 +726,7 @@ impl Run<'_> {
                 ("GIT_CONFIG_NOSYSTEM", "1"),
                 ("CARGO_TERM_COLOR", "never"),
                 ("CARO_HOTFIX_NOW", NOW),
+                ("CARO_HOTFIX_BACKOFF_SCALE", BACKOFF_SCALE),
             ]
             .into_iter()
             .chain(no_registry.then_some(("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)))
