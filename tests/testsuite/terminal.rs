@@ -464,11 +464,7 @@ fn the_demo_at_80_columns_reads_as_a_terminal_shows_it() {
     let seen = demo_typed_through(&fx, &format!("stty cols {COLS} rows 24; exec '{bin}' demo"));
     let screen = Screen::of(&seen);
     let text = screen.text();
-    std::fs::write(
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-80.txt"),
-        &text,
-    )
-    .expect("keep the screen");
+    screen.keep("demo");
     assert!(
         text.contains("REHEARSAL of SECURITY HOTFIX v1.0.1"),
         "{text}"

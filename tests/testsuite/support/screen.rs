@@ -128,9 +128,24 @@ impl Screen {
         text
     }
 
+    /// Whether the screen says `text`, read across rows: every run of spaces and row ends counts
+    /// as one space, so a sentence is found wherever the terminal's width put its rows apart.
+    pub fn says(&self, text: &str) -> bool {
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        words(&self.rows.join(" ")).contains(&words(text))
+    }
+
+    /// Keeps the screen in `CARGO_TARGET_TMPDIR/<name>-80.txt`, to be read after the run.
+    pub fn keep(&self, name: &str) {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-80.txt"));
+        std::fs::write(&path, self.text())
+            .unwrap_or_else(|e| panic!("keeping the screen in {}: {e}", path.display()));
+    }
+
     /// Everything that trips the eye at 80 columns, one finding a line naming its row:
     ///
-    /// - a line longer than the terminal (the terminal broke it, mid-word);
+    /// - a line longer than the terminal (the terminal broke it, mid-word), unless it is one word
+    ///   (a URL, a path) longer than the terminal;
     /// - a row reaching the last column that is neither a command nor ends in a URL or a path (prose
     ///   is wrapped one column short of the edge);
     /// - a row shorter than a third of the width, followed by the rest of its sentence whose first
@@ -150,13 +165,17 @@ impl Screen {
             command[i] = starts_command(row)
                 || (i > 0 && command[i - 1] && indent(row) > indent(&rows[i - 1]))
                 || (i > 0 && command[i - 1] && self.continues(i - 1) && !row.trim().is_empty());
-            if self.wrapped[i] {
+            // A word longer than the terminal (the emulator's URLs: `http://github.localhost/…`)
+            // is broken by it whatever the layout: only a row of one such word is spared.
+            let word_too_long = !row.trim().contains(' ') && is_url_or_path(row.trim());
+            if self.wrapped[i] && !word_too_long {
                 say(
                     &mut found,
                     i,
                     "longer than the terminal (it broke the line)",
                 );
             } else if width(row) >= COLS
+                && !self.wrapped[i]
                 && !command[i]
                 && !row.split(' ').next_back().is_some_and(is_url_or_path)
             {
@@ -211,7 +230,9 @@ impl Screen {
     /// begin an item of its own.
     fn continues(&self, i: usize) -> bool {
         let (row, next) = (&self.rows[i], self.rows.get(i + 1));
-        !row.trim().is_empty()
+        // The terminal's own wrap of a word longer than it is no continuation of ours.
+        !self.wrapped[i]
+            && !row.trim().is_empty()
             && next.is_some_and(|n| !n.trim().is_empty() && !starts_item(n))
             && !is_rule(row)
     }
