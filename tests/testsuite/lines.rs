@@ -7,7 +7,7 @@
 //! or [`Fixture::three_lines_conflicting_on_0_8`], whose 0.8 line has another `record_len`, so the
 //! fix conflicts there.
 
-use crate::support::screen::{Screen, Typist};
+use crate::support::screen::Typist;
 use crate::support::*;
 
 /// The fixture itself, with plain git: the fix made on the newest line cherry-picks cleanly onto
@@ -497,7 +497,7 @@ impl World {
 /// a PR into release/0.9 (made from v0.9.9 and pushed), the fix cherry-picked onto 0.9; Latest stays
 /// on v1.0.11; one advisory for both lines; the summary names both. The real binary in a terminal
 /// of 80 columns, typed at like a person, and read as the terminal shows it: every row holds to
-/// the layout rules of [`Screen::problems`] (the screen is kept in
+/// the layout rules of `Screen::problems` (the screen is kept in
 /// `CARGO_TARGET_TMPDIR/two-lines-80.txt`).
 #[test]
 fn two_lines_end_to_end_with_the_real_gh_read_at_80_columns() {

@@ -1,7 +1,7 @@
 //! `caro-hotfix rollback` with a real `cargo yank` against a registry served on 127.0.0.1.
 
 use crate::support::index_server::IndexServer;
-use crate::support::screen::{Screen, Typist};
+use crate::support::screen::Typist;
 use crate::support::*;
 
 const TOKEN: &str = "local-registry-token-1234";
@@ -465,7 +465,7 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
 /// In a terminal of 80 columns, typed like a person: the rehearsed rollback's advisory tells the
 /// truth about the versions — the previous release is named as still vulnerable, the next hotfix as
 /// the way out — and the run ends as a rehearsal, never "complete". Read as the terminal shows it,
-/// every row holds to the layout rules of [`Screen::problems`] (the screen is kept in
+/// every row holds to the layout rules of `Screen::problems` (the screen is kept in
 /// `CARGO_TARGET_TMPDIR/rollback-80.txt`).
 #[test]
 fn in_a_terminal_the_rollback_text_names_the_previous_release_as_vulnerable() {

@@ -478,6 +478,74 @@ fn the_demo_at_80_columns_reads_as_a_terminal_shows_it() {
     );
 }
 
+/// The screen model and its rules on bytes made to show each defect of issue 31 (and a layout
+/// without them), so the 80-column tests above cannot pass by finding nothing.
+#[test]
+fn the_80_column_rules_find_each_defect_they_name() {
+    // As rexpect hands the terminal's bytes over: one char per byte.
+    let screen = |rows: &[&str]| {
+        let bytes = rows.join("\r\n") + "\r\n";
+        Screen::of(&bytes.bytes().map(char::from).collect::<String>())
+    };
+    let url = "https://github.com/example/frame-parser/security/advisories/GHSA-0000-0000-0000";
+    let long = "word ".repeat(30);
+    // Wrapped once, continuations hung, the URL as indented as it still fits, a table that fits,
+    // a spinner's row redrawn by a carriage return and an erase (only the last drawing stays).
+    let good = screen(&[
+        "  • maintenance (recommended): PR into release/1.0 (made from v1.0.0 if it does",
+        "    not exist), tag that merge.",
+        "  • Advisory:",
+        &format!(" {url}"),
+        "⠋ waiting for the checks (1 s), a row long enough to be seen if it stayed\r\x1b[2K✓ All checks passed",
+        "  release/1.0  has the fix: the PR was squash-merged into it",
+        "  main         forward-port PR https://github.com/example/frame-parser/pull/0",
+    ]);
+    assert_eq!(good.problems(), Vec::<String>::new(), "{}", good.text());
+    assert_eq!(good.rows()[4], "✓ All checks passed");
+    for (defect, rows) in [
+        ("longer than the terminal", vec![long.as_str()]),
+        ("prose reaching the last column", vec![&"a ".repeat(40)[..]]),
+        // Wrapped twice: `with an` alone mid-sentence.
+        (
+            "a short row in the middle of a sentence",
+            vec![
+                "You may commit a trial fix there; typing done without a new commit continues ab",
+                "with an",
+                "empty placeholder commit labelled \"placeholder\".",
+            ],
+        ),
+        // The URL after its label at column 0, where 1 column of indent fits.
+        (
+            "a continuation indented 0 instead of 1",
+            vec!["  • Advisory:", url],
+        ),
+        // A continuation not hung under its command.
+        (
+            "a continuation indented 0 instead of 2",
+            vec![
+                "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo example/fra",
+                "example/frame-parser",
+            ],
+        ),
+        // A table whose row does not fit.
+        (
+            "a table row that does not fit",
+            vec![
+                "Line  Base    Hotfix  Merged into  PR https://github.com/example/frame-parser",
+                "https://github.com/example/frame-parser/pull/0",
+            ],
+        ),
+    ] {
+        let shown = screen(&rows);
+        let problems = shown.problems();
+        assert!(
+            problems.iter().any(|p| p.contains(defect)),
+            "{defect:?} not found in {problems:#?}\n{}",
+            shown.text()
+        );
+    }
+}
+
 /// A run can be logged: `caro-hotfix … 2>&1 | tee hotfix.log` still asks its questions on the
 /// terminal, and the log gets the whole transcript.
 #[test]

@@ -183,7 +183,7 @@ impl Screen {
             }
             if i + 1 < rows.len() && self.continues(i) {
                 let next = &rows[i + 1];
-                let fits = width(row) + 1 + width(first_word(next)) < COLS;
+                let fits = self.fits_after(i);
                 // Wrapped twice: a short row, itself the continuation of a full one, whose next
                 // row goes on with the sentence and would have fitted on it.
                 if width(row.trim_start()) < COLS / 3
