@@ -247,11 +247,13 @@ fn release(ctx: &mut Ctx<Rollback>) -> Result<()> {
 
 fn advisory(ctx: &mut Ctx<Rollback>) -> Result<()> {
     let (name, version, tag) = names(ctx)?;
+    // The question on a line of its own, the prompt short: an answer of a sentence or two then
+    // fits the terminal's row.
+    ctx.ui.line(format!(
+        "What regression does {version} cause? One or two sentences: they open the rollback advisory."
+    ));
     let regression = loop {
-        let answer = ctx.prompter.text(
-            &format!("What regression does {version} cause? (one or two sentences)"),
-            None,
-        )?;
+        let answer = ctx.prompter.text("Regression", None)?;
         if !answer.is_empty() {
             break answer;
         }

@@ -845,23 +845,23 @@ pub struct Rollback<'a> {
     pub original: &'a str,
 }
 
-/// The rollback advisory: the regression, the downgrade, the timeline for the next hotfix.
+/// The rollback advisory: the regression, the downgrade, the timeline for the next hotfix. A
+/// paragraph is one line (Markdown joins its lines anyway): the screen wraps it once, at its width.
 pub fn rollback_advisory(r: &Rollback) -> String {
     format!(
         "⚠️  ROLLBACK: {name} {version} has been yanked\n\
          \n\
-         {name} {version}, a hotfix for: {original}\n\
-         introduced a regression: {regression}\n\
+         {name} {version}, a hotfix for: {original} — introduced a regression: {regression}\n\
          \n\
-         **Do not simply downgrade**: {previous}, the release before it, still has the vulnerability\n\
+         **Do not simply downgrade**: {previous}, the release before it, still has the vulnerability \
          that {version} fixed. Pin it only if the regression hurts you more than the vulnerability can:\n\
          \n\
          \x20 cargo update -p {name} --precise {previous}\n\
          \n\
-         Lock files that already pin {version} keep building (a yanked version stays downloadable),\n\
+         Lock files that already pin {version} keep building (a yanked version stays downloadable), \
          but new resolutions avoid it.\n\
          \n\
-         **The way out**: {name} {next}, fixing both the original issue and this regression, is expected\n\
+         **The way out**: {name} {next}, fixing both the original issue and this regression, is expected \
          {timeline}. Upgrade to it as soon as it is out.\n\
          \n\
          {footer}\n",

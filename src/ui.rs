@@ -244,7 +244,9 @@ impl Ui {
 /// Wraps every line of `text` to `width` columns at spaces; a continuation keeps the line's
 /// indentation (and two spaces more under a bullet, a `$ command`, a `[dry-run] would run: $ …` or a
 /// numbered item). A word longer than the width (a URL, a path) stays whole on an indented line of
-/// its own. Colour codes take no columns. Texts are written unwrapped: this is the only wrapping.
+/// its own, and may take one column more: `width` is the terminal's less the last column, which
+/// only such a word reaches. Colour codes take no columns. Texts are written unwrapped: this is the
+/// only wrapping.
 pub fn wrap(text: &str, width: usize) -> String {
     let width = width.max(20);
     let mut out = Vec::new();
@@ -276,10 +278,11 @@ pub fn wrap(text: &str, width: usize) -> String {
             if !first_word && current_width + 1 + w > width {
                 out.push(std::mem::take(&mut current));
                 // Every continuation keeps the indent of its first line; before a word too long
-                // for the rest of the row (a URL, a path: those alone may reach the last column),
-                // as much of it as leaves the word whole on the screen.
+                // for the rest of the row (a URL, a path: those alone may reach the terminal's
+                // last column, one past `width`), as much of it as leaves the word whole on the
+                // screen.
                 let indent_width = console::measure_text_width(&next_indent);
-                let keep = indent_width.min(width.saturating_sub(w));
+                let keep = indent_width.min((width + 1).saturating_sub(w));
                 current = if keep == indent_width {
                     next_indent.clone()
                 } else {
@@ -403,11 +406,18 @@ mod tests {
             Some(format!("    https://example.com/{}", "x".repeat(20)).as_str()),
             "{wrapped}"
         );
-        // One too long for the indent keeps as much of it as leaves the URL whole on the screen.
+        // One too long for the indent keeps as much of it as leaves the URL whole on the screen,
+        // up to the terminal's last column (one past the width): 46 columns, 3 of indent.
         let long = format!("  • Advisory: https://example.com/{}", "x".repeat(26));
         assert_eq!(
             wrap(&long, 48).lines().nth(1),
-            Some(format!("  https://example.com/{}", "x".repeat(26)).as_str())
+            Some(format!("   https://example.com/{}", "x".repeat(26)).as_str())
+        );
+        // One as wide as the terminal (79 + 1 columns) is the whole row, at column 0.
+        let edge = format!("  • Advisory: https://example.com/{}", "x".repeat(60));
+        assert_eq!(
+            wrap(&edge, 79).lines().nth(1),
+            Some(format!("https://example.com/{}", "x".repeat(60)).as_str())
         );
         // A rehearsal's `[dry-run] would run: $ …` hangs its continuation.
         let dry = "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo example/frame-parser";

@@ -25,6 +25,35 @@ pub struct Ahead {
     pub crate_dir: String,
 }
 
+impl Ahead {
+    /// `main has 1 commit not in v1.0.0, in src/.` — `14 commits …, 3 of them in src/, 2 of them
+    /// editing only a CHANGELOG.md.`: one commit never reads as a list of many.
+    pub fn sentence(&self, trunk: &str, base_tag: &str) -> String {
+        let n = self.commits;
+        let changelog_only = n - self.beyond_changelog.min(n);
+        let mut parts = Vec::new();
+        if self.beyond_changelog > 0 {
+            parts.push(crate::ui::of_them(
+                self.in_crate,
+                n,
+                &format!("in {}", self.crate_dir),
+            ));
+        }
+        if changelog_only > 0 {
+            parts.push(crate::ui::of_them(
+                changelog_only,
+                n,
+                "editing only a CHANGELOG.md",
+            ));
+        }
+        format!(
+            "{trunk} has {} not in {base_tag}, {}.",
+            crate::ui::count(n, "commit"),
+            parts.join(", ")
+        )
+    }
+}
+
 /// The strategy chosen, with the branch the PR targets and the trunk (which gets the forward-port
 /// with `maintenance`).
 pub struct Route {
@@ -49,20 +78,7 @@ pub fn choose(
     let remote = ctx.settings.remote.clone();
     let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
     if ahead.commits > 0 {
-        ctx.ui.warn(format!(
-            "{trunk} has {} not in {base_tag}: {} and {}.",
-            crate::ui::count(ahead.commits, "commit"),
-            crate::ui::of_them(
-                ahead.in_crate,
-                ahead.commits,
-                &format!("in {}", ahead.crate_dir)
-            ),
-            crate::ui::of_them(
-                ahead.beyond_changelog,
-                ahead.commits,
-                "touching more than a CHANGELOG.md"
-            ),
-        ));
+        ctx.ui.warn(ahead.sentence(trunk, base_tag));
     }
     let (maintenance_branch, line_branch_exists) =
         line_branch(ctx, &remote, &package.name, base_version)?;
@@ -220,4 +236,45 @@ fn ahead(
         in_crate: git.count(&range, &[crate_dir.as_str()])?,
         crate_dir,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ahead;
+
+    fn says(commits: usize, beyond_changelog: usize, in_crate: usize) -> String {
+        Ahead {
+            commits,
+            beyond_changelog,
+            in_crate,
+            crate_dir: "src/".into(),
+        }
+        .sentence("main", "v1.0.0")
+    }
+
+    #[test]
+    fn the_unreleased_work_is_counted_in_one_sentence() {
+        assert_eq!(says(1, 1, 1), "main has 1 commit not in v1.0.0, in src/.");
+        assert_eq!(
+            says(1, 1, 0),
+            "main has 1 commit not in v1.0.0, none in src/."
+        );
+        assert_eq!(
+            says(1, 0, 0),
+            "main has 1 commit not in v1.0.0, editing only a CHANGELOG.md."
+        );
+        assert_eq!(
+            says(2, 2, 1),
+            "main has 2 commits not in v1.0.0, 1 of them in src/."
+        );
+        assert_eq!(
+            says(3, 0, 0),
+            "main has 3 commits not in v1.0.0, all editing only a CHANGELOG.md."
+        );
+        assert_eq!(
+            says(14, 12, 3),
+            "main has 14 commits not in v1.0.0, 3 of them in src/, 2 of them editing only a \
+             CHANGELOG.md."
+        );
+    }
 }

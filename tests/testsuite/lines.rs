@@ -7,6 +7,7 @@
 //! or [`Fixture::three_lines_conflicting_on_0_8`], whose 0.8 line has another `record_len`, so the
 //! fix conflicts there.
 
+use crate::support::screen::Typist;
 use crate::support::*;
 
 /// The fixture itself, with plain git: the fix made on the newest line cherry-picks cleanly onto
@@ -494,15 +495,42 @@ impl World {
 
 /// `--line 1.0 --line 0.9` on the standard fixture: v1.0.11 through a PR into main, v0.9.10 through
 /// a PR into release/0.9 (made from v0.9.9 and pushed), the fix cherry-picked onto 0.9; Latest stays
-/// on v1.0.11; one advisory for both lines; the summary names both.
+/// on v1.0.11; one advisory for both lines; the summary names both. The real binary in a terminal
+/// of 80 columns, typed at like a person, and read as the terminal shows it: every row holds to
+/// the layout rules of `Screen::problems` (the screen is kept in
+/// `CARGO_TARGET_TMPDIR/two-lines-80.txt`).
 #[test]
-fn two_lines_end_to_end_with_the_real_gh() {
+fn two_lines_end_to_end_with_the_real_gh_read_at_80_columns() {
     let w = World::two();
-    let out = w.run(&w.args(&[]), w.answers());
+    let mut cmd =
+        w.fx.binary(&w.args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    for (k, v) in w.emu.env() {
+        cmd.env(k, v);
+    }
+    let mut t = Typist::start(&cmd, 180_000);
+    t.answer("must type 'yes'", "yes");
+    t.expect("Type 'done' when fix is committed");
+    w.fx.commit_fix();
+    t.p.send_line("done").expect("type done");
+    t.answer("Publish the advisory now? (type 'yes')", "yes");
+    let (code, screen) = t.finish();
+    screen.keep("two-lines");
+    let out = Outcome {
+        code: u8::try_from(code).unwrap_or(u8::MAX),
+        error: None,
+        transcript: screen.text(),
+    };
     let context = out.explain();
     assert_eq!(out.code, 0, "{context}");
     w.assert_finished(&context);
     assert_summary_names_every_line(&out, &TWO);
+    let problems = screen.problems();
+    assert!(
+        problems.is_empty(),
+        "{} problems at 80 columns:\n{}\n{context}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 /// `--line 1.0 --line 0.9 --line 0.8` on the three-line fixture.

@@ -14,7 +14,8 @@
 //!   (`support::shapes`: their manifests, tags, pins, CHANGELOG headings, branches, lock files).
 //! - `gh_stand_in`: the test doubles themselves (the gh stand-in and the sparse index server).
 //! - `support`: the fixture crate with its bare origin, the stand-ins, the scripted prompter and the
-//!   builder that runs the wizard (`fx.caro(&args).answers(..).run()`).
+//!   builder that runs the wizard (`fx.caro(&args).answers(..).run()`); `support::screen` reads a
+//!   pseudo-terminal's run as an 80-column terminal shows it.
 //!
 //! Snapshots of whole texts are in `snapshots/` (insta); `cargo insta review` or
 //! `INSTA_UPDATE=always` updates them after a deliberate change.

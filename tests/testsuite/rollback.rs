@@ -1,6 +1,7 @@
 //! `caro-hotfix rollback` with a real `cargo yank` against a registry served on 127.0.0.1.
 
 use crate::support::index_server::IndexServer;
+use crate::support::screen::Typist;
 use crate::support::*;
 
 const TOKEN: &str = "local-registry-token-1234";
@@ -461,9 +462,11 @@ fn without_a_version_the_last_completed_hotfix_is_rolled_back_and_its_advisory_u
     });
 }
 
-/// In a terminal, typed like a person: the rehearsed rollback's advisory tells the truth about the
-/// versions — the previous release is named as still vulnerable, the next hotfix as the way out —
-/// and the run ends as a rehearsal, never "complete".
+/// In a terminal of 80 columns, typed like a person: the rehearsed rollback's advisory tells the
+/// truth about the versions — the previous release is named as still vulnerable, the next hotfix as
+/// the way out — and the run ends as a rehearsal, never "complete". Read as the terminal shows it,
+/// every row holds to the layout rules of `Screen::problems` (the screen is kept in
+/// `CARGO_TARGET_TMPDIR/rollback-80.txt`).
 #[test]
 fn in_a_terminal_the_rollback_text_names_the_previous_release_as_vulnerable() {
     let (fx, _index) = released();
@@ -478,35 +481,32 @@ fn in_a_terminal_the_rollback_text_names_the_previous_release_as_vulnerable() {
     for (k, v) in env(TOKEN) {
         cmd.env(k, v);
     }
-    let mut p = rexpect::session::spawn_command(cmd, Some(60_000)).expect("spawn in a pty");
-    p.exp_string("must type 'yes'").expect("the typed yes");
-    p.send_line("yes").expect("yes");
-    p.exp_string("What regression does 1.0.11 cause?")
-        .expect("the regression");
-    p.send_line("parse() rejects valid empty frames")
-        .expect("regression");
-    p.exp_string("When will the fixed hotfix be out?")
-        .expect("the timeline");
-    p.send_line("").expect("the default");
-    let advisory = p
-        .exp_string("Start the next hotfix now? (y/n)")
-        .expect("step 6");
-    p.send_line("n").expect("n");
-    let rest = p.exp_eof().expect("eof");
-    // rexpect hands over the terminal's bytes one by one as chars: put the UTF-8 back together.
-    let bytes: Vec<u8> = format!("{advisory}{rest}")
-        .chars()
-        .map(|c| c as u32 as u8)
-        .collect();
-    let seen = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+    let mut t = Typist::start(&cmd, 60_000);
+    t.answer("must type 'yes'", "yes");
+    t.expect("What regression does 1.0.11 cause?");
+    t.answer("Regression", "parse() rejects valid empty frames");
+    t.answer("When will the fixed hotfix be out?", "");
+    t.answer("Start the next hotfix now? (y/n)", "n");
+    let (code, screen) = t.finish();
+    screen.keep("rollback");
+    let seen = screen.text();
+    assert_eq!(code, 0, "{seen}");
     for needle in [
         "**Do not simply downgrade**: 1.0.10, the release before it, still has the vulnerability",
         "**The way out**: minicrate 1.0.12",
         "The way out for users is the next hotfix, v1.0.12 from v1.0.11",
         "The rehearsal of the rollback is over",
     ] {
-        assert!(seen.contains(needle), "{needle:?} missing:\n{seen}");
+        assert!(screen.says(needle), "{needle:?} missing:\n{seen}");
     }
-    assert!(!seen.contains("downgrade to"), "{seen}");
-    assert!(!seen.contains("is complete"), "{seen}");
+    for wrong in ["downgrade to", "is complete", TOKEN] {
+        assert!(!screen.says(wrong), "{wrong:?} shown:\n{seen}");
+    }
+    let problems = screen.problems();
+    assert!(
+        problems.is_empty(),
+        "{} problems at 80 columns:\n{}\n--- the screen ---\n{seen}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -2,6 +2,7 @@
 
 use std::process::Command;
 
+use crate::support::screen::{Screen, COLS};
 use crate::support::*;
 use rexpect::process::wait::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
@@ -451,61 +452,98 @@ fn demo_typed_through(fx: &Fixture, script: &str) -> String {
     seen
 }
 
-/// What a terminal shows of each line: after the last carriage return (spinners redraw), without
-/// colour codes, as wide as the terminal counts it.
-fn shown_lines(transcript: &str) -> Vec<(usize, String)> {
-    // rexpect hands over the terminal's bytes one by one as chars: put the UTF-8 back together.
-    let bytes: Vec<u8> = transcript.chars().map(|c| c as u32 as u8).collect();
-    String::from_utf8_lossy(&bytes)
-        .split('\n')
-        .map(|l| {
-            let l = l.trim_end_matches('\r');
-            let l = l.rsplit('\r').next().unwrap_or(l);
-            let plain = console::strip_ansi_codes(l).to_string();
-            (console::measure_text_width(&plain), plain)
-        })
-        .collect()
-}
-
-/// At 80 columns, the whole demo — prose, commands, texts, the summary — fits the terminal: no line
-/// is longer than it, so none is broken by the terminal mid-word.
+/// The whole demo read at 80 columns, as the terminal shows it (a VT100 screen model applies the
+/// bytes: redraws and carriage returns land where a terminal puts them): no line longer than the
+/// terminal, prose one column short of the edge, paragraphs wrapped once, continuations indented
+/// like their first line, tables that fit or are lists (see [`Screen::problems`]). The screen is
+/// kept in `CARGO_TARGET_TMPDIR/demo-80.txt`, to be read.
 #[test]
-fn the_demo_at_80_columns_has_no_line_longer_than_the_terminal() {
+fn the_demo_at_80_columns_reads_as_a_terminal_shows_it() {
     let fx = Fixture::new();
     let bin = env!("CARGO_BIN_EXE_caro-hotfix");
-    let seen = demo_typed_through(&fx, &format!("stty cols 80 rows 24; exec '{bin}' demo"));
+    let seen = demo_typed_through(&fx, &format!("stty cols {COLS} rows 24; exec '{bin}' demo"));
+    let screen = Screen::of(&seen);
+    let text = screen.text();
+    screen.keep("demo");
     assert!(
-        seen.contains("REHEARSAL of SECURITY HOTFIX v1.0.1"),
-        "{seen}"
+        text.contains("REHEARSAL of SECURITY HOTFIX v1.0.1"),
+        "{text}"
     );
-    let too_long: Vec<String> = shown_lines(&seen)
-        .into_iter()
-        .filter(|(width, _)| *width > 80)
-        .map(|(width, line)| format!("{width}: {line}"))
-        .collect();
+    let problems = screen.problems();
     assert!(
-        too_long.is_empty(),
-        "{} lines wider than 80 columns:\n{}",
-        too_long.len(),
-        too_long.join("\n")
+        problems.is_empty(),
+        "{} problems at 80 columns:\n{}\n--- the screen ---\n{text}",
+        problems.len(),
+        problems.join("\n")
     );
-    // Prose is wrapped once, one column short of the edge: only a row holding a command, a URL
-    // or a path reaches the last column.
-    let at_edge: Vec<String> = shown_lines(&seen)
-        .into_iter()
-        .filter(|(width, line)| {
-            *width == 80
-                && !line.contains("://")
-                && !line.contains('/')
-                && !line.trim_start().starts_with('$')
-        })
-        .map(|(_, line)| line)
-        .collect();
-    assert!(
-        at_edge.is_empty(),
-        "prose reaching the last column:\n{}",
-        at_edge.join("\n")
-    );
+}
+
+/// The screen model and its rules on bytes made to show each defect of issue 31 (and a layout
+/// without them), so the 80-column tests above cannot pass by finding nothing.
+#[test]
+fn the_80_column_rules_find_each_defect_they_name() {
+    // As rexpect hands the terminal's bytes over: one char per byte.
+    let screen = |rows: &[&str]| {
+        let bytes = rows.join("\r\n") + "\r\n";
+        Screen::of(&bytes.bytes().map(char::from).collect::<String>())
+    };
+    let url = "https://github.com/example/frame-parser/security/advisories/GHSA-0000-0000-0000";
+    let long = "word ".repeat(30);
+    // Wrapped once, continuations hung, the URL as indented as it still fits, a table that fits,
+    // a spinner's row redrawn by a carriage return and an erase (only the last drawing stays).
+    let good = screen(&[
+        "  • maintenance (recommended): PR into release/1.0 (made from v1.0.0 if it does",
+        "    not exist), tag that merge.",
+        "  • Advisory:",
+        &format!(" {url}"),
+        "⠋ waiting for the checks (1 s), a row long enough to be seen if it stayed\r\x1b[2K✓ All checks passed",
+        "  release/1.0  has the fix: the PR was squash-merged into it",
+        "  main         forward-port PR https://github.com/example/frame-parser/pull/0",
+    ]);
+    assert_eq!(good.problems(), Vec::<String>::new(), "{}", good.text());
+    assert_eq!(good.rows()[4], "✓ All checks passed");
+    for (defect, rows) in [
+        ("longer than the terminal", vec![long.as_str()]),
+        ("prose reaching the last column", vec![&"a ".repeat(40)[..]]),
+        // Wrapped twice: `with an` alone mid-sentence.
+        (
+            "a short row in the middle of a sentence",
+            vec![
+                "You may commit a trial fix there; typing done without a new commit continues ab",
+                "with an",
+                "empty placeholder commit labelled \"placeholder\".",
+            ],
+        ),
+        // The URL after its label at column 0, where 1 column of indent fits.
+        (
+            "a continuation indented 0 instead of 1",
+            vec!["  • Advisory:", url],
+        ),
+        // A continuation not hung under its command.
+        (
+            "a continuation indented 0 instead of 2",
+            vec![
+                "[dry-run] would run: $ gh pr view 0 --json state,headRefOid --repo example/fra",
+                "example/frame-parser",
+            ],
+        ),
+        // A table whose row does not fit.
+        (
+            "a table row that does not fit",
+            vec![
+                "Line  Base    Hotfix  Merged into  PR https://github.com/example/frame-parser",
+                "https://github.com/example/frame-parser/pull/0",
+            ],
+        ),
+    ] {
+        let shown = screen(&rows);
+        let problems = shown.problems();
+        assert!(
+            problems.iter().any(|p| p.contains(defect)),
+            "{defect:?} not found in {problems:#?}\n{}",
+            shown.text()
+        );
+    }
 }
 
 /// A run can be logged: `caro-hotfix … 2>&1 | tee hotfix.log` still asks its questions on the

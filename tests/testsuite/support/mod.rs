@@ -12,6 +12,7 @@
 pub mod emulator;
 pub mod index_server;
 pub mod packaging;
+pub mod screen;
 pub mod shapes;
 pub mod snapshot;
 
