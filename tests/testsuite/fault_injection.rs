@@ -546,6 +546,9 @@ fn run_and_kill(fx: &Fixture, args: &[&str], step: u8) -> String {
         "caro-hotfix was not killed at step {step} but ended with {status:?}\n{seen}"
     );
     seen.push_str("\n<SIGKILL>\n");
+    // The terminal goes too: rexpect's reader thread retries a read that fails with EIO (the
+    // terminal of a dead process) for as long as the session lives.
+    drop(p);
     if let Some(pid) = held_pid {
         // The held program dies with its terminal, having done nothing.
         let deadline = Instant::now() + Duration::from_secs(10);

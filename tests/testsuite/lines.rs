@@ -1029,6 +1029,10 @@ fn killed_in_the_second_line_then_resumed(step: u8) {
         matches!(status, WaitStatus::Signaled(_, Signal::SIGKILL, _)),
         "caro-hotfix was not killed at step {step} but ended with {status:?}\n{seen}"
     );
+    // The terminal goes too: rexpect's reader thread retries a read that fails with EIO (the
+    // terminal of a dead process) for as long as the session lives — a core spent for the rest of
+    // the test.
+    drop(p);
     let deadline = Instant::now() + Duration::from_secs(10);
     while alive(pid) {
         assert!(

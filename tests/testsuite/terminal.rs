@@ -406,6 +406,8 @@ fn a_second_run_is_refused_while_the_first_waits_at_step_five() {
     p.process
         .kill(rexpect::process::signal::Signal::SIGKILL)
         .expect("kill");
+    // rexpect's reader thread retries the failing read of a dead terminal while the session lives.
+    drop(p);
     let status = fx.caro(&["status"]).run();
     assert!(
         status.transcript.contains("interrupted"),

@@ -66,6 +66,9 @@ struct Version {
     wrong_cksum: bool,
     /// The download answers 404.
     no_download: bool,
+    /// Packaging it failed (no tag for it in the source) while the source had these tags: not
+    /// tried again until they change.
+    unpackable: Option<String>,
 }
 
 #[derive(Debug)]
@@ -204,6 +207,7 @@ impl IndexServer {
             archive: None,
             wrong_cksum: false,
             no_download: false,
+            unpackable: None,
         });
     }
 
@@ -262,6 +266,7 @@ impl IndexServer {
             v.archive = None;
             v.wrong_cksum = false;
             v.no_download = false;
+            v.unpackable = None;
         });
     }
 
@@ -500,10 +505,28 @@ fn ensure_archive(st: &mut State, index: usize) {
     let Some(source) = st.source.clone() else {
         return;
     };
-    let vers = st.versions[index].vers.clone();
-    if let Some(bytes) = package(&source, &st.name, &vers) {
-        st.versions[index].archive = Some(bytes);
+    let tags = tags_of(&source.repo);
+    if tags.is_some() && st.versions[index].unpackable == tags {
+        return;
     }
+    let vers = st.versions[index].vers.clone();
+    match package(&source, &st.name, &vers) {
+        Some(bytes) => st.versions[index].archive = Some(bytes),
+        None => st.versions[index].unpackable = tags,
+    }
+}
+
+/// The tags of `repo` with their objects, to notice a new one.
+fn tags_of(repo: &Path) -> Option<String> {
+    std::process::Command::new("git")
+        .args(["for-each-ref", "refs/tags"])
+        .current_dir(repo)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
 fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String) {
