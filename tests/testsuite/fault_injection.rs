@@ -95,7 +95,12 @@ fn kill_at(step: u8) -> KillAt {
             states: IN_PROGRESS,
             arg: Some("commit"),
         },
-        7 => KillAt::Text("$ cargo test"),
+        // Held, not killed at its text: the fixture's `cargo test` can finish, and step 7 with it,
+        // before a kill on "$ cargo test" lands.
+        7 => KillAt::Program {
+            states: IN_PROGRESS,
+            arg: Some("test"),
+        },
         8 => KillAt::Text("Continue without the audit? (y/n)"),
         9 => KillAt::Gh("pr create"),
         10 => KillAt::Gh("pr checks"),

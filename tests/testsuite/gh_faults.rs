@@ -511,6 +511,12 @@ fn a_publish_watch_cut_short_by_an_api_error_is_confirmed_and_its_failure_stops_
     // Two watches: the one cut short, then one to the end.
     let watches = text.matches("$ gh run watch").count();
     assert!(watches >= 2, "{text}");
+    // gh's own loop refreshes at the run's --poll-interval (0.05 s: gh's least, 1 s), not gh's 3 s.
+    assert_eq!(
+        text.matches("--exit-status --interval 1").count(),
+        watches,
+        "{text}"
+    );
     // The advisory stays the private draft of step 4: nothing is published after a failed publish.
     let advisories = emu.advisories(CANONICAL);
     assert!(

@@ -474,9 +474,6 @@ impl Fixture {
             .env("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)
             .env("CARO_HOTFIX_NOW", NOW)
             .env("CARO_HOTFIX_BACKOFF_SCALE", BACKOFF_SCALE)
-            // The fixture crate's builds (steps 7 and 11) write no incremental state: a third
-            // less time for a build that is never incremental.
-            .env("CARGO_INCREMENTAL", "0")
             .env("TERM", "xterm");
         cmd
     }
@@ -731,7 +728,6 @@ impl Run<'_> {
                 ("CARGO_TERM_COLOR", "never"),
                 ("CARO_HOTFIX_NOW", NOW),
                 ("CARO_HOTFIX_BACKOFF_SCALE", BACKOFF_SCALE),
-                ("CARGO_INCREMENTAL", "0"),
             ]
             .into_iter()
             .chain(no_registry.then_some(("CARO_HOTFIX_REGISTRY_INDEX", NO_REGISTRY)))
