@@ -38,6 +38,7 @@ mod github_emulator;
 mod lines;
 mod properties;
 mod published_crate;
+mod published_packaged;
 mod publishing;
 mod real_shapes;
 mod record;
