@@ -74,6 +74,9 @@ struct Dep {
     package: Option<String>,
     optional: bool,
     default_features: bool,
+    /// An inherited dependency whose member and workspace disagree on `default-features`: cargo's
+    /// choice between the two has changed across versions, so either is the tag's.
+    either_default: bool,
     features: BTreeSet<String>,
     /// `registry-index` (the normalised form) or `registry` (a name, as written).
     registry: Option<String>,
@@ -92,6 +95,7 @@ impl Dep {
         Dep {
             version: s("version"),
             package: s("package"),
+            either_default: false,
             optional: value.get("optional").and_then(Value::as_bool) == Some(true),
             default_features: value
                 .get("default-features")
@@ -123,7 +127,7 @@ impl Dep {
             .or_else(|| member.get("default_features"))
             .is_some()
         {
-            dep.default_features = dep.default_features && own.default_features;
+            dep.either_default = dep.default_features != own.default_features;
         }
         dep
     }
@@ -334,7 +338,7 @@ fn dep_differences(shipped: &Dep, tagged: &Dep) -> Vec<String> {
             shipped.optional, tagged.optional
         ));
     }
-    if shipped.default_features != tagged.default_features {
+    if shipped.default_features != tagged.default_features && !tagged.either_default {
         out.push(format!(
             "default-features = {}, the tag's is {}",
             shipped.default_features, tagged.default_features
@@ -497,6 +501,7 @@ version = "1.2.4"
 readme = "README.md"
 [workspace.dependencies]
 serde = { version = "1", default-features = false }
+log = "0.4"
 "#;
 
     const MEMBER: &str = r#"
@@ -508,6 +513,7 @@ license-file = "../../LICENSE"
 [dependencies]
 serde = { workspace = true, features = ["derive"] }
 other = { path = "../other", version = "0.3" }
+log = { workspace = true, default-features = false }
 [target.'cfg(unix)'.dependencies]
 libc = "0.2"
 [dev-dependencies]
@@ -526,6 +532,8 @@ license-file = "LICENSE"
 [lib]
 name = "m"
 path = "src/lib.rs"
+[dependencies.log]
+version = "0.4"
 [dependencies.other]
 version = "0.3"
 [dependencies.serde]
@@ -541,7 +549,21 @@ version = "0.2"
         let t = tag(MEMBER, Some(ROOT));
         let c = check_manifest(&toml(NORMALISED), &t, "crates/m", "m", "1.2.4");
         assert_eq!(c.problems, Vec::<String>::new());
-        assert_eq!(c.dependencies, 3);
+        assert_eq!(c.dependencies, 4);
+        // `log`: the member says `default-features = false`, the workspace nothing; cargo has
+        // written either (it warns that the member's is ignored), both are the tag's.
+        let without = NORMALISED.replace(
+            "[dependencies.log]\nversion = \"0.4\"\n",
+            "[dependencies.log]\nversion = \"0.4\"\ndefault-features = false\n",
+        );
+        let c = check_manifest(&toml(&without), &t, "crates/m", "m", "1.2.4");
+        assert_eq!(c.problems, Vec::<String>::new());
+        // serde's workspace entry says `default-features = false`: true is not the tag's.
+        let defaults = NORMALISED.replace("default-features = false\n", "");
+        assert_eq!(
+            check_manifest(&toml(&defaults), &t, "crates/m", "m", "1.2.4").problems,
+            ["[dependencies] serde: default-features = true, the tag's is false"]
+        );
         assert_eq!(c.target_paths, [("lib.path".into(), "src/lib.rs".into())]);
         assert_eq!(
             copied_files(&t, "crates/m"),
