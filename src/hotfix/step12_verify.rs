@@ -57,11 +57,17 @@ pub fn check(
     let verdict = published::compare(&package, &tag_tree, crate_name, version);
     let differences = &verdict.differences;
     if differences.is_empty() {
+        // "checksum, commit c0ffee, 91 files, manifest (12 dependencies), Cargo.lock (62 packages)
+        // match", or "… match; Cargo.lock not checked: the tag commits none".
+        let compared = verdict.compared();
+        let (matched, note) = match compared.split_once("; ") {
+            Some((matched, note)) => (matched.to_string(), format!("; {note}")),
+            None => (compared, String::new()),
+        };
         ctx.ui.ok(format!(
             "The published {crate_name} {version} is the tagged source {tag}: checksum, commit {}, \
-             {} match",
+             {matched} match{note}",
             &commit[..commit.len().min(12)],
-            verdict.compared()
         ));
         return Ok(());
     }

@@ -280,7 +280,8 @@ impl Verdict {
         }
     }
 
-    /// "91 files (3 through symlinks), manifest (12 dependencies), Cargo.lock (62 packages)".
+    /// "91 files (3 through symlinks), manifest (12 dependencies), Cargo.lock (62 packages)", and
+    /// when the tag commits no lock, "…; Cargo.lock not checked: the tag commits none".
     pub fn compared(&self) -> String {
         let mut out = self.files_compared();
         if let Some(n) = self.dependencies {
@@ -291,7 +292,7 @@ impl Verdict {
         }
         match self.lock {
             LockCheck::NotPackaged => {}
-            LockCheck::TagHasNone => out += ", Cargo.lock not checked: the tag commits none",
+            LockCheck::TagHasNone => out += "; Cargo.lock not checked: the tag commits none",
             LockCheck::Packages(n) => out += &format!(", Cargo.lock ({})", plural(n, "package")),
         }
         out
@@ -568,7 +569,7 @@ mod tests {
         assert_eq!(verdict.differences, []);
         assert_eq!(
             verdict.compared(),
-            "6 files, manifest (0 dependencies), Cargo.lock not checked: the tag commits none"
+            "6 files, manifest (0 dependencies); Cargo.lock not checked: the tag commits none"
         );
 
         // A root file in no commit whose bytes are some other file of the tag is not the tag's:

@@ -130,7 +130,7 @@ fn serde_1_0_228_with_a_symlinked_source_directory_is_its_tagged_source() {
     assert!(
         verdict
             .compared()
-            .ends_with("manifest (2 dependencies), Cargo.lock not checked: the tag commits none"),
+            .ends_with("manifest (2 dependencies); Cargo.lock not checked: the tag commits none"),
         "{}",
         verdict.compared()
     );
