@@ -179,8 +179,10 @@ fn verify(runner: &mut Runner, fx: &Fixture) -> usize {
     let package = published::unpack(&bytes, "bigcrate", "1.0.0").expect("unpack");
     let mut git = Git::new(runner, &fx.repo);
     let commit = git.resolve_commit("v1.0.0").expect("git").expect("tag");
-    let tree = published::parse_ls_tree(&git.ls_tree(&commit).expect("ls-tree"));
-    let differences = published::compare(&package, &commit, &tree, &Default::default()).differences;
+    let tag = git
+        .published_tag(&commit, &package)
+        .expect("git reads the tag");
+    let differences = published::compare(&package, &tag, "bigcrate", "1.0.0").differences;
     assert!(differences.is_empty(), "{differences:?}");
     package.files.len()
 }
@@ -205,11 +207,14 @@ fn compare_in_memory(bencher: divan::Bencher) {
     let mut runner = Runner::new(ui, false);
     let mut git = Git::new(&mut runner, &fx.repo);
     let commit = git.resolve_commit("v1.0.0").expect("git").expect("tag");
-    let tree = published::parse_ls_tree(&git.ls_tree(&commit).expect("ls-tree"));
+    let package = published::unpack(&fx.archive, "bigcrate", "1.0.0").expect("unpack");
+    let tag = git
+        .published_tag(&commit, &package)
+        .expect("git reads the tag");
     bencher.bench_local(|| {
         assert_eq!(published::sha256_hex(&fx.archive), fx.cksum);
         let package = published::unpack(&fx.archive, "bigcrate", "1.0.0").expect("unpack");
-        published::compare(&package, &commit, &tree, &Default::default())
+        published::compare(&package, &tag, "bigcrate", "1.0.0")
             .differences
             .len()
     });

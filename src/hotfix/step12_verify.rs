@@ -4,7 +4,8 @@
 //! sha256 checked against the index line's `cksum`, unpacked in memory and compared with the tag
 //! (`logic::published`: the commit `.cargo_vcs_info.json` names, `Cargo.toml.orig` against the tag's
 //! `Cargo.toml`, every other file byte for byte, found in the tag through its symlinks as a checkout
-//! gives them to `cargo package`). A match is one line; a mismatch stops the hotfix
+//! gives them to `cargo package`; the normalised `Cargo.toml` and the `Cargo.lock` for what they
+//! mean: the released crate and version, the tag's dependencies, the tag's locked packages). A match is one line; a mismatch stops the hotfix
 //! before the advisory is published, naming each differing file: a compromised pipeline could ship
 //! anything under our version number. Every failure keeps the record; `resume` downloads again.
 
@@ -52,22 +53,21 @@ pub fn check(
         .git()
         .resolve_commit(tag)?
         .with_context(|| format!("the tag {tag} is not in this repository: fetch it first"))?;
-    let tree = published::parse_ls_tree(&ctx.git().ls_tree(&commit)?);
-    // A checkout of the tag gives cargo the files links point at: their targets are read once.
-    let mut targets = std::collections::BTreeMap::new();
-    let ids: std::collections::BTreeSet<String> = tree.link_ids().map(str::to_string).collect();
-    for id in ids {
-        let target = ctx.git().blob(&id)?;
-        targets.insert(id, target);
-    }
-    let verdict = published::compare(&package, &commit, &tree, &targets);
+    let tag_tree = ctx.git().published_tag(&commit, &package)?;
+    let verdict = published::compare(&package, &tag_tree, crate_name, version);
     let differences = &verdict.differences;
     if differences.is_empty() {
+        // "checksum, commit c0ffee, 91 files, manifest (12 dependencies), Cargo.lock (62 packages)
+        // match", or "… match; Cargo.lock not checked: the tag commits none".
+        let compared = verdict.compared();
+        let (matched, note) = match compared.split_once("; ") {
+            Some((matched, note)) => (matched.to_string(), format!("; {note}")),
+            None => (compared, String::new()),
+        };
         ctx.ui.ok(format!(
             "The published {crate_name} {version} is the tagged source {tag}: checksum, commit {}, \
-             {} match",
+             {matched} match{note}",
             &commit[..commit.len().min(12)],
-            verdict.files_compared()
         ));
         return Ok(());
     }

@@ -20,6 +20,7 @@ use std::io::Read;
 
 use sha1::Digest;
 
+pub mod manifest;
 pub mod tree;
 
 pub use tree::{Missing, Tree};
@@ -44,6 +45,10 @@ pub enum Difference {
     Dirty,
     /// The tag has the path only through a link that leaves the repository, dangles or loops.
     Link(String, Missing),
+    /// The normalised `Cargo.toml` says something the tag's manifest does not.
+    Manifest(String),
+    /// The packaged `Cargo.lock` has a package the tag's does not.
+    Lock(String),
 }
 
 impl std::fmt::Display for Difference {
@@ -80,6 +85,8 @@ impl std::fmt::Display for Difference {
                 write!(f, "{p}: the tag's symlink {link} was not read")
             }
             Difference::Link(p, Missing::Absent) => write!(f, "{p}: not in the tag"),
+            Difference::Manifest(why) => write!(f, "Cargo.toml: {why}"),
+            Difference::Lock(why) => write!(f, "Cargo.lock: {why}"),
         }
     }
 }
@@ -193,6 +200,60 @@ fn vcs_info(package: &Package) -> Result<(String, String, bool), String> {
     Ok((sha1.to_string(), dir.to_string(), dirty))
 }
 
+/// The tag as the comparison needs it: the commit, its tree, the target text of each link
+/// ([`Tree::link_ids`]), and the text of the manifests and lock files [`Tag::texts_wanted`] lists.
+#[derive(Debug, Clone, Default)]
+pub struct Tag {
+    pub commit: String,
+    pub tree: Tree,
+    /// A link's blob id → its target text.
+    pub targets: BTreeMap<String, String>,
+    /// A path in the tag → its text.
+    pub texts: BTreeMap<String, String>,
+}
+
+impl Tag {
+    /// The `Cargo.toml` and `Cargo.lock` files the comparison of `package` reads: (path in the tag,
+    /// blob id), in the package's directory and every one above it (the workspace root is the
+    /// nearest whose manifest has `[workspace]`). Read them after the link targets.
+    pub fn texts_wanted(&self, package: &Package) -> Vec<(String, String)> {
+        let dir = vcs_info(package).map(|v| v.1).unwrap_or_default();
+        let mut parts: Vec<String> = tree::normalise(&[], &dir).unwrap_or_default();
+        let mut out = Vec::new();
+        loop {
+            for file in ["Cargo.toml", "Cargo.lock"] {
+                let path = join(&parts.join("/"), file);
+                if let Ok(found) = self.tree.resolve(&path, &self.targets) {
+                    out.push((path, found.id));
+                }
+            }
+            if parts.pop().is_none() {
+                return out;
+            }
+        }
+    }
+}
+
+fn join(dir: &str, path: &str) -> String {
+    if dir.is_empty() {
+        path.to_string()
+    } else {
+        format!("{dir}/{path}")
+    }
+}
+
+/// What became of the packaged `Cargo.lock`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub enum LockCheck {
+    /// The package has none.
+    #[default]
+    NotPackaged,
+    /// The tag commits none: nothing to compare it with.
+    TagHasNone,
+    /// Compared, this many packages.
+    Packages(usize),
+}
+
 /// What a comparison looked at, and every way the package differs from the tag.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
@@ -201,6 +262,9 @@ pub struct Verdict {
     pub files: usize,
     /// Of them, found in the tag through a symlink.
     pub through_links: usize,
+    /// Dependencies of the normalised manifest checked against the tag's (`None`: not checked).
+    pub dependencies: Option<usize>,
+    pub lock: LockCheck,
 }
 
 impl Verdict {
@@ -215,22 +279,38 @@ impl Verdict {
             ),
         }
     }
+
+    /// "91 files (3 through symlinks), manifest (12 dependencies), Cargo.lock (62 packages)", and
+    /// when the tag commits no lock, "…; Cargo.lock not checked: the tag commits none".
+    pub fn compared(&self) -> String {
+        let mut out = self.files_compared();
+        if let Some(n) = self.dependencies {
+            out += &format!(
+                ", manifest ({n} {})",
+                if n == 1 { "dependency" } else { "dependencies" }
+            );
+        }
+        match self.lock {
+            LockCheck::NotPackaged => {}
+            LockCheck::TagHasNone => out += "; Cargo.lock not checked: the tag commits none",
+            LockCheck::Packages(n) => out += &format!(", Cargo.lock ({})", plural(n, "package")),
+        }
+        out
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Every way `package` differs from the tag whose commit is `commit` and whose tree is `tree`
-/// (from [`parse_ls_tree`]); `targets` maps each link's blob id ([`Tree::link_ids`]) to its
-/// target text. Each packaged path is looked up as a checkout of the tag gives it to `cargo
-/// package`: through the links on its way.
-pub fn compare(
-    package: &Package,
-    commit: &str,
-    tree: &Tree,
-    targets: &BTreeMap<String, String>,
-) -> Verdict {
+/// Every way `package`, published as `name` `version`, differs from `tag`. Each packaged path is
+/// looked up as a checkout of the tag gives it to `cargo package`: through the links on its way;
+/// the normalised `Cargo.toml` and the `Cargo.lock` are checked for what they mean
+/// ([`manifest`]).
+pub fn compare(package: &Package, tag: &Tag, name: &str, version: &str) -> Verdict {
+    let commit = tag.commit.as_str();
+    let tree = &tag.tree;
+    let targets = &tag.targets;
     let mut verdict = Verdict::default();
     let dir = match vcs_info(package) {
         Ok((sha1, dir, dirty)) => {
@@ -249,21 +329,10 @@ pub fn compare(
             String::new()
         }
     };
-    let in_tag = |path: &str| {
-        if dir.is_empty() {
-            path.to_string()
-        } else {
-            format!("{dir}/{path}")
-        }
-    };
-    let blobs: std::collections::BTreeSet<&str> =
-        tree.entries.values().map(|e| e.id.as_str()).collect();
-    let like = tree
-        .entries
-        .values()
-        .next()
-        .map(|e| e.id.as_str())
-        .unwrap_or(commit);
+    let in_tag = |path: &str| join(&dir, path);
+    let (manifests, copied, target_paths) =
+        check_manifests(package, tag, &dir, name, version, &mut verdict);
+    let mut unmatched = std::collections::BTreeSet::new();
     for (path, bytes) in &package.files {
         verdict.files += 1;
         let tag_path = match path.as_str() {
@@ -271,17 +340,28 @@ pub fn compare(
             "Cargo.toml.orig" => in_tag("Cargo.toml"),
             other => in_tag(other),
         };
-        match tree.resolve(&tag_path, targets) {
-            // cargo copies a `readme` or `license-file` from outside the package (`../README.md`)
-            // to its root: the same bytes elsewhere in the tag are the tagged file.
-            Err(Missing::Absent)
-                if !path.contains('/') && blobs.contains(blob_id(bytes, like).as_str()) => {}
-            Err(Missing::Absent) => verdict.differences.push(Difference::NotInTag(path.clone())),
-            Err(why) => verdict
-                .differences
-                .push(Difference::Link(path.clone(), why)),
+        let found = match tree.resolve(&tag_path, targets) {
+            // cargo copies the manifest's `readme` or `license-file` from outside the package
+            // (`../README.md`) to its root: it is compared with that file of the tag.
+            Err(Missing::Absent) if copied.contains_key(path) => {
+                tree.resolve(&copied[path], targets)
+            }
+            other => other,
+        };
+        match found {
+            Err(Missing::Absent) => {
+                unmatched.insert(path.as_str());
+                verdict.differences.push(Difference::NotInTag(path.clone()))
+            }
+            Err(why) => {
+                unmatched.insert(path.as_str());
+                verdict
+                    .differences
+                    .push(Difference::Link(path.clone(), why))
+            }
             Ok(found) => {
                 if found.id != blob_id(bytes, &found.id) {
+                    unmatched.insert(path.as_str());
                     verdict.differences.push(Difference::Changed(path.clone()));
                 } else if found.links > 0 {
                     verdict.through_links += 1;
@@ -289,7 +369,119 @@ pub fn compare(
             }
         }
     }
+    if manifests {
+        for (what, path) in target_paths {
+            let packaged = tree::normalise(&[], &path).map(|p| p.join("/"));
+            match packaged {
+                Some(p) if package.files.contains_key(&p) || unmatched.contains(p.as_str()) => {}
+                _ => verdict.differences.push(Difference::Manifest(format!(
+                    "{what} names {path}, which is not packaged"
+                ))),
+            }
+        }
+    }
     verdict
+}
+
+/// The normalised manifest and the lock file: whether the manifests could be read, the files
+/// copied from outside the package, and the target paths the normalised manifest names.
+fn check_manifests(
+    package: &Package,
+    tag: &Tag,
+    dir: &str,
+    name: &str,
+    version: &str,
+    verdict: &mut Verdict,
+) -> (bool, BTreeMap<String, String>, Vec<(String, String)>) {
+    let none = (false, BTreeMap::new(), Vec::new());
+    let at = |path: &str| join(dir, path);
+    let read = |path: &str| -> Result<serde_json::Value, String> {
+        let text = tag
+            .texts
+            .get(path)
+            .ok_or_else(|| format!("the tag's {path} was not read"))?;
+        manifest::parse(text).map_err(|e| format!("the tag's {path} is {e}"))
+    };
+    let member = match tag.tree.resolve(&at("Cargo.toml"), &tag.targets) {
+        Ok(_) => read(&at("Cargo.toml")),
+        Err(_) => Err(format!(
+            "the tag has no {} (the package's directory, as `.cargo_vcs_info.json`'s path_in_vcs \
+             says)",
+            at("Cargo.toml")
+        )),
+    };
+    let member = match member {
+        Ok(m) => m,
+        Err(why) => {
+            verdict.differences.push(Difference::Manifest(why));
+            return none;
+        }
+    };
+    // The workspace root: the nearest manifest at or above the package with `[workspace]`.
+    let mut parts: Vec<String> = tree::normalise(&[], dir).unwrap_or_default();
+    let mut root = None;
+    loop {
+        let d = parts.join("/");
+        let path = join(&d, "Cargo.toml");
+        if let Some(doc) = tag.texts.get(&path).and_then(|t| manifest::parse(t).ok()) {
+            if doc.get("workspace").is_some() {
+                root = Some((d, doc));
+                break;
+            }
+        }
+        if parts.pop().is_none() {
+            break;
+        }
+    }
+    let lock_dir = root
+        .as_ref()
+        .map(|(d, _)| d.clone())
+        .unwrap_or_else(|| dir.to_string());
+    let manifests = manifest::TagManifests { member, root };
+    let copied = manifest::copied_files(&manifests, dir);
+    let packaged = match package
+        .files
+        .get("Cargo.toml")
+        .map(|b| manifest::parse(&String::from_utf8_lossy(b)))
+    {
+        Some(Ok(doc)) => doc,
+        Some(Err(why)) => {
+            verdict.differences.push(Difference::Manifest(why));
+            return (false, copied, Vec::new());
+        }
+        None => {
+            verdict
+                .differences
+                .push(Difference::Manifest("missing from the package".into()));
+            return (false, copied, Vec::new());
+        }
+    };
+    let check = manifest::check_manifest(&packaged, &manifests, dir, name, version);
+    verdict.dependencies = Some(check.dependencies);
+    verdict
+        .differences
+        .extend(check.problems.into_iter().map(Difference::Manifest));
+    if let Some(bytes) = package.files.get("Cargo.lock") {
+        let lock = join(&lock_dir, "Cargo.lock");
+        if tag.tree.resolve(&lock, &tag.targets).is_err() {
+            verdict.lock = LockCheck::TagHasNone;
+        } else {
+            match (
+                manifest::parse(&String::from_utf8_lossy(bytes)),
+                read(&lock),
+            ) {
+                (Ok(shipped), Ok(tagged)) => {
+                    let (problems, n) = manifest::check_lock(&shipped, &tagged);
+                    verdict.lock = LockCheck::Packages(n);
+                    verdict
+                        .differences
+                        .extend(problems.into_iter().map(Difference::Lock));
+                }
+                (Err(why), _) | (_, Err(why)) => verdict.differences.push(Difference::Lock(why)),
+            }
+        }
+    }
+    (true, copied, check.target_paths)
 }
 
 #[cfg(test)]
@@ -313,8 +505,21 @@ mod tests {
         builder.into_inner().expect("tar").finish().expect("gzip")
     }
 
-    fn none() -> BTreeMap<String, String> {
-        BTreeMap::new()
+    /// The tag whose tree is `files` (path, bytes), every text read as step 12 reads it.
+    fn tag(commit: &str, files: &[(&str, &[u8])]) -> Tag {
+        let line = |p: &str, data: &[u8]| format!("100644 blob {}\t{p}\n", blob_id(data, commit));
+        let tree = parse_ls_tree(&files.iter().map(|(p, d)| line(p, d)).collect::<String>());
+        let texts = files
+            .iter()
+            .filter(|(p, _)| p.ends_with("Cargo.toml") || p.ends_with("Cargo.lock"))
+            .map(|(p, d)| (p.to_string(), String::from_utf8_lossy(d).into_owned()))
+            .collect();
+        Tag {
+            commit: commit.to_string(),
+            tree,
+            targets: BTreeMap::new(),
+            texts,
+        }
     }
 
     #[test]
@@ -335,40 +540,61 @@ mod tests {
         );
     }
 
+    const MEMBER: &[u8] =
+        b"[package]\nname = \"m\"\nversion = \"1.0.0\"\nreadme = \"../../README.md\"\n";
+    const NORMALISED: &[u8] =
+        b"[package]\nname = \"m\"\nversion = \"1.0.0\"\nreadme = \"README.md\"\n[lib]\npath = \"src/lib.rs\"\n";
+
     #[test]
     fn a_package_equal_to_the_tag_has_no_difference_and_one_changed_file_is_named() {
         let commit = "a".repeat(40);
         let vcs = format!(r#"{{"git":{{"sha1":"{commit}"}},"path_in_vcs":"crates/m"}}"#);
-        let files: [(&str, &[u8]); 5] = [
+        let files: [(&str, &[u8]); 6] = [
             ("m-1.0.0/.cargo_vcs_info.json", vcs.as_bytes()),
-            ("m-1.0.0/Cargo.toml", b"normalised"),
-            ("m-1.0.0/Cargo.toml.orig", b"[package]\n"),
-            ("m-1.0.0/Cargo.lock", b"generated"),
+            ("m-1.0.0/Cargo.toml", NORMALISED),
+            ("m-1.0.0/Cargo.toml.orig", MEMBER),
+            ("m-1.0.0/Cargo.lock", b"version = 4\n"),
             ("m-1.0.0/src/lib.rs", b"fn a() {}\n"),
+            // The readme copied from the workspace root (`readme = "../../README.md"`).
+            ("m-1.0.0/README.md", b"read me"),
         ];
         let package = unpack(&crate_file(&files), "m", "1.0.0").expect("unpack");
-        let line = |p: &str, data: &[u8]| format!("100644 blob {}\t{p}\n", blob_id(data, &commit));
-        let tree = parse_ls_tree(
-            &(line("crates/m/Cargo.toml", b"[package]\n")
-                + &line("crates/m/src/lib.rs", b"fn a() {}\n")
-                + &line("README.md", b"other")),
-        );
-        assert_eq!(compare(&package, &commit, &tree, &none()).differences, []);
-
-        // A readme copied from the workspace root (`readme = "../../README.md"`) is the tag's file.
-        let with_readme: [(&str, &[u8]); 2] = [
-            ("m-1.0.0/.cargo_vcs_info.json", vcs.as_bytes()),
-            ("m-1.0.0/README.md", b"other"),
+        let tagged: [(&str, &[u8]); 4] = [
+            ("crates/m/Cargo.toml", MEMBER),
+            ("crates/m/src/lib.rs", b"fn a() {}\n"),
+            ("README.md", b"read me"),
+            ("crates/other/NOTES.md", b"notes"),
         ];
-        let readme = unpack(&crate_file(&with_readme), "m", "1.0.0").expect("unpack");
-        assert_eq!(compare(&readme, &commit, &tree, &none()).differences, []);
-
-        let tree = parse_ls_tree(
-            &(line("crates/m/Cargo.toml", b"[package]\n")
-                + &line("crates/m/src/lib.rs", b"fn a() { evil() }\n")),
-        );
+        let verdict = compare(&package, &tag(&commit, &tagged), "m", "1.0.0");
+        assert_eq!(verdict.differences, []);
         assert_eq!(
-            compare(&package, &"b".repeat(40), &tree, &none()).differences,
+            verdict.compared(),
+            "6 files, manifest (0 dependencies); Cargo.lock not checked: the tag commits none"
+        );
+
+        // A root file in no commit whose bytes are some other file of the tag is not the tag's:
+        // only the manifest's readme and license-file are copied from outside.
+        let mut notes = unpack(&crate_file(&files), "m", "1.0.0").expect("unpack");
+        notes.files.insert("NOTES.md".into(), b"notes".to_vec());
+        assert_eq!(
+            compare(&notes, &tag(&commit, &tagged), "m", "1.0.0").differences,
+            [Difference::NotInTag("NOTES.md".into())]
+        );
+        // The readme's bytes are compared with the readme's path, not with any blob.
+        let mut readme = unpack(&crate_file(&files), "m", "1.0.0").expect("unpack");
+        readme.files.insert("README.md".into(), b"notes".to_vec());
+        assert_eq!(
+            compare(&readme, &tag(&commit, &tagged), "m", "1.0.0").differences,
+            [Difference::Changed("README.md".into())]
+        );
+
+        let changed: [(&str, &[u8]); 3] = [
+            ("crates/m/Cargo.toml", MEMBER),
+            ("crates/m/src/lib.rs", b"fn a() { evil() }\n"),
+            ("README.md", b"read me"),
+        ];
+        assert_eq!(
+            compare(&package, &tag(&"b".repeat(40), &changed), "m", "1.0.0").differences,
             [
                 Difference::VcsInfo(format!(
                     "names commit {commit}, not the tagged commit {}",
@@ -376,6 +602,49 @@ mod tests {
                 )),
                 Difference::Changed("src/lib.rs".into()),
             ]
+        );
+        // The lib.path of the normalised manifest must be a packaged file.
+        let mut nolib = unpack(&crate_file(&files), "m", "1.0.0").expect("unpack");
+        nolib.files.remove("src/lib.rs");
+        assert_eq!(
+            compare(&nolib, &tag(&commit, &tagged), "m", "1.0.0").differences,
+            [Difference::Manifest(
+                "lib.path names src/lib.rs, which is not packaged".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_committed_lock_is_compared_and_a_gained_package_named() {
+        let commit = "c".repeat(40);
+        let vcs = format!(r#"{{"git":{{"sha1":"{commit}"}},"path_in_vcs":""}}"#);
+        let lock = b"version = 4\n[[package]]\nname = \"m\"\nversion = \"1.0.0\"\n";
+        let evil = b"version = 4\n[[package]]\nname = \"m\"\nversion = \"1.0.0\"\n[[package]]\nname = \"evil\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        let manifest = b"[package]\nname = \"m\"\nversion = \"1.0.0\"\n";
+        let tagged: [(&str, &[u8]); 3] = [
+            ("Cargo.toml", manifest),
+            ("Cargo.lock", lock),
+            ("src/main.rs", b"fn main() {}\n"),
+        ];
+        let packaged = |lock: &[u8]| {
+            let files: [(&str, &[u8]); 5] = [
+                ("m-1.0.0/.cargo_vcs_info.json", vcs.as_bytes()),
+                ("m-1.0.0/Cargo.toml", manifest),
+                ("m-1.0.0/Cargo.toml.orig", manifest),
+                ("m-1.0.0/Cargo.lock", lock),
+                ("m-1.0.0/src/main.rs", b"fn main() {}\n"),
+            ];
+            unpack(&crate_file(&files), "m", "1.0.0").expect("unpack")
+        };
+        let verdict = compare(&packaged(lock), &tag(&commit, &tagged), "m", "1.0.0");
+        assert_eq!(verdict.differences, []);
+        assert_eq!(verdict.lock, LockCheck::Packages(1));
+        let verdict = compare(&packaged(evil), &tag(&commit, &tagged), "m", "1.0.0");
+        assert_eq!(verdict.differences.len(), 1, "{:?}", verdict.differences);
+        assert_eq!(
+            verdict.differences[0].to_string(),
+            "Cargo.lock: has evil 1.0.0 (registry+https://github.com/rust-lang/crates.io-index), \
+             which the tag's Cargo.lock does not have"
         );
     }
 
@@ -391,9 +660,9 @@ mod tests {
         assert!(e.contains("outside its `m-1.0.0/` directory"), "{e}");
         let e = compare(
             &unpack(&crate_file(&[("m-1.0.0/src/lib.rs", b"")]), "m", "1.0.0").expect("unpack"),
-            "c",
-            &Tree::default(),
-            &none(),
+            &Tag::default(),
+            "m",
+            "1.0.0",
         )
         .differences;
         assert_eq!(
@@ -401,6 +670,11 @@ mod tests {
             [
                 Difference::VcsInfo(
                     "missing: the crate was not packaged from a git checkout".into()
+                ),
+                Difference::Manifest(
+                    "the tag has no Cargo.toml (the package's directory, as \
+                     `.cargo_vcs_info.json`'s path_in_vcs says)"
+                        .into()
                 ),
                 Difference::NotInTag("src/lib.rs".into())
             ]

@@ -536,6 +536,33 @@ impl<'a> Git<'a> {
         Ok(out.stdout)
     }
 
+    /// The tag as `logic::published::compare` needs it (step 12, and any other check of a
+    /// published crate): the tree of `commit`, the target of every link (a checkout gives cargo
+    /// the files links point at), then the manifests and lock files on the package's way up.
+    pub fn published_tag(
+        &mut self,
+        commit: &str,
+        package: &crate::logic::published::Package,
+    ) -> Result<crate::logic::published::Tag> {
+        use crate::logic::published;
+        let mut tag = published::Tag {
+            commit: commit.to_string(),
+            tree: published::parse_ls_tree(&self.ls_tree(commit)?),
+            ..published::Tag::default()
+        };
+        let ids: std::collections::BTreeSet<String> =
+            tag.tree.link_ids().map(str::to_string).collect();
+        for id in ids {
+            let target = self.blob(&id)?;
+            tag.targets.insert(id, target);
+        }
+        for (path, id) in tag.texts_wanted(package) {
+            let text = self.blob(&id)?;
+            tag.texts.insert(path, text);
+        }
+        Ok(tag)
+    }
+
     /// The names of the files directly in `dir` at a revision (none when it has no such directory).
     pub fn files_in(&mut self, rev: &str, dir: &str) -> Result<Vec<String>> {
         let out = self

@@ -39,6 +39,7 @@ mod github_emulator;
 mod lines;
 mod properties;
 mod published_crate;
+mod published_packaged;
 mod publishing;
 mod real_shapes;
 mod record;

@@ -94,13 +94,14 @@ fn a_crate_published_from_the_tag_is_checked_file_by_file_and_matches() {
         .lines()
         .find(|l| l.contains("is the tagged source"))
         .unwrap_or_else(|| panic!("no verdict line\n{}", out.explain()));
-    // One line: the checksum, the commit and every packaged file (the tag's tracked files, with
-    // cargo's Cargo.toml.orig, .cargo_vcs_info.json and Cargo.lock).
+    // One line: the checksum, the commit, every packaged file (the tag's tracked files, with
+    // cargo's Cargo.toml.orig, .cargo_vcs_info.json and Cargo.lock), the normalised manifest's
+    // dependencies (minicrate has none) and the committed lock's packages (minicrate itself).
     assert!(
         line.contains(&format!(
             "The published minicrate 1.0.11 is the tagged source v1.0.11: checksum, commit {}, ",
             &tagged[..12]
-        )) && line.ends_with(" files match"),
+        )) && line.ends_with(" files, manifest (0 dependencies), Cargo.lock (1 package) match"),
         "{line}"
     );
     // The .crate was downloaded once, from the `dl` of config.json (no markers: the standard
