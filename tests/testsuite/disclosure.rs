@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 const CANONICAL: &str = "example/minicrate";
 
-fn world() -> (Fixture, Emulator, IndexServer) {
+pub(crate) fn world() -> (Fixture, Emulator, IndexServer) {
     let fx = Fixture::new();
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
@@ -23,7 +23,7 @@ fn world() -> (Fixture, Emulator, IndexServer) {
     (fx, emu, index)
 }
 
-fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
+pub(crate) fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
     emu.env()
         .iter()
         .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
@@ -32,7 +32,7 @@ fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Out
 
 /// The requests GitHub received for its security advisories: method, path (the GHSA id hidden) and
 /// body.
-fn advisory_requests(emu: &Emulator) -> Vec<Value> {
+pub(crate) fn advisory_requests(emu: &Emulator) -> Vec<Value> {
     emu.requests()
         .into_iter()
         .filter(|r| {
@@ -44,7 +44,7 @@ fn advisory_requests(emu: &Emulator) -> Vec<Value> {
         .collect()
 }
 
-fn hide_ghsa(text: &str) -> String {
+pub(crate) fn hide_ghsa(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("GHSA-") {
