@@ -499,12 +499,19 @@ pub fn update(ctx: &mut Ctx<Hotfix>, ghsa: &str) -> Result<bool> {
 }
 
 /// The fields of the advisory this incident owns, where GitHub's differ: `vulnerabilities` (the
-/// versions) and the `cve_id` given with `--advisory` when GitHub has none. Nothing else — the
-/// description, CWEs, credits, severity and CVSS are GitHub's once the advisory exists (edited on
-/// its page, or a reporter's), and `severity` is never sent (GitHub refuses it once a CVSS vector
-/// is set). A package's `vulnerable_functions` already on GitHub are kept.
-pub fn changes(held: &Value, ours: &Value) -> serde_json::Map<String, Value> {
+/// versions), the `cve_id` given with `--advisory` when GitHub has none, and the summary and
+/// description this tool wrote (`sent`: the advisory as it last wrote it) when GitHub still holds
+/// them as written and this incident's text has changed since (an impact given at step 9). Nothing
+/// else — an edited description, CWEs, credits, severity and CVSS are GitHub's once the advisory
+/// exists (edited on its page, or a reporter's), and `severity` is never sent (GitHub refuses it
+/// once a CVSS vector is set). A package's `vulnerable_functions` already on GitHub are kept.
+pub fn changes(held: &Value, ours: &Value, sent: &Value) -> serde_json::Map<String, Value> {
     let mut changed = serde_json::Map::new();
+    for field in ["summary", "description"] {
+        if sent[field].is_string() && held[field] == sent[field] && ours[field] != held[field] {
+            changed.insert(field.into(), ours[field].clone());
+        }
+    }
     let key = |v: &Value| {
         (
             v["package"]["ecosystem"].as_str().unwrap_or("").to_string(),
@@ -614,14 +621,24 @@ pub fn sync(ctx: &mut Ctx<Hotfix>, ghsa: &str, held: &Value) -> Result<bool> {
     }
     let facts = ctx.facts()?;
     let ours = texts::advisory_json(&facts);
-    let kept = kept(held, &ours);
+    // The advisory as this tool last wrote it (created at step 4, or updated since); none when it
+    // was adopted or the file is gone — then every text on GitHub is GitHub's.
+    let sent_path = ctx.layout.as_ref().map(|l| l.kept("advisory.json"));
+    let sent: Value = match &sent_path {
+        Some(path) => crate::fsx::read_optional(path)?
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or(Value::Null),
+        None => Value::Null,
+    };
+    let changed = changes(held, &ours, &sent);
+    let mut kept = kept(held, &ours);
+    kept.retain(|field| !changed.contains_key(*field));
     if !kept.is_empty() {
         ctx.ui.info(format!(
             "Kept as GitHub has them (edited there or by the reporter): {}",
             kept.join(", ")
         ));
     }
-    let changed = changes(held, &ours);
     if changed.is_empty() {
         ctx.ui.ok(format!(
             "The advisory {ghsa} carries this hotfix's versions already: nothing to send"
@@ -630,6 +647,19 @@ pub fn sync(ctx: &mut Ctx<Hotfix>, ghsa: &str, held: &Value) -> Result<bool> {
     }
     ctx.ui.info(format!("The change to the advisory {ghsa}:"));
     for (field, value) in &changed {
+        if field == "description" {
+            // The lines that go and come; the rest stays.
+            let before: Vec<&str> = held[field].as_str().unwrap_or("").lines().collect();
+            let after: Vec<&str> = value.as_str().unwrap_or("").lines().collect();
+            ctx.ui.line(format!("  {field}:"));
+            for line in before.iter().filter(|l| !after.contains(l)) {
+                ctx.ui.line(format!("    - {line}"));
+            }
+            for line in after.iter().filter(|l| !before.contains(l)) {
+                ctx.ui.line(format!("    + {line}"));
+            }
+            continue;
+        }
         let (before, after) = match field.as_str() {
             "vulnerabilities" => (versions_text(&held[field]), versions_text(value)),
             _ => (
@@ -641,6 +671,11 @@ pub fn sync(ctx: &mut Ctx<Hotfix>, ghsa: &str, held: &Value) -> Result<bool> {
         ctx.ui
             .line(format!("  {:width$}→ {after}", "", width = field.len()));
     }
+    let mut now_sent = match sent {
+        Value::Object(fields) => fields,
+        _ => serde_json::Map::new(),
+    };
+    now_sent.extend(changed.clone());
     let body = Value::Object(changed);
     let file = ctx.keep_file(
         "advisory-update.json",
@@ -662,8 +697,13 @@ pub fn sync(ctx: &mut Ctx<Hotfix>, ghsa: &str, held: &Value) -> Result<bool> {
             "What was to be sent is kept in {}",
             ctx.shown(&file)
         ));
+        return Ok(false);
     }
-    Ok(out.success())
+    ctx.keep_file(
+        "advisory.json",
+        &serde_json::to_string_pretty(&Value::Object(now_sent))?,
+    )?;
+    Ok(true)
 }
 
 /// Step 13: `PATCH state=published`. Returns whether it is published.
