@@ -557,8 +557,8 @@ pub fn changes(held: &Value, ours: &Value, sent: &Value) -> serde_json::Map<Stri
 
 /// The fields GitHub holds otherwise than this incident would write them, kept as they are.
 fn kept(held: &Value, ours: &Value) -> Vec<&'static str> {
-    let differs =
-        |a: &Value, b: &Value| a != b && !(a.is_null() && b.as_array().is_some_and(Vec::is_empty));
+    let empty = |v: &Value| v.is_null() || v.as_array().is_some_and(Vec::is_empty);
+    let differs = |a: &Value, b: &Value| a != b && !(empty(a) && empty(b));
     let mut kept = Vec::new();
     for field in ["summary", "description", "cwe_ids", "credits"] {
         let held_value = match field {
@@ -752,6 +752,151 @@ pub fn by_hand(url: &str, repo: &str, ghsa: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::gh::Reply;
+    use crate::runner::Output;
+
+    fn refused(stdout: &str) -> Reply {
+        Reply {
+            out: Output {
+                code: 1,
+                stdout: stdout.to_string(),
+                stderr: "gh: Validation Failed (HTTP 422)\n".to_string(),
+                simulated: false,
+            },
+            asked: None,
+        }
+    }
+
+    #[test]
+    fn a_422_is_said_with_its_errors_and_only_one_about_credits_is_taken_for_the_credit() {
+        let cwe = refused(
+            r#"{"message":"Validation Failed","errors":[{"resource":"RepositoryAdvisory","field":"cwe_ids","code":"invalid","message":"CWE-99999 is not a known CWE"}]}"#,
+        );
+        assert_eq!(
+            github_said(&cwe),
+            "Validation Failed (cwe_ids: invalid — CWE-99999 is not a known CWE) [HTTP 422]"
+        );
+        assert!(!about_credits(&cwe));
+        let credit = refused(
+            r#"{"message":"Validation Failed","errors":[{"resource":"RepositoryAdvisory","field":"credits","code":"invalid"}]}"#,
+        );
+        assert!(about_credits(&credit));
+        assert_eq!(
+            github_said(&credit),
+            "Validation Failed (credits: invalid) [HTTP 422]"
+        );
+        // Errors as plain strings (as some GitHub endpoints answer), and no JSON at all.
+        let words =
+            refused(r#"{"message":"Validation Failed","errors":["Credits user 'x' not found"]}"#);
+        assert!(about_credits(&words));
+        let bare = refused("");
+        assert_eq!(github_said(&bare), "gh: Validation Failed (HTTP 422)");
+        assert!(!about_credits(&bare));
+    }
+
+    fn vuln(range: &str, patched: Value, functions: Value) -> Value {
+        json!({"package": {"ecosystem": "rust", "name": "minicrate"}, "vulnerable_version_range": range,
+               "patched_versions": patched, "vulnerable_functions": functions})
+    }
+
+    #[test]
+    fn only_what_the_incident_owns_and_what_changed_is_sent() {
+        let ours = json!({
+            "summary": "s", "description": "d, with the impact", "severity": "high", "cwe_ids": [],
+            "cve_id": "CVE-2026-12345",
+            "vulnerabilities": [vuln(">= 1.0.0, < 1.0.11", json!("1.0.11"), json!([]))],
+        });
+        // Edited on GitHub: a CVSS vector, a CWE, the description; the versions are the same.
+        let held = json!({
+            "summary": "s", "description": "edited", "severity": "medium", "cwe_ids": ["CWE-125"],
+            "cvss": {"vector_string": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"},
+            "cve_id": "CVE-2026-12345",
+            "vulnerabilities": [vuln(">= 1.0.0, < 1.0.11", json!("1.0.11"), json!(["minicrate::f"]))],
+        });
+        let sent = json!({"summary": "s", "description": "d"});
+        assert!(changes(&held, &ours, &sent).is_empty());
+        assert_eq!(kept(&held, &ours), ["description", "cwe_ids", "cvss"]);
+        // The versions differ and the description is still as this tool wrote it: both are sent
+        // (the function named on GitHub kept), never the severity nor the CWEs.
+        let held = json!({
+            "summary": "s", "description": "d", "cwe_ids": ["CWE-125"], "cve_id": null,
+            "vulnerabilities": [vuln("<= 1.0.10", Value::Null, json!(["minicrate::f"]))],
+        });
+        let changed = changes(&held, &ours, &sent);
+        assert_eq!(
+            Value::Object(changed),
+            json!({
+                "description": "d, with the impact",
+                "cve_id": "CVE-2026-12345",
+                "vulnerabilities": [vuln(">= 1.0.0, < 1.0.11", json!("1.0.11"), json!(["minicrate::f"]))],
+            })
+        );
+        // Adopted (nothing written by this tool): the reporter's texts are never replaced.
+        assert!(!changes(&held, &ours, &Value::Null).contains_key("description"));
+    }
+
+    #[test]
+    fn the_candidates_are_the_named_advisory_or_the_open_reports_naming_the_crate() {
+        let a = |ghsa: &str, state: &str, summary: &str, package: &str| {
+            json!({"ghsa_id": ghsa, "state": state, "summary": summary,
+                   "vulnerabilities": [{"package": {"ecosystem": "rust", "name": package}}]})
+        };
+        let all = vec![
+            a(
+                "GHSA-2222-3333-4444",
+                "triage",
+                "Out-of-bounds read",
+                "minicrate",
+            ),
+            a("GHSA-3333-4444-5555", "draft", "minicrate: a panic", ""),
+            a(
+                "GHSA-4444-5555-6666",
+                "published",
+                "minicrate: old",
+                "minicrate",
+            ),
+            a(
+                "GHSA-5555-6666-7777",
+                "triage",
+                "minicrates is another crate",
+                "other",
+            ),
+            a(
+                "GHSA-6666-7777-8888",
+                "closed",
+                "minicrate: rejected",
+                "minicrate",
+            ),
+        ];
+        let ids = |found: Vec<Value>| -> Vec<String> {
+            found
+                .iter()
+                .map(|f| f["ghsa_id"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(
+            ids(candidates(&all, &[], "minicrate")),
+            ["GHSA-2222-3333-4444", "GHSA-3333-4444-5555"]
+        );
+        assert_eq!(
+            ids(candidates(
+                &all,
+                &["GHSA-4444-5555-6666".into()],
+                "minicrate"
+            )),
+            ["GHSA-4444-5555-6666"]
+        );
+        // A closed one named with --advisory is not adopted: the open reports are the candidates.
+        assert_eq!(
+            ids(candidates(
+                &all,
+                &["GHSA-6666-7777-8888".into()],
+                "minicrate"
+            ))
+            .len(),
+            2
+        );
+    }
 
     #[test]
     fn the_command_to_publish_by_hand_names_an_enterprise_host() {
