@@ -326,3 +326,78 @@ fn a_422_about_another_field_is_reported_with_it_and_the_credit_is_kept() {
     );
     assert!(emu.advisories(CANONICAL).is_empty());
 }
+
+/// gh alone against the emulator, as the product calls it: what the product reads of a refusal is
+/// there — GitHub's body with `errors[]` on stdout, `(HTTP 422)` on stderr; `severity` on an
+/// advisory with a CVSS vector is refused with GitHub's message (the old step 13 sent it); a report
+/// in triage is not published until accepted with `PATCH state=draft`.
+#[test]
+fn gh_shows_the_emulators_refusals_as_the_product_reads_them() {
+    emulator::require_gh();
+    let (fx, emu, _index) = world();
+    let ghsa = id_of(&report(
+        &emu,
+        "Out-of-bounds read in minicrate's record_len",
+    ));
+    let gh = |method: &str, path: &str, body: Value| {
+        let input = fx.dir.path().join("body.json");
+        write(&input, &body.to_string());
+        let out = emu
+            .env()
+            .into_iter()
+            .fold(
+                std::process::Command::new("/usr/bin/gh"),
+                |mut c, (k, v)| {
+                    c.env(k, v);
+                    c
+                },
+            )
+            .env("GH_REPO", CANONICAL)
+            .current_dir(fx.dir.path())
+            .args([
+                "api",
+                path,
+                "-X",
+                method,
+                "-H",
+                "Content-Type: application/json",
+                "--input",
+            ])
+            .arg(&input)
+            .output()
+            .expect("gh runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let one = format!("repos/{{owner}}/{{repo}}/security-advisories/{ghsa}");
+    let (code, _, stderr) = gh("PATCH", &one, json!({"state": "published"}));
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("must be accepted (state draft)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = gh("PATCH", &one, json!({"severity": "high"}));
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("Cannot update severity value when CVSS is set. (HTTP 422)"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = gh("PATCH", &one, json!({"state": "draft"}));
+    assert_eq!(code, Some(0), "{stdout}");
+    emu.knobs(json!({"cwes": ["CWE-125"]}));
+    let (code, stdout, stderr) = gh("PATCH", &one, json!({"cwe_ids": ["CWE-99999"]}));
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("(HTTP 422)"), "{stderr}");
+    let body: Value = serde_json::from_str(&stdout).expect("GitHub's body on stdout");
+    assert_eq!(body["message"], "Validation Failed");
+    assert_eq!(body["errors"][0]["field"], "cwe_ids");
+    assert_eq!(body["errors"][0]["code"], "invalid");
+    assert_eq!(emu.advisories(CANONICAL)[0]["state"], "draft");
+}
+
+fn id_of(advisory: &Value) -> String {
+    advisory["ghsa_id"].as_str().expect("ghsa").to_string()
+}
