@@ -506,6 +506,21 @@ impl<'a> Gh<'a> {
         json_items(&out.stdout)
     }
 
+    /// One security advisory as GitHub holds it now (`GET …/security-advisories/GHSA`): what was
+    /// edited on its page since is read before anything is written. A rehearsal answers `simulated`
+    /// (its advisory was only pretended).
+    pub fn advisory(&mut self, ghsa: &str, simulated: &str) -> Result<serde_json::Value> {
+        let cmd = self
+            .api_cmd(
+                "read the security advisory",
+                &format!("repos/{{owner}}/{{repo}}/security-advisories/{ghsa}"),
+            )
+            .effect(Effect::Remote)
+            .simulate(simulated);
+        let out = self.read(&cmd)?;
+        serde_json::from_str(&out.stdout).context("could not read GitHub's answer for the advisory")
+    }
+
     /// `gh release delete TAG --yes` — never `--cleanup-tag`: the tag stays for the audit trail.
     pub fn delete_release(&mut self, tag: &str) -> Result<Reply> {
         self.write_retried(

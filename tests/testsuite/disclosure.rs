@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 const CANONICAL: &str = "example/minicrate";
 
-fn world() -> (Fixture, Emulator, IndexServer) {
+pub(crate) fn world() -> (Fixture, Emulator, IndexServer) {
     let fx = Fixture::new();
     let origin = fx.origin.clone();
     let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
@@ -23,7 +23,7 @@ fn world() -> (Fixture, Emulator, IndexServer) {
     (fx, emu, index)
 }
 
-fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
+pub(crate) fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
     emu.env()
         .iter()
         .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
@@ -32,7 +32,7 @@ fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Out
 
 /// The requests GitHub received for its security advisories: method, path (the GHSA id hidden) and
 /// body.
-fn advisory_requests(emu: &Emulator) -> Vec<Value> {
+pub(crate) fn advisory_requests(emu: &Emulator) -> Vec<Value> {
     emu.requests()
         .into_iter()
         .filter(|r| {
@@ -44,7 +44,7 @@ fn advisory_requests(emu: &Emulator) -> Vec<Value> {
         .collect()
 }
 
-fn hide_ghsa(text: &str) -> String {
+pub(crate) fn hide_ghsa(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("GHSA-") {
@@ -96,9 +96,9 @@ fn audit(db: &Path, version: &str) -> Vec<String> {
 
 /// The whole disclosure of a hotfix of the newest line: the draft is created at step 4 — before the
 /// PR — with the CVSS vector (no severity: GitHub takes one or the other), the CWE, the credited
-/// login and every line's versions; a CVE is requested from it; step 13 updates it and publishes it
-/// after the registry showed 1.0.11 and the typed `yes`. The RustSec draft parses, and cargo-audit's
-/// engine flags 1.0.10 and 0.9.9 (a line left vulnerable) and passes 1.0.11.
+/// login and every line's versions; a CVE is requested from it; step 13 reads it (nothing to send)
+/// and publishes it after the registry showed 1.0.11 and the typed `yes`. The RustSec draft parses,
+/// and cargo-audit's engine flags 1.0.10 and 0.9.9 (a line left vulnerable) and passes 1.0.11.
 #[test]
 fn the_draft_comes_before_the_pr_and_is_published_after_the_registry_shows_the_version() {
     let (fx, emu, index) = world();
@@ -193,7 +193,12 @@ fn the_draft_comes_before_the_pr_and_is_published_after_the_registry_shows_the_v
         .into_iter()
         .map(|r| json!({"method": r["method"], "path": r["path"], "body": r["body"]}))
         .collect();
-    assert_eq!(bodies.len(), 4, "{bodies:#?}");
+    // Step 13 read the draft (GET) and had nothing to send: it carries the versions since step 4.
+    assert_eq!(bodies.len(), 3, "{bodies:#?}");
+    assert!(
+        t.contains("carries this hotfix's versions already: nothing to send"),
+        "{t}"
+    );
     assert!(bodies[0]["body"].get("severity").is_none());
     snapshot::settings().bind(|| {
         insta::assert_snapshot!(
@@ -534,8 +539,9 @@ fn a_failed_publication_keeps_the_draft_and_says_how_to_publish_it_by_hand() {
     let (fx, emu, index) = world();
     emu.knobs(json!({
         "reviews": [{"author": "bob", "state": "APPROVED"}],
-        // The first PATCH (the update) passes; the second (the publication) is refused.
-        "faults": [{"method": "PATCH", "path": "/security-advisories", "kind": "status", "status": 403, "skip": 1}]
+        // Step 13 reads the draft and finds nothing to send (step 4 gave it the versions): the one
+        // PATCH, the publication, is refused.
+        "faults": [{"method": "PATCH", "path": "/security-advisories", "kind": "status", "status": 403}]
     }));
     index.publish_after("1.0.11", 2);
     let url = index.url();

@@ -106,8 +106,8 @@ fn kill_at(step: u8) -> KillAt {
         10 => KillAt::Gh("pr checks"),
         11 => KillAt::Gh("state,mergeCommit"),
         12 => KillAt::Gh("run watch"),
-        // Step 4 lists and creates the advisory; step 13's first call of its own is the update.
-        13 => KillAt::Gh("PATCH"),
+        // Step 4 lists and creates the advisory; step 13's first call of its own reads it back.
+        13 => KillAt::Gh("security-advisories/GHSA-"),
         15 => KillAt::Program {
             states: &["in-progress", "done"],
             arg: None,

@@ -37,6 +37,7 @@ mod gh_real;
 mod gh_stand_in;
 mod github_emulator;
 mod lines;
+mod one_advisory;
 mod properties;
 mod published_crate;
 mod published_packaged;

@@ -189,9 +189,11 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
         .as_str()
         .expect("description")
         .contains("Grace Reporter"));
-    assert!(advisory.get("credits").is_none());
+    // A name, not a login: thanked in the description, no GitHub credit.
+    assert_eq!(advisory["credits"], serde_json::json!([]));
     assert_eq!(calls_matching(&fx, &["api", "-X", "POST", "--input"]), 1);
-    // The draft came first (step 4, before the PR), the update and the publication last.
+    // The draft came first (step 4, before the PR), the publication last: step 13 read the draft
+    // (it carries the versions since step 4) and had nothing else to send.
     let calls = fx.gh_calls();
     let at = |words: &[&str]| {
         calls
@@ -200,13 +202,13 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
             .unwrap_or_else(|| panic!("no gh call with {words:?}"))
     };
     assert!(at(&["api", "-X", "POST", "--input"]) < at(&["pr", "create"]));
-    assert_eq!(calls_matching(&fx, &["api", "-X", "PATCH", "--input"]), 2);
+    assert_eq!(calls_matching(&fx, &["api", "-X", "PATCH", "--input"]), 1);
     assert!(at(&["api", "-X", "PATCH", "--input"]) > at(&["pr", "merge"]));
     let stored: serde_json::Value =
         serde_json::from_str(&read(&fx.gh_state().join("advisories.json"))).expect("advisories");
     assert_eq!(stored[0]["response"]["state"], "published", "{stored:#}");
     assert_eq!(
-        stored[0]["updates"][1],
+        stored[0]["updates"][0],
         serde_json::json!({"state": "published"})
     );
     assert!(
@@ -257,20 +259,14 @@ fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
 
     // Every text the hotfix wrote, whole, where it ended up. The PR's title and body as gh got
     // them (the body from --body-file, the same bytes as the kept pr-body.md); the advisory JSON
-    // as gh sent it at step 4; the kept advisory.json is the update of step 13, the same data
-    // without the credits settled at the creation.
+    // as gh sent it at step 4; the kept advisory.json is what was sent (step 13 had nothing to add).
     let kept = fx.work.join(".git/caro-hotfix");
     assert_eq!(body, read(&kept.join("pr-body.md")));
     let sent =
         serde_json::from_str::<serde_json::Value>(&read(&fx.gh_state().join("advisories.json")))
             .expect("advisories.json")[0]["request"]
             .clone();
-    let mut without_credits = sent.clone();
-    without_credits
-        .as_object_mut()
-        .expect("an object")
-        .remove("credits");
-    assert_eq!(without_credits, advisory);
+    assert_eq!(sent, advisory);
     let changelog = origin_git(&fx, &["show", "v1.0.11:CHANGELOG.md"]);
     let security = origin_git(&fx, &["show", "v1.0.11:SECURITY.md"]);
     snapshot::settings().bind(|| {

@@ -31,6 +31,8 @@ Control plane (JSON in, JSON out):
     POST /_control/runs/ID               {"approve": true} or {"status", "conclusion"} (sets it for good)
     POST /_control/releases              {"repo", "tag", "name", "draft", "prerelease", "latest"}
     POST /_control/pulls/N               {"repo", "state": "CLOSED"|"OPEN"} (closes/reopens a PR)
+    POST /_control/advisories            {"repo", "advisory": {...}}: a private vulnerability report (triage),
+                                         or with its "ghsa_id" an edit made on the advisory's page
     GET  /_control/requests              the request log as a JSON array
 
 KNOBS (POST /_control/knobs; every key optional):
@@ -55,6 +57,7 @@ KNOBS (POST /_control/knobs; every key optional):
     auth                  "ok" | "bad_credentials" (401 everywhere) | "sso" (403 + X-GitHub-SSO)
     advisory_cve_status   status of POST .../security-advisories/GHSA/cve (202)
     users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
+    cwes                  CWE ids GitHub knows: an advisory naming another gets 422 (unset: all)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
                           "retry_after"}: a request matching method (exact), path (substring of the
                           path with its query) and operation (GraphQL operation name) is, after
@@ -1587,22 +1590,29 @@ class Emulator:
         """Issue 17: what GitHub checks in an advisory's CVSS vector, CWE ids and credits (422).
         A credited login must be a GitHub user: knob `users` lists them (unset: every login exists)."""
         errors = []
+
+        def error(field, message):
+            # GitHub's validation-error shape: errors[] of {resource, field, code, message}.
+            errors.append({"resource": "RepositoryAdvisory", "field": field, "code": "invalid", "message": message})
         cvss = b.get("cvss_vector_string")
         if cvss and not re.fullmatch(r"CVSS:(3\.1|4\.0)(/[A-Z]{1,3}:[A-Z])+", cvss):
-            errors.append(f"cvss_vector_string {cvss!r} is not a valid CVSS 3.1 or 4.0 vector")
+            error("cvss_vector_string", f"{cvss!r} is not a valid CVSS 3.1 or 4.0 vector")
+        cwes = self.knobs.get("cwes")
         for c in b.get("cwe_ids") or []:
             if not re.fullmatch(r"CWE-[0-9]+", str(c)):
-                errors.append(f"cwe_ids: {c!r} is not a CWE id")
+                error("cwe_ids", f"{c!r} is not a CWE id")
+            elif cwes is not None and c not in cwes:
+                error("cwe_ids", f"{c} is not a known CWE")
         users = self.knobs.get("users")
         for c in b.get("credits") or []:
             login = (c or {}).get("login")
             if users is not None and login not in users:
-                errors.append(f"credits: the user {login!r} does not exist")
+                error("credits", f"the user {login!r} does not exist")
             if (c or {}).get("type") not in ("analyst", "finder", "reporter", "coordinator", "remediation_developer",
                                               "remediation_reviewer", "remediation_verifier", "tool", "sponsor", "other"):
-                errors.append(f"credits: type {(c or {}).get('type')!r} is not valid")
+                error("credits", f"type {(c or {}).get('type')!r} is not valid")
         if errors:
-            raise HTTPErr(422, "Validation Failed\n\n" + "\n".join(errors))
+            raise HTTPErr(422, "Validation Failed", errors=errors)
 
     def validate_advisory(self, b, creating):
         self.validate_advisory_details(b)
@@ -1635,6 +1645,44 @@ class Emulator:
             raise HTTPErr(422, "Invalid request.\n\n" + "\n".join(errors))
 
     def rest_advisory(self, r, a):
+        return dict(a)
+
+    def control_advisory(self, r, fields):
+        """POST /_control/advisories {"repo", "advisory": {...}}: with the `ghsa_id` of an advisory, an
+        edit made on its page (the fields given replace the held ones; `cvss_vector_string` sets
+        `cvss`, `cwe_ids` sets `cwes`); without, a private vulnerability report as a reporter files
+        it: state triage, the reporter its author and credited, `submission.accepted` false."""
+        a = next((x for x in r["advisories"] if x["ghsa_id"] == fields.get("ghsa_id")), None)
+        if a is None:
+            full = f"{r['owner']}/{r['name']}"
+            ghsa = self.new_ghsa(r)
+            t = iso(now())
+            reporter = fields.get("reporter") or "reporter"
+            a = {
+                "ghsa_id": ghsa, "cve_id": None,
+                "url": f"{API}/repos/{full}/security-advisories/{ghsa}",
+                "html_url": f"{WEB}/{full}/security/advisories/{ghsa}",
+                "summary": "", "description": "", "severity": None,
+                "author": {"login": reporter, "type": "User"}, "publisher": None,
+                "identifiers": [{"type": "GHSA", "value": ghsa}],
+                "state": "triage", "created_at": t, "updated_at": t, "published_at": None,
+                "closed_at": None, "withdrawn_at": None, "submission": {"accepted": False},
+                "vulnerabilities": [], "cvss": {"vector_string": None, "score": None},
+                "cwes": [], "cwe_ids": [],
+                "credits": [{"login": reporter, "type": "reporter"}],
+                "credits_detailed": [{"user": {"login": reporter}, "type": "reporter", "state": "accepted"}],
+                "collaborating_users": None, "collaborating_teams": None, "private_fork": None,
+                "cve_requested": False,
+            }
+            r["advisories"].append(a)
+        for k, v in fields.items():
+            if k == "cvss_vector_string":
+                a["cvss"] = {"vector_string": v, "score": None}
+            elif k != "reporter":
+                a[k] = v
+            if k == "cwe_ids":
+                a["cwes"] = [{"cwe_id": c, "name": c} for c in v or []]
+        a["updated_at"] = iso(now())
         return dict(a)
 
     def rest_advisories(self, r, method, rest, query, body, h):
@@ -1689,6 +1737,14 @@ class Emulator:
             if method == "PATCH":
                 self.validate_advisory(b, False)
                 new_state = b.get("state")
+                # update-repository-advisory: "Cannot update severity value when CVSS is set."
+                held_cvss = (a.get("cvss") or {}).get("vector_string")
+                if b.get("severity") and (b["cvss_vector_string"] if "cvss_vector_string" in b else held_cvss):
+                    raise HTTPErr(422, "Cannot update severity value when CVSS is set.")
+                # A private vulnerability report (triage) is accepted by PATCH state=draft; it is not
+                # published straight from triage.
+                if a["state"] == "triage" and new_state == "published":
+                    raise HTTPErr(422, "A vulnerability report in triage must be accepted (state draft) before it is published")
                 if a["state"] == "published" and new_state in ("draft", "closed"):
                     raise HTTPErr(422, "A published advisory cannot be changed to " + new_state)
                 if a["state"] == "closed" and new_state == "published":
@@ -1969,6 +2025,8 @@ class Handler(BaseHTTPRequestHandler):
         if parts == ["releases"] and self.command == "POST":
             rel = emu.add_release(repo_of(body), body)
             return rel or {"ok": False}
+        if parts == ["advisories"] and self.command == "POST":
+            return emu.control_advisory(repo_of(body), body.get("advisory") or {})
         if parts[:1] == ["pulls"] and len(parts) == 2 and self.command == "POST":
             r = repo_of(body)
             p = emu.find_pr(r, int(parts[1]))
