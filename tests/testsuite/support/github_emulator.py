@@ -518,6 +518,7 @@ class Emulator:
         self.log_path = log_path
         self.user = user
         self.knobs = json.loads(json.dumps(DEFAULT_KNOBS))
+        self.openapi = OpenAPI()
         self.counter = 1000
         self.repos = {}
         self.runs = {}
@@ -1746,6 +1747,135 @@ class Emulator:
 
 
 # ------------------------------------------------------------------------------------------------
+# GitHub's published description (tests/fixtures/github-openapi/operations.json, vendored from
+# github/rest-api-description): every REST request body is validated against its operation's
+# requestBody schema, and every answer against the operation's response schema for its status.
+
+OPENAPI_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures",
+                            "github-openapi", "operations.json")
+
+
+class OpenAPI:
+    """The vendored operations: (method, path template) → operation, and a validator of the subset of
+    JSON Schema (OpenAPI 3.0) they use: type, nullable, enum, maxLength, required, properties,
+    additionalProperties, items, oneOf, $ref."""
+
+    def __init__(self, path=OPENAPI_PATH):
+        with open(path) as f:
+            self.doc = json.load(f)
+        self.ops = []
+        for template, methods in self.doc["paths"].items():
+            rx = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+            for method, op in methods.items():
+                self.ops.append((method.upper(), rx, template, op))
+
+    def operation(self, method, path):
+        for m, rx, template, op in self.ops:
+            if m == method and rx.match(path):
+                return template, op
+        return None, None
+
+    def resolve(self, schema):
+        while isinstance(schema, dict) and "$ref" in schema:
+            ref = schema["$ref"]
+            node = self.doc
+            for part in ref.lstrip("#/").split("/"):
+                node = node.get(part) if isinstance(node, dict) else None
+                if node is None:
+                    return None  # not vendored: not checked
+            schema = node
+        return schema
+
+    TYPES = {"string": str, "boolean": bool, "object": dict, "array": list}
+
+    def errors(self, value, schema, where=""):
+        """What is wrong with `value` under `schema`: a list of (field, code, message)."""
+        schema = self.resolve(schema)
+        if schema is None:
+            return []
+        if value is None:
+            return [] if schema.get("nullable") or "type" not in schema and "oneOf" not in schema \
+                else [(where, "invalid", f"{where or 'the body'} may not be null")]
+        if "oneOf" in schema:
+            fits = [s for s in schema["oneOf"] if not self.errors(value, s, where)]
+            if len(fits) != 1:
+                return [(where, "invalid", f"{where or 'the body'} matches {len(fits)} of the oneOf schemas, not exactly one")]
+            return []
+        kind = schema.get("type")
+        if kind == "integer":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif kind == "number":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif kind in self.TYPES:
+            ok = isinstance(value, self.TYPES[kind])
+        else:
+            ok = True
+        if not ok:
+            return [(where, "invalid", f"{where or 'the body'} is not of type {kind}: {value!r}")]
+        out = []
+        if "enum" in schema and value not in schema["enum"]:
+            out.append((where, "invalid", f"{where} {value!r} is not one of {', '.join(map(str, schema['enum']))}"))
+        if isinstance(value, str) and "maxLength" in schema and len(value) > schema["maxLength"]:
+            out.append((where, "invalid", f"{where} is longer than {schema['maxLength']} characters"))
+        if isinstance(value, dict):
+            props = schema.get("properties") or {}
+            for key in schema.get("required") or []:
+                if key not in value:
+                    out.append((f"{where}.{key}".lstrip("."), "missing_field", f"{key} is missing"))
+            extra = schema.get("additionalProperties", True)
+            for key, v in value.items():
+                field = f"{where}.{key}".lstrip(".")
+                if key in props:
+                    out += self.errors(v, props[key], field)
+                elif extra is False:
+                    out.append((field, "unprocessable", f"{key!r} is not a permitted key"))
+                elif isinstance(extra, dict):
+                    out += self.errors(v, extra, field)
+        if isinstance(value, list) and "items" in schema:
+            for i, v in enumerate(value):
+                out += self.errors(v, schema["items"], f"{where}[{i}]")
+        return out
+
+    def check_request(self, method, path, body):
+        """GitHub's 422 for a body its operation's schema refuses, or None."""
+        template, op = self.operation(method, path)
+        if not op or "requestBody" not in op:
+            return None
+        schema = op["requestBody"]["content"]["application/json"]["schema"]
+        if body is None or body == "":
+            if not op["requestBody"].get("required"):
+                return None
+            problems = [("", "missing", "a request body is required")]
+        elif not isinstance(body, (dict, list)):
+            problems = [("", "invalid", "the body is not JSON")]
+        else:
+            problems = self.errors(body, schema)
+        if not problems:
+            return None
+        resource = op.get("x-resource", "Resource")
+        return {"message": "Validation Failed",
+                "errors": [{"resource": resource, "field": f, "code": c, "message": m} for f, c, m in problems],
+                "documentation_url": op.get("externalDocs", {}).get("url", "https://docs.github.com/rest")}
+
+    def check_response(self, method, path, status, payload):
+        """How the emulator's answer departs from the operation's response schema (its own bug)."""
+        template, op = self.operation(method, path)
+        if not op:
+            return []
+        response = (op.get("responses") or {}).get(str(status))
+        if response is None:
+            return [f"{method} {template}: status {status} is not among the documented responses "
+                    f"({', '.join(sorted(op.get('responses') or {}))})"]
+        response = self.resolve(response)
+        if response is None:
+            return []  # a shared response (components/responses) not vendored: not checked
+        schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
+        if schema is None or self.resolve(schema) is None:
+            return []
+        return [f"{method} {template} {status}: {m}" for _, _, m in self.errors(payload, schema)]
+
+
+# ------------------------------------------------------------------------------------------------
 # HTTP
 
 
@@ -1860,8 +1990,12 @@ class Handler(BaseHTTPRequestHandler):
                              {"X-GitHub-SSO": f"required; url={WEB}/orgs/emu/sso?authorization_request=EMU"})
         with emu.lock:
             try:
+                refused = None if path == "/graphql" else emu.openapi.check_request(self.command, path, body)
                 if path == "/graphql":
                     status, payload, headers = self.graphql(gql, entry)
+                elif refused:
+                    entry["refused"] = [e["field"] or e["message"] for e in refused["errors"]]
+                    status, payload, headers = 422, refused, {}
                 else:
                     h = {}
                     status, payload, headers = emu.rest(self.command, path, query, body, h)
@@ -1877,6 +2011,12 @@ class Handler(BaseHTTPRequestHandler):
                 status, payload, headers = 500, {"message": f"emulator error: {type(e).__name__}: {e}"}, {}
                 entry["error"] = repr(e)
             entry["status"] = status
+            # A body refused by its schema gets GitHub's generic 422 ("Client errors" in the REST docs),
+            # documented or not among the operation's responses (update-release lists none).
+            if path != "/graphql" and "refused" not in entry:
+                mismatch = emu.openapi.check_response(self.command, path, status, payload)
+                if mismatch:
+                    entry["schema_mismatch"] = mismatch
             if kind == "lost":
                 entry["lost"] = True
             emu.log(entry)
