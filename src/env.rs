@@ -51,11 +51,16 @@ impl Env {
         self.get(key).is_some_and(|v| !v.is_empty())
     }
 
-    /// The clock: fixed by `CARO_HOTFIX_NOW`, else the system's.
+    /// The clock: fixed by `CARO_HOTFIX_NOW`, else the system's; its pauses logged to
+    /// `CARO_HOTFIX_PAUSE_LOG` when set (tests; see [`crate::clock`]).
     pub fn clock(&self) -> anyhow::Result<crate::clock::Clock> {
-        match self.var("CARO_HOTFIX_NOW") {
-            Some(at) if !at.is_empty() => crate::clock::Clock::fixed(&at),
-            _ => Ok(crate::clock::Clock::system()),
-        }
+        let clock = match self.var("CARO_HOTFIX_NOW") {
+            Some(at) if !at.is_empty() => crate::clock::Clock::fixed(&at)?,
+            _ => crate::clock::Clock::system(),
+        };
+        Ok(match self.get("CARO_HOTFIX_PAUSE_LOG") {
+            Some(log) if !log.is_empty() => clock.logging_pauses(log.into()),
+            _ => clock,
+        })
     }
 }

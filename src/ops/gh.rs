@@ -198,7 +198,7 @@ impl<'a> Gh<'a> {
                 return Ok(reply);
             }
             let pause = reply
-                .pause(attempt)
+                .pause(attempt, &self.clock)
                 .with_context(|| format!("could not {}", cmd.purpose()))?;
             self.clock.pause(pause);
             attempt += 1;
@@ -241,7 +241,7 @@ impl<'a> Gh<'a> {
             }
             if attempt < RETRIES && reply.transient() {
                 let pause = reply
-                    .pause(attempt)
+                    .pause(attempt, &self.clock)
                     .with_context(|| format!("could not {}", cmd.purpose()))?;
                 self.clock.pause(pause);
                 attempt += 1;

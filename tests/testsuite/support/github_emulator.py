@@ -64,6 +64,8 @@ KNOBS (POST /_control/knobs; every key optional):
                                           nothing done; on GraphQL, unless `status` is given: HTTP 200
                                           with a RATE_LIMITED error, as GitHub answers
                             "retry_after" 429 with Retry-After: `retry_after` (default 1), nothing done
+                            "secondary"   403 (or `status`): a secondary rate limit without Retry-After,
+                                          nothing done
                             "lost"        the request takes effect, then the connection is closed
                                           without an answer
                           each fault records its "hits" in the knobs.
@@ -1969,6 +1971,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(status, {"message": message,
                                       "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"},
                              limit_headers)
+        if kind == "secondary":
+            # GitHub's secondary rate limit without a time to wait: 403 (or `status`), no Retry-After,
+            # x-ratelimit-remaining not 0 ("Rate limits for the REST API").
+            status = int(fault.get("status", 403))
+            entry["status"] = status
+            emu.log(entry)
+            emu.save()
+            return self.send(status, {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                                      "documentation_url": "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits"},
+                             {"x-ratelimit-limit": 5000, "x-ratelimit-remaining": 4990})
         if kind == "retry_after":
             entry["status"] = 429
             emu.log(entry)
