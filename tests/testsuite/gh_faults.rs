@@ -361,6 +361,64 @@ fn one_of_each(fx: &Fixture, emu: &Emulator, want: &Expect, line: Line, transcri
     );
 }
 
+/// GitHub documents no rule for where Latest goes when the Latest release is edited with
+/// `make_latest: "false"`. Whatever it does — keeps the mark on the older line's release, or leaves
+/// no release Latest — step 12 reads `GET …/releases/latest` back and puts the mark on the newest
+/// line's release (`gh release edit v1.0.10 --latest`), then reads it back again.
+#[test]
+fn after_an_older_line_release_latest_is_read_back_and_put_on_the_newest_line() {
+    for how in ["keep", "none"] {
+        let fx = Fixture::new();
+        let want = expect(Line::Older);
+        let origin = fx.origin.clone();
+        let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
+        let index = IndexServer::publishing(CRATE, &fx.origin);
+        index.add_version("1.0.0");
+        index.add_version("1.0.10");
+        index.publish_after(&want.tag[1..], 2);
+        emu.control(
+            "POST",
+            "/_control/releases",
+            json!({"repo": CANONICAL, "tag": "v1.0.10"}),
+        );
+        emu.knobs(json!({
+            "reviews": [{"author": "bob", "state": "APPROVED"}],
+            "unset_latest": how,
+        }));
+        let url = index.url();
+        let out = run(
+            &fx,
+            &emu,
+            &args(
+                &url,
+                "0.05",
+                &["--base-tag", "v1.0.0", "--strategy", "maintenance"],
+            ),
+            answers(&fx, vec![say("yes")]),
+        );
+        let transcript = out.explain();
+        assert_eq!(out.code, 0, "{how}: {transcript}");
+        let shown = if how == "keep" {
+            format!("GitHub shows {} as Latest", want.tag)
+        } else {
+            "GitHub shows no release as Latest".to_string()
+        };
+        assert!(
+            transcript.contains(&format!(
+                "{shown}, not the newest line's v1.0.10: marked v1.0.10 Latest again (read back)"
+            )),
+            "{how}: {transcript}"
+        );
+        let reads = emu
+            .requests()
+            .iter()
+            .filter(|r| r["method"] == "GET" && r["path"].as_str().is_some_and(|p| p.ends_with("/releases/latest")))
+            .count();
+        assert_eq!(reads, 2, "read back before and after the correction: {transcript}");
+        one_of_each(&fx, &emu, &want, Line::Older, &transcript);
+    }
+}
+
 /// The times (emulator clock, seconds) of the requests of GraphQL operation `op`.
 fn times_of(emu: &Emulator, op: &str) -> Vec<f64> {
     emu.requests()

@@ -54,6 +54,9 @@ KNOBS (POST /_control/knobs; every key optional):
     scopes                X-Oauth-Scopes answered by GET / ("repo, read:org, workflow")
     auth                  "ok" | "bad_credentials" (401 everywhere) | "sso" (403 + X-GitHub-SSO)
     advisory_cve_status   status of POST .../security-advisories/GHSA/cve (202)
+    unset_latest          what `make_latest: "false"` on the Latest release does, which GitHub does not
+                          document: "hand_back" (the highest other release by semver becomes Latest),
+                          "keep" (it stays Latest), "none" (no release is Latest) ("hand_back")
     users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
                           "retry_after"}: a request matching method (exact), path (substring of the
@@ -1567,12 +1570,18 @@ class Emulator:
                         x["latest"] = False
                     rel["latest"] = True
                 elif ml == "false" and rel["latest"]:
-                    rel["latest"] = False
-                    others = [x for x in r["releases"] if x is not rel and not x["draft"] and not x["prerelease"]]
-                    saved = r["releases"]
-                    r["releases"] = others
-                    self.recompute_latest(r)
-                    r["releases"] = saved
+                    # Undocumented (the REST docs and the description say nothing of the old holder):
+                    # knob `unset_latest` picks what happens; the product must read it back.
+                    how = self.knobs.get("unset_latest", "hand_back")
+                    if how == "hand_back":
+                        rel["latest"] = False
+                        others = [x for x in r["releases"] if x is not rel and not x["draft"] and not x["prerelease"]]
+                        saved = r["releases"]
+                        r["releases"] = others
+                        self.recompute_latest(r)
+                        r["releases"] = saved
+                    elif how == "none":
+                        rel["latest"] = False
                 elif ml == "legacy":
                     self.recompute_latest(r)
                 return 200, self.rest_release(r, rel), {}
