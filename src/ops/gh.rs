@@ -592,6 +592,22 @@ impl<'a> Gh<'a> {
     }
 }
 
+/// `gh repo view REPO --json isPrivate`: whether the repository is private; `None` when gh could
+/// not say (the caller then says nothing).
+pub fn is_private(runner: &mut Runner, dir: &Path, repo: &str) -> Option<bool> {
+    let cmd = Cmd::new("gh", "check whether the repository is private")
+        .cwd(dir)
+        .args(["repo", "view", repo, "--json", "isPrivate"]);
+    let out = runner.probe(&cmd).ok()?;
+    if !out.success() {
+        return None;
+    }
+    serde_json::from_str::<serde_json::Value>(&out.stdout)
+        .ok()?
+        .get("isPrivate")?
+        .as_bool()
+}
+
 /// `gh auth status [--hostname HOST]`: whether gh can talk to the GitHub the hotfix goes to. With
 /// `host` only that host is checked — a GitHub Enterprise host as much as github.com; without it gh
 /// checks every host it knows and fails when any one fails.

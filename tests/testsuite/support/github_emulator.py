@@ -26,7 +26,7 @@ Control plane (JSON in, JSON out):
     GET  /_control/state                 the whole state (also in DIR/state.json)
     GET  /_control/knobs                 the knobs
     POST /_control/knobs                 merge keys into the knobs (see KNOBS)
-    POST /_control/repo                  {"repo": "o/r", "labels": [...], "default_branch": ...}
+    POST /_control/repo                  {"repo": "o/r", "labels": [...], "default_branch": ..., "private": bool}
     POST /_control/runs                  add a workflow run (see RUNS)
     POST /_control/runs/ID               {"approve": true} or {"status", "conclusion"} (sets it for good)
     POST /_control/releases              {"repo", "tag", "name", "draft", "prerelease", "latest"}
@@ -852,9 +852,9 @@ class Emulator:
             "nameWithOwner": f"{r['owner']}/{r['name']}",
             "owner": {"__typename": "User", "id": f"U_{r['owner']}", "login": r["owner"]},
             "url": f"{WEB}/{r['owner']}/{r['name']}", "sshUrl": f"git@github.localhost:{r['owner']}/{r['name']}.git",
-            "description": "", "homepageUrl": "", "isPrivate": False, "isFork": False, "isArchived": False,
+            "description": "", "homepageUrl": "", "isPrivate": bool(r.get("private")), "isFork": False, "isArchived": False,
             "isEmpty": not r["heads"], "isInOrganization": False, "isMirror": False, "isTemplate": False,
-            "visibility": "PUBLIC", "hasIssuesEnabled": True, "hasWikiEnabled": False,
+            "visibility": "PRIVATE" if r.get("private") else "PUBLIC", "hasIssuesEnabled": True, "hasWikiEnabled": False,
             "hasProjectsEnabled": False, "hasDiscussionsEnabled": False, "mergeCommitAllowed": True,
             "squashMergeAllowed": True, "rebaseMergeAllowed": True, "deleteBranchOnMerge": False,
             "viewerPermission": "ADMIN", "viewerCanAdminister": True, "viewerDefaultMergeMethod": "MERGE",
@@ -2115,6 +2115,8 @@ class Handler(BaseHTTPRequestHandler):
                 r["labels"] = [emu.new_label(n, "ededed", "") for n in body["labels"]]
             if "default_branch" in body:
                 r["default_branch"] = body["default_branch"]
+            if "private" in body:
+                r["private"] = bool(body["private"])
             return {"ok": True}
         if parts[:1] == ["runs"] and self.command == "POST":
             if len(parts) == 1:
