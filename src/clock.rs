@@ -133,8 +133,14 @@ mod tests {
         let started = std::time::Instant::now();
         clock.pause(Duration::from_millis(20));
         clock.pause(Duration::from_secs(3600));
-        assert!(started.elapsed() < Duration::from_secs(5), "the hour was slept");
-        assert!(started.elapsed() >= Duration::from_millis(20), "the short one was not");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the hour was slept"
+        );
+        assert!(
+            started.elapsed() >= Duration::from_millis(20),
+            "the short one was not"
+        );
         assert_eq!(
             std::fs::read_to_string(&log).expect("log"),
             "0.020\n3600.000\n"

@@ -310,7 +310,8 @@ mod tests {
             }
             _ => panic!("a cancelled check was not read as a failure"),
         }
-        let both = format!("{text}build\tfail\t3s\thttps://github.localhost/acme/widget/actions/runs/3\n");
+        let both =
+            format!("{text}build\tfail\t3s\thttps://github.localhost/acme/widget/actions/runs/3\n");
         match read_checks(&out(1, &both)) {
             Checks::Failed(failed, cancelled) => {
                 assert_eq!(failed, ["build"]);
@@ -319,7 +320,10 @@ mod tests {
             _ => panic!("a failed and a cancelled check were not read as failures"),
         }
         assert!(matches!(
-            read_checks(&out(0, "lint\tpass\t1m2s\thttps://x\nfmt\tskipping\t0\thttps://y\n")),
+            read_checks(&out(
+                0,
+                "lint\tpass\t1m2s\thttps://x\nfmt\tskipping\t0\thttps://y\n"
+            )),
             Checks::Passed
         ));
     }

@@ -122,7 +122,10 @@ impl Reply {
         match self.asked {
             Some(asked) if asked > MAX_PAUSE => Err(beyond(
                 asked,
-                format!("GitHub asks to wait {} before the next request", seconds(asked)),
+                format!(
+                    "GitHub asks to wait {} before the next request",
+                    seconds(asked)
+                ),
             )),
             Some(asked) => Ok(asked),
             None if self.secondary() => {

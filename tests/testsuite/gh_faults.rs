@@ -412,9 +412,17 @@ fn after_an_older_line_release_latest_is_read_back_and_put_on_the_newest_line() 
         let reads = emu
             .requests()
             .iter()
-            .filter(|r| r["method"] == "GET" && r["path"].as_str().is_some_and(|p| p.ends_with("/releases/latest")))
+            .filter(|r| {
+                r["method"] == "GET"
+                    && r["path"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with("/releases/latest"))
+            })
             .count();
-        assert_eq!(reads, 2, "read back before and after the correction: {transcript}");
+        assert_eq!(
+            reads, 2,
+            "read back before and after the correction: {transcript}"
+        );
         one_of_each(&fx, &emu, &want, Line::Older, &transcript);
     }
 }
@@ -502,7 +510,10 @@ fn a_secondary_rate_limit_without_retry_after_waits_a_minute_then_stops_saying_w
         let text = out.explain();
         let log = std::fs::read_to_string(&pauses).unwrap_or_default();
         let minutes = log.lines().filter(|l| *l == "60.000").count();
-        assert_eq!(minutes, 1, "one wait of a minute was asked for: {log}\n{text}");
+        assert_eq!(
+            minutes, 1,
+            "one wait of a minute was asked for: {log}\n{text}"
+        );
         assert!(
             !log.lines().any(|l| l == "0.500"),
             "the short backoff was used for a secondary rate limit: {log}"
@@ -514,10 +525,7 @@ fn a_secondary_rate_limit_without_retry_after_waits_a_minute_then_stops_saying_w
             assert!(lists.len() >= 2, "{lists:?}");
         } else {
             assert_eq!(out.code, 1, "{text}");
-            assert!(
-                out.error().contains("secondary rate limit again"),
-                "{text}"
-            );
+            assert!(out.error().contains("secondary rate limit again"), "{text}");
             assert!(out.error().contains("now 2 min"), "{text}");
             // 2 min after the fixed clock of the tests (CARO_HOTFIX_NOW).
             assert!(out.error().contains("`caro-hotfix resume` at "), "{text}");

@@ -966,7 +966,14 @@ fn a_body_its_schema_refuses_gets_githubs_422_and_changes_nothing() {
     .unwrap();
     let path = "repos/{owner}/{repo}/security-advisories";
     let ghsa = w
-        .gh_ok(&["api", path, "-X", "POST", "--input", input.to_str().unwrap()])
+        .gh_ok(&[
+            "api",
+            path,
+            "-X",
+            "POST",
+            "--input",
+            input.to_str().unwrap(),
+        ])
         .json()["ghsa_id"]
         .as_str()
         .unwrap()
@@ -995,7 +1002,10 @@ fn a_body_its_schema_refuses_gets_githubs_422_and_changes_nothing() {
     assert_eq!(errors[0]["code"], "unprocessable");
     assert_eq!(errors[0]["resource"], "RepositoryAdvisory");
     let advisory = &w.repo_state()["advisories"][0];
-    assert_eq!(advisory["state"], "draft", "nothing was published: {advisory}");
+    assert_eq!(
+        advisory["state"], "draft",
+        "nothing was published: {advisory}"
+    );
 
     // A severity outside the enum on create (GitHub has no `moderate`): refused, nothing created.
     let bad = w.gh(&[
@@ -1015,7 +1025,13 @@ fn a_body_its_schema_refuses_gets_githubs_422_and_changes_nothing() {
         .as_array()
         .expect("errors[]")
         .iter()
-        .map(|e| format!("{}:{}", e["field"].as_str().unwrap_or(""), e["code"].as_str().unwrap_or("")))
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["field"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or("")
+            )
+        })
         .collect();
     assert_eq!(
         fields,
@@ -1030,7 +1046,12 @@ fn a_body_its_schema_refuses_gets_githubs_422_and_changes_nothing() {
     git(&work, &["push", "-q", "origin", "v1.1.0"]);
     w.gh_ok(&["release", "list", "--repo", REPO]);
     let id = w
-        .gh_ok(&["api", "repos/{owner}/{repo}/releases/tags/v1.1.0", "--jq", ".id"])
+        .gh_ok(&[
+            "api",
+            "repos/{owner}/{repo}/releases/tags/v1.1.0",
+            "--jq",
+            ".id",
+        ])
         .stdout
         .trim()
         .to_string();
