@@ -3,16 +3,27 @@
 //! `CARO_HOTFIX_NOW` (an RFC 3339 time with offset, read through [`crate::Env`]) fixes it, so a test's
 //! texts and records are the same at every run. `CARO_HOTFIX_BACKOFF_SCALE` (a factor in (0, 1])
 //! shortens the pauses between attempts of a failed call, so a test of GitHub's 502s does not wait
-//! the 0.5 + 2 + 5 s a maintainer's run waits; what is said and tried is the same. Durations are measured with `std::time::Instant`,
-//! which is no clock of dates.
+//! the 0.5 + 2 + 5 s a maintainer's run waits; what is said and tried is the same. Durations are
+//! measured with `std::time::Instant`, which is no clock of dates.
+//!
+//! Every wait of the product goes through [`Clock::pause`]. `CARO_HOTFIX_PAUSE_LOG` (a file) makes
+//! each pause appended to it, in seconds, and a pause of [`LONG_PAUSE`] or more only written there,
+//! not slept: a test observes the minute GitHub's rate-limit rules ask for without waiting it.
+
+use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+
+/// With `CARO_HOTFIX_PAUSE_LOG` set, pauses this long or longer are logged, not slept.
+pub const LONG_PAUSE: Duration = Duration::from_secs(60);
 
 /// Now, for whatever the product writes down.
 #[derive(Debug, Clone)]
 pub struct Clock {
     fixed: Option<jiff::Zoned>,
     backoff_scale: f64,
+    pause_log: Option<PathBuf>,
 }
 
 impl Clock {
@@ -21,7 +32,14 @@ impl Clock {
         Clock {
             fixed: None,
             backoff_scale: 1.0,
+            pause_log: None,
         }
+    }
+
+    /// This clock, its pauses appended to `log` (`CARO_HOTFIX_PAUSE_LOG`); see the module's doc.
+    pub fn logging_pauses(mut self, log: PathBuf) -> Clock {
+        self.pause_log = Some(log);
+        self
     }
 
     /// A clock that always says `at` (RFC 3339, e.g. `2026-12-01T03:00:00+00:00`).
@@ -35,6 +53,7 @@ impl Clock {
         Ok(Clock {
             fixed: Some(timestamp.to_zoned(jiff::tz::TimeZone::fixed(offset))),
             backoff_scale: 1.0,
+            pause_log: None,
         })
     }
 
@@ -65,16 +84,37 @@ impl Clock {
         self.zoned().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
     }
 
+    /// Now plus `d`, as [`Clock::now`] writes it: when a wait GitHub asks for is over.
+    pub fn after(&self, d: Duration) -> String {
+        let later = self
+            .zoned()
+            .checked_add(jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::MAX))
+            .unwrap_or_else(|_| self.zoned());
+        later.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+
     /// Waits `d`: a pause between attempts, a poll's interval. The one way the product waits on
     /// time, beside the clock that dates what it writes.
-    pub fn pause(&self, d: std::time::Duration) {
-        std::thread::sleep(d);
+    pub fn pause(&self, d: Duration) {
+        self.wait(d, d);
+    }
+
+    /// Logs `asked` (with a pause log: a long one is not slept), then sleeps `slept`.
+    fn wait(&self, asked: Duration, slept: Duration) {
+        if let Some(log) = &self.pause_log {
+            // A test's observation: a log that cannot be written is no reason to stop a release.
+            let _ = crate::fsx::append(log, format!("{:.3}\n", asked.as_secs_f64()).as_bytes());
+            if asked >= LONG_PAUSE {
+                return;
+            }
+        }
+        std::thread::sleep(slept);
     }
 
     /// Waits `d` after a failed attempt, before the next one (GitHub's `Retry-After`, a backoff):
     /// [`Clock::pause`], shortened by `CARO_HOTFIX_BACKOFF_SCALE` when set.
     pub fn back_off(&self, d: std::time::Duration) {
-        self.pause(d.mul_f64(self.backoff_scale));
+        self.wait(d, d.mul_f64(self.backoff_scale));
     }
 
     /// Today's local date, `YYYY-MM-DD`, for CHANGELOG and SECURITY.md.
@@ -109,6 +149,32 @@ mod tests {
         assert_eq!(clock.now(), "2026-12-01T03:00:00+02:00");
         assert_eq!(clock.today(), "2026-12-01");
         assert!(Clock::fixed("tomorrow").is_err());
+        assert_eq!(
+            clock.after(Duration::from_secs(120)),
+            "2026-12-01T03:02:00+02:00"
+        );
+    }
+
+    #[test]
+    fn with_a_pause_log_a_long_pause_is_written_down_not_slept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("pauses");
+        let clock = Clock::system().logging_pauses(log.clone());
+        let started = std::time::Instant::now();
+        clock.pause(Duration::from_millis(20));
+        clock.pause(Duration::from_secs(3600));
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the hour was slept"
+        );
+        assert!(
+            started.elapsed() >= Duration::from_millis(20),
+            "the short one was not"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&log).expect("log"),
+            "0.020\n3600.000\n"
+        );
     }
 
     #[test]

@@ -52,11 +52,16 @@ impl Env {
     }
 
     /// The clock: fixed by `CARO_HOTFIX_NOW`, else the system's; its pauses between attempts
-    /// scaled by `CARO_HOTFIX_BACKOFF_SCALE`.
+    /// scaled by `CARO_HOTFIX_BACKOFF_SCALE` and logged to `CARO_HOTFIX_PAUSE_LOG` when set (tests;
+    /// see [`crate::clock`]).
     pub fn clock(&self) -> anyhow::Result<crate::clock::Clock> {
         let clock = match self.var("CARO_HOTFIX_NOW") {
             Some(at) if !at.is_empty() => crate::clock::Clock::fixed(&at)?,
             _ => crate::clock::Clock::system(),
+        };
+        let clock = match self.get("CARO_HOTFIX_PAUSE_LOG") {
+            Some(log) if !log.is_empty() => clock.logging_pauses(log.into()),
+            _ => clock,
         };
         match self.var("CARO_HOTFIX_BACKOFF_SCALE") {
             Some(factor) if !factor.is_empty() => clock.with_backoff_scale(&factor),

@@ -89,6 +89,33 @@ pub fn check(
     problems
 }
 
+/// What to know before starting when the repository is private: GitHub creates no repository
+/// security advisories in private repositories (since May 2024; issue 25), so the GitHub advisory of
+/// steps 4 and 13 cannot be made; the fix, the release and the RustSec advisory draft still can.
+/// `None` when public, unknown, or gh is offline.
+pub fn private_repository(
+    runner: &mut Runner,
+    dir: &Path,
+    remote: &str,
+    setting: Option<&str>,
+) -> Option<String> {
+    if runner.is_offline("gh") {
+        return None;
+    }
+    let github = gh::derive(runner, dir, remote, setting).ok().flatten()?;
+    if gh::is_private(runner, dir, &gh::repo_arg(&github)) != Some(true) {
+        return None;
+    }
+    Some(format!(
+        "{} is a private repository: GitHub creates no repository security advisories in private \
+         repositories, so the GitHub advisory (steps 4 and 13) cannot be made there. What still works: \
+         the fix, its PR and release, the publish, and the RustSec advisory draft (step 13, for a \
+         PR to rustsec/advisory-db, which `cargo audit` reads). To have a GitHub advisory, make the \
+         repository public first.",
+        github.repo
+    ))
+}
+
 fn check_repository(
     runner: &mut Runner,
     dir: &Path,

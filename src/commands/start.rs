@@ -122,6 +122,17 @@ pub fn run(
         );
     }
     request.remote = Settings::remote_for_start(g, &session.project);
+    // A private repository gets no GitHub advisory: said before anything starts, with what works.
+    let dir = session.repo.clone();
+    let setting = session.project.repository.clone();
+    if let Some(note) = crate::preflight::private_repository(
+        &mut session.runner,
+        &dir,
+        &request.remote,
+        setting.as_deref(),
+    ) {
+        session.ui.warn(note);
+    }
     // The global options that shape the run are part of the request too: `resume` needs them not.
     request.registry = g.registry.clone();
     request.registry_index = g.registry_index.clone();

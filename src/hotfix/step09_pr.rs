@@ -176,7 +176,7 @@ pub(super) fn create_or_find(
             return Ok((pr.number, pr.url));
         }
         if attempt < ATTEMPTS && out.transient() {
-            let pause = out.pause(attempt - 1).with_context(|| {
+            let pause = out.pause(attempt - 1, &ctx.clock).with_context(|| {
                 format!("could not open the PR from {head} into {base}; none is open")
             })?;
             ctx.ui.warn(format!(
@@ -253,7 +253,7 @@ fn create_label(ctx: &mut Ctx<Hotfix>, label: &str) -> Result<bool> {
                 out.message()
             );
         }
-        let pause = out.pause(attempt).with_context(|| {
+        let pause = out.pause(attempt, &ctx.clock).with_context(|| {
             format!("could not create the label `{label}`; no PR was opened yet")
         })?;
         ctx.ui.warn(format!(

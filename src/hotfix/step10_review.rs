@@ -4,7 +4,10 @@
 //! reported", and so does `--watch`, at once), exactly as for a repository without CI. So the step
 //! first polls until checks are reported — for `checks-grace` seconds (default 120) — then watches
 //! them. None at all after the grace is said, and going on without CI takes a typed `yes`. A
-//! pending check (exit 1 on gh 2.23, 8 from 2.34) is watched again; a failed one stops the step.
+//! pending check (exit 1 on gh 2.23, 8 from 2.34) is watched again; a failed one stops the step, and
+//! so does a cancelled one: newer gh puts a cancelled check in its own `cancel` bucket (cli/cli
+//! `pkg/cmd/pr/checks/aggregate.go`) and exits 0 when the others passed, so the output is read
+//! whatever the exit code.
 //!
 //! Review: approved is GitHub's `reviewDecision` APPROVED, or — where the repository requires no
 //! review and the decision is empty — an approving review by someone other than the PR's author.
@@ -32,19 +35,18 @@ const CHECK_ERRORS: u32 = 5;
 /// What `gh pr checks` said.
 enum Checks {
     Passed,
-    Failed(Vec<String>),
+    /// Failed checks, then cancelled ones (gh's `cancel` bucket).
+    Failed(Vec<String>, Vec<String>),
     Pending,
     NoneReported,
     Error(String),
 }
 
 fn read_checks(out: &Output) -> Checks {
-    if out.simulated || out.success() {
+    if out.simulated {
         return Checks::Passed;
     }
-    if out.stderr.contains("no checks reported") {
-        return Checks::NoneReported;
-    }
+    // `NAME\tBUCKET\tELAPSED\tURL` per check when stdout is not a terminal.
     let state = |l: &str| {
         l.split('\t')
             .nth(1)
@@ -52,14 +54,22 @@ fn read_checks(out: &Output) -> Checks {
             .unwrap_or("")
             .to_string()
     };
-    let failed: Vec<String> = out
-        .stdout
-        .lines()
-        .filter(|l| state(l) == "fail")
-        .filter_map(|l| l.split('\t').next().map(str::to_string))
-        .collect();
-    if !failed.is_empty() {
-        return Checks::Failed(failed);
+    let named = |bucket: &str| -> Vec<String> {
+        out.stdout
+            .lines()
+            .filter(|l| state(l) == bucket)
+            .filter_map(|l| l.split('\t').next().map(str::to_string))
+            .collect()
+    };
+    let (failed, cancelled) = (named("fail"), named("cancel"));
+    if !failed.is_empty() || !cancelled.is_empty() {
+        return Checks::Failed(failed, cancelled);
+    }
+    if out.success() {
+        return Checks::Passed;
+    }
+    if out.stderr.contains("no checks reported") {
+        return Checks::NoneReported;
     }
     if out.code == 8 || out.stdout.lines().any(|l| state(l) == "pending") {
         return Checks::Pending;
@@ -118,9 +128,16 @@ fn wait_for_checks(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
                 ctx.remote_ok("All checks passed");
                 return Ok(());
             }
-            Checks::Failed(names) => {
+            Checks::Failed(failed, cancelled) => {
                 spinner.finish_and_clear();
-                return Err(fail(format!("check `{}` failed", names.join("`, `"))));
+                let mut what = Vec::new();
+                if !failed.is_empty() {
+                    what.push(format!("check `{}` failed", failed.join("`, `")));
+                }
+                if !cancelled.is_empty() {
+                    what.push(format!("check `{}` was cancelled", cancelled.join("`, `")));
+                }
+                return Err(fail(what.join("; ")));
             }
             Checks::Pending => {
                 errors = 0;
@@ -268,5 +285,49 @@ fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
         }
         last_decision = decision;
         ctx.clock.pause(interval);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(code: i32, stdout: &str) -> Output {
+        Output {
+            code,
+            stdout: stdout.into(),
+            ..Output::default()
+        }
+    }
+
+    /// Newer gh (cli/cli `aggregate.go`) puts a CANCELLED check in a `cancel` bucket and exits 0
+    /// when nothing failed or is pending: a cancelled check must not read as passed.
+    #[test]
+    fn a_cancelled_check_is_a_failure_that_names_it_even_when_gh_exits_0() {
+        let text = "lint\tpass\t1m2s\thttps://github.localhost/acme/widget/actions/runs/1\n\
+                    test\tcancel\t0\thttps://github.localhost/acme/widget/actions/runs/2\n";
+        match read_checks(&out(0, text)) {
+            Checks::Failed(failed, cancelled) => {
+                assert!(failed.is_empty());
+                assert_eq!(cancelled, ["test"]);
+            }
+            _ => panic!("a cancelled check was not read as a failure"),
+        }
+        let both =
+            format!("{text}build\tfail\t3s\thttps://github.localhost/acme/widget/actions/runs/3\n");
+        match read_checks(&out(1, &both)) {
+            Checks::Failed(failed, cancelled) => {
+                assert_eq!(failed, ["build"]);
+                assert_eq!(cancelled, ["test"]);
+            }
+            _ => panic!("a failed and a cancelled check were not read as failures"),
+        }
+        assert!(matches!(
+            read_checks(&out(
+                0,
+                "lint\tpass\t1m2s\thttps://x\nfmt\tskipping\t0\thttps://y\n"
+            )),
+            Checks::Passed
+        ));
     }
 }

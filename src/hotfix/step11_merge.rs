@@ -200,7 +200,7 @@ fn merge(ctx: &mut Ctx<Hotfix>, number: u64, head: &str, branch: &str, remote: &
         }
         if attempt < ATTEMPTS && out.transient() {
             let pause = out
-                .pause(attempt as usize - 1)
+                .pause(attempt as usize - 1, &ctx.clock)
                 .with_context(|| format!("could not merge PR #{number}; it is not merged"))?;
             ctx.ui.warn(format!(
                 "`gh pr merge` failed ({detail}); PR #{number} is not merged: trying again"

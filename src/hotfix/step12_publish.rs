@@ -263,18 +263,64 @@ fn keep_latest_where_it_is(ctx: &mut Ctx<Hotfix>, tag: &str) -> Result<()> {
     let prefix = ctx.plan()?.tag_prefix.clone();
     let tags = ctx.git().tags()?;
     let newest = crate::logic::version::latest_release(tags.iter().map(String::as_str), &prefix);
-    if newest.is_none_or(|n| n.version <= version) {
+    if newest.as_ref().is_none_or(|n| n.version <= version) {
         return Ok(());
     }
+    let Some(newest) = newest else {
+        return Ok(());
+    };
     let out = ctx.gh().release_not_latest(tag)?;
-    if out.success() {
+    if !out.success() {
+        ctx.ui.warn(format!(
+            "could not keep the GitHub release {tag} from being Latest ({})",
+            out.message()
+        ));
+    }
+    // GitHub documents no rule for where Latest goes once a release gives it up (`make_latest`
+    // false): it is read back, and put on the newest line's release when it is elsewhere.
+    let shown = match ctx.gh().latest_release_tag(&newest.tag) {
+        Ok(shown) => shown,
+        Err(e) => {
+            ctx.ui.warn(format!(
+                "could not read back which release GitHub shows as Latest ({e:#}); check that it is \
+                 {}, or mark it: `gh release edit {} --latest`",
+                newest.tag, newest.tag
+            ));
+            return Ok(());
+        }
+    };
+    if shown.as_deref() == Some(newest.tag.as_str()) {
         ctx.ui.ok(format!(
-            "The GitHub release {tag} is not marked Latest (a newer line exists)"
+            "The GitHub release {tag} is not marked Latest: GitHub shows {} as Latest (read back)",
+            newest.tag
+        ));
+        return Ok(());
+    }
+    let what = match &shown {
+        Some(other) => format!("GitHub shows {other} as Latest"),
+        None => "GitHub shows no release as Latest".to_string(),
+    };
+    let fixed = ctx.gh().release_latest(&newest.tag)?;
+    let now = if fixed.success() {
+        ctx.gh().latest_release_tag(&newest.tag).unwrap_or(None)
+    } else {
+        shown.clone()
+    };
+    if now.as_deref() == Some(newest.tag.as_str()) {
+        ctx.ui.ok(format!(
+            "{what}, not the newest line's {}: marked {} Latest again (read back)",
+            newest.tag, newest.tag
         ));
     } else {
         ctx.ui.warn(format!(
-            "could not keep the GitHub release {tag} from being Latest ({}); check it on GitHub",
-            out.message()
+            "{what}, not the newest line's {} ({}); mark it by hand: `gh release edit {} --latest`",
+            newest.tag,
+            if fixed.success() {
+                "GitHub did not take the mark".to_string()
+            } else {
+                fixed.message().to_string()
+            },
+            newest.tag
         ));
     }
     Ok(())

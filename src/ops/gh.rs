@@ -198,7 +198,7 @@ impl<'a> Gh<'a> {
                 return Ok(reply);
             }
             let pause = reply
-                .pause(attempt)
+                .pause(attempt, &self.clock)
                 .with_context(|| format!("could not {}", cmd.purpose()))?;
             self.clock.back_off(pause);
             attempt += 1;
@@ -241,7 +241,7 @@ impl<'a> Gh<'a> {
             }
             if attempt < RETRIES && reply.transient() {
                 let pause = reply
-                    .pause(attempt)
+                    .pause(attempt, &self.clock)
                     .with_context(|| format!("could not {}", cmd.purpose()))?;
                 self.clock.back_off(pause);
                 attempt += 1;
@@ -544,6 +544,37 @@ impl<'a> Gh<'a> {
         )
     }
 
+    /// `gh release edit TAG --latest`: puts GitHub's Latest mark back on the newest line's release.
+    pub fn release_latest(&mut self, tag: &str) -> Result<Reply> {
+        self.write_retried(
+            &self
+                .sub(
+                    "mark the newest line's release Latest",
+                    &["release", "edit", tag],
+                )
+                .effect(Effect::Remote)
+                .arg("--latest"),
+        )
+    }
+
+    /// The tag of the release GitHub shows as Latest (`GET repos/{owner}/{repo}/releases/latest`),
+    /// `None` when GitHub shows none (404). `expected` is the answer of a dry run.
+    pub fn latest_release_tag(&mut self, expected: &str) -> Result<Option<String>> {
+        let cmd = self
+            .api_cmd(
+                "read which release GitHub shows as Latest",
+                "repos/{owner}/{repo}/releases/latest",
+            )
+            .args(["--jq", ".tag_name"])
+            .effect(Effect::Remote)
+            .simulate(format!("{expected}\n"));
+        match self.read(&cmd) {
+            Ok(out) => Ok(Some(out.stdout.trim().to_string()).filter(|t| !t.is_empty())),
+            Err(e) if format!("{e:#}").contains("HTTP 404") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `gh api … --input FILE`: the JSON body comes from a file, never from interpolated flags. A
     /// `PATCH` sets what it sets however often it is sent, so it is tried again after a transient
     /// failure; a `POST` is not — its step looks for what it creates first.
@@ -573,6 +604,22 @@ impl<'a> Gh<'a> {
             Ok(self.write(&cmd)?)
         }
     }
+}
+
+/// `gh repo view REPO --json isPrivate`: whether the repository is private; `None` when gh could
+/// not say (the caller then says nothing).
+pub fn is_private(runner: &mut Runner, dir: &Path, repo: &str) -> Option<bool> {
+    let cmd = Cmd::new("gh", "check whether the repository is private")
+        .cwd(dir)
+        .args(["repo", "view", repo, "--json", "isPrivate"]);
+    let out = runner.probe(&cmd).ok()?;
+    if !out.success() {
+        return None;
+    }
+    serde_json::from_str::<serde_json::Value>(&out.stdout)
+        .ok()?
+        .get("isPrivate")?
+        .as_bool()
 }
 
 /// `gh auth status [--hostname HOST]`: whether gh can talk to the GitHub the hotfix goes to. With

@@ -6,13 +6,17 @@
 //! takes that log out of stderr again, leaving gh's own message, and keeps what the last response
 //! said about waiting. [`Reply::pause`] turns it into the pause before the next attempt: GitHub's
 //! word when it gave one — up to [`MAX_PAUSE`]; asked for longer, the step stops and says when to
-//! resume — else a short backoff.
+//! resume — else a short backoff. A secondary rate limit without `Retry-After` is GitHub's own case
+//! ("Rate limits for the REST API": wait at least one minute, then exponentially longer, or the
+//! integration may be banned): [`SECONDARY_WAIT`] doubled at each attempt, and a wait longer than a
+//! step takes stops it, saying when to resume.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, Result};
 
+use crate::clock::Clock;
 use crate::runner::Output;
 
 /// The environment variable that makes gh log its HTTP traffic, and the value that includes headers.
@@ -30,6 +34,9 @@ const BACKOFF: [Duration; 3] = [
 
 /// How many times a transient failure is tried again (reads and checked writes alike).
 pub const RETRIES: usize = BACKOFF.len();
+
+/// The first wait after a secondary rate limit that names no time (GitHub: at least one minute).
+pub const SECONDARY_WAIT: Duration = Duration::from_secs(60);
 
 /// A gh call's output with gh's debug log taken out of stderr, and what the last HTTP response
 /// asked about waiting.
@@ -95,16 +102,46 @@ impl Reply {
         transient(&self.out)
     }
 
-    /// The pause before attempt `attempt + 1` (0-based `attempt` just failed); an error when GitHub
-    /// asks for longer than [`MAX_PAUSE`].
-    pub fn pause(&self, attempt: usize) -> Result<Duration> {
+    /// Whether GitHub answered with its secondary rate limit.
+    pub fn secondary(&self) -> bool {
+        format!("{}\n{}", self.out.stderr, self.out.stdout)
+            .to_ascii_lowercase()
+            .contains("secondary rate limit")
+    }
+
+    /// The pause before attempt `attempt + 1` (0-based `attempt` just failed); an error, saying
+    /// when to resume by `clock`, when the wait is longer than [`MAX_PAUSE`].
+    pub fn pause(&self, attempt: usize, clock: &Clock) -> Result<Duration> {
+        let beyond = |wait: Duration, why: String| -> anyhow::Error {
+            anyhow!(
+                "{why} ({}); nothing more was sent. `caro-hotfix resume` at {} or later",
+                self.message(),
+                clock.after(wait)
+            )
+        };
         match self.asked {
-            Some(asked) if asked > MAX_PAUSE => bail!(
-                "GitHub asks to wait {} before the next request ({}); nothing more was sent",
-                seconds(asked),
-                self.message()
-            ),
+            Some(asked) if asked > MAX_PAUSE => Err(beyond(
+                asked,
+                format!(
+                    "GitHub asks to wait {} before the next request",
+                    seconds(asked)
+                ),
+            )),
             Some(asked) => Ok(asked),
+            None if self.secondary() => {
+                let wait = SECONDARY_WAIT.saturating_mul(1u32 << attempt.min(16));
+                if wait > MAX_PAUSE {
+                    return Err(beyond(
+                        wait,
+                        format!(
+                            "GitHub's secondary rate limit again, without a time to wait: GitHub \
+                             asks to wait at least a minute and longer at each retry, now {}",
+                            seconds(wait)
+                        ),
+                    ));
+                }
+                Ok(wait)
+            }
             None => Ok(BACKOFF[attempt.min(BACKOFF.len() - 1)]),
         }
     }
@@ -168,6 +205,10 @@ pub fn transient_text(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn clock() -> Clock {
+        Clock::fixed("2026-12-01T03:00:00+00:00").expect("clock")
+    }
+
     fn reply(stderr: &str) -> Reply {
         Reply::of(Output {
             code: 1,
@@ -201,7 +242,7 @@ mod tests {
         );
         assert_eq!(r.asked, Some(Duration::from_secs(7)));
         assert!(r.transient());
-        assert_eq!(r.pause(0).unwrap(), Duration::from_secs(7));
+        assert_eq!(r.pause(0, &clock()).unwrap(), Duration::from_secs(7));
     }
 
     #[test]
@@ -216,17 +257,43 @@ mod tests {
     #[test]
     fn a_wait_beyond_the_cap_stops_with_githubs_word() {
         let r = reply(&RETRY_AFTER.replace("Retry-After: 7", "Retry-After: 3600"));
-        let e = r.pause(0).unwrap_err().to_string();
+        let e = r.pause(0, &clock()).unwrap_err().to_string();
         assert!(e.contains("GitHub asks to wait 1 h before"), "{e}");
         assert!(e.contains("HTTP 429"), "{e}");
+        assert!(
+            e.contains("`caro-hotfix resume` at 2026-12-01T04:00:00+00:00 or later"),
+            "{e}"
+        );
+    }
+
+    /// GitHub's "Rate limits for the REST API": a secondary rate limit without `retry-after` →
+    /// wait at least one minute, then exponentially longer. Not 0.5 s: the minute, once; the next
+    /// wait (2 min) is more than a step takes, so the step stops and says when to resume.
+    #[test]
+    fn a_secondary_rate_limit_without_retry_after_waits_a_minute_then_stops() {
+        let log = "* Request at x\n< HTTP/1.1 403 Forbidden\n< Date: Tue, 01 Dec 2026 23:35:02 GMT\n\
+                   * Request took 1ms\n\
+                   HTTP 403: You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (http://api.github.localhost/graphql)\n";
+        let r = reply(log);
+        assert_eq!(r.asked, None);
+        assert!(r.transient() && r.secondary());
+        assert_eq!(r.pause(0, &clock()).unwrap(), Duration::from_secs(60));
+        let e = r.pause(1, &clock()).unwrap_err().to_string();
+        assert!(e.contains("secondary rate limit again"), "{e}");
+        assert!(e.contains("now 2 min"), "{e}");
+        assert!(
+            e.contains("`caro-hotfix resume` at 2026-12-01T03:02:00+00:00 or later"),
+            "{e}"
+        );
     }
 
     #[test]
     fn without_a_word_from_github_the_backoff_applies_and_plain_stderr_stays() {
         let r = reply("HTTP 502: 502 Bad Gateway (http://api.github.localhost/graphql)\n");
         assert_eq!(r.asked, None);
-        assert_eq!(r.pause(1).unwrap(), Duration::from_secs(2));
-        assert_eq!(r.pause(9).unwrap(), Duration::from_secs(5));
+        assert!(!r.secondary());
+        assert_eq!(r.pause(1, &clock()).unwrap(), Duration::from_secs(2));
+        assert_eq!(r.pause(9, &clock()).unwrap(), Duration::from_secs(5));
         assert!(r.stderr.starts_with("HTTP 502"));
         // A lost answer: gh's transport error inside the log, its message after it.
         let lost = reply("* Request at x\n* EOF\n* Request took 2ms\nPost \"http://api.github.localhost/graphql\": EOF\n");

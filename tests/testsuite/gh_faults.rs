@@ -361,6 +361,72 @@ fn one_of_each(fx: &Fixture, emu: &Emulator, want: &Expect, line: Line, transcri
     );
 }
 
+/// GitHub documents no rule for where Latest goes when the Latest release is edited with
+/// `make_latest: "false"`. Whatever it does — keeps the mark on the older line's release, or leaves
+/// no release Latest — step 12 reads `GET …/releases/latest` back and puts the mark on the newest
+/// line's release (`gh release edit v1.0.10 --latest`), then reads it back again.
+#[test]
+fn after_an_older_line_release_latest_is_read_back_and_put_on_the_newest_line() {
+    for how in ["keep", "none"] {
+        let fx = Fixture::new();
+        let want = expect(Line::Older);
+        let origin = fx.origin.clone();
+        let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
+        let index = IndexServer::publishing(CRATE, &fx.origin);
+        index.add_version("1.0.0");
+        index.add_version("1.0.10");
+        index.publish_after(&want.tag[1..], 2);
+        emu.control(
+            "POST",
+            "/_control/releases",
+            json!({"repo": CANONICAL, "tag": "v1.0.10"}),
+        );
+        emu.knobs(json!({
+            "reviews": [{"author": "bob", "state": "APPROVED"}],
+            "unset_latest": how,
+        }));
+        let url = index.url();
+        let out = run(
+            &fx,
+            &emu,
+            &args(
+                &url,
+                "0.05",
+                &["--base-tag", "v1.0.0", "--strategy", "maintenance"],
+            ),
+            answers(&fx, vec![say("yes")]),
+        );
+        let transcript = out.explain();
+        assert_eq!(out.code, 0, "{how}: {transcript}");
+        let shown = if how == "keep" {
+            format!("GitHub shows {} as Latest", want.tag)
+        } else {
+            "GitHub shows no release as Latest".to_string()
+        };
+        assert!(
+            transcript.contains(&format!(
+                "{shown}, not the newest line's v1.0.10: marked v1.0.10 Latest again (read back)"
+            )),
+            "{how}: {transcript}"
+        );
+        let reads = emu
+            .requests()
+            .iter()
+            .filter(|r| {
+                r["method"] == "GET"
+                    && r["path"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with("/releases/latest"))
+            })
+            .count();
+        assert_eq!(
+            reads, 2,
+            "read back before and after the correction: {transcript}"
+        );
+        one_of_each(&fx, &emu, &want, Line::Older, &transcript);
+    }
+}
+
 /// The times (emulator clock, seconds) of the requests of GraphQL operation `op`.
 fn times_of(emu: &Emulator, op: &str) -> Vec<f64> {
     emu.requests()
@@ -429,6 +495,62 @@ fn retry_after_and_a_rate_limit_reset_are_waited_for() {
         "the label list was tried again {:.2} s after a spent rate limit resetting in 2 s",
         lists[1] - lists[0]
     );
+}
+
+/// GitHub's "Rate limits for the REST API": a secondary rate limit without `Retry-After` asks for at
+/// least a minute, then exponentially longer. Once on the label list: the product waits 60 s (asked
+/// of its clock, which `CARO_HOTFIX_PAUSE_LOG` makes log the minute instead of sleeping it) and goes
+/// on; twice: the next wait (2 min) is more than a step takes, so the step stops at once, resumable,
+/// saying when to resume, and no PR is opened.
+#[test]
+fn a_secondary_rate_limit_without_retry_after_waits_a_minute_then_stops_saying_when_to_resume() {
+    for times in [1, 2] {
+        let fx = Fixture::new();
+        let origin = fx.origin.clone();
+        let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
+        let index = IndexServer::publishing(CRATE, &fx.origin);
+        index.add_version("1.0.10");
+        emu.knobs(json!({ "faults": [
+            {"operation": "LabelList", "kind": "secondary", "times": times}
+        ]}));
+        let pauses = fx.dir.path().join("pauses.log");
+        let url = index.url();
+        let out = emu
+            .env()
+            .iter()
+            .fold(
+                fx.caro(&args(&url, "0.05", &[]))
+                    .answers(answers(&fx, vec![]))
+                    .env("CARO_HOTFIX_PAUSE_LOG", pauses.to_str().expect("utf-8")),
+                |run, (k, v)| run.env(k, v),
+            )
+            .run();
+        let text = out.explain();
+        let log = std::fs::read_to_string(&pauses).unwrap_or_default();
+        let minutes = log.lines().filter(|l| *l == "60.000").count();
+        assert_eq!(
+            minutes, 1,
+            "one wait of a minute was asked for: {log}\n{text}"
+        );
+        assert!(
+            !log.lines().any(|l| l == "0.500"),
+            "the short backoff was used for a secondary rate limit: {log}"
+        );
+        let lists = times_of(&emu, "LabelList");
+        if times == 1 {
+            assert!(text.contains("Merge PR #1 without review?"), "{text}");
+            assert_eq!(emu.pulls(CANONICAL).len(), 1, "{text}");
+            assert!(lists.len() >= 2, "{lists:?}");
+        } else {
+            assert_eq!(out.code, 1, "{text}");
+            assert!(out.error().contains("secondary rate limit again"), "{text}");
+            assert!(out.error().contains("now 2 min"), "{text}");
+            // 2 min after the fixed clock of the tests (CARO_HOTFIX_NOW).
+            assert!(out.error().contains("`caro-hotfix resume` at "), "{text}");
+            assert_eq!(lists.len(), 2, "nothing more was sent: {lists:?}");
+            assert!(emu.pulls(CANONICAL).is_empty(), "{text}");
+        }
+    }
 }
 
 /// GitHub asks for an hour: the step does not sleep for it. It stops at once with GitHub's word,

@@ -446,6 +446,44 @@ fn preflight_checks_the_login_on_the_host_of_the_remote() {
     );
 }
 
+/// GitHub creates no repository security advisories in private repositories: a hotfix of one is
+/// told so before anything starts (read with the real gh: `gh repo view … --json isPrivate`), with
+/// what still works. A public repository hears nothing of it.
+#[test]
+fn a_private_repository_is_named_before_the_start_with_what_still_works() {
+    let (fx, emu, index) = world();
+    let url = index.url();
+    let public = run(&fx, &emu, &args(&url, "0.05", &[]), vec![]);
+    assert!(
+        !public.explain().contains("private repository"),
+        "{}",
+        public.explain()
+    );
+    emu.control(
+        "POST",
+        "/_control/repo",
+        json!({"repo": CANONICAL, "private": true}),
+    );
+    // No answer to step 1's question: the run stops there, after the note.
+    let out = run(&fx, &emu, &args(&url, "0.05", &[]), vec![]);
+    let text = out.transcript.clone();
+    let note = format!(
+        "{CANONICAL} is a private repository: GitHub creates no repository security advisories in \
+         private repositories"
+    );
+    let at = text
+        .find(&note)
+        .unwrap_or_else(|| panic!("{}", out.explain()));
+    assert!(
+        text[at..].contains("the RustSec advisory draft"),
+        "what still works is said: {text}"
+    );
+    let question = text
+        .find("[1/16] Confirm the emergency")
+        .unwrap_or_else(|| panic!("{}", out.explain()));
+    assert!(at < question, "said before step 1's question: {text}");
+}
+
 /// A hotfix completed with the real gh (approved by another, published, its advisory drafted), with
 /// the registry `local` of the index server configured for cargo's yank. Returns its token.
 fn hotfixed_then_rollback_ready() -> (Fixture, Emulator, IndexServer) {

@@ -49,7 +49,8 @@ struct World {
 
 impl Drop for World {
     fn drop(&mut self) {
-        // Every request gh sent was understood: no emulator error, no route or field the model lacks.
+        // Every request gh sent was understood: no emulator error, no route or field the model lacks,
+        // no answer that departs from GitHub's published schema for it (the emulator's own bug).
         let log =
             std::fs::read_to_string(self.root().join("state/requests.jsonl")).unwrap_or_default();
         let _ = self.emulator.kill();
@@ -63,6 +64,7 @@ impl Drop for World {
                 l.contains("\"unresolved\"")
                     || l.contains("\"unrouted\"")
                     || l.contains("\"error\"")
+                    || l.contains("\"schema_mismatch\"")
             })
             .collect();
         assert!(
@@ -940,6 +942,145 @@ fn advisories_create_list_paginate_publish_and_cve() {
     ]);
     assert_eq!(refused.code, 1);
     assert!(refused.stderr.contains("(HTTP 422)"), "{refused:?}");
+}
+
+/// The emulator holds every REST body to its operation's schema in GitHub's published description
+/// (tests/fixtures/github-openapi, from github/rest-api-description). A key the advisory update does
+/// not know is refused, as `additionalProperties: false` says, with GitHub's validation-error shape,
+/// and nothing changes; a `make_latest` outside its enum is refused; the update-release body allows
+/// other keys (no `additionalProperties: false` there), so gh's own body passes untouched.
+#[test]
+fn a_body_its_schema_refuses_gets_githubs_422_and_changes_nothing() {
+    let w = World::new();
+    let input = w.root().join("advisory.json");
+    std::fs::write(
+        &input,
+        json!({
+            "summary": "out-of-bounds read in parser",
+            "description": "A crafted input makes parse() read past its buffer.",
+            "severity": "high",
+            "vulnerabilities": [{"package": {"ecosystem": "rust", "name": "widget"}}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let path = "repos/{owner}/{repo}/security-advisories";
+    let ghsa = w
+        .gh_ok(&[
+            "api",
+            path,
+            "-X",
+            "POST",
+            "--input",
+            input.to_str().unwrap(),
+        ])
+        .json()["ghsa_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let refused = w.gh(&[
+        "api",
+        &format!("{path}/{ghsa}"),
+        "-X",
+        "PATCH",
+        "-f",
+        "state=published",
+        "-f",
+        "bogus=1",
+    ]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(refused.stderr.contains("HTTP 422"), "{refused:?}");
+    let answer = refused.json();
+    assert_eq!(answer["message"], "Validation Failed", "{answer}");
+    assert_eq!(
+        answer["documentation_url"],
+        "https://docs.github.com/rest/security-advisories/repository-advisories#update-a-repository-security-advisory"
+    );
+    let errors = answer["errors"].as_array().expect("errors[]");
+    assert_eq!(errors.len(), 1, "{answer}");
+    assert_eq!(errors[0]["field"], "bogus");
+    assert_eq!(errors[0]["code"], "unprocessable");
+    assert_eq!(errors[0]["resource"], "RepositoryAdvisory");
+    let advisory = &w.repo_state()["advisories"][0];
+    assert_eq!(
+        advisory["state"], "draft",
+        "nothing was published: {advisory}"
+    );
+
+    // A severity outside the enum on create (GitHub has no `moderate`): refused, nothing created.
+    let bad = w.gh(&[
+        "api",
+        path,
+        "-X",
+        "POST",
+        "-f",
+        "summary=s",
+        "-f",
+        "description=d",
+        "-f",
+        "severity=moderate",
+    ]);
+    assert_eq!(bad.code, 1, "{bad:?}");
+    let fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .expect("errors[]")
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["field"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        ["vulnerabilities:missing_field", "severity:invalid"],
+        "{bad:?}"
+    );
+    assert_eq!(w.repo_state()["advisories"].as_array().unwrap().len(), 1);
+
+    // Releases: `make_latest` is an enum of "true", "false", "legacy".
+    let work = w.work();
+    git(&work, &["tag", "-a", "v1.1.0", "-m", "v1.1.0"]);
+    git(&work, &["push", "-q", "origin", "v1.1.0"]);
+    w.gh_ok(&["release", "list", "--repo", REPO]);
+    let id = w
+        .gh_ok(&[
+            "api",
+            "repos/{owner}/{repo}/releases/tags/v1.1.0",
+            "--jq",
+            ".id",
+        ])
+        .stdout
+        .trim()
+        .to_string();
+    let latest = w.gh(&[
+        "api",
+        &format!("repos/{{owner}}/{{repo}}/releases/{id}"),
+        "-X",
+        "PATCH",
+        "-f",
+        "make_latest=maybe",
+    ]);
+    assert_eq!(latest.code, 1, "{latest:?}");
+    assert_eq!(latest.json()["errors"][0]["field"], "make_latest");
+    w.gh_ok(&[
+        "api",
+        &format!("repos/{{owner}}/{{repo}}/releases/{id}"),
+        "-X",
+        "PATCH",
+        "-f",
+        "make_latest=false",
+        "-f",
+        "not_in_the_schema=1",
+    ]);
+    let refused_log: Vec<Value> = w
+        .requests()
+        .into_iter()
+        .filter(|r| r.get("refused").is_some())
+        .collect();
+    assert_eq!(refused_log.len(), 3, "{refused_log:#?}");
 }
 
 #[test]

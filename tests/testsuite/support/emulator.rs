@@ -43,6 +43,15 @@ impl Drop for Emulator {
             bad.is_empty(),
             "the emulator did not understand all of gh's requests: {bad:#?}"
         );
+        // An answer that departs from GitHub's published schema for it is the emulator's bug.
+        let mismatched: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("\"schema_mismatch\""))
+            .collect();
+        assert!(
+            mismatched.is_empty(),
+            "the emulator answered outside GitHub's published response schema: {mismatched:#?}"
+        );
     }
 }
 

@@ -1596,7 +1596,39 @@ class Call:
                 })
             if rest and rest[0] == "security-advisories":
                 return self.api_advisories(method, rest[1:], body)
+            if rest == ["releases", "latest"] and method == "GET":
+                return self.api_latest_release()
         raise unsupported(self.argv, "%s %s" % (method, path))
+
+    def api_latest_release(self):
+        """GET repos/O/R/releases/latest: the last release marked `--latest`, else the highest
+        release by semver not marked `--latest=false` (the real GitHub's rule for the old holder is
+        undocumented; the emulator's `unset_latest` knob varies it)."""
+        rel = self.state.load("releases.json", {"deleted": []})
+        knob = self.knobs.get("releases")
+        if knob is None:
+            tags = set(self.origin.tags())
+            existing = [r["headBranch"] for r in self.runs() if r["headBranch"] in tags]
+        else:
+            existing = list(knob)
+        deleted = [d["tag"] for d in rel["deleted"]]
+        existing = [t for t in existing if t not in deleted]
+        marked = [e["tag"] for e in rel.get("edited", []) if e.get("latest") is True and e["tag"] in existing]
+        unset = {e["tag"] for e in rel.get("edited", []) if e.get("latest") is False}
+
+        def key(tag):
+            m = re.match(r"^\D*(\d+)\.(\d+)\.(\d+)$", tag)
+            return tuple(int(x) for x in m.groups()) if m else (-1,)
+
+        if marked:
+            latest = marked[-1]
+        else:
+            cands = [t for t in existing if t not in unset and key(t) != (-1,)]
+            latest = max(cands, key=key) if cands else None
+        if latest is None:
+            return self.api_answer(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest/releases/releases#get-the-latest-release"})
+        return self.api_answer(200, {"tag_name": latest, "name": latest, "draft": False, "prerelease": False,
+                                     "html_url": "https://github.com/%s/releases/tag/%s" % (self.slug, latest)})
 
     def api_advisories(self, method, rest, body):
         advisories = self.state.load("advisories.json", [])

@@ -26,7 +26,7 @@ Control plane (JSON in, JSON out):
     GET  /_control/state                 the whole state (also in DIR/state.json)
     GET  /_control/knobs                 the knobs
     POST /_control/knobs                 merge keys into the knobs (see KNOBS)
-    POST /_control/repo                  {"repo": "o/r", "labels": [...], "default_branch": ...}
+    POST /_control/repo                  {"repo": "o/r", "labels": [...], "default_branch": ..., "private": bool}
     POST /_control/runs                  add a workflow run (see RUNS)
     POST /_control/runs/ID               {"approve": true} or {"status", "conclusion"} (sets it for good)
     POST /_control/releases              {"repo", "tag", "name", "draft", "prerelease", "latest"}
@@ -56,6 +56,9 @@ KNOBS (POST /_control/knobs; every key optional):
     scopes                X-Oauth-Scopes answered by GET / ("repo, read:org, workflow")
     auth                  "ok" | "bad_credentials" (401 everywhere) | "sso" (403 + X-GitHub-SSO)
     advisory_cve_status   status of POST .../security-advisories/GHSA/cve (202)
+    unset_latest          what `make_latest: "false"` on the Latest release does, which GitHub does not
+                          document: "hand_back" (the highest other release by semver becomes Latest),
+                          "keep" (it stays Latest), "none" (no release is Latest) ("hand_back")
     users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
     cwes                  CWE ids GitHub knows: an advisory naming another gets 422 (unset: all)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
@@ -67,6 +70,8 @@ KNOBS (POST /_control/knobs; every key optional):
                                           nothing done; on GraphQL, unless `status` is given: HTTP 200
                                           with a RATE_LIMITED error, as GitHub answers
                             "retry_after" 429 with Retry-After: `retry_after` (default 1), nothing done
+                            "secondary"   403 (or `status`): a secondary rate limit without Retry-After,
+                                          nothing done
                             "lost"        the request takes effect, then the connection is closed
                                           without an answer
                           each fault records its "hits" in the knobs.
@@ -521,6 +526,7 @@ class Emulator:
         self.log_path = log_path
         self.user = user
         self.knobs = json.loads(json.dumps(DEFAULT_KNOBS))
+        self.openapi = OpenAPI()
         self.counter = 1000
         self.repos = {}
         self.runs = {}
@@ -849,9 +855,9 @@ class Emulator:
             "nameWithOwner": f"{r['owner']}/{r['name']}",
             "owner": {"__typename": "User", "id": f"U_{r['owner']}", "login": r["owner"]},
             "url": f"{WEB}/{r['owner']}/{r['name']}", "sshUrl": f"git@github.localhost:{r['owner']}/{r['name']}.git",
-            "description": "", "homepageUrl": "", "isPrivate": False, "isFork": False, "isArchived": False,
+            "description": "", "homepageUrl": "", "isPrivate": bool(r.get("private")), "isFork": False, "isArchived": False,
             "isEmpty": not r["heads"], "isInOrganization": False, "isMirror": False, "isTemplate": False,
-            "visibility": "PUBLIC", "hasIssuesEnabled": True, "hasWikiEnabled": False,
+            "visibility": "PRIVATE" if r.get("private") else "PUBLIC", "hasIssuesEnabled": True, "hasWikiEnabled": False,
             "hasProjectsEnabled": False, "hasDiscussionsEnabled": False, "mergeCommitAllowed": True,
             "squashMergeAllowed": True, "rebaseMergeAllowed": True, "deleteBranchOnMerge": False,
             "viewerPermission": "ADMIN", "viewerCanAdminister": True, "viewerDefaultMergeMethod": "MERGE",
@@ -1567,12 +1573,18 @@ class Emulator:
                         x["latest"] = False
                     rel["latest"] = True
                 elif ml == "false" and rel["latest"]:
-                    rel["latest"] = False
-                    others = [x for x in r["releases"] if x is not rel and not x["draft"] and not x["prerelease"]]
-                    saved = r["releases"]
-                    r["releases"] = others
-                    self.recompute_latest(r)
-                    r["releases"] = saved
+                    # Undocumented (the REST docs and the description say nothing of the old holder):
+                    # knob `unset_latest` picks what happens; the product must read it back.
+                    how = self.knobs.get("unset_latest", "hand_back")
+                    if how == "hand_back":
+                        rel["latest"] = False
+                        others = [x for x in r["releases"] if x is not rel and not x["draft"] and not x["prerelease"]]
+                        saved = r["releases"]
+                        r["releases"] = others
+                        self.recompute_latest(r)
+                        r["releases"] = saved
+                    elif how == "none":
+                        rel["latest"] = False
                 elif ml == "legacy":
                     self.recompute_latest(r)
                 return 200, self.rest_release(r, rel), {}
@@ -1802,6 +1814,135 @@ class Emulator:
 
 
 # ------------------------------------------------------------------------------------------------
+# GitHub's published description (tests/fixtures/github-openapi/operations.json, vendored from
+# github/rest-api-description): every REST request body is validated against its operation's
+# requestBody schema, and every answer against the operation's response schema for its status.
+
+OPENAPI_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures",
+                            "github-openapi", "operations.json")
+
+
+class OpenAPI:
+    """The vendored operations: (method, path template) → operation, and a validator of the subset of
+    JSON Schema (OpenAPI 3.0) they use: type, nullable, enum, maxLength, required, properties,
+    additionalProperties, items, oneOf, $ref."""
+
+    def __init__(self, path=OPENAPI_PATH):
+        with open(path) as f:
+            self.doc = json.load(f)
+        self.ops = []
+        for template, methods in self.doc["paths"].items():
+            rx = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+            for method, op in methods.items():
+                self.ops.append((method.upper(), rx, template, op))
+
+    def operation(self, method, path):
+        for m, rx, template, op in self.ops:
+            if m == method and rx.match(path):
+                return template, op
+        return None, None
+
+    def resolve(self, schema):
+        while isinstance(schema, dict) and "$ref" in schema:
+            ref = schema["$ref"]
+            node = self.doc
+            for part in ref.lstrip("#/").split("/"):
+                node = node.get(part) if isinstance(node, dict) else None
+                if node is None:
+                    return None  # not vendored: not checked
+            schema = node
+        return schema
+
+    TYPES = {"string": str, "boolean": bool, "object": dict, "array": list}
+
+    def errors(self, value, schema, where=""):
+        """What is wrong with `value` under `schema`: a list of (field, code, message)."""
+        schema = self.resolve(schema)
+        if schema is None:
+            return []
+        if value is None:
+            return [] if schema.get("nullable") or "type" not in schema and "oneOf" not in schema \
+                else [(where, "invalid", f"{where or 'the body'} may not be null")]
+        if "oneOf" in schema:
+            fits = [s for s in schema["oneOf"] if not self.errors(value, s, where)]
+            if len(fits) != 1:
+                return [(where, "invalid", f"{where or 'the body'} matches {len(fits)} of the oneOf schemas, not exactly one")]
+            return []
+        kind = schema.get("type")
+        if kind == "integer":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif kind == "number":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif kind in self.TYPES:
+            ok = isinstance(value, self.TYPES[kind])
+        else:
+            ok = True
+        if not ok:
+            return [(where, "invalid", f"{where or 'the body'} is not of type {kind}: {value!r}")]
+        out = []
+        if "enum" in schema and value not in schema["enum"]:
+            out.append((where, "invalid", f"{where} {value!r} is not one of {', '.join(map(str, schema['enum']))}"))
+        if isinstance(value, str) and "maxLength" in schema and len(value) > schema["maxLength"]:
+            out.append((where, "invalid", f"{where} is longer than {schema['maxLength']} characters"))
+        if isinstance(value, dict):
+            props = schema.get("properties") or {}
+            for key in schema.get("required") or []:
+                if key not in value:
+                    out.append((f"{where}.{key}".lstrip("."), "missing_field", f"{key} is missing"))
+            extra = schema.get("additionalProperties", True)
+            for key, v in value.items():
+                field = f"{where}.{key}".lstrip(".")
+                if key in props:
+                    out += self.errors(v, props[key], field)
+                elif extra is False:
+                    out.append((field, "unprocessable", f"{key!r} is not a permitted key"))
+                elif isinstance(extra, dict):
+                    out += self.errors(v, extra, field)
+        if isinstance(value, list) and "items" in schema:
+            for i, v in enumerate(value):
+                out += self.errors(v, schema["items"], f"{where}[{i}]")
+        return out
+
+    def check_request(self, method, path, body):
+        """GitHub's 422 for a body its operation's schema refuses, or None."""
+        template, op = self.operation(method, path)
+        if not op or "requestBody" not in op:
+            return None
+        schema = op["requestBody"]["content"]["application/json"]["schema"]
+        if body is None or body == "":
+            if not op["requestBody"].get("required"):
+                return None
+            problems = [("", "missing", "a request body is required")]
+        elif not isinstance(body, (dict, list)):
+            problems = [("", "invalid", "the body is not JSON")]
+        else:
+            problems = self.errors(body, schema)
+        if not problems:
+            return None
+        resource = op.get("x-resource", "Resource")
+        return {"message": "Validation Failed",
+                "errors": [{"resource": resource, "field": f, "code": c, "message": m} for f, c, m in problems],
+                "documentation_url": op.get("externalDocs", {}).get("url", "https://docs.github.com/rest")}
+
+    def check_response(self, method, path, status, payload):
+        """How the emulator's answer departs from the operation's response schema (its own bug)."""
+        template, op = self.operation(method, path)
+        if not op:
+            return []
+        response = (op.get("responses") or {}).get(str(status))
+        if response is None:
+            return [f"{method} {template}: status {status} is not among the documented responses "
+                    f"({', '.join(sorted(op.get('responses') or {}))})"]
+        response = self.resolve(response)
+        if response is None:
+            return []  # a shared response (components/responses) not vendored: not checked
+        schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
+        if schema is None or self.resolve(schema) is None:
+            return []
+        return [f"{method} {template} {status}: {m}" for _, _, m in self.errors(payload, schema)]
+
+
+# ------------------------------------------------------------------------------------------------
 # HTTP
 
 
@@ -1895,6 +2036,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(status, {"message": message,
                                       "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"},
                              limit_headers)
+        if kind == "secondary":
+            # GitHub's secondary rate limit without a time to wait: 403 (or `status`), no Retry-After,
+            # x-ratelimit-remaining not 0 ("Rate limits for the REST API").
+            status = int(fault.get("status", 403))
+            entry["status"] = status
+            emu.log(entry)
+            emu.save()
+            return self.send(status, {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                                      "documentation_url": "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits"},
+                             {"x-ratelimit-limit": 5000, "x-ratelimit-remaining": 4990})
         if kind == "retry_after":
             entry["status"] = 429
             emu.log(entry)
@@ -1916,8 +2067,12 @@ class Handler(BaseHTTPRequestHandler):
                              {"X-GitHub-SSO": f"required; url={WEB}/orgs/emu/sso?authorization_request=EMU"})
         with emu.lock:
             try:
+                refused = None if path == "/graphql" else emu.openapi.check_request(self.command, path, body)
                 if path == "/graphql":
                     status, payload, headers = self.graphql(gql, entry)
+                elif refused:
+                    entry["refused"] = [e["field"] or e["message"] for e in refused["errors"]]
+                    status, payload, headers = 422, refused, {}
                 else:
                     h = {}
                     status, payload, headers = emu.rest(self.command, path, query, body, h)
@@ -1933,6 +2088,12 @@ class Handler(BaseHTTPRequestHandler):
                 status, payload, headers = 500, {"message": f"emulator error: {type(e).__name__}: {e}"}, {}
                 entry["error"] = repr(e)
             entry["status"] = status
+            # A body refused by its schema gets GitHub's generic 422 ("Client errors" in the REST docs),
+            # documented or not among the operation's responses (update-release lists none).
+            if path != "/graphql" and "refused" not in entry:
+                mismatch = emu.openapi.check_response(self.command, path, status, payload)
+                if mismatch:
+                    entry["schema_mismatch"] = mismatch
             if kind == "lost":
                 entry["lost"] = True
             emu.log(entry)
@@ -2010,6 +2171,8 @@ class Handler(BaseHTTPRequestHandler):
                 r["labels"] = [emu.new_label(n, "ededed", "") for n in body["labels"]]
             if "default_branch" in body:
                 r["default_branch"] = body["default_branch"]
+            if "private" in body:
+                r["private"] = bool(body["private"])
             return {"ok": True}
         if parts[:1] == ["runs"] and self.command == "POST":
             if len(parts) == 1:
