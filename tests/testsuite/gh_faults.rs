@@ -451,16 +451,13 @@ fn until_review_scaled(faults: Value, scale: &str) -> (Fixture, Emulator, IndexS
     emu.knobs(json!({ "faults": faults }));
     let url = index.url();
     // No answer at the review question: the run stops there.
-    let out = emu
-        .env()
-        .iter()
-        .fold(
-            fx.caro(&args(&url, "0.05", &[]))
-                .answers(answers(&fx, vec![])),
-            |run, (k, v)| run.env(k, v),
-        )
-        .env("CARO_HOTFIX_BACKOFF_SCALE", scale)
-        .run();
+    let out = crate::gh_real::run_with(
+        &fx,
+        &emu,
+        &args(&url, "0.05", &[]),
+        answers(&fx, vec![]),
+        &[("CARO_HOTFIX_BACKOFF_SCALE", scale)],
+    );
     (fx, emu, index, out)
 }
 

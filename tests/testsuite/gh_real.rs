@@ -52,10 +52,22 @@ fn world() -> (Fixture, Emulator, IndexServer) {
 }
 
 pub(crate) fn run(fx: &Fixture, emu: &Emulator, args: &[&str], answers: Vec<Answer>) -> Outcome {
-    emu.env()
+    run_with(fx, emu, args, answers, &[])
+}
+
+/// [`run`] with `env` set after the emulator's (e.g. `CARO_HOTFIX_BACKOFF_SCALE=1`).
+pub(crate) fn run_with(
+    fx: &Fixture,
+    emu: &Emulator,
+    args: &[&str],
+    answers: Vec<Answer>,
+    env: &[(&str, &str)],
+) -> Outcome {
+    let run = emu
+        .env()
         .iter()
-        .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v))
-        .run()
+        .fold(fx.caro(args).answers(answers), |run, (k, v)| run.env(k, v));
+    env.iter().fold(run, |run, (k, v)| run.env(k, v)).run()
 }
 
 pub(crate) fn origin_git(fx: &Fixture, args: &[&str]) -> String {
