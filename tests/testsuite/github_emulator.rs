@@ -740,10 +740,22 @@ fn checks_watch_waits_for_pending_checks() {
     w.knobs(json!({"checks": "pass", "checks_pending_seconds": 600}));
     w.push_branch(BRANCH, "fix.rs");
     assert_eq!(w.pr_create(BRANCH, &[]).code, 0);
-    // The checks finish 1 s into the watch.
+    // The checks finish once gh has seen them pending (its first poll), whenever that lands on a
+    // loaded machine.
     let port = w.port;
     let finisher = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(1));
+        let polled = || {
+            control_at(port, "GET", "/_control/requests", json!({}))
+                .as_array()
+                .is_some_and(|r| {
+                    r.iter()
+                        .any(|r| r["operation"] == "PullRequestStatusChecks")
+                })
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !polled() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         control_at(
             port,
             "POST",
