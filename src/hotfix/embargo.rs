@@ -292,10 +292,12 @@ fn review_in(ctx: &mut Ctx<Hotfix>) -> Result<String> {
     let choice = if ctx.rec.ghsa_id.is_none() || ctx.settings.non_interactive {
         "local"
     } else {
-        let items = [
-            "In the advisory's temporary private fork (a PR for the advisory's collaborators)",
-            "Locally (someone reviews the branch here; recorded with their name)",
-        ];
+        ctx.ui.line(
+            "Private review: in the advisory's temporary private fork (a PR there for the advisory's \
+             collaborators; Actions do not run there), or locally (someone reviews the branch here, and \
+             who is recorded).",
+        );
+        let items = ["in the advisory's private fork", "locally"];
         match ctx
             .prompter
             .select("Where is the fix reviewed in private?", &items, 0)?

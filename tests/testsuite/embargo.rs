@@ -1,0 +1,413 @@
+//! Issue 28, an embargo that holds, with the REAL gh against the GitHub emulator and the test
+//! registry: an embargoed hotfix of two lines is reviewed in the advisory's temporary private fork,
+//! waits for its disclosure time, then ships at once. Everything public is scanned: every update of
+//! a ref of the public repository is logged by a `post-receive` hook of the bare origin (with the
+//! time), and at each question of the run and at each stop, refs and their history, PR titles and
+//! bodies, branch names, tags and releases are searched for the fix commits, the fix's lines and the
+//! description's words — nothing before release day.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::gh_real::{origin_git, CANONICAL};
+use crate::lines::World;
+use crate::support::*;
+
+/// 1 d 3 h after the fixture's clock (`NOW`, 2026-11-13T08:30Z): a Saturday, warned about.
+const DISCLOSE_AT: &str = "2026-11-14T11:30Z";
+/// The disclosure time, as the clock of a later run says it.
+const AT_DISCLOSURE: &str = "2026-11-14T12:30:00+01:00";
+
+/// Words of the description, impact and credit that must not be public before disclosure (the
+/// fixture's code names `record_len` already, so the fix is found by its own lines instead).
+const SECRET_WORDS: [&str; 4] = ["out-of-bounds", "attackers", "buffer", "grace"];
+
+/// The fix, committed with a message that says nothing of the vulnerability.
+fn neutral_fix(fx: &Fixture) -> Answer {
+    let work = fx.work.clone();
+    do_then_say(
+        move || {
+            write(&work.join("src/lib.rs"), FIXED_LIB_RS);
+            git(&work, &["add", "src/lib.rs"]);
+            git(&work, &["commit", "-q", "-m", "fix: check a length"]);
+        },
+        "done",
+    )
+}
+
+/// A `post-receive` hook on the bare origin: every ref update, with the time, in `push-log.txt`.
+fn log_pushes(fx: &Fixture) -> PathBuf {
+    let log = fx.dir.path().join("push-log.txt");
+    let hook = fx.origin.join("hooks/post-receive");
+    std::fs::create_dir_all(hook.parent().expect("hooks dir")).expect("hooks dir");
+    write(
+        &hook,
+        &format!(
+            "#!/bin/sh\nwhile read old new ref; do echo \"$(date +%s.%N) $ref $new\" >> '{}'; done\n",
+            log.display()
+        ),
+    );
+    std::process::Command::new("chmod")
+        .args(["+x", hook.to_str().expect("utf-8")])
+        .status()
+        .expect("chmod");
+    log
+}
+
+/// The fix commits of both lines (the hotfix branches' commits on top of their base tags, the
+/// version bump aside), read from the work tree.
+fn fix_commits(fx: &Fixture) -> Vec<String> {
+    let mut out = Vec::new();
+    for (branch, base) in [("hotfix/v1.0.11", "v1.0.10"), ("hotfix/v0.9.10", "v0.9.9")] {
+        for line in git(
+            &fx.work,
+            &["log", "--format=%H %s", &format!("{base}..{branch}")],
+        )
+        .lines()
+        {
+            let (sha, subject) = line.split_once(' ').expect("sha subject");
+            if !subject.starts_with("chore: Bump version") {
+                out.push(sha.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The lines the fix adds (what an attacker reads in a diff).
+fn fix_lines(fx: &Fixture, fix: &str) -> Vec<String> {
+    git(&fx.work, &["show", "--format=", fix])
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .map(|l| l[1..].trim().to_string())
+        // What only the fix says: its code, not the braces and attributes any test module has.
+        .filter(|l| l.len() > 12 && !l.starts_with("#["))
+        .collect()
+}
+
+/// Everything public that holds the fix or describes the vulnerability, one finding a line.
+fn public_scan(w: &World, fixes: &[String], added: &[String]) -> Vec<String> {
+    let fx = &w.fx;
+    let mut found = Vec::new();
+    let refs = origin_git(fx, &["for-each-ref", "--format=%(refname)"]);
+    for fix in fixes {
+        let has = std::process::Command::new("git")
+            .args([
+                "--git-dir",
+                fx.origin.to_str().expect("utf-8"),
+                "cat-file",
+                "-e",
+            ])
+            .arg(format!("{fix}^{{commit}}"))
+            .status()
+            .is_ok_and(|s| s.success());
+        if has {
+            let holding = origin_git(
+                fx,
+                &["for-each-ref", "--contains", fix, "--format=%(refname)"],
+            );
+            if !holding.is_empty() {
+                found.push(format!("fix {fix} on {holding}"));
+            }
+        }
+    }
+    for r in refs.lines() {
+        if r.contains("hotfix") || r.ends_with("v1.0.11") || r.ends_with("v0.9.10") {
+            found.push(format!("ref {r}"));
+        }
+    }
+    let history = origin_git(fx, &["log", "--all", "-p", "--format=%H%n%B"]);
+    for line in added {
+        if history.contains(line.as_str()) {
+            found.push(format!("history has the fix's line `{line}`"));
+        }
+    }
+    let mut texts = vec![("history", history.to_lowercase())];
+    for p in w.emu.pulls(CANONICAL) {
+        texts.push(("PR", format!("{} {}", p["title"], p["body"]).to_lowercase()));
+        found.push(format!("public PR #{} from {}", p["number"], p["head"]));
+    }
+    for r in w.emu.repo(CANONICAL)["releases"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        texts.push(("release", r.to_string().to_lowercase()));
+    }
+    for (what, text) in texts {
+        for word in SECRET_WORDS {
+            if text.contains(word) {
+                found.push(format!("{what} names `{word}`"));
+            }
+        }
+    }
+    found
+}
+
+/// The logged ref updates of the origin that hold a fix commit: (time, ref).
+fn pushes_holding_the_fix(fx: &Fixture, log: &Path, fixes: &[String]) -> Vec<(f64, String)> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut parts = line.split(' ');
+        let (Some(t), Some(r), Some(new)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        if new.chars().all(|c| c == '0') {
+            continue;
+        }
+        let holds = fixes.iter().any(|fix| {
+            git_ok(
+                fx.dir.path(),
+                &[
+                    "--git-dir",
+                    fx.origin.to_str().expect("utf-8"),
+                    "merge-base",
+                    "--is-ancestor",
+                    fix,
+                    new,
+                ],
+            )
+        });
+        if holds {
+            out.push((t.parse().unwrap_or(0.0), r.to_string()));
+        }
+    }
+    out
+}
+
+/// The emulator's advisory fork of the canonical repository, while it exists.
+fn fork_slug(w: &World) -> Option<String> {
+    w.emu.state()["repos"]
+        .as_object()?
+        .iter()
+        .find(|(_, r)| r["advisory_fork"].is_string())
+        .map(|(k, _)| k.clone())
+}
+
+/// The whole embargo of two lines: private review in the advisory's fork, nothing public before
+/// the disclosure time (scanned at each question and each stop, and every ref update logged);
+/// `resume` before the time stops and says when; at the time, everything ships and the fork goes.
+#[test]
+fn an_embargoed_two_line_hotfix_is_reviewed_in_private_and_ships_at_the_disclosure_time() {
+    let w = World::two();
+    // GitHub makes the fork asynchronously: it is there a moment after the 202.
+    w.emu.knobs(json!({"fork_ready_seconds": 0.3}));
+    let log = log_pushes(&w.fx);
+    let scans = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(String, Vec<String>)>::new()));
+    let scan_at = |what: &'static str| {
+        let scans = scans.clone();
+        let port = w.emu.port;
+        let origin = w.fx.origin.clone();
+        move || {
+            // The emulator's view and the origin's refs, as anyone could read them now.
+            let state =
+                crate::support::emulator::control_at(port, "GET", "/_control/state", json!({}));
+            let pulls = state["repos"][CANONICAL]["pulls"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let refs = git(
+                origin.parent().expect("dir"),
+                &[
+                    "--git-dir",
+                    origin.to_str().expect("utf-8"),
+                    "for-each-ref",
+                    "--format=%(refname)",
+                ],
+            );
+            let mut found: Vec<String> =
+                pulls.iter().map(|p| format!("PR {}", p["head"])).collect();
+            found.extend(
+                refs.lines()
+                    .filter(|r| r.contains("hotfix"))
+                    .map(String::from),
+            );
+            scans.borrow_mut().push((what.to_string(), found));
+        }
+    };
+    let args = w.args(&["--embargo", "--disclose-at", DISCLOSE_AT]);
+    let out = w.run(
+        &args,
+        vec![
+            do_then_say(scan_at("step 1"), "yes"),
+            neutral_fix(&w.fx),
+            // Step 9: review in the advisory's fork.
+            do_then_say(
+                scan_at("step 9, after steps 5-8"),
+                "in the advisory's private fork",
+            ),
+        ],
+    );
+    let t = out.explain();
+    assert_eq!(out.code, 0, "{t}");
+    assert!(t.contains("The disclosure falls on a Saturday"), "{t}");
+    assert!(
+        t.contains("The embargo holds: disclosure at 2026-11-14 11:30 UTC, in 1 d 3 h."),
+        "{t}"
+    );
+    assert!(t.contains("Pre-notification kit written to"), "{t}");
+    let fixes = fix_commits(&w.fx);
+    assert_eq!(fixes.len(), 2, "one fix commit per line: {fixes:?}");
+    let added = fix_lines(&w.fx, &fixes[0]);
+    assert!(!added.is_empty());
+    for (at, found) in scans.borrow().iter() {
+        assert!(found.is_empty(), "public at {at}: {found:?}\n{t}");
+    }
+    let found = public_scan(&w, &fixes, &added);
+    assert!(
+        found.is_empty(),
+        "public before disclosure: {found:#?}\n{t}"
+    );
+    assert!(pushes_holding_the_fix(&w.fx, &log, &fixes).is_empty());
+
+    // The private fork: private, one PR per line carrying the local gates with their commits.
+    let fork = fork_slug(&w).expect("the advisory's private fork");
+    let ghsa = w.emu.advisories(CANONICAL)[0]["ghsa_id"]
+        .as_str()
+        .expect("ghsa")
+        .to_lowercase();
+    assert_eq!(fork, format!("example/minicrate-{ghsa}"));
+    let repo = w.emu.repo(&fork);
+    assert_eq!(repo["private"], true);
+    assert_eq!(repo["workflows"], json!([]), "no Actions in a private fork");
+    let private: Vec<Value> = repo["pulls"].as_array().cloned().unwrap_or_default();
+    assert_eq!(private.len(), 2, "{private:#?}");
+    for p in &private {
+        let body = p["body"].as_str().unwrap_or("");
+        assert!(body.contains("### Local gates"), "{body}");
+        for gate in [
+            "- tests: passed",
+            "- audit: clean on `",
+            "- cargo package: passed on `",
+        ] {
+            assert!(body.contains(gate), "{gate}: {body}");
+        }
+    }
+    // The kit: the notice and each line's patch.
+    let kit = w.fx.work.join(".git/caro-hotfix/kit");
+    let notice = read(&kit.join("EMBARGO-NOTICE.md"));
+    assert!(
+        notice.contains("do not disclose before 2026-11-14 11:30 UTC"),
+        "{notice}"
+    );
+    assert!(notice.contains(DESCRIPTION), "{notice}");
+    for line in ["1.0", "0.9"] {
+        let patches: Vec<_> = std::fs::read_dir(kit.join(line))
+            .expect("kit dir")
+            .collect();
+        assert_eq!(patches.len(), 1, "{line}: one fix commit, one patch");
+    }
+    // `status` shows the embargo, the review and the gates with their commits.
+    let status = w.run(&["status"], vec![]);
+    for said in [
+        "embargo: disclosure at 2026-11-14 11:30 UTC",
+        "embargo: private phase",
+        "private review: approved in the advisory's private fork by bob",
+        "gate 1.0 cargo package: passed on ",
+        "gate 0.9 tests: passed",
+    ] {
+        assert!(
+            status.transcript.contains(said),
+            "{said}\n{}",
+            status.explain()
+        );
+    }
+
+    // Before the time, `resume` stops again and names it.
+    let early = w.resume(vec![]);
+    assert_eq!(early.code, 0, "{}", early.explain());
+    assert!(
+        early
+            .transcript
+            .contains("disclosure at 2026-11-14 11:30 UTC, in 1 d 3 h"),
+        "{}",
+        early.explain()
+    );
+    assert!(public_scan(&w, &fixes, &added).is_empty());
+
+    // At the time: release day, every line, then the advisory.
+    let day = w.run_env(
+        &["resume"],
+        vec![say("yes")],
+        &[("CARO_HOTFIX_NOW", AT_DISCLOSURE)],
+    );
+    let t = day.explain();
+    // Kept for a reader: release day as the maintainer sees it.
+    let kept = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::write(kept.join("embargo-release-day.txt"), &day.transcript).expect("keep it");
+    assert_eq!(day.code, 0, "{t}");
+    assert!(
+        t.contains("Release day begins (the disclosure time 2026-11-14 11:30 UTC has come)"),
+        "{t}"
+    );
+    let pulls = w.pulls();
+    assert_eq!(pulls.len(), 2, "{pulls:#?}");
+    for p in &pulls {
+        assert_eq!(p["state"], "MERGED", "{p:#}");
+        let body = p["body"].as_str().unwrap_or("");
+        assert!(
+            body.contains(
+                "**Reviewed before disclosure**: approved in the advisory's private fork by bob"
+            ),
+            "{body}"
+        );
+    }
+    assert_eq!(w.emu.advisories(CANONICAL)[0]["state"], "published");
+    assert!(
+        fork_slug(&w).is_none(),
+        "the fork is removed when the advisory is published"
+    );
+    assert!(t.contains("Exposure window: "), "{t}");
+    // The first public appearance of the fix, from the origin's own log.
+    let first = pushes_holding_the_fix(&w.fx, &log, &fixes);
+    assert!(!first.is_empty(), "the fix was never pushed");
+    let report = format!(
+        "first public ref holding the fix: {} at {:.3}\nall: {first:#?}\n",
+        first[0].1, first[0].0
+    );
+    std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("embargo-public-log.txt"),
+        &report,
+    )
+    .expect("keep the log");
+}
+
+/// A fix commit already on a public branch during the embargo is said plainly, and release day is
+/// offered; declined, nothing is pushed. The review here is local, recorded with who reviewed.
+#[test]
+fn a_leaked_fix_is_said_plainly_and_release_day_is_offered() {
+    let w = World::two();
+    let args = w.args(&["--embargo", "--disclose-at", DISCLOSE_AT]);
+    let out = w.run(
+        &args,
+        vec![
+            say("yes"),
+            neutral_fix(&w.fx),
+            say("locally"),
+            say("Ada Reviewer"),
+            say("yes"),
+        ],
+    );
+    let t = out.explain();
+    assert_eq!(out.code, 0, "{t}");
+    assert!(t.contains("Private review recorded: Ada Reviewer"), "{t}");
+    assert!(fork_slug(&w).is_none(), "a local review makes no fork");
+    // Someone pushes the fix to a public branch.
+    git(
+        &w.fx.work,
+        &["push", "-q", "origin", "hotfix/v1.0.11:refs/heads/oops"],
+    );
+    let out = w.resume(vec![say("no")]);
+    let t = out.explain();
+    assert_eq!(out.code, 1, "{t}");
+    assert!(
+        t.contains("the fix is public: the embargo is broken"),
+        "{t}"
+    );
+    assert!(t.contains("on origin/oops"), "{t}");
+    assert!(t.contains("Go to release day now"), "{t}");
+    assert!(w.pulls().is_empty());
+    assert!(!origin_git(&w.fx, &["for-each-ref", "--format=%(refname)"]).contains("hotfix/"));
+}
