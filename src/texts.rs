@@ -476,6 +476,25 @@ Monitoring PR status..."
     )
 }
 
+/// Step 10 under embargo: the banner of the PR in the advisory's private fork.
+pub fn private_review_banner(pr_url: &str, disclose_at: &str) -> String {
+    format!(
+        "\
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+  🔒 PRIVATE HOTFIX PR - REVIEW BEFORE DISCLOSURE
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+
+PR (advisory's private fork): {pr_url}
+
+Next steps:
+1. Ask the advisory's collaborators to review and approve it (privately)
+2. Nothing is public until the disclosure time: {disclose_at}
+3. Then this command pushes, merges, tags and publishes every line at once
+
+Monitoring PR status..."
+    )
+}
+
 /// Step 11: the annotated tag's message.
 pub fn tag_message(f: &Facts) -> String {
     let published = match f.crates_io_url() {

@@ -9,6 +9,7 @@
 mod advisory;
 mod embargo;
 mod embargo_kit;
+mod embargo_private;
 pub mod lines;
 mod reconcile;
 mod step01_confirm;

@@ -11,7 +11,7 @@ use crate::texts;
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // Under embargo the fix goes to the advisory's private fork (or nowhere), never public yet.
     if ctx.in_private_phase() {
-        return super::embargo::private_pr(ctx);
+        return super::embargo_private::private_pr(ctx);
     }
     public_pr(ctx)
 }

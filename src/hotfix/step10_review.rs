@@ -85,7 +85,7 @@ fn read_checks(out: &Output) -> Checks {
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // Under embargo the review is private: in the advisory's fork, or locally.
     if ctx.in_private_phase() {
-        return super::embargo::private_review(ctx);
+        return super::embargo_private::private_review(ctx);
     }
     let number = ctx.pr()?.number;
     let url = ctx.pr()?.url.clone();
