@@ -411,3 +411,67 @@ fn a_leaked_fix_is_said_plainly_and_release_day_is_offered() {
     assert!(w.pulls().is_empty());
     assert!(!origin_git(&w.fx, &["for-each-ref", "--format=%(refname)"]).contains("hotfix/"));
 }
+
+/// `resume --now` before the disclosure time goes to release day after a typed `yes`; the real
+/// binary is killed (SIGKILL) inside release day, once the second line's public PR is open; a
+/// resume finishes it with one of each thing: one PR per line, merged; one tag and one release
+/// each; one advisory, published.
+#[test]
+fn killed_inside_release_day_the_resume_makes_one_of_each() {
+    use crate::support::screen::Typist;
+    use rexpect::process::signal::Signal;
+    let w = World::two();
+    let args = w.args(&["--embargo", "--disclose-at", DISCLOSE_AT]);
+    let out = w.run(
+        &args,
+        vec![
+            say("yes"),
+            neutral_fix(&w.fx),
+            say("locally"),
+            say("Ada Reviewer"),
+            say("yes"),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(out.transcript.contains("in 1 d 3 h"), "{}", out.explain());
+
+    let mut cmd = w.fx.binary(&["resume", "--now"]);
+    for (k, v) in w.emu.env() {
+        cmd.env(k, v);
+    }
+    let mut t = Typist::start(&cmd, 120_000);
+    t.expect("Disclosing early: the disclosure time is 2026-11-14 11:30 UTC, in 1 d 3 h");
+    t.answer("Go to release day now", "yes");
+    t.expect("Opened PR #1");
+    t.expect("Opened PR #2");
+    w.fx.settle_record();
+    t.p.process.kill(Signal::SIGKILL).expect("kill caro-hotfix");
+    let seen = t.seen.clone();
+    drop(t);
+
+    let out = w.resume(vec![say("yes")]);
+    let context = format!("{seen}\n<SIGKILL>\n{}", out.explain());
+    assert_eq!(out.code, 0, "{context}");
+    assert!(
+        !out.transcript.contains("Release day begins"),
+        "begun once: {context}"
+    );
+    let pulls = w.pulls();
+    assert_eq!(pulls.len(), 2, "{pulls:#?}\n{context}");
+    for (p, head) in pulls.iter().zip(["hotfix/v1.0.11", "hotfix/v0.9.10"]) {
+        assert_eq!(p["head"], head, "{context}");
+        assert_eq!(p["state"], "MERGED", "{p:#}\n{context}");
+    }
+    for tag in ["v1.0.11", "v0.9.10"] {
+        assert_eq!(
+            origin_git(&w.fx, &["cat-file", "-t", tag]),
+            "tag",
+            "{context}"
+        );
+        let releases = w.releases().iter().filter(|r| r["tag_name"] == tag).count();
+        assert_eq!(releases, 1, "{tag}: {context}");
+    }
+    let advisories = w.emu.advisories(CANONICAL);
+    assert_eq!(advisories.len(), 1, "{context}");
+    assert_eq!(advisories[0]["state"], "published", "{context}");
+}
