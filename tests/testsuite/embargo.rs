@@ -475,3 +475,151 @@ fn killed_inside_release_day_the_resume_makes_one_of_each() {
     assert_eq!(advisories.len(), 1, "{context}");
     assert_eq!(advisories[0]["state"], "published", "{context}");
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The exposure window's benchmark (run by `benches/run.sh exposure`; results in docs/performance.md).
+
+/// CI on the public PR, the publish workflow, and the reviewer, in seconds: the emulator's checks
+/// stay pending `CI`, the tag's release run completes after `PUBLISH`, and the public review (the
+/// hotfix without a private phase) comes `REVIEW` after the PR is opened — standing for the hours a
+/// real review takes, kept short so the bench runs in a minute.
+const CI: f64 = 3.0;
+const PUBLISH: f64 = 3.0;
+const REVIEW: f64 = 10.0;
+
+/// The window as the archived record has it: (first public ref holding the fix, advisory published).
+fn recorded_window(fx: &Fixture) -> (String, String, f64) {
+    let text = read(&fx.work.join(".git/caro-hotfix/history/1.0.11.toml"));
+    let value: toml_edit::DocumentMut = text.parse().expect("the archived record");
+    let e = &value["embargo"];
+    let from = e["first_public"]
+        .as_str()
+        .expect("first_public")
+        .to_string();
+    let to = e["disclosed"].as_str().expect("disclosed").to_string();
+    let secs = |t: &str| t.parse::<jiff::Timestamp>().expect("RFC 3339").as_second();
+    let span = (secs(&to) - secs(&from)) as f64;
+    (from, to, span)
+}
+
+/// The window measured outside the tool: the origin's post-receive log (first ref holding the fix)
+/// to the moment the run saw the advisory published (its end; step 13 publishes it last).
+fn one_window(embargo: bool) -> (f64, f64, String) {
+    let w = World::two();
+    w.emu.knobs(json!({
+        "reviews": [],
+        "checks_pending_seconds": CI,
+        "tag_runs": [{"workflow": "Release", "file": "release.yml", "script": [
+            {"at": 0, "status": "in_progress"},
+            {"at": PUBLISH, "status": "completed", "conclusion": "success"}
+        ]}],
+    }));
+    let log = log_pushes(&w.fx);
+    let real_clock = [("CARO_HOTFIX_NOW", "")];
+    let ended;
+    if embargo {
+        let later = jiff::Timestamp::now()
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .expect("an hour later")
+            .strftime("%Y-%m-%dT%H:%MZ")
+            .to_string();
+        let args = w.args(&["--embargo", "--disclose-at", &later]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let private = vec![
+            say("yes"),
+            neutral_fix(&w.fx),
+            say("locally"),
+            say("Ada Reviewer"),
+            say("yes"),
+        ];
+        let out = w.run_env(&args, private, &real_clock);
+        assert_eq!(out.code, 0, "{}", out.explain());
+        let out = w.run_env(
+            &["resume", "--now"],
+            vec![say("yes"), say("yes")],
+            &real_clock,
+        );
+        ended = now_secs();
+        assert_eq!(out.code, 0, "{}", out.explain());
+    } else {
+        let args = w.args(&[]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // Nobody approves on GitHub: the maintainer types `yes` once the review is done, REVIEW after
+        // the first PR opened (the second line's was reviewed meanwhile).
+        let reviewed = do_then_say(
+            || std::thread::sleep(std::time::Duration::from_secs_f64(REVIEW)),
+            "yes",
+        );
+        let answers = vec![
+            say("yes"),
+            neutral_fix(&w.fx),
+            reviewed,
+            say("yes"),
+            say("yes"),
+        ];
+        let out = w.run_env(&args, answers, &real_clock);
+        ended = now_secs();
+        assert_eq!(out.code, 0, "{}", out.explain());
+    }
+    let fixes = fix_commits_archived(&w.fx);
+    let first = pushes_holding_the_fix(&w.fx, &log, &fixes);
+    let measured = ended - first.first().expect("the fix went public").0;
+    let (from, to, recorded) = recorded_window(&w.fx);
+    (measured, recorded, format!("{from} → {to}"))
+}
+
+fn now_secs() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs_f64()
+}
+
+/// The fix commits once the hotfix is done (its branches are gone; the squash merges are new
+/// commits): every line's, as the archived record has them.
+fn fix_commits_archived(fx: &Fixture) -> Vec<String> {
+    let text = read(&fx.work.join(".git/caro-hotfix/history/1.0.11.toml"));
+    let record: toml_edit::DocumentMut = text.parse().expect("the archived record");
+    let commits = |fix: &toml_edit::Item| -> Vec<String> {
+        fix["commits"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = commits(&record["fix"]);
+    if let Some(lines) = record["lines"].as_array_of_tables() {
+        for line in lines {
+            out.extend(commits(&line["fix"]));
+        }
+    }
+    assert_eq!(out.len(), 2, "one fix commit per line: {out:?}");
+    out
+}
+
+/// The benchmark: the same two-line hotfix with and without the private phase, on the emulator and
+/// the test registry, with the real clock. Prints (and keeps in `CARGO_TARGET_TMPDIR/exposure-window.md`)
+/// both windows, measured from the origin's own push log and as the record has them.
+#[test]
+#[ignore = "a benchmark (about a minute): benches/run.sh exposure"]
+fn exposure_window_bench() {
+    let (with, with_recorded, with_span) = one_window(true);
+    let (without, without_recorded, without_span) = one_window(false);
+    let table = format!(
+        "| hotfix of two lines | exposure window (push log → advisory published) | as recorded | recorded span |\n\
+         |---|---|---|---|\n\
+         | with the private phase (embargo, reviewed before) | {with:.1} s | {with_recorded:.0} s | {with_span} |\n\
+         | without (reviewed in the public PR) | {without:.1} s | {without_recorded:.0} s | {without_span} |\n\
+         \n\
+         CI {CI} s per PR, publish workflow {PUBLISH} s, public review {REVIEW} s after the PR opens.\n"
+    );
+    println!("{table}");
+    std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("exposure-window.md"),
+        &table,
+    )
+    .expect("keep the table");
+}

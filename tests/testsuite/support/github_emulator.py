@@ -61,6 +61,7 @@ KNOBS (POST /_control/knobs; every key optional):
                           "keep" (it stays Latest), "none" (no release is Latest) ("hand_back")
     users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
     cwes                  CWE ids GitHub knows: an advisory naming another gets 422 (unset: all)
+    reviews_after_seconds the reviews are given only this long after the PR was opened (0)
     fork_ready_seconds    an advisory's temporary private fork (POST .../security-advisories/GHSA/forks,
                           202) exists this long after it was asked for, API and git alike (0)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
@@ -786,6 +787,9 @@ class Emulator:
         k = self.knobs.get("reviews") or []
         if isinstance(k, dict):
             k = k.get(str(pr["number"]), [])
+        # A reviewer who answers only a while after the PR is opened (the exposure window's bench).
+        if now() < pr["_created"] + float(self.knobs.get("reviews_after_seconds") or 0):
+            k = []
         out = []
         for i, rv in enumerate(k):
             out.append({"id": f"PRR_kwDO{pr['number']}{i}", "author": {"login": rv.get("author", "reviewer"),
