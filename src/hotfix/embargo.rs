@@ -241,6 +241,15 @@ fn gate(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         );
     }
     let ready = ready(ctx);
+    if ctx.settings.dry_run {
+        // A rehearsal leaves no record to resume: it says where the real run waits, and goes on.
+        ctx.ui.ok(format!(
+            "(simulated) The real run stops here until the disclosure time, {} (in {}); the rehearsal goes on as if it had come",
+            disclosure::shown(at),
+            disclosure::until(now, at)
+        ));
+        return begin_release_day(ctx, "rehearsed");
+    }
     if ctx.settings.disclose_now {
         ctx.ui.warn(format!(
             "Disclosing early: the disclosure time is {}, in {}; whoever was pre-notified expects it then.",

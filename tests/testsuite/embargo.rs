@@ -623,3 +623,73 @@ fn exposure_window_bench() {
     )
     .expect("keep the table");
 }
+
+/// A disclosure time that is no RFC 3339 time with an offset stops before anything starts (exit 2);
+/// one in the past is said at step 4 and another asked for; `status` names the time decided.
+#[test]
+fn a_bad_disclosure_time_is_said_and_another_asked_for() {
+    let fx = Fixture::new();
+    let out = fx
+        .caro(&["--disclose-at", "2026-12-09T16:00", DESCRIPTION])
+        .run();
+    assert_eq!(out.code, 2, "{}", out.explain());
+    assert!(
+        out.error().contains(
+            "--disclose-at: `2026-12-09T16:00` has no offset: end it with Z (UTC) or +HH:MM"
+        ),
+        "{}",
+        out.explain()
+    );
+    assert!(!fx.work.join(".git/caro-hotfix/state.toml").exists());
+
+    let mut args: Vec<&str> = STEP4_FLAGS.to_vec();
+    args.extend(["--disclose-at", "2026-11-01T00:00Z", DESCRIPTION]);
+    let out = fx
+        .caro(&args)
+        .answers(vec![say("yes"), say(DISCLOSE_AT)])
+        .run();
+    let t = out.explain();
+    assert!(
+        t.contains("2026-11-01 00:00 UTC is in the past (now: 2026-11-13 08:30 UTC): give a time still to come"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Disclosure at 2026-11-14 11:30 UTC, in 1 d 3 h"),
+        "{t}"
+    );
+    let status = fx.caro(&["status"]).run();
+    assert!(
+        status
+            .transcript
+            .contains("embargo: disclosure at 2026-11-14 11:30 UTC"),
+        "{}",
+        status.explain()
+    );
+}
+
+/// `--dry-run --non-interactive --embargo`: the private phase rehearsed (a local review, nothing
+/// pushed anywhere), the wait said, release day rehearsed; the origin untouched.
+#[test]
+fn a_fire_drill_of_an_embargo_rehearses_both_phases() {
+    let fx = Fixture::new();
+    let before = fx.snapshot();
+    let mut args: Vec<&str> = vec![
+        "--dry-run",
+        "--non-interactive",
+        "--embargo",
+        "--disclose-at",
+        DISCLOSE_AT,
+    ];
+    args.extend(STEP4_FLAGS);
+    args.push(DESCRIPTION);
+    let out = fx.caro(&args).unscripted().run();
+    let t = out.explain();
+    assert_eq!(out.code, 0, "{t}");
+    assert!(t.contains("Private review recorded: (fire drill)"), "{t}");
+    assert!(
+        t.contains("(simulated) The real run stops here until the disclosure time, 2026-11-14 11:30 UTC (in 1 d 3 h)"),
+        "{t}"
+    );
+    assert!(t.contains("Release day begins (rehearsed)"), "{t}");
+    assert_eq!(fx.snapshot(), before, "a rehearsal changes nothing");
+}
