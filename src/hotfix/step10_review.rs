@@ -312,13 +312,28 @@ pub(super) fn wait_for_review(
                 ctx.ui.warn(format!(
                     "PR #{number} {again}{what} ({url}); this repository does not require a review"
                 ));
-                let question = format!(
-                    "Merge PR #{number} without review? (type 'yes'; anything else keeps waiting for an approval)"
-                );
+                // In the advisory's private fork nothing is merged: the question is whether to go on.
+                let private = ctx.in_private_phase();
+                let question = if private {
+                    format!(
+                        "Go on without an approval of the private PR #{number}? (type 'yes'; anything else keeps waiting for an approval)"
+                    )
+                } else {
+                    format!(
+                        "Merge PR #{number} without review? (type 'yes'; anything else keeps waiting for an approval)"
+                    )
+                };
                 if ctx.prompter.typed(&question, "yes")? {
-                    ctx.ui
-                        .warn(format!("Merging PR #{number} without review, as confirmed"));
-                    ctx.note(10, "merged without review, as confirmed");
+                    if private {
+                        ctx.ui.warn(format!(
+                            "Going on without an approval of the private PR #{number}, as confirmed"
+                        ));
+                        ctx.note(10, "private PR not approved; confirmed to go on");
+                    } else {
+                        ctx.ui
+                            .warn(format!("Merging PR #{number} without review, as confirmed"));
+                        ctx.note(10, "merged without review, as confirmed");
+                    }
                     return Ok(Vec::new());
                 }
             }
