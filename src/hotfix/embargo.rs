@@ -19,7 +19,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::flow::Ctx;
 use crate::logic::disclosure;
-use crate::record::{Embargo, Hotfix};
+use crate::record::{Embargo, Gate, Hotfix};
 
 impl Ctx<Hotfix> {
     /// Embargoed, and the advisory not published yet.
@@ -211,6 +211,7 @@ pub fn release_day(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         if ctx.rec.release.merge_commit.is_some() {
             return Ok(());
         }
+        retest_if_the_base_moved(ctx)?;
         super::step09_pr::public_pr(ctx)
     })?;
     super::lines::every(ctx, |ctx| {
@@ -219,6 +220,89 @@ pub fn release_day(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         }
         super::step10_review::on_release_day(ctx)
     })?;
+    ctx.save()
+}
+
+/// Release day, for one line, before its push: when the PR's base branch moved on the remote since
+/// the private phase, the release will merge the fix onto commits nobody tested with it. So the fix
+/// is merged onto the new head locally (a detached trial merge) and the tests run again there,
+/// recorded as a gate with that commit; a conflict stops with nothing pushed.
+fn retest_if_the_base_moved(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let base = ctx.plan()?.base_branch.clone();
+    let Some(then) = ctx
+        .rec
+        .embargo
+        .bases
+        .iter()
+        .find(|(b, _)| *b == base)
+        .map(|(_, c)| c.clone())
+    else {
+        return Ok(());
+    };
+    let remote = ctx.settings.remote.clone();
+    let Some(now) = ctx
+        .git()
+        .remote_sha(&remote, &format!("refs/heads/{base}"))?
+    else {
+        return Ok(());
+    };
+    let what = format!("tests after {base} moved");
+    if now == then
+        || ctx
+            .rec
+            .gates
+            .iter()
+            .any(|g| g.what == what && g.outcome.contains(&now))
+    {
+        return Ok(());
+    }
+    let short = |c: &str| c[..12.min(c.len())].to_string();
+    ctx.ui.warn(format!(
+        "{base} moved on {remote} since the private review ({} → {}): the release merges the fix onto it, \
+         so the tests run again on that merge before anything goes public",
+        short(&then),
+        short(&now)
+    ));
+    let branch = ctx.plan()?.branch.clone();
+    ctx.git()
+        .fetch("fetch the moved base branch", &remote, &base)?;
+    let head = ctx
+        .git()
+        .resolve_commit(&branch)?
+        .with_context(|| format!("the branch {branch} no longer exists locally"))?;
+    ctx.git().checkout(&head)?;
+    let merged = ctx.git().merge(
+        "merge the fix onto the moved base (a trial)",
+        &format!("{remote}/{base}"),
+    )?;
+    if !merged.success() {
+        let conflicts = ctx.git().conflicted()?;
+        ctx.git().merge_abort()?;
+        ctx.git().checkout(&branch)?;
+        bail!(
+            "the fix does not merge onto {base} as it is now ({}): {}. Nothing was pushed. Bring {branch} \
+             up to date with {remote}/{base} (merge and resolve), then `caro-hotfix resume`.",
+            short(&now),
+            if conflicts.is_empty() {
+                merged.stderr.trim().to_string()
+            } else {
+                format!("conflicts in {}", conflicts.join(", "))
+            }
+        );
+    }
+    let at = ctx.git().head()?;
+    let tested = super::step07_test::run(ctx);
+    ctx.git().checkout(&branch)?;
+    tested.map_err(|e| {
+        e.context(format!(
+            "the tests fail once the fix is merged onto {base} as it is now: nothing was pushed"
+        ))
+    })?;
+    ctx.rec.gates.push(Gate {
+        what,
+        commit: at,
+        outcome: format!("passed on the merge with {base} at {now}"),
+    });
     ctx.save()
 }
 

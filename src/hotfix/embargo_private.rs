@@ -25,6 +25,7 @@ pub fn private_pr(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     check_not_leaked(ctx)?;
     ctx.github()?;
     package_gate(ctx)?;
+    remember_base(ctx)?;
     if review_in(ctx)? == "local" {
         ctx.ui.ok(format!(
             "{}: reviewed locally; nothing is pushed before release day",
@@ -85,6 +86,23 @@ pub fn private_pr(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         "Opened the private PR #{number} in the advisory's fork: {url}"
     ));
     ctx.rec.private_pr = Some(Pr { number, url });
+    Ok(())
+}
+
+/// The head of the line's PR base on the remote now: release day compares (a base the remote lacks
+/// is made from the base tag on release day, and cannot have moved).
+fn remember_base(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let base = ctx.plan()?.base_branch.clone();
+    if ctx.settings.dry_run || ctx.rec.embargo.bases.iter().any(|(b, _)| *b == base) {
+        return Ok(());
+    }
+    let remote = ctx.settings.remote.clone();
+    if let Some(head) = ctx
+        .git()
+        .remote_sha(&remote, &format!("refs/heads/{base}"))?
+    {
+        ctx.rec.embargo.bases.push((base, head));
+    }
     Ok(())
 }
 

@@ -260,6 +260,28 @@ impl<'a> Git<'a> {
             ]))?)
     }
 
+    /// `git merge --no-edit REV` into what is checked out; the output is returned even on a conflict.
+    pub fn merge(&mut self, purpose: &str, rev: &str) -> Result<Output> {
+        Ok(self
+            .runner
+            .run_unchecked(&self.cmd(purpose).effect(Effect::Local).args([
+                "merge",
+                "--no-edit",
+                rev,
+            ]))?)
+    }
+
+    /// `git merge --abort`: a conflicted trial merge undone.
+    pub fn merge_abort(&mut self) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("undo the trial merge")
+                .effect(Effect::Local)
+                .args(["merge", "--abort"]),
+        )?;
+        Ok(())
+    }
+
     /// The paths a merge or cherry-pick left conflicted (relative to the repository).
     pub fn conflicted(&mut self) -> Result<Vec<String>> {
         Ok(self

@@ -375,6 +375,10 @@ pub struct Embargo {
     /// The pre-notification kit's directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kit: Option<String>,
+    /// The heads of the PRs' base branches on the remote when the private phase pushed (branch,
+    /// commit): a base that moved since is merged with the fix and its tests run again on release day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<(String, String)>,
     /// When release day began: the only phase in which a fix commit may reach a public ref.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_day: Option<String>,

@@ -412,8 +412,8 @@ fn a_leaked_fix_is_said_plainly_and_release_day_is_offered() {
     assert!(!origin_git(&w.fx, &["for-each-ref", "--format=%(refname)"]).contains("hotfix/"));
 }
 
-/// `resume --now` before the disclosure time goes to release day after a typed `yes`; the real
-/// binary is killed (SIGKILL) inside release day, once the second line's public PR is open; a
+/// `resume --now` before the disclosure time goes to release day after a typed `yes`; main moved
+/// meanwhile, so the tests run again on the fix merged onto it; the real binary is killed (SIGKILL) inside release day, once the second line's public PR is open; a
 /// resume finishes it with one of each thing: one PR per line, merged; one tag and one release
 /// each; one advisory, published.
 #[test]
@@ -435,6 +435,38 @@ fn killed_inside_release_day_the_resume_makes_one_of_each() {
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(out.transcript.contains("in 1 d 3 h"), "{}", out.explain());
 
+    // Meanwhile someone pushes to main, the first line's PR base: release day merges the fix onto
+    // it and runs the tests there again before anything goes public.
+    let other = w.fx.dir.path().join("someone-else");
+    git(
+        w.fx.dir.path(),
+        &[
+            "clone",
+            "-q",
+            w.fx.origin.to_str().expect("utf-8"),
+            other.to_str().expect("utf-8"),
+        ],
+    );
+    write(
+        &other.join("NOTES.md"),
+        "A note pushed during the embargo.\n",
+    );
+    git(&other, &["add", "NOTES.md"]);
+    git(
+        &other,
+        &[
+            "-c",
+            "user.name=Someone",
+            "-c",
+            "user.email=someone@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "docs: a note",
+        ],
+    );
+    git(&other, &["push", "-q", "origin", "main"]);
+
     let mut cmd = w.fx.binary(&["resume", "--now"]);
     for (k, v) in w.emu.env() {
         cmd.env(k, v);
@@ -442,6 +474,8 @@ fn killed_inside_release_day_the_resume_makes_one_of_each() {
     let mut t = Typist::start(&cmd, 120_000);
     t.expect("Disclosing early: the disclosure time is 2026-11-14 11:30 UTC, in 1 d 3 h");
     t.answer("Go to release day now", "yes");
+    t.expect("main moved on origin since the private review");
+    t.expect("All tests passed");
     t.expect("Opened PR #1");
     t.expect("Opened PR #2");
     w.fx.settle_record();
@@ -474,6 +508,15 @@ fn killed_inside_release_day_the_resume_makes_one_of_each() {
     let advisories = w.emu.advisories(CANONICAL);
     assert_eq!(advisories.len(), 1, "{context}");
     assert_eq!(advisories[0]["state"], "published", "{context}");
+    // The tests ran again on the merge with the moved main, once, and the record says so.
+    let record = read(&w.fx.work.join(".git/caro-hotfix/history/1.0.11.toml"));
+    assert_eq!(
+        record.matches("what = \"tests after main moved\"").count(),
+        1,
+        "{record}"
+    );
+    let main = origin_git(&w.fx, &["log", "--format=%s", "main"]);
+    assert!(main.contains("docs: a note"), "{main}");
 }
 
 // ---------------------------------------------------------------------------------------------------
