@@ -13,6 +13,9 @@
 #   benches/run.sh lines       one incident on 1, 2 and 3 release lines: local time and its ratio
 #   benches/run.sh lines-deps  the same on a crate with real dependencies, cold (no target/) and warm
 #                              (main's tests and package built first); offline, from the cargo cache
+#   benches/run.sh exposure    the exposure window of a two-line hotfix with and without the embargo's
+#                              private phase: the real gh, the GitHub emulator, the test registry (not in
+#                              `all`: about a minute; needs /usr/bin/gh)
 #   benches/run.sh all         everything above, in that order (about 2 minutes on 2 cores, once built)
 #
 # Needs git, cargo, curl, python3 (3.11+); hyperfine when installed (`apt-get install hyperfine`),
@@ -119,6 +122,12 @@ lines_deps() {
   python3 benches/whole_run.py lines --bin "$BIN" --deps --warm --lines 1 2 3 --repeat "${REPEAT:-4}"
 }
 
+exposure() {
+  echo "## exposure window (tests/testsuite/embargo.rs exposure_window_bench)"
+  cargo test --locked --test testsuite embargo::exposure_window_bench -- --ignored --nocapture 2>&1 |
+    grep -E '^\||^CI '
+}
+
 case ${1:-all} in
   machine) machine ;;
   micro) micro ;;
@@ -130,6 +139,7 @@ case ${1:-all} in
   rehearsal) rehearsal ;;
   lines) lines ;;
   lines-deps) lines_deps ;;
+  exposure) exposure ;;
   all) machine; micro; startup; tags; whole; bump; rehearsal; lines ;;
-  *) echo "usage: $0 [machine|micro|startup|tags|whole|contended|bump|rehearsal|lines|lines-deps|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [machine|micro|startup|tags|whole|contended|bump|rehearsal|lines|lines-deps|exposure|all]" >&2; exit 2 ;;
 esac

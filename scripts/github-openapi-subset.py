@@ -91,7 +91,10 @@ doc = {
            "x-not-vendored": {"#/components/schemas/release": "the 200 of repos/update-release: not vendored yet, its response is not checked",
                               "#/components/schemas/repository-advisory": "the 200/201 of the advisory operations: not vendored yet, not checked",
                               "#/components/responses/forbidden": "403: not vendored yet, not checked",
-                              "#/components/responses/not_found": "404: not vendored yet, not checked"}},
+                              "#/components/responses/not_found": "404: not vendored yet, not checked",
+                              "#/components/schemas/full-repository": "the 202 of security-advisories/create-fork: not vendored yet, not checked",
+                              "#/components/responses/bad_request": "400: not vendored yet, not checked",
+                              "#/components/responses/validation_failed": "422: not vendored yet, not checked"}},
   "paths": {
     "/repos/{owner}/{repo}/releases/{release_id}": {"patch": {
         "operationId": "repos/update-release", "x-resource": "Release",
@@ -115,6 +118,16 @@ doc = {
                       "403": {"$ref": "#/components/responses/forbidden"},
                       "404": {"$ref": "#/components/responses/not_found"},
                       "422": dict(description="Validation failed, or the endpoint has been spammed.", **js("#/components/schemas/validation-error"))}}},
+    "/repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks": {"post": {
+        "operationId": "security-advisories/create-fork", "x-resource": "RepositoryAdvisory",
+        "summary": "Create a temporary private fork",
+        "description": "Create a temporary private fork to collaborate on fixing a security vulnerability in your repository.\n\n> [!NOTE]\n> Forking a repository happens asynchronously. You may have to wait up to 5 minutes before you can access the fork.",
+        "externalDocs": {"url": "https://docs.github.com/rest/security-advisories/repository-advisories#create-a-temporary-private-fork"},
+        "responses": {"202": dict(description="Response", **js("#/components/schemas/full-repository")),
+                      "400": {"$ref": "#/components/responses/bad_request"},
+                      "403": {"$ref": "#/components/responses/forbidden"},
+                      "404": {"$ref": "#/components/responses/not_found"},
+                      "422": {"$ref": "#/components/responses/validation_failed"}}}},
   },
   "components": {"schemas": {
     "security-advisory-ecosystems": ECOS,

@@ -45,9 +45,15 @@ pub enum Command {
 with every option it was started with (give one again to change it for this run).\n\n\
 Changes: what the remaining steps change. First it checks the repository against the record \
 (branch, fix commits, version) and stops, changing nothing, if they differ.\n\
-Never touches: steps already done — nothing is done twice."
+Never touches: steps already done — nothing is done twice.\n\n\
+Under an embargo, `resume` before the disclosure time stops and says when it is and what is ready; \
+`resume --now` discloses early, after a typed `yes`."
     )]
-    Resume,
+    Resume {
+        /// Under an embargo: go to release day now, before the disclosure time (asks a typed `yes`).
+        #[arg(long)]
+        now: bool,
+    },
     /// Show the hotfix in progress, step by step.
     #[command(
         long_about = "Show the hotfix (or rollback) in progress, step by step: what is done, \
@@ -194,6 +200,12 @@ pub struct StartOpts {
     /// tag, CHANGELOG and SECURITY.md say "security fix" and name the advisory.
     #[arg(long)]
     pub embargo: bool,
+
+    /// The embargo's disclosure time (RFC 3339, e.g. 2026-12-09T16:00Z; implies --embargo): nothing
+    /// goes public before it; `resume --now` discloses early after a typed `yes`. Default: asked at
+    /// step 4.
+    #[arg(long, value_name = "TIME")]
+    pub disclose_at: Option<String>,
 
     /// A release line this incident patches, e.g. 1.4 (repeatable): its highest release X.Y.* gets the
     /// next patch. The fix is made once, on the newest line given, and cherry-picked to the others.

@@ -33,6 +33,19 @@ impl fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
+/// Not a failure: the run stops to wait for a time (the embargo's disclosure time); the message says
+/// when and how to go on. Exit 0.
+#[derive(Debug)]
+pub struct Waiting(pub String);
+
+impl fmt::Display for Waiting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Waiting {}
+
 /// Ctrl-C. Exit 130.
 #[derive(Debug)]
 pub struct Interrupted;

@@ -96,7 +96,7 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
             }
             commands::start::run(description, cli.start, &g, io, None)
         }
-        Some(Command::Resume) => commands::resume::run(&g, io),
+        Some(Command::Resume { now }) => commands::resume::run(&g, io, now),
         Some(Command::Status { json }) => commands::status::run(&g, io, json),
         Some(Command::Abort) => commands::abort::run(&g, io),
         Some(Command::Rollback { version }) => commands::rollback::run(&g, io, version),

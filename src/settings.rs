@@ -60,6 +60,8 @@ pub struct Settings {
     pub embargo: bool,
     /// The release lines to patch (`--line`, else `lines`); empty: the newest line.
     pub lines: Vec<String>,
+    /// `resume --now`: under embargo, go to release day before the disclosure time (typed `yes`).
+    pub disclose_now: bool,
     /// The demo's sample fix, offered at step 5.
     pub sample_fix: Option<SampleFix>,
 }
@@ -123,6 +125,7 @@ impl Settings {
                 request.lines.clone()
             },
             sample_fix: None,
+            disclose_now: false,
         }
     }
 

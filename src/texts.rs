@@ -80,20 +80,39 @@ pub fn bump_commit_message(version: &str, description: &str) -> String {
 
 /// The incident as the public files (CHANGELOG, SECURITY.md, commit messages) may carry it: under an
 /// embargo only "security fix", the severity and the advisory's name; the description, impact and
-/// credit stay in the private advisory.
+/// credit stay in the private advisory. A view of the record, for the steps (4, 6) that write before
+/// the GitHub repository is recorded; [`Facts::public`] is the same view.
 pub fn public_incident(rec: &Hotfix, settings: &Settings) -> crate::logic::Incident {
-    let i = &rec.incident;
-    if !settings.embargo || rec.advisory_published {
-        return i.clone();
+    embargoed_view(
+        &rec.incident,
+        rec.ghsa_id.as_deref(),
+        settings.embargo && !rec.advisory_published,
+    )
+}
+
+/// THE embargoed view: what any public text may say of the incident. Every public text — the PR
+/// bodies of steps 9 and 15, the commit and merge messages, the tag message, CHANGELOG.md,
+/// SECURITY.md, the private-fork PR — is rendered from this, never from the raw incident, so a new
+/// text cannot forget the embargo (`every_public_text_goes_through_the_embargoed_view` below holds
+/// the renderers to it, and `no_step_renders_a_public_text_from_the_raw_incident` the steps).
+pub fn embargoed_view(
+    incident: &crate::logic::Incident,
+    ghsa: Option<&str>,
+    embargoed: bool,
+) -> crate::logic::Incident {
+    if !embargoed {
+        return incident.clone();
     }
-    let name = embargo_name(rec.ghsa_id.as_deref(), &i.advisory_ids);
-    let mut ids = i.advisory_ids.clone();
-    if let Some(ghsa) = &rec.ghsa_id {
-        ids.push(ghsa.clone());
+    let name = embargo_name(ghsa, &incident.advisory_ids);
+    let mut ids = incident.advisory_ids.clone();
+    if let Some(ghsa) = ghsa {
+        if !ids.iter().any(|i| i == ghsa) {
+            ids.push(ghsa.to_string());
+        }
     }
     crate::logic::Incident {
         description: format!("Security fix ({name})"),
-        severity: i.severity,
+        severity: incident.severity,
         impact: String::new(),
         advisory_ids: ids,
         credit: String::new(),
@@ -138,6 +157,8 @@ pub struct Facts {
     pub advisory_published: bool,
     /// Every line of the incident, newest first; one entry for a one-line hotfix.
     pub lines: Vec<LineFacts>,
+    /// Under embargo, how the fix was reviewed in private: the public PR cites it.
+    pub private_review: Option<String>,
 }
 
 /// One release line of the incident, as the texts of steps 14 and 16 name it.
@@ -195,6 +216,7 @@ impl Facts {
             embargoed: settings.embargo && !rec.advisory_published,
             advisory_published: rec.advisory_published,
             lines: line_facts(rec),
+            private_review: rec.embargo.review.as_ref().map(|r| r.describe()),
         })
     }
 
@@ -230,13 +252,14 @@ impl Facts {
         embargo_name(self.ghsa_id.as_deref(), &self.incident.advisory_ids)
     }
 
+    /// The incident as public texts may carry it: the embargoed view ([`embargoed_view`]).
+    pub fn public(&self) -> crate::logic::Incident {
+        embargoed_view(&self.incident, self.ghsa_id.as_deref(), self.embargoed)
+    }
+
     /// The description as public texts may carry it: under embargo only "security fix" and the id.
-    fn public_description(&self) -> String {
-        if self.embargoed {
-            format!("Security fix ({})", self.embargo_name())
-        } else {
-            self.incident.description.clone()
-        }
+    pub fn public_description(&self) -> String {
+        self.public().description
     }
 
     fn severity(&self) -> &str {
@@ -262,13 +285,14 @@ impl Facts {
 
     /// The impact; step 9 asks again for one left empty, so no placeholder ever goes public (a
     /// record without one falls back to the description).
-    fn impact(&self) -> &str {
+    fn impact(&self) -> String {
+        let public = self.public();
         if self.embargoed {
-            "described in the security advisory, published once the fix is released"
-        } else if self.incident.impact.trim().is_empty() {
-            &self.incident.description
+            "described in the security advisory, published once the fix is released".to_string()
+        } else if public.impact.trim().is_empty() {
+            public.description
         } else {
-            &self.incident.impact
+            public.impact
         }
     }
 
@@ -399,7 +423,7 @@ pub fn pr_body(f: &Facts) -> String {
          This hotfix addresses a **critical issue** in `{crate_name}` and requires immediate release.\n\
          It contains only the fix and the version bump on top of {base_tag}.\n\
          \n\
-         **Maintainer approval required before merge.**\n\
+         {reviewed}\
          \n\
          ---\n\
          \n\
@@ -412,6 +436,12 @@ pub fn pr_body(f: &Facts) -> String {
          \n\
          {footer}\n",
         together = f.together_lines("Released together: "),
+        reviewed = match &f.private_review {
+            Some(r) => format!(
+                "**Reviewed before disclosure**: {r}; the local gates above are its evidence.\n"
+            ),
+            None => "**Maintainer approval required before merge.**\n".to_string(),
+        },
         tag = f.tag,
         description = f.public_description(),
         severity = f.severity(),
@@ -441,6 +471,25 @@ Next steps:
 2. Request fast-track review
 3. Wait for approval (monitoring PR status)
 4. After approval, this command will merge and publish
+
+Monitoring PR status..."
+    )
+}
+
+/// Step 10 under embargo: the banner of the PR in the advisory's private fork.
+pub fn private_review_banner(pr_url: &str, disclose_at: &str) -> String {
+    format!(
+        "\
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+  🔒 PRIVATE HOTFIX PR - REVIEW BEFORE DISCLOSURE
+━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+
+PR (advisory's private fork): {pr_url}
+
+Next steps:
+1. Ask the advisory's collaborators to review and approve it (privately)
+2. Nothing is public until the disclosure time: {disclose_at}
+3. Then this command pushes, merges, tags and publishes every line at once
 
 Monitoring PR status..."
     )
@@ -481,6 +530,128 @@ pub fn tag_message(f: &Facts) -> String {
         impact = f.impact(),
         versions = version_lines(f, ""),
         footer = footer(),
+    )
+}
+
+/// Step 9 under embargo: the PR in the advisory's private fork, for its collaborators. Actions do
+/// not run there, so it carries the local gates, each with the commit it ran on.
+pub fn private_pr_body(f: &Facts, gates: &[crate::record::Gate]) -> String {
+    let gates = if gates.is_empty() {
+        "- (no gate recorded)".to_string()
+    } else {
+        gates
+            .iter()
+            .map(|g| {
+                format!(
+                    "- {}: {} on `{}`",
+                    g.what,
+                    g.outcome,
+                    &g.commit[..12.min(g.commit.len())]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "## 🔒 Private review: SECURITY HOTFIX {tag}\n\
+         \n\
+         This PR lives in the advisory's temporary private fork: only the advisory's collaborators see \
+         it, and GitHub removes the fork when the advisory is published. Nothing of it is public \
+         before the disclosure time; then the same branch goes to {repo} and is released at once.\n\
+         \n\
+         {description}\n\
+         \n\
+         **Severity**: {severity}\n\
+         {versions}\
+         \n\
+         ### Local gates (Actions do not run in a private fork)\n\
+         \n\
+         {gates}\n\
+         \n\
+         Approve this PR to record the review; caro-hotfix does not merge it here.\n\
+         \n\
+         {footer}\n",
+        tag = f.tag,
+        repo = f.repo,
+        description = f.public_description(),
+        severity = f.severity(),
+        versions = version_lines(f, "- "),
+        footer = footer(),
+    )
+}
+
+/// The embargo's pre-notification notice (private: it goes to the pre-notified, encrypted, by the
+/// maintainer): the vulnerability, the affected and patched versions, the ids, the disclosure time,
+/// and the patches of every line.
+pub fn embargo_notice(f: &Facts, disclose_at: &str, patches: &str) -> String {
+    let i = &f.incident;
+    format!(
+        "# EMBARGOED: security fix for {name} — do not disclose before {disclose_at}\n\
+         \n\
+         You receive this because you must be ready before the public is told. Keep it confidential \
+         until {disclose_at}; do not push, publish or discuss the patches in public before then.\n\
+         \n\
+         - Crate: {name} ({repo_url})\n\
+         - Vulnerability: {description}\n\
+         - Impact: {impact}\n\
+         - Severity: {severity}\n\
+         - Ids: {ids}\n\
+         {versions}\
+         - Disclosure: {disclose_at} — the advisory and the patched releases are published then\n\
+         \n\
+         ## Patches\n\
+         \n\
+         {patches}\n\
+         {footer}\n",
+        name = f.crate_name,
+        repo_url = f.repo_url,
+        description = i.description,
+        impact = if i.impact.is_empty() { "see the advisory" } else { &i.impact },
+        severity = f.severity(),
+        ids = f.ids(),
+        versions = version_lines(f, "- "),
+        footer = footer(),
+    )
+}
+
+/// Step 11: the squash merge's subject and body. Under embargo the tool's own words, never the
+/// commits' messages (GitHub's default squash body lists them); otherwise GitHub's default (`None`).
+pub fn merge_message(f: &Facts, number: u64) -> Option<(String, String)> {
+    f.embargoed.then(|| {
+        (
+            format!("{} (#{number})", pr_title(f)),
+            bump_commit_message(&f.version, &f.public_description()),
+        )
+    })
+}
+
+/// Step 15: the forward-port PR's title and body (the maintenance strategy's trunk).
+pub fn forward_port_pr(f: &Facts, trunk: &str, pr_url: &str) -> (String, String) {
+    (
+        format!("🚨 Forward-port SECURITY HOTFIX {} to {trunk}", f.tag),
+        format!(
+            "Forward-port of the security fix released in {tag} ({description}) to `{trunk}`.\n\n\
+             {pr_url}\n\nThe fix commits only; the version bump and changelog of {tag} stay on its \
+             release line.\n\n{footer}\n",
+            tag = f.tag,
+            description = f.public_description(),
+            footer = footer(),
+        ),
+    )
+}
+
+/// Step 15: a backport PR's title and body (a configured release branch).
+pub fn backport_pr(f: &Facts, target: &str, pr_url: &str, merge_commit: &str) -> (String, String) {
+    (
+        format!("🚨 Backport SECURITY HOTFIX {} to {target}", f.tag),
+        format!(
+            "Backport of the security fix released in {tag} ({description}) to `{target}`.\n\n\
+             {pr_url}\n\nThe fix commits only (merged in {tag} as {merge_commit}); this line's version \
+             bump and changelog are its own.\n\n{footer}\n",
+            tag = f.tag,
+            description = f.public_description(),
+            footer = footer(),
+        ),
     )
 }
 
@@ -617,13 +788,11 @@ pub fn credit_login(credit: &str) -> Option<&str> {
 
 /// Step 14: the announcement.
 pub fn announcement(f: &Facts, advisory_url: Option<&str>) -> String {
-    let thanks = if f.incident.credit.is_empty() || f.embargoed {
+    let credit = f.public().credit;
+    let thanks = if credit.is_empty() {
         String::new()
     } else {
-        format!(
-            "\nThank you to {} for responsible disclosure.\n",
-            f.incident.credit
-        )
+        format!("\nThank you to {credit} for responsible disclosure.\n")
     };
     // The upgrade that fits the crate: a library is updated in lock files, a binary reinstalled.
     let update = format!("cargo update -p {} --precise {}", f.crate_name, f.version);
@@ -874,4 +1043,183 @@ pub fn rollback_advisory(r: &Rollback) -> String {
         original = r.original,
         footer = footer(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logic::{Incident, Severity};
+
+    const SECRET_WORDS: [&str; 6] = [
+        "out-of-bounds",
+        "record_len",
+        "attackers",
+        "buffer",
+        "grace",
+        "bound the length",
+    ];
+
+    fn facts(embargoed: bool) -> Facts {
+        Facts {
+            crate_name: "minicrate".into(),
+            repo: "example/minicrate".into(),
+            repo_url: "https://github.com/example/minicrate".into(),
+            base_version: "1.0.10".into(),
+            version: "1.0.11".into(),
+            tag: "v1.0.11".into(),
+            base_tag: "v1.0.10".into(),
+            incident: Incident {
+                description: "RUSTSEC-2026-0042 out-of-bounds read in record_len".into(),
+                severity: Some(Severity::Critical),
+                impact: "Remote attackers can read past the buffer".into(),
+                advisory_ids: vec!["RUSTSEC-2026-0042".into()],
+                credit: "@grace".into(),
+                ..Incident::default()
+            },
+            fix_subjects: vec!["hotfix: bound the length in record_len".into()],
+            tests_summary: Some("3 passed".into()),
+            audit: Some(Audit::Clean),
+            maintainer: "Octo Maintainer".into(),
+            on_crates_io: true,
+            together: Vec::new(),
+            has_library: true,
+            has_binary: false,
+            affected: None,
+            ghsa_id: Some("GHSA-abcd-efgh-ijkl".into()),
+            advisory_url: None,
+            embargoed,
+            advisory_published: !embargoed,
+            lines: Vec::new(),
+            private_review: Some("reviewed privately by Ada (2026-12-01), recorded locally".into()),
+        }
+    }
+
+    /// Every text that reaches the public repository before the advisory is published, rendered from
+    /// `f`: a text added to the product belongs in this list.
+    fn public_texts(f: &Facts) -> Vec<(&'static str, String)> {
+        let public = f.public();
+        let version = semver::Version::new(1, 0, 11);
+        let (merge_subject, merge_body) = merge_message(f, 7).unwrap_or_default();
+        let (fp_title, fp_body) = forward_port_pr(f, "main", "https://x/pull/7");
+        let (bp_title, bp_body) = backport_pr(f, "release/0.9", "https://x/pull/7", "abc123");
+        vec![
+            ("PR title", pr_title(f)),
+            ("PR body", pr_body(f)),
+            ("private PR body", private_pr_body(f, &[])),
+            (
+                "bump commit",
+                bump_commit_message(&f.version, &public.description),
+            ),
+            ("merge subject", merge_subject),
+            ("merge body", merge_body),
+            ("tag message", tag_message(f)),
+            ("forward-port title", fp_title),
+            ("forward-port body", fp_body),
+            ("backport title", bp_title),
+            ("backport body", bp_body),
+            (
+                "CHANGELOG section",
+                crate::logic::changelog::insert_section(
+                    None,
+                    &crate::logic::changelog::Section {
+                        version: &version,
+                        date: "2026-12-01",
+                        incident: &public,
+                        base_tag: &f.base_tag,
+                        new_tag: &f.tag,
+                        affected: None,
+                    },
+                )
+                .expect("changelog"),
+            ),
+            (
+                "SECURITY.md entry",
+                crate::logic::security_md::add_entry(
+                    None,
+                    &crate::logic::security_md::Entry {
+                        crate_name: &f.crate_name,
+                        version: &version,
+                        date: "2026-12-01",
+                        incident: &public,
+                        affected: None,
+                    },
+                )
+                .expect("security.md"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_public_text_goes_through_the_embargoed_view() {
+        let embargoed = facts(true);
+        for (name, text) in public_texts(&embargoed) {
+            let lower = text.to_lowercase();
+            for word in SECRET_WORDS {
+                assert!(
+                    !lower.contains(word),
+                    "under embargo the {name} names `{word}`:\n{text}"
+                );
+            }
+        }
+        // And the view is what they say: the advisory's name, the severity.
+        assert!(pr_body(&embargoed).contains("Security fix (GHSA-abcd-efgh-ijkl)"));
+        assert!(tag_message(&embargoed).contains("Severity: Critical"));
+        // Disclosed, the same texts carry the details (so the scan above can fail).
+        let disclosed = facts(false);
+        let all: String = public_texts(&disclosed)
+            .into_iter()
+            .map(|(_, t)| t.to_lowercase())
+            .collect();
+        for word in ["out-of-bounds", "record_len", "attackers"] {
+            assert!(all.contains(word), "no disclosed text names `{word}`");
+        }
+        assert!(merge_message(&disclosed, 7).is_none());
+    }
+
+    /// The steps render public texts only through this module's views: a step reading the raw
+    /// incident's description, impact or credit is either one of those that write privately (the
+    /// screen, the advisory) or a leak.
+    #[test]
+    fn no_step_renders_a_public_text_from_the_raw_incident() {
+        // Files that show the incident to the maintainer or write it into the private advisory.
+        const PRIVATE: [&str; 7] = [
+            "src/texts.rs",
+            "src/hotfix/advisory.rs",
+            "src/hotfix/step01_confirm.rs",
+            "src/hotfix/step04_document.rs",
+            "src/hotfix/step13_advisory.rs",
+            "src/hotfix/mod.rs",
+            "src/hotfix/embargo.rs",
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut leaks = Vec::new();
+        let mut stack = vec![root.join("src/hotfix")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("src/hotfix") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path.strip_prefix(root).expect("under the root");
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if PRIVATE.contains(&rel.as_str()) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("utf-8 source");
+                for (n, line) in text.lines().enumerate() {
+                    for raw in ["incident.description", "incident.impact", "incident.credit"] {
+                        if line.contains(raw) {
+                            leaks.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            leaks.is_empty(),
+            "public texts must come from texts::Facts::public / texts::public_incident:\n{}",
+            leaks.join("\n")
+        );
+    }
 }

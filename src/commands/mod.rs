@@ -283,6 +283,15 @@ pub fn context<R: Tracked>(
 /// Ends a flow's run: every record save is on disk before the run reports its end (or its error),
 /// and a rehearsal says its clone is gone.
 pub fn finish<R: Tracked>(ctx: Ctx<R>, result: Result<()>) -> Result<()> {
+    // A stop to wait for a time is said, and is no failure.
+    let result = match result {
+        Err(e) if e.downcast_ref::<crate::error::Waiting>().is_some() => {
+            ctx.ui.blank();
+            ctx.ui.line(format!("⏳ {e}"));
+            Ok(())
+        }
+        other => other,
+    };
     let saved = ctx.saver.flush();
     let result = result.and(saved);
     // The clone goes with `ctx` (its TempDir); the Ctrl-C handler need not remove it any more.

@@ -8,7 +8,7 @@ use crate::error::Usage;
 use crate::io::Io;
 use crate::record::{store, Hotfix, Rollback, Tracked};
 
-pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
+pub fn run(g: &GlobalOpts, io: Io, now: bool) -> Result<()> {
     if g.dry_run {
         return Err(Usage(
             "a rehearsal leaves no record to resume; run the rehearsal again instead".into(),
@@ -43,6 +43,7 @@ pub fn run(g: &GlobalOpts, io: Io) -> Result<()> {
         ));
         let request = hotfix.request.clone();
         let mut ctx = super::context(session, g, hotfix, &request, Some(record))?;
+        ctx.settings.disclose_now = now;
         let result = crate::hotfix::complete_converted(&mut ctx)
             .and_then(|()| crate::hotfix::reconcile(&mut ctx))
             .and_then(|()| crate::hotfix::drive(&mut ctx));

@@ -59,6 +59,15 @@ pub fn request(
         crate::logic::version::parse_line(line)
             .map_err(|e| Usage(format!("--line {line}: {e:#}")))?;
     }
+    let disclose_at = start
+        .disclose_at
+        .as_deref()
+        .map(|t| {
+            crate::logic::disclosure::disclosure_time(t)
+                .map(|_| t.trim().to_string())
+                .map_err(|e| Usage(format!("--disclose-at: {e:#}")))
+        })
+        .transpose()?;
     let mut answered = Vec::new();
     if start.impact.is_some() {
         answered.push("impact");
@@ -95,7 +104,8 @@ pub fn request(
         config_commit: None,
         introduced,
         request_cve: start.request_cve,
-        embargo: start.embargo,
+        embargo: start.embargo || start.disclose_at.is_some(),
+        disclose_at,
         lines: start.lines,
     };
     Ok((request, incident, answered))

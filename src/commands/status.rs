@@ -211,6 +211,9 @@ fn show_hotfix(
             ui.data(format!("    {line}"));
         }
     }
+    for line in crate::hotfix::embargo_status(h) {
+        ui.data(format!("  {line}"));
+    }
     if let Some(url) = &h.advisory_url {
         let state = if h.advisory_published {
             "published"

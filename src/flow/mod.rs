@@ -87,6 +87,11 @@ pub fn drive<R: Tracked>(ctx: &mut Ctx<R>, steps: &[Step<R>], forgettable: u8) -
                 }
                 ctx.save()?;
             }
+            Err(err) if err.downcast_ref::<crate::error::Waiting>().is_some() => {
+                // Not a failure: the step waits for its time and starts again at `resume`.
+                ctx.save()?;
+                return Err(err);
+            }
             Err(err) => {
                 if crate::interrupt::requested() {
                     // Ctrl-C: the handler ends the run (exit 130); no step failed.

@@ -718,6 +718,8 @@ pub fn publish(ctx: &mut Ctx<Hotfix>, ghsa: &str) -> Result<bool> {
     )?;
     if out.success() {
         ctx.rec.advisory_published = true;
+        // The exposure window closes: step 13 publishes only once every patched version is visible.
+        ctx.rec.embargo.disclosed = Some(ctx.clock.now());
         return Ok(true);
     }
     ctx.ui.warn(format!(

@@ -7,6 +7,9 @@
 //! [`Plan`] of step 2, the fix, the PR…), never from the command line.
 
 mod advisory;
+mod embargo;
+mod embargo_kit;
+mod embargo_private;
 pub mod lines;
 mod reconcile;
 mod step01_confirm;
@@ -36,6 +39,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+pub use embargo::status_lines as embargo_status;
 pub use reconcile::check as reconcile;
 pub use step05_fix::PLACEHOLDER_SUBJECT;
 
@@ -101,7 +105,10 @@ pub const STEPS: [HotfixStep; 16] = [
     Step {
         number: 11,
         title: "Merge and tag",
-        run: |ctx| lines::each(ctx, 11, step11_merge::run),
+        run: |ctx| {
+            embargo::release_day(ctx)?;
+            lines::each(ctx, 11, step11_merge::run)
+        },
     },
     Step {
         number: 12,

@@ -16,6 +16,7 @@ use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     ask_answers(ctx)?;
+    super::embargo::decide_disclosure_time(ctx)?;
     ctx.save()?;
 
     // The versions every text names, computed once; what stays vulnerable is said before the
@@ -70,9 +71,11 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     if ctx.settings.embargo {
         ctx.ui.blank();
         ctx.ui.info(format!(
-            "Embargo: until the advisory is published, the PR, the commits this tool writes, the tag, \
-             CHANGELOG.md and SECURITY.md say only \"security fix\" and name {}; the details stay in \
-             the private advisory.",
+            "Embargo: the fix stays private until the disclosure time — reviewed in the advisory's \
+             private fork or locally, never pushed to a public ref before release day. Until the \
+             advisory is published, the PR, the commits this tool writes, the tag, CHANGELOG.md and \
+             SECURITY.md say only \"security fix\" and name {}; the details stay in the private \
+             advisory.",
             texts::embargo_name(ctx.rec.ghsa_id.as_deref(), &ctx.rec.incident.advisory_ids)
         ));
     }

@@ -45,6 +45,14 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.ui.info(format!("• {line}"));
     }
     ctx.rec.tests = Some(lines.join("; "));
+    // The gate and the commit it ran on: under embargo, the evidence the private review cites.
+    let head = ctx.git().head()?;
+    ctx.rec.gates.retain(|g| g.what != "tests");
+    ctx.rec.gates.push(crate::record::Gate {
+        what: "tests".into(),
+        commit: head,
+        outcome: format!("passed ({})", lines.join("; ")),
+    });
     api_check(ctx)
 }
 

@@ -9,6 +9,15 @@ use crate::record::{Hotfix, Pr};
 use crate::texts;
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    // Under embargo the fix goes to the advisory's private fork (or nowhere), never public yet.
+    if ctx.in_private_phase() {
+        return super::embargo_private::private_pr(ctx);
+    }
+    public_pr(ctx)
+}
+
+/// The branch pushed to the public repository and the public PR opened: step 9, or release day.
+pub(super) fn public_pr(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // Nothing placeholder goes public.
     ctx.ensure_impact()?;
     // The repository on GitHub, read once: every text from here on names it.
@@ -28,9 +37,8 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     if remote_sha.as_deref() == Some(head.as_str()) {
         ctx.ui.ok(format!("{branch} is already on {remote}"));
     } else {
-        warn_if_fix_messages_tell(ctx)?;
-        ctx.git()
-            .push("push the hotfix branch", &remote, &branch, true)?;
+        super::embargo::warn_if_fix_messages_tell(ctx)?;
+        ctx.push_public("push the hotfix branch", &branch, true)?;
     }
 
     // The maintenance strategy's branch, made from the base tag when the remote lacks it: a new
@@ -42,9 +50,8 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             .is_none()
     {
         let base_tag = ctx.plan()?.base_tag.clone();
-        ctx.git().push(
+        ctx.push_public(
             "create the maintenance branch",
-            &remote,
             &format!("{base_tag}^{{commit}}:refs/heads/{base_branch}"),
             false,
         )?;
@@ -86,41 +93,6 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     )?;
     ctx.remote_ok(format!("Opened PR #{number}: {url}"));
     ctx.rec.pr = Some(Pr { number, url });
-    Ok(())
-}
-
-/// Under embargo, a fix commit whose own message names the vulnerability tells the public what the
-/// advisory keeps private once the branch is pushed: said before the push, with the words.
-fn warn_if_fix_messages_tell(ctx: &mut Ctx<Hotfix>) -> Result<()> {
-    if !ctx.settings.embargo || ctx.rec.advisory_published {
-        return Ok(());
-    }
-    let secret = format!(
-        "{}\n{}",
-        ctx.rec.incident.description, ctx.rec.incident.impact
-    );
-    for commit in ctx.rec.fix.commits.clone() {
-        let message = ctx.git().message(&commit)?;
-        let words = crate::logic::disclosure::named_words(&message, &secret);
-        if !words.is_empty() {
-            let short = &commit[..12.min(commit.len())];
-            ctx.ui.warn(format!(
-                "Embargo: the fix commit {short} names the vulnerability in its message ({}): once the \
-                 branch is pushed, anyone reading it learns what the private advisory holds.",
-                words.join(", ")
-            ));
-            if !ctx
-                .prompter
-                .yes_no("Push it with this message anyway? (y/n)")?
-            {
-                bail!(
-                    "nothing was pushed: the fix commit {short}'s message names the vulnerability. Push it \
-                     as it is with `caro-hotfix resume` (answer y), or reword it: `caro-hotfix abort`, \
-                     reword the commit, and start again with `--fix-from` the reworded commit"
-                );
-            }
-        }
-    }
     Ok(())
 }
 

@@ -83,13 +83,48 @@ fn read_checks(out: &Output) -> Checks {
 }
 
 pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    // Under embargo the review is private: in the advisory's fork, or locally.
+    if ctx.in_private_phase() {
+        return super::embargo_private::private_review(ctx);
+    }
     let number = ctx.pr()?.number;
     let url = ctx.pr()?.url.clone();
     ctx.ui.blank();
     ctx.ui.line(texts::review_banner(&url));
 
     wait_for_checks(ctx, number, &url)?;
-    wait_for_review(ctx, number, &url)
+    wait_for_review(ctx, number, &url).map(|_| ())
+}
+
+/// Release day, for one line: the public PR's required checks; its review was private, so a
+/// public approval is asked for (its URL) and waited for only where the repository demands one.
+pub(super) fn on_release_day(ctx: &mut Ctx<Hotfix>) -> Result<()> {
+    let number = ctx.pr()?.number;
+    let url = ctx.pr()?.url.clone();
+    wait_for_checks(ctx, number, &url)?;
+    let simulated = r#"{"state":"OPEN","reviewDecision":"","author":{"login":"you"},"reviews":[]}"#;
+    let pr = ctx
+        .gh()
+        .view_pr(number, "state,reviewDecision,reviews,author", simulated)?;
+    match pr.review_decision.as_deref().unwrap_or("") {
+        "" | "APPROVED" => {
+            let how = ctx
+                .rec
+                .embargo
+                .review
+                .as_ref()
+                .map(|r| r.describe())
+                .unwrap_or_else(|| "reviewed before disclosure".into());
+            ctx.remote_ok(format!("PR #{number}: {how}; no public approval required"));
+            Ok(())
+        }
+        _ => {
+            ctx.ui.warn(format!(
+                "This repository requires an approval on GitHub: ask a maintainer to approve PR #{number}                  now ({url}); the fix was reviewed in private, so it is a formality"
+            ));
+            wait_for_review(ctx, number, &url).map(|_| ())
+        }
+    }
 }
 
 fn wait_for_checks(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> {
@@ -188,7 +223,12 @@ fn wait_for_checks(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
     }
 }
 
-fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> {
+/// Polls until PR #`number` is approved (returns who approved), merged, or confirmed without review.
+pub(super) fn wait_for_review(
+    ctx: &mut Ctx<Hotfix>,
+    number: u64,
+    url: &str,
+) -> Result<Vec<String>> {
     let branch = ctx.plan()?.branch.clone();
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
     let started = Instant::now();
@@ -217,7 +257,7 @@ fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
             "MERGED" => {
                 spinner.finish_and_clear();
                 ctx.ui.ok(format!("PR #{number} has already been merged"));
-                return Ok(());
+                return Ok(Vec::new());
             }
             _ => {}
         }
@@ -234,7 +274,7 @@ fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
             } else {
                 ctx.remote_ok(format!("PR #{number} approved by {}", by.join(", ")));
             }
-            return Ok(());
+            return Ok(by);
         }
         if decision == "CHANGES_REQUESTED" && last_decision != "CHANGES_REQUESTED" {
             // The Ui writes around the spinner itself (a suspend here would take its lock twice).
@@ -272,14 +312,29 @@ fn wait_for_review(ctx: &mut Ctx<Hotfix>, number: u64, url: &str) -> Result<()> 
                 ctx.ui.warn(format!(
                     "PR #{number} {again}{what} ({url}); this repository does not require a review"
                 ));
-                let question = format!(
-                    "Merge PR #{number} without review? (type 'yes'; anything else keeps waiting for an approval)"
-                );
+                // In the advisory's private fork nothing is merged: the question is whether to go on.
+                let private = ctx.in_private_phase();
+                let question = if private {
+                    format!(
+                        "Go on without an approval of the private PR #{number}? (type 'yes'; anything else keeps waiting for an approval)"
+                    )
+                } else {
+                    format!(
+                        "Merge PR #{number} without review? (type 'yes'; anything else keeps waiting for an approval)"
+                    )
+                };
                 if ctx.prompter.typed(&question, "yes")? {
-                    ctx.ui
-                        .warn(format!("Merging PR #{number} without review, as confirmed"));
-                    ctx.note(10, "merged without review, as confirmed");
-                    return Ok(());
+                    if private {
+                        ctx.ui.warn(format!(
+                            "Going on without an approval of the private PR #{number}, as confirmed"
+                        ));
+                        ctx.note(10, "private PR not approved; confirmed to go on");
+                    } else {
+                        ctx.ui
+                            .warn(format!("Merging PR #{number} without review, as confirmed"));
+                        ctx.note(10, "merged without review, as confirmed");
+                    }
+                    return Ok(Vec::new());
                 }
             }
         }

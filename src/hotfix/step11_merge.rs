@@ -155,7 +155,7 @@ fn put_tag(
                     ctx.git().tag(tag, &texts::tag_message(&facts), sign, merge_commit)?;
                 }
             }
-            ctx.git().push("push the release tag", remote, tag, false)?;
+            ctx.push_public("push the release tag", tag, false)?;
         }
     }
     Ok(())
@@ -170,16 +170,7 @@ fn merge(ctx: &mut Ctx<Hotfix>, number: u64, head: &str, branch: &str, remote: &
     loop {
         attempt += 1;
         // Under embargo the squash message is the tool's own, never the commits' messages.
-        let facts = ctx.facts()?;
-        let message = facts.embargoed.then(|| {
-            (
-                format!("{} (#{number})", crate::texts::pr_title(&facts)),
-                crate::texts::bump_commit_message(
-                    &facts.version,
-                    &format!("Security fix ({})", facts.embargo_name()),
-                ),
-            )
-        });
+        let message = texts::merge_message(&ctx.facts()?, number);
         let out = ctx.gh().merge_pr(
             number,
             head,

@@ -115,8 +115,7 @@ fn cherry_pick_pr(
                 }
             }
         }
-        ctx.git()
-            .push("push the backport branch", &remote, branch, true)?;
+        ctx.push_public("push the backport branch", branch, true)?;
     }
     let file = ctx.keep_file(&format!("{}.md", branch.replace('/', "-")), body)?;
     let simulated = format!("{}/pull/0", ctx.github()?.url);
@@ -136,17 +135,10 @@ fn cherry_pick_pr(
 
 /// The maintenance strategy's forward-port: the fix commits — not the version bump — into the trunk.
 fn forward_port(ctx: &mut Ctx<Hotfix>, trunk: &str, tag: &str) -> Result<String> {
-    let facts = ctx.facts()?;
     let branch = format!("forward-port/{tag}");
     let commits = ctx.rec.fix.commits.clone();
-    let body = format!(
-        "Forward-port of the security fix released in {tag} ({}) to `{trunk}`.\n\n\
-         {}\n\nThe fix commits only; the version bump and changelog of {tag} stay on its release line.\n\n{}\n",
-        facts.incident.description,
-        ctx.pr()?.url.clone(),
-        texts::footer()
-    );
-    let title = format!("🚨 Forward-port SECURITY HOTFIX {tag} to {trunk}");
+    let pr_url = ctx.pr()?.url.clone();
+    let (title, body) = texts::forward_port_pr(&ctx.facts()?, trunk, &pr_url);
     let url = cherry_pick_pr(ctx, &branch, trunk, &commits, &title, &body)?;
     ctx.rec.forward_port = Some(url.clone());
     ctx.remote_ok(format!("{trunk}: forward-port PR {url}"));
@@ -154,18 +146,10 @@ fn forward_port(ctx: &mut Ctx<Hotfix>, trunk: &str, tag: &str) -> Result<String>
 }
 
 fn backport(ctx: &mut Ctx<Hotfix>, target: &str, tag: &str, merge_commit: &str) -> Result<String> {
-    let facts = ctx.facts()?;
     let branch = format!("backport/{tag}-{}", target.replace('/', "-"));
     let commits = ctx.rec.fix.commits.clone();
-    let body = format!(
-        "Backport of the security fix released in {tag} ({}) to `{target}`.\n\n{}\n\n\
-         The fix commits only (merged in {tag} as {merge_commit}); this line's version bump and \
-         changelog are its own.\n\n{}\n",
-        facts.incident.description,
-        ctx.pr()?.url.clone(),
-        texts::footer()
-    );
-    let title = format!("🚨 Backport SECURITY HOTFIX {tag} to {target}");
+    let pr_url = ctx.pr()?.url.clone();
+    let (title, body) = texts::backport_pr(&ctx.facts()?, target, &pr_url, merge_commit);
     let url = cherry_pick_pr(ctx, &branch, target, &commits, &title, &body)?;
     ctx.remote_ok(format!("{target}: backport PR {url}"));
     Ok(url)

@@ -27,6 +27,10 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         &backports,
         ctx.settings.dry_run,
     ));
+    // The exposure window (issue 28): from the first public ref holding the fix to the advisory.
+    if let Some(window) = super::embargo::window(&ctx.rec.embargo) {
+        ctx.ui.line(format!("Exposure window: {window}"));
+    }
     ctx.rec.run.completed_at = Some(ctx.clock.now());
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The advisory's details as the maintainer gives them, checked before anything starts: a CVSS
 //! vector (3.1 or 4.0), CWE ids, RustSec categories; and the embargo's check that a text does not
-//! name the vulnerability.
+//! name the vulnerability; the disclosure time (`--disclose-at`): read, checked, and said.
 
 use anyhow::{bail, Result};
 
@@ -162,6 +162,67 @@ pub fn named_words(text: &str, secret: &str) -> Vec<String> {
     found
 }
 
+/// A disclosure time: RFC 3339 with an offset (`2026-12-09T16:00Z`, `2026-12-09T17:00:00+01:00`;
+/// the seconds may be left out).
+pub fn disclosure_time(text: &str) -> Result<jiff::Timestamp> {
+    let text = text.trim();
+    let example = "2026-12-09T16:00Z";
+    let has_offset = text.ends_with(['Z', 'z'])
+        || text
+            .get(text.len().saturating_sub(6)..)
+            .is_some_and(|t| t.starts_with(['+', '-']) && t.as_bytes().get(3) == Some(&b':'));
+    if !has_offset {
+        bail!("`{text}` has no offset: end it with Z (UTC) or +HH:MM, e.g. {example}");
+    }
+    text.parse::<jiff::Timestamp>()
+        .map_err(|_| anyhow::anyhow!("`{text}` is not an RFC 3339 time such as {example}"))
+}
+
+/// The disclosure time as people read it: `2026-12-09 16:00 UTC`.
+pub fn shown(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// How long until `at` from `now`, in the two largest units: `1 d 3 h`, `2 h 5 min`, `40 s`;
+/// `now` when it has come.
+pub fn until(now: jiff::Timestamp, at: jiff::Timestamp) -> String {
+    let secs = at.as_second() - now.as_second();
+    if secs <= 0 {
+        return "now".into();
+    }
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// A disclosure on a Friday or a weekend leaves the users who must upgrade, and the maintainers who
+/// must answer, short-handed: said, in the offset the time was given in. `None` on a weekday.
+pub fn risky_day(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    let at = disclosure_time(text).ok()?;
+    let offset = if text.ends_with(['Z', 'z']) {
+        jiff::tz::Offset::UTC
+    } else {
+        let tail = &text[text.len() - 6..];
+        let sign = if tail.starts_with('-') { -1 } else { 1 };
+        let h: i32 = tail.get(1..3)?.parse().ok()?;
+        let m: i32 = tail.get(4..6)?.parse().ok()?;
+        jiff::tz::Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()?
+    };
+    match at.to_zoned(jiff::tz::TimeZone::fixed(offset)).weekday() {
+        jiff::civil::Weekday::Friday => Some("a Friday"),
+        jiff::civil::Weekday::Saturday => Some("a Saturday"),
+        jiff::civil::Weekday::Sunday => Some("a Sunday"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +271,35 @@ mod tests {
         );
         assert!(named_words("fix: check a length", secret).is_empty());
         assert!(named_words("see RUSTSEC-2026-0042", secret).is_empty());
+    }
+
+    #[test]
+    fn a_disclosure_time_is_rfc_3339_with_an_offset_and_is_said_in_two_units() {
+        let at = disclosure_time("2026-12-09T16:00Z").unwrap();
+        assert_eq!(shown(at), "2026-12-09 16:00 UTC");
+        assert_eq!(
+            shown(disclosure_time("2026-12-09T17:00:00+01:00").unwrap()),
+            "2026-12-09 16:00 UTC"
+        );
+        let e = |t: &str| disclosure_time(t).unwrap_err().to_string();
+        assert!(e("2026-12-09T16:00").contains("has no offset"));
+        assert!(e("tomorrow Z").contains("not an RFC 3339 time"));
+        let now = disclosure_time("2026-12-08T13:00Z").unwrap();
+        assert_eq!(until(now, at), "1 d 3 h");
+        assert_eq!(
+            until(now, disclosure_time("2026-12-08T15:05Z").unwrap()),
+            "2 h 5 min"
+        );
+        assert_eq!(until(at, now), "now");
+    }
+
+    #[test]
+    fn a_friday_or_weekend_disclosure_is_named_in_the_offset_it_was_given_in() {
+        // 2026-12-11 is a Friday, 2026-12-09 a Wednesday.
+        assert_eq!(risky_day("2026-12-11T16:00Z"), Some("a Friday"));
+        assert_eq!(risky_day("2026-12-12T09:00Z"), Some("a Saturday"));
+        assert_eq!(risky_day("2026-12-09T16:00Z"), None);
+        // Thursday 23:30 in UTC is Friday 08:30 in Tokyo.
+        assert_eq!(risky_day("2026-12-11T08:30:00+09:00"), Some("a Friday"));
     }
 }

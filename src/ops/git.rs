@@ -260,6 +260,28 @@ impl<'a> Git<'a> {
             ]))?)
     }
 
+    /// `git merge --no-edit REV` into what is checked out; the output is returned even on a conflict.
+    pub fn merge(&mut self, purpose: &str, rev: &str) -> Result<Output> {
+        Ok(self
+            .runner
+            .run_unchecked(&self.cmd(purpose).effect(Effect::Local).args([
+                "merge",
+                "--no-edit",
+                rev,
+            ]))?)
+    }
+
+    /// `git merge --abort`: a conflicted trial merge undone.
+    pub fn merge_abort(&mut self) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("undo the trial merge")
+                .effect(Effect::Local)
+                .args(["merge", "--abort"]),
+        )?;
+        Ok(())
+    }
+
     /// The paths a merge or cherry-pick left conflicted (relative to the repository).
     pub fn conflicted(&mut self) -> Result<Vec<String>> {
         Ok(self
@@ -283,6 +305,25 @@ impl<'a> Git<'a> {
                 .args(paths.iter().map(|p| p.strip_prefix(self.dir).unwrap_or(p))),
         )?;
         Ok(())
+    }
+
+    /// `git format-patch -o DIR RANGE`: one mail-shaped patch per commit; returns the files written.
+    pub fn format_patch(&mut self, range: &str, dir: &Path) -> Result<Vec<String>> {
+        let out = self.runner.run(
+            &self
+                .cmd("write the fix as patches (the pre-notification kit)")
+                .effect(Effect::Local)
+                .args(["format-patch", "-o"])
+                .arg(dir)
+                .arg(range),
+        )?;
+        Ok(out
+            .stdout
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect())
     }
 
     /// Commits what is staged; returns the new commit.
@@ -400,7 +441,28 @@ impl<'a> Git<'a> {
         Ok(plain)
     }
 
-    /// `git push [-u] <remote> <refspec>` — never forced.
+    /// The refs under `prefix` (`refs/remotes/origin/`) whose history holds `commit`.
+    pub fn refs_containing(&mut self, commit: &str, prefix: &str) -> Result<Vec<String>> {
+        let out = self
+            .runner
+            .probe(&self.cmd("find the refs holding a commit").args([
+                "for-each-ref",
+                "--format=%(refname:short)",
+                "--contains",
+                commit,
+                prefix,
+            ]))?;
+        Ok(out
+            .stdout
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.ends_with("/HEAD"))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// `git push [-u] <remote> <refspec>` — never forced. The hotfix's pushes go through
+    /// `Ctx::push_public` (the embargo's leak guard), never straight here.
     pub fn push(
         &mut self,
         purpose: &str,

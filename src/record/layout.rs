@@ -10,6 +10,8 @@
 //! ├── pr-body.md, advisory.json, announcement.md, forward-port-<tag>.md, backport-<tag>-<branch>.md,
 //! │   rollback-advisory-<version>.md/.json
 //! │                           texts a step wrote and handed to gh, kept for the maintainer
+//! ├── kit/EMBARGO-NOTICE.md, kit/<X.Y>/NNNN-*.patch
+//! │                           the embargo's pre-notification kit (git format-patch per line)
 //! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file
 //! ```
 //!
@@ -55,6 +57,11 @@ impl Layout {
     /// Finished records.
     pub fn history(&self) -> PathBuf {
         self.dir.join("history")
+    }
+
+    /// The embargo's pre-notification kit: `kit/<line>/*.patch` and `kit/EMBARGO-NOTICE.md`.
+    pub fn kit(&self) -> PathBuf {
+        self.dir.join("kit")
     }
 
     /// A text kept for the maintainer (`pr-body.md`, `advisory.json`…).

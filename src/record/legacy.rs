@@ -146,6 +146,9 @@ pub fn hotfix(old: State) -> Hotfix {
         None
     };
     Hotfix {
+        private_pr: None,
+        gates: Vec::new(),
+        embargo: Default::default(),
         format: FORMAT,
         run: run(&old),
         request: Request {

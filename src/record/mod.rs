@@ -138,6 +138,9 @@ pub struct Request {
     /// `--embargo`: nothing public describes the vulnerability until the advisory is published.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub embargo: bool,
+    /// `--disclose-at`: the embargo's disclosure time as given (RFC 3339); step 4 checks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclose_at: Option<String>,
     /// `--line X.Y` (repeatable): the release lines this incident patches; empty: the newest line,
     /// or the line of `--base-tag` (the configuration's `lines` apply then).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -316,6 +319,83 @@ pub struct Release {
     pub tagged: bool,
 }
 
+/// A local gate (tests, audit, `cargo package`): what ran, on which commit, and what it said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gate {
+    pub what: String,
+    pub commit: String,
+    pub outcome: String,
+}
+
+/// How the fix was reviewed in private (under embargo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PrivateReview {
+    /// Approved in the advisory's private fork, by these logins (or confirmed by a typed `yes`).
+    Fork { by: Vec<String> },
+    /// Reviewed locally: who, as the maintainer typed it, and when.
+    Local { reviewer: String, at: String },
+}
+
+impl PrivateReview {
+    /// One line for the public PR and `status`.
+    pub fn describe(&self) -> String {
+        match self {
+            PrivateReview::Fork { by } if by.is_empty() => {
+                "reviewed in the advisory's private fork (merge confirmed by the maintainer)".into()
+            }
+            PrivateReview::Fork { by } => {
+                format!(
+                    "approved in the advisory's private fork by {}",
+                    by.join(", ")
+                )
+            }
+            PrivateReview::Local { reviewer, at } => {
+                format!("reviewed privately by {reviewer} ({at}), recorded locally")
+            }
+        }
+    }
+}
+
+/// The embargo: the disclosure time, the private phase, release day, and the exposure window's ends
+/// (recorded without an embargo too: the window of a hotfix reviewed in public).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Embargo {
+    /// The disclosure time (RFC 3339), decided at step 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclose_at: Option<String>,
+    /// The advisory's temporary private fork (`OWNER/REPO-ghsa-…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fork: Option<GitHub>,
+    /// Review privately: in the fork (`fork`) or locally (`local`), chosen at step 9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_in: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<PrivateReview>,
+    /// The pre-notification kit's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kit: Option<String>,
+    /// The heads of the PRs' base branches on the remote when the private phase pushed (branch,
+    /// commit): a base that moved since is merged with the fix and its tests run again on release day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<(String, String)>,
+    /// When release day began: the only phase in which a fix commit may reach a public ref.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_day: Option<String>,
+    /// When the first public ref holding the fix was pushed: the exposure window opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_public: Option<String>,
+    /// When the advisory was published, every patched version visible: the window closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosed: Option<String>,
+}
+
+impl Embargo {
+    pub fn is_empty(&self) -> bool {
+        self == &Embargo::default()
+    }
+}
+
 /// One backport PR of step 15.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backport {
@@ -339,6 +419,12 @@ pub struct Line {
     pub audit: Option<Audit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr: Option<Pr>,
+    /// Under embargo: the PR in the advisory's private fork (step 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_pr: Option<Pr>,
+    /// The local gates and the commit each ran on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<Gate>,
     #[serde(default)]
     pub release: Release,
     /// The steps finished for this line (a step that works line by line is done once every line is).
@@ -354,6 +440,8 @@ impl Line {
             tests: None,
             audit: None,
             pr: None,
+            private_pr: None,
+            gates: Vec::new(),
             release: Release::default(),
             done: Vec::new(),
         }
@@ -396,8 +484,18 @@ pub struct Hotfix {
     pub github: Option<GitHub>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pr: Option<Pr>,
+    /// Under embargo: the PR in the advisory's private fork (step 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_pr: Option<Pr>,
+    /// The local gates (tests, audit, `cargo package`) and the commit each ran on: under embargo the
+    /// evidence, since Actions do not run in a private fork.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gates: Vec<Gate>,
     #[serde(default)]
     pub release: Release,
+    /// The embargo's private phase, disclosure time, release day and exposure window.
+    #[serde(default, skip_serializing_if = "Embargo::is_empty")]
+    pub embargo: Embargo,
     /// The affected and patched versions of every release line (step 4): the one truth every text
     /// names versions from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -475,7 +573,10 @@ impl Hotfix {
             audit: None,
             github: None,
             pr: None,
+            private_pr: None,
+            gates: Vec::new(),
             release: Release::default(),
+            embargo: Embargo::default(),
             affected: None,
             advisory_url: None,
             ghsa_id: None,
@@ -517,6 +618,8 @@ impl Hotfix {
         std::mem::swap(&mut self.tests, &mut line.tests);
         std::mem::swap(&mut self.audit, &mut line.audit);
         std::mem::swap(&mut self.pr, &mut line.pr);
+        std::mem::swap(&mut self.private_pr, &mut line.private_pr);
+        std::mem::swap(&mut self.gates, &mut line.gates);
         std::mem::swap(&mut self.release, &mut line.release);
         std::mem::swap(&mut self.first_line_done, &mut line.done);
     }

@@ -342,6 +342,10 @@ fn under_embargo_nothing_public_describes_the_vulnerability_until_the_advisory_i
         &emu,
         &[
             "--embargo",
+            // The disclosure time is now: the private phase (a local review) leads straight to
+            // release day (the wait for the time is tested in embargo.rs).
+            "--disclose-at",
+            NOW,
             "--poll-interval",
             "0.2",
             "--registry-index",
@@ -356,7 +360,15 @@ fn under_embargo_nothing_public_describes_the_vulnerability_until_the_advisory_i
             "@grace",
             DESCRIPTION,
         ],
-        vec![say("yes"), neutral_fix, say("y"), say("yes")],
+        vec![
+            say("yes"),
+            neutral_fix,
+            say("y"),
+            say("locally"),
+            say("Ada Reviewer"),
+            say("yes"),
+            say("yes"),
+        ],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
     let ghsa = emu.advisories(CANONICAL)[0]["ghsa_id"]
@@ -492,13 +504,16 @@ fn bad_disclosure_input_is_said_clearly_and_nothing_is_lost() {
 }
 
 /// Under embargo, a fix commit whose own message names the vulnerability ("hotfix: bound record_len
-/// by the input length") is named before the push, with the words; `n` stops with nothing pushed.
+/// by the input length") is named before the push of release day, with the words; `n` stops with
+/// nothing pushed.
 #[test]
 fn under_embargo_a_fix_message_naming_the_vulnerability_is_asked_about_before_the_push() {
     let fx = Fixture::new();
     let out = fx
         .caro(&[
             "--embargo",
+            "--disclose-at",
+            NOW,
             "--severity",
             "high",
             "--impact",
@@ -513,6 +528,9 @@ fn under_embargo_a_fix_message_naming_the_vulnerability_is_asked_about_before_th
             say("yes"),
             fx.commit_fix_then("done"),
             say("y"),
+            say("locally"),
+            say("Ada Reviewer"),
+            say("yes"),
             say("n"),
         ])
         .run();

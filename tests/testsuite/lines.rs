@@ -89,11 +89,11 @@ use crate::support::index_server::IndexServer;
 
 /// One release line of an incident: its name, base tag, and the hotfix's version and tag.
 #[derive(Debug, Clone, Copy)]
-struct Line {
-    name: &'static str,
-    base: &'static str,
-    version: &'static str,
-    tag: &'static str,
+pub(crate) struct Line {
+    pub(crate) name: &'static str,
+    pub(crate) base: &'static str,
+    pub(crate) version: &'static str,
+    pub(crate) tag: &'static str,
 }
 
 const L10: Line = Line {
@@ -116,7 +116,7 @@ const L08: Line = Line {
 };
 
 /// The two lines of [`Fixture::new`] and the three of [`Fixture::three_lines`], newest first.
-const TWO: [Line; 2] = [L10, L09];
+pub(crate) const TWO: [Line; 2] = [L10, L09];
 const THREE: [Line; 3] = [L10, L09, L08];
 
 /// The registry: every release of the fixture is published; each hotfix version is published when
@@ -181,19 +181,20 @@ fn tag_on(origin: &std::path::Path, tag: &str) -> bool {
             .is_ok_and(|t| t.lines().any(|l| l.ends_with(&format!("refs/tags/{tag}"))))
 }
 
-struct World {
+/// Also the world of the embargo's tests (`embargo.rs`).
+pub(crate) struct World {
     // Dropped in this order: the registry's watcher, the emulator (which checks it understood every
     // request), then the fixture's directory.
     registry: Registry,
-    emu: Emulator,
-    fx: Fixture,
+    pub(crate) emu: Emulator,
+    pub(crate) fx: Fixture,
     lines: Vec<Line>,
 }
 
 impl World {
     /// `fx` on the emulator, with the registry, a clean cargo-audit, PRs approved by bob and a
     /// release workflow that succeeds at once.
-    fn new(fx: Fixture, lines: &[Line]) -> World {
+    pub(crate) fn new(fx: Fixture, lines: &[Line]) -> World {
         let origin = fx.origin.clone();
         let emu = Emulator::start(&fx, &[(CANONICAL, &origin)], &[("origin", CANONICAL)]);
         emu.knobs(json!({
@@ -217,7 +218,7 @@ impl World {
         }
     }
 
-    fn two() -> World {
+    pub(crate) fn two() -> World {
         World::new(Fixture::new(), &TWO)
     }
 
@@ -226,7 +227,7 @@ impl World {
     }
 
     /// The start's arguments: step 4's answers, `--line` for each line, `extra`, the description.
-    fn args(&self, extra: &[&str]) -> Vec<String> {
+    pub(crate) fn args(&self, extra: &[&str]) -> Vec<String> {
         let mut a: Vec<String> = [
             "--poll-interval",
             "0.05",
@@ -245,13 +246,23 @@ impl World {
         a
     }
 
-    fn run<S: AsRef<str>>(&self, args: &[S], answers: Vec<Answer>) -> Outcome {
+    pub(crate) fn run<S: AsRef<str>>(&self, args: &[S], answers: Vec<Answer>) -> Outcome {
         let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
         crate::gh_real::run(&self.fx, &self.emu, &args, answers)
     }
 
+    /// [`World::run`] with `env` set after the emulator's (a later `CARO_HOTFIX_NOW`).
+    pub(crate) fn run_env(
+        &self,
+        args: &[&str],
+        answers: Vec<Answer>,
+        env: &[(&str, &str)],
+    ) -> Outcome {
+        crate::gh_real::run_with(&self.fx, &self.emu, args, answers, env)
+    }
+
     /// `caro-hotfix resume` with `answers`.
-    fn resume(&self, answers: Vec<Answer>) -> Outcome {
+    pub(crate) fn resume(&self, answers: Vec<Answer>) -> Outcome {
         self.run(&["resume"], answers)
     }
 
@@ -261,11 +272,11 @@ impl World {
         vec![say("yes"), self.fx.commit_fix_then("done"), say("yes")]
     }
 
-    fn pulls(&self) -> Vec<Value> {
+    pub(crate) fn pulls(&self) -> Vec<Value> {
         self.emu.pulls(CANONICAL)
     }
 
-    fn releases(&self) -> Vec<Value> {
+    pub(crate) fn releases(&self) -> Vec<Value> {
         self.emu.repo(CANONICAL)["releases"]
             .as_array()
             .cloned()

@@ -30,6 +30,7 @@ mod bad_inputs;
 mod cli;
 mod disclosure;
 mod dry_run;
+mod embargo;
 mod fault_injection;
 mod first_half;
 mod gh_faults;

@@ -89,6 +89,20 @@ impl Emulator {
                 &["config", &format!("url.{}.insteadOf", bare.display()), &url],
             );
         }
+        // Repositories the emulator makes later (an advisory's temporary private fork) live under
+        // its state directory, at OWNER/NAME.git: git's longest insteadOf wins, so the mappings
+        // above keep theirs.
+        let forks = state_dir.join("forks");
+        std::fs::create_dir_all(&forks).expect("forks dir");
+        let forks = forks.canonicalize().expect("forks path");
+        git(
+            &fx.work,
+            &[
+                "config",
+                &format!("url.{}/.insteadOf", forks.display()),
+                &format!("http://{HOST}/"),
+            ],
+        );
         for (remote, slug) in remotes {
             let url = format!("http://{HOST}/{slug}.git");
             if crate::support::git_ok(&fx.work, &["remote", "get-url", remote]) {

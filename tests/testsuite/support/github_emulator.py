@@ -61,6 +61,9 @@ KNOBS (POST /_control/knobs; every key optional):
                           "keep" (it stays Latest), "none" (no release is Latest) ("hand_back")
     users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
     cwes                  CWE ids GitHub knows: an advisory naming another gets 422 (unset: all)
+    reviews_after_seconds the reviews are given only this long after the PR was opened (0)
+    fork_ready_seconds    an advisory's temporary private fork (POST .../security-advisories/GHSA/forks,
+                          202) exists this long after it was asked for, API and git alike (0)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
                           "retry_after"}: a request matching method (exact), path (substring of the
                           path with its query) and operation (GraphQL operation name) is, after
@@ -91,6 +94,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -535,13 +539,18 @@ class Emulator:
         self.workflows = {}
         self.unresolved_seen = set()
         for i, (full, path) in enumerate(origins):
+            self.add_repo(full, path, i + 1)
+        self.save()
+
+    def add_repo(self, full, path, rid, **extra):
+        """A repository served from the bare repository at `path`."""
+        if True:
             owner, name = full.split("/", 1)
             git = Git(path)
             heads, tags = git.refs()
             head_ref = git.run("symbolic-ref", "--short", "HEAD", check=False).stdout.strip()
             default = head_ref if head_ref in heads else ("main" if "main" in heads else
                                                            (sorted(heads)[0] if heads else "main"))
-            rid = i + 1
             self.repos[full.lower()] = {
                 "owner": owner, "name": name, "path": path, "git": git, "id": rid,
                 "node_id": f"R_kgDO{rid:06d}", "default_branch": default,
@@ -556,7 +565,7 @@ class Emulator:
                      "state": "active"},
                 ],
             }
-        self.save()
+            self.repos[full.lower()].update(extra)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -586,6 +595,7 @@ class Emulator:
                 "pulls": [{k: v for k, v in p.items() if not k.startswith("_")} for p in r["pulls"]],
                 "releases": r["releases"], "advisories": r["advisories"],
                 "workflows": r["workflows"],
+                "private": bool(r.get("private")), "advisory_fork": r.get("advisory_fork"),
                 "branch_protection": self.protection(),
             }
         runs = []
@@ -737,7 +747,8 @@ class Emulator:
     def checks_for(self, r, sha, pr=None):
         """The check runs on a commit now, or None when none are reported (yet)."""
         specs = self.check_specs()
-        if not specs or not sha:
+        # GitHub Actions do not run in an advisory's temporary private fork.
+        if not specs or not sha or r.get("advisory_fork"):
             return None
         seen = r["sha_seen"].get(sha)
         if seen is None:
@@ -778,6 +789,9 @@ class Emulator:
         k = self.knobs.get("reviews") or []
         if isinstance(k, dict):
             k = k.get(str(pr["number"]), [])
+        # A reviewer who answers only a while after the PR is opened (the exposure window's bench).
+        if now() < pr["_created"] + float(self.knobs.get("reviews_after_seconds") or 0):
+            k = []
         out = []
         for i, rv in enumerate(k):
             out.append({"id": f"PRR_kwDO{pr['number']}{i}", "author": {"login": rv.get("author", "reviewer"),
@@ -1291,7 +1305,7 @@ class Emulator:
         full = f"{r['owner']}/{r['name']}"
         if not rest:
             return 200, {"id": r["id"], "node_id": r["node_id"], "name": r["name"], "full_name": full,
-                         "owner": {"login": r["owner"]}, "html_url": f"{WEB}/{full}", "private": False,
+                         "owner": {"login": r["owner"]}, "html_url": f"{WEB}/{full}", "private": bool(r.get("private")),
                          "default_branch": r["default_branch"], "url": f"{API}{base}"}, {}
         head = rest[0]
         if head == "labels":
@@ -1659,7 +1673,7 @@ class Emulator:
             raise HTTPErr(422, "Invalid request.\n\n" + "\n".join(errors))
 
     def rest_advisory(self, r, a):
-        return dict(a)
+        return {k: v for k, v in a.items() if not k.startswith("_")}
 
     def control_advisory(self, r, fields):
         """POST /_control/advisories {"repo", "advisory": {...}}: with the `ghsa_id` of an advisory, an
@@ -1778,12 +1792,15 @@ class Emulator:
                     if new_state == "published":
                         a["published_at"] = t
                         a["publisher"] = {"login": self.user, "type": "User"}
+                        self.remove_advisory_fork(a)
                     elif new_state == "closed":
                         a["closed_at"] = t
                     elif new_state == "draft":
                         a["closed_at"] = None
                 a["updated_at"] = t
                 return 200, self.rest_advisory(r, a), {}
+        if len(rest) == 2 and rest[1] == "forks" and method == "POST":
+            return self.create_advisory_fork(r, a)
         if len(rest) == 2 and rest[1] == "cve" and method == "POST":
             status = int(self.knobs.get("advisory_cve_status") or 202)
             if status >= 300:
@@ -1793,6 +1810,60 @@ class Emulator:
             a["cve_requested"] = True
             return status, {}, {}
         raise NoRoute()
+
+    # -- temporary private forks ----------------------------------------------------------------------
+
+    def create_advisory_fork(self, r, a):
+        """security-advisories/create-fork: 202 with the repository to be; GitHub makes it
+        asynchronously ("You may have to wait up to 5 minutes before you can access the fork"), so it
+        exists (API and git) only `fork_ready_seconds` later. A private repository OWNER/REPO-GHSA-ID
+        (lower case), a copy of the repository's branches and tags, where Actions do not run; removed
+        when the advisory is published. 403 once published or closed, or when one exists already."""
+        if a["state"] not in ("draft", "triage"):
+            raise HTTPErr(403, "Cannot add a repository to a security advisory once it is closed or published.")
+        if a.get("_fork"):
+            raise HTTPErr(403, "A repository already exists for this security advisory.")
+        name = f"{r['name']}-{a['ghsa_id'].lower()}"
+        full = f"{r['owner']}/{name}"
+        path = os.path.join(self.state_dir, "forks", r["owner"], name + ".git")
+        a["_fork"] = full
+        a["private_fork"] = {"id": self.next_id(), "name": name, "full_name": full,
+                             "html_url": f"{WEB}/{full}", "private": True}
+        rid = self.next_id()
+
+        def make():
+            tmp = path + ".making"
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            subprocess.run(["git", "clone", "--quiet", "--bare", r["path"], tmp], check=True,
+                           capture_output=True, env=dict(os.environ, GIT_CONFIG_GLOBAL="/dev/null",
+                                                         GIT_CONFIG_NOSYSTEM="1"))
+            with self.lock:
+                if a.get("_fork") != full:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    return
+                os.rename(tmp, path)
+                self.add_repo(full, path, rid, private=True, advisory_fork=a["ghsa_id"], workflows=[])
+                self.save()
+
+        delay = float(self.knobs.get("fork_ready_seconds") or 0)
+        if delay > 0:
+            threading.Timer(delay, make).start()
+        else:
+            make()
+        return 202, {"id": rid, "node_id": f"R_kgDO{rid:06d}", "name": name, "full_name": full,
+                     "private": True, "owner": {"login": r["owner"]}, "html_url": f"{WEB}/{full}",
+                     "clone_url": f"{WEB}/{full}.git", "url": f"{API}/repos/{full}",
+                     "default_branch": r["default_branch"], "fork": True,
+                     "visibility": "private"}, {}
+
+    def remove_advisory_fork(self, a):
+        full = a.pop("_fork", None)
+        if not full:
+            return
+        fork = self.repos.pop(full.lower(), None)
+        a["private_fork"] = None
+        if fork:
+            shutil.rmtree(fork["path"], ignore_errors=True)
 
     # -- faults ---------------------------------------------------------------------------------------
 
