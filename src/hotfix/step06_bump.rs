@@ -256,6 +256,17 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             ctx.shown(&changelog_path)
         )),
     }
+    let opening = changelog::section_opening(&text, &version);
+    // Said when the section is not in the usual form (`## [X.Y.Z] - date …`, `### Security`, `-`).
+    let usual = [
+        format!("## [{version}] - {date} [SECURITY HOTFIX]"),
+        "### Security".to_string(),
+    ];
+    let unusual = opening.get(..2) != Some(&usual[..])
+        || opening.last().is_some_and(|l| !l.starts_with("- "));
+    if !opening.is_empty() && unusual {
+        ctx.ui.info(format!("It reads: {}", opening.join(" / ")));
+    }
     changed.push(changelog_path);
 
     // Whatever an interrupted run of this step already edited belongs in the commit too: every
