@@ -120,17 +120,50 @@ pub fn lock_is_current(runner: &mut Runner, dir: &Path) -> Result<Option<String>
     }
 }
 
+/// How cargo brought Cargo.lock in line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filled {
+    /// Offline, from what this machine's cargo cache holds.
+    Offline,
+    /// Offline it could not (`said`: why), so as the maintainer's cargo is configured (online).
+    Online { said: String },
+}
+
 /// Lets cargo bring Cargo.lock in line with the bumped versions, keeping every locked dependency
 /// where it is (`cargo metadata` resolves with the lock file; `cargo update --workspace` would
-/// re-resolve the members' dependencies too).
-pub fn fill_lock(runner: &mut Runner, dir: &Path) -> Result<()> {
-    runner.run(
-        &Cmd::new("cargo", "update Cargo.lock for the new versions")
+/// re-resolve the members' dependencies too). Offline first; when the cache lacks what cargo needs
+/// (a lock file that lagged its manifests makes cargo resolve afresh), as cargo is configured.
+pub fn fill_lock(runner: &mut Runner, dir: &Path) -> Result<Filled> {
+    let offline = runner.run_unchecked(
+        &Cmd::new("cargo", "update Cargo.lock for the new versions (offline)")
             .cwd(dir)
             .effect(Effect::Local)
             .args(["metadata", "--offline", "--format-version", "1"]),
     )?;
-    Ok(())
+    if offline.success() {
+        return Ok(Filled::Offline);
+    }
+    let said = first_error(&offline.stderr);
+    runner.run(
+        &Cmd::new(
+            "cargo",
+            "update Cargo.lock for the new versions, resolving as cargo is configured",
+        )
+        .cwd(dir)
+        .effect(Effect::Local)
+        .args(["metadata", "--format-version", "1"]),
+    )?;
+    Ok(Filled::Online { said })
+}
+
+/// The first `error:` line cargo wrote (else its first line), without the prefix.
+fn first_error(stderr: &str) -> String {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .or_else(|| stderr.lines().find(|l| !l.trim().is_empty()))
+        .unwrap_or_default();
+    line.trim_start_matches("error:").trim().to_string()
 }
 
 /// Runs one configured command (tests, pre-tag checks) with a spinner; the output is returned
