@@ -150,8 +150,13 @@ pub fn run(
     // said now, with the releases there are. One that looks right is looked up at step 2, after the
     // tags are fetched.
     if let Some(tag) = request.base_tag.as_deref() {
-        if crate::logic::tag_scheme::prefix_of(tag).is_none() {
-            let tags = crate::ops::git::Git::new(&mut session.runner, &repo).tags()?;
+        let mut git = crate::ops::git::Git::new(&mut session.runner, &repo);
+        // A branch's name (`0.14.x`) is answered at step 2 with the newest release on it.
+        let branch = git
+            .resolve_commit(&format!("refs/remotes/{}/{tag}", request.remote))?
+            .is_some();
+        if crate::logic::tag_scheme::prefix_of(tag).is_none() && !branch {
+            let tags = git.tags()?;
             return Err(Usage(crate::logic::tag_scheme::not_a_release(tag, &tags)).into());
         }
     }

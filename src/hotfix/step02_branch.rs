@@ -4,7 +4,8 @@
 //! bitflags `release/1.x`, tracing `v0.1.x`, some a `backports/…` branch for several crates' older
 //! lines. So the name is only a hint: a remote branch is the line's when its name mentions the line
 //! (`0.23`, `v0.23`, `1.51.x`, `1.x`) or says it holds backports or a maintained line
-//! (`backport`, `maint`, `stable`, `lts`), and its history holds the base release (the line's newest,
+//! (`backport`, `maint`, `stable`, `lts` in its first word: `backports/…`, not a person's
+//! `noah/error-speed-backports`), and its history holds the base release (the line's newest,
 //! step 2 checks that first) and, for a branch whose name does not mention the line, no release of
 //! a newer line. One such branch is used and said; several are asked about (the first is the
 //! default, and the non-interactive choice); none: one is made at step 9, named as the repository
@@ -64,8 +65,13 @@ pub fn find(
             continue;
         }
         let named = usual.contains(name) || mentions_line(name, v);
-        let lower = name.to_ascii_lowercase();
-        let worded = MAINTENANCE_WORDS.iter().any(|w| lower.contains(w));
+        // `backports/…`, `stable-…`: the branch's first word, not a person's `noah/…-backports`.
+        let first = name
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let worded = MAINTENANCE_WORDS.iter().any(|w| first.contains(w));
         if !named && !worded {
             continue;
         }

@@ -379,7 +379,17 @@ fn link_edits(
         .enumerate()
         .filter_map(|(i, l)| link_definition(l).map(|(label, url)| (i, label, url)))
         .collect();
-    let version = s.version.to_string();
+    // Labelled as the file labels its releases: `[v0.10.74]` where it writes `[v0.10.73]`.
+    let v_labels = defs.iter().any(|(_, label, _)| {
+        label
+            .strip_prefix('v')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    let version = if v_labels {
+        format!("v{}", s.version)
+    } else {
+        s.version.to_string()
+    };
     if defs.iter().any(|(_, label, _)| *label == version) {
         return Vec::new();
     }
