@@ -153,11 +153,14 @@ pub fn insert_section(existing: Option<&str>, s: &Section) -> Result<String> {
 }
 
 /// The Keep a Changelog section in the form of the file's newest release: its heading's form
-/// (`[v0.10.74]`, an em dash), its sub-headings, bullets and nesting.
+/// (`[v0.10.74]`, an em dash), its sub-headings' level, bullets and nesting; the sub-heading stays
+/// `Security`, a kind of change Keep a Changelog names.
 fn restyled(text: &str, section: &str, s: &Section) -> String {
-    let Some(style) = changelog_style::style_of(text) else {
+    let Some(mut style) = changelog_style::style_of(text) else {
         return section.to_string();
     };
+    // `Security` is one of Keep a Changelog's own kinds of change (and the reference's): kept.
+    style.name = "Security".into();
     let (heading, body) = section.split_once('\n').unwrap_or((section, ""));
     let heading = match changelog_style::keep_a_changelog_title(text, s.version, s.date) {
         Some(title) => format!("## {title} [SECURITY HOTFIX]"),
@@ -722,7 +725,7 @@ Some intro.
         assert_eq!(
             out,
             "# Change Log\n\n## [Unreleased]\n\n## [v0.10.74] - 2025-03-04 [SECURITY HOTFIX]\n\n\
-             ### Fixed\n\n\
+             ### Security\n\n\
              * **CRITICAL**: Fixed buffer overflow in the parser\n  \
              * RUSTSEC-2025-0001 / CVE-2025-12345\n  * Impact: remote code execution\n  \
              * Severity: Critical\n  * Credit: Jane Doe\n\n\

@@ -8,7 +8,8 @@
 //! the sub-heading's level and whether a blank line follows it, the bullet character, the nested
 //! items' indentation. The sub-heading's name is `Security` when the file ever used it, else the
 //! file's own name for fixes (`Fixed`, `Bug Fixes`, …), else its catch-all (`What's Changed`), else
-//! `Security`.
+//! `Security` — except in a Keep a Changelog file, where `Security` is one of the kinds of change
+//! the format names, and stays (the caller decides).
 //!
 //! [`restyle`] rewrites the section [`super::changelog::render_section`] writes (`### Security`,
 //! `-` items nested by two spaces) in that style; nothing else of the file is read or changed here.
@@ -70,6 +71,9 @@ const FIX_NAMES: [&str; 7] = [
     "fix",
 ];
 
+/// How many releases besides the newest are read for the style.
+const MODELS: usize = 30;
+
 /// Catch-all names of generated notes.
 const CATCH_ALL: [&str; 2] = ["what's changed", "changes"];
 
@@ -79,16 +83,21 @@ const CATCH_ALL: [&str; 2] = ["what's changed", "changes"];
 pub fn of(text: &str, releases: &[usize], newest: usize, level: usize) -> Style {
     let lines = markdown::lines(text);
     let body_of = |start: usize| {
-        let end = releases
-            .iter()
-            .copied()
-            .find(|&l| l > start)
-            .unwrap_or(lines.len());
+        let next = releases.partition_point(|&l| l <= start);
+        let end = releases.get(next).copied().unwrap_or(lines.len());
         // A setext heading's underline is not body.
         start + 1..end
     };
+    // The newest release, then the file's first few others: enough to learn its style, and a
+    // file of ten thousand releases is not read through.
     let mut order: Vec<usize> = vec![newest];
-    order.extend(releases.iter().copied().filter(|&l| l != newest));
+    order.extend(
+        releases
+            .iter()
+            .copied()
+            .filter(|&l| l != newest)
+            .take(MODELS),
+    );
     let subs = |start: usize| -> Vec<(usize, usize, &str)> {
         lines[body_of(start)]
             .iter()

@@ -153,7 +153,7 @@ fn openssl_drill_takes_the_newest_scheme_and_writes_v_in_brackets() {
              release (openssl-v0.10.73).",
             "  Latest release: openssl-v0.10.73\n",
             "  This hotfix will be: openssl-v0.10.74 (patch bump of openssl-v0.10.73)",
-            "It reads: ## [v0.10.74] - 2026-11-13 [SECURITY HOTFIX] / ### Fixed / * **CRITICAL**: Fixed security fire drill",
+            "It reads: ## [v0.10.74] - 2026-11-13 [SECURITY HOTFIX] / ### Security / * **CRITICAL**: Fixed security fire drill",
         ],
     );
 }
@@ -187,7 +187,7 @@ fn an_openssl_hotfix_writes_its_section_and_link_as_the_file_does() {
     );
     let changelog = read(&fx.work.join("openssl/CHANGELOG.md"));
     let section =
-        "## [Unreleased]\n\n## [v0.10.74] - 2026-11-13 [SECURITY HOTFIX]\n\n### Fixed\n\n* **";
+        "## [Unreleased]\n\n## [v0.10.74] - 2026-11-13 [SECURITY HOTFIX]\n\n### Security\n\n* **";
     assert!(changelog.contains(section), "{changelog}");
     assert!(
         changelog.contains(
