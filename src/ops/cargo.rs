@@ -14,6 +14,9 @@ pub struct Metadata {
     pub workspace_root: PathBuf,
     #[serde(default)]
     pub workspace_members: Vec<String>,
+    /// `default-members` of a virtual workspace (cargo 1.71 and later say them).
+    #[serde(default)]
+    pub workspace_default_members: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -24,6 +27,17 @@ pub struct Package {
     pub manifest_path: PathBuf,
     #[serde(default)]
     pub targets: Vec<Target>,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A dependency as the manifest names it (`ffi = { package = "openssl-sys", … }`: name
+/// `openssl-sys`, rename `ffi`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Dependency {
+    pub name: String,
+    #[serde(default)]
+    pub rename: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,8 +74,12 @@ impl Metadata {
                 .find(|p| p.name == name)
                 .with_context(|| {
                     let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+                    let meant = self
+                        .meant(name)
+                        .map(|(p, why)| format!("\nDid you mean --package {p} ({why})?"))
+                        .unwrap_or_default();
                     format!(
-                        "--package {name}: no such package in this workspace (packages: {})",
+                        "--package {name}: no such package in this workspace (packages: {}){meant}",
                         names.join(", ")
                     )
                 }),
@@ -76,6 +94,12 @@ impl Metadata {
                         == root
                 }) {
                     Some(p) => Ok(p),
+                    // A virtual workspace with one default member: the package cargo builds.
+                    None if self.workspace_default_members.len() == 1 => self
+                        .packages
+                        .iter()
+                        .find(|p| p.id == self.workspace_default_members[0])
+                        .context("the workspace's default member is not among its packages"),
                     None => {
                         let names: Vec<&str> =
                             self.packages.iter().map(|p| p.name.as_str()).collect();
@@ -87,6 +111,39 @@ impl Metadata {
                 }
             }
         }
+    }
+}
+
+impl Metadata {
+    /// The package a `--package` that names none may mean: the one in that directory, the one a
+    /// member's dependency renames to it, the one spelled with `-` for `_` (or the reverse).
+    fn meant(&self, given: &str) -> Option<(String, String)> {
+        let root = self.workspace_root.canonicalize().ok();
+        let wanted = given.trim_end_matches('/');
+        for p in &self.packages {
+            let dir = p.manifest_path.parent()?;
+            let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+            let relative = root
+                .as_ref()
+                .and_then(|r| dir.strip_prefix(r).ok())
+                .map(|d| d.to_string_lossy().replace('\\', "/"));
+            if relative.as_deref() == Some(wanted) {
+                return Some((p.name.clone(), format!("the package in {wanted}/")));
+            }
+        }
+        for p in &self.packages {
+            for d in &p.dependencies {
+                let is_member = self.packages.iter().any(|m| m.name == d.name);
+                if is_member && d.rename.as_deref() == Some(given) {
+                    return Some((d.name.clone(), format!("{} calls it {given}", p.name)));
+                }
+            }
+        }
+        let norm = |s: &str| s.replace('_', "-").to_ascii_lowercase();
+        self.packages
+            .iter()
+            .find(|p| norm(&p.name) == norm(given))
+            .map(|p| (p.name.clone(), "spelled so in its manifest".to_string()))
     }
 }
 
@@ -255,6 +312,27 @@ pub fn yank(
 mod tests {
     use super::*;
     use crate::env::Env;
+
+    #[test]
+    fn a_virtual_workspace_with_one_default_member_selects_it() {
+        // The shape of `cargo metadata --no-deps` for `default-members = ["tracing"]`.
+        let json = r#"{"packages": [
+            {"name": "tracing", "version": "0.1.44", "id": "path+file:///w/tracing#0.1.44",
+             "manifest_path": "/w/tracing/Cargo.toml"},
+            {"name": "tracing-core", "version": "0.1.36", "id": "path+file:///w/tracing-core#0.1.36",
+             "manifest_path": "/w/tracing-core/Cargo.toml"}],
+            "workspace_root": "/w", "workspace_members": [],
+            "workspace_default_members": ["path+file:///w/tracing#0.1.44"]}"#;
+        let meta: Metadata = serde_json::from_str(json).expect("metadata");
+        let root = Path::new("/w/Cargo.toml");
+        assert_eq!(meta.select(None, root).expect("selected").name, "tracing");
+        let err = meta.select(Some("tracing_core"), root).unwrap_err();
+        assert!(
+            format!("{err:#}")
+                .contains("Did you mean --package tracing-core (spelled so in its manifest)?"),
+            "{err:#}"
+        );
+    }
 
     #[test]
     fn a_registry_index_is_found_in_the_environment_given_then_in_cargo_home() {

@@ -338,3 +338,32 @@ fn clap_complete_gets_a_branch_of_its_own_name() {
     );
     never_says(&out, &["release/4.6 "]);
 }
+
+#[test]
+fn a_package_named_by_its_directory_or_a_rename_is_answered_with_did_you_mean() {
+    // regex's `regex-capi/` holds the package `rure`.
+    let fx = shapes::regex();
+    let (out, before) = mistake(&fx, "regex-capi", &[]);
+    refused(
+        &fx,
+        &out,
+        &before,
+        "--package regex-capi: no such package in this workspace (packages: ",
+    );
+    assert!(
+        out.error()
+            .contains("Did you mean --package rure (the package in regex-capi/)?"),
+        "{}",
+        out.explain()
+    );
+    // rust-openssl's openssl calls openssl-sys `ffi`.
+    let fx = shapes::openssl();
+    let (out, before) = mistake(&fx, "ffi", &[]);
+    refused(&fx, &out, &before, "--package ffi: no such package");
+    assert!(
+        out.error()
+            .contains("Did you mean --package openssl-sys (openssl calls it ffi)?"),
+        "{}",
+        out.explain()
+    );
+}
