@@ -206,8 +206,14 @@ pub fn check_base(ctx: &mut Ctx<Hotfix>, package: &Package, base: &Release) -> R
 /// The crate's version as its manifest says it at `tag` (the workspace's when it inherits it).
 pub fn version_at(ctx: &mut Ctx<Hotfix>, package: &Package, tag: &str) -> Result<Option<Version>> {
     let relative = relative_manifest(ctx, package);
-    let Some(text) = ctx.git().show_file(tag, &relative)? else {
-        return Ok(None);
+    let text = match ctx.git().show_file(tag, &relative)? {
+        Some(text) => text,
+        // Not there at the tag: the package may have moved since (`tracing/` → `crates/tracing/`);
+        // its directory is the tag's.
+        None => match moved_manifest(ctx, &package.name, tag)? {
+            Some(text) => text,
+            None => return Ok(None),
+        },
     };
     Ok(match manifest::package_info(&text) {
         Ok(info) if info.name != package.name => None,
@@ -220,6 +226,28 @@ pub fn version_at(ctx: &mut Ctx<Hotfix>, package: &Package, tag: &str) -> Result
         },
         Err(_) => None,
     })
+}
+
+/// The crate's manifest in the tag's tree when it is not where the work tree has it: a
+/// `Cargo.toml` in a directory named after the crate whose `[package]` is the crate.
+fn moved_manifest(ctx: &mut Ctx<Hotfix>, name: &str, tag: &str) -> Result<Option<String>> {
+    let listing = ctx.git().ls_tree(tag)?;
+    let paths: Vec<String> = listing
+        .lines()
+        .filter_map(|l| l.split_once('\t').map(|(_, path)| path.to_string()))
+        .filter(|path| {
+            let dir = path.strip_suffix("/Cargo.toml").unwrap_or_default();
+            dir.rsplit('/').next() == Some(name) && !dir.starts_with("vendor/")
+        })
+        .collect();
+    for path in paths {
+        if let Some(text) = ctx.git().show_file(tag, &path)? {
+            if manifest::package_info(&text).is_ok_and(|info| info.name == name) {
+                return Ok(Some(text));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Where `tag-prefix` goes for this crate: its own manifest's `[package.metadata.hotfix]`.

@@ -367,3 +367,32 @@ fn a_package_named_by_its_directory_or_a_rename_is_answered_with_did_you_mean() 
         out.explain()
     );
 }
+
+#[test]
+fn a_package_that_moved_since_its_release_is_read_from_the_tags_tree() {
+    // tracing moved into `crates/` after tracing-0.1.44: the release is still found, from where
+    // the tag has it.
+    let fx = shapes::tracing();
+    let w = &fx.work;
+    std::fs::create_dir_all(w.join("crates")).expect("crates/");
+    git(w, &["mv", "tracing", "crates/tracing"]);
+    git(w, &["mv", "tracing-core", "crates/tracing-core"]);
+    write(
+        &w.join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\n    \"crates/tracing\",\n    \"crates/tracing-core\",\n]\n",
+    );
+    git(
+        w,
+        &["commit", "-qam", "chore: move the crates into crates/"],
+    );
+    git(w, &["push", "-q", "origin", "HEAD"]);
+    let out = drill(&fx, "", "tracing", &[]);
+    says(
+        &out,
+        &[
+            "Release tags of tracing: tracing-X.Y.Z — found 2 such tags; tracing-0.1.44 holds tracing 0.1.44",
+            "  This hotfix will be: tracing-0.1.45 (patch bump of tracing-0.1.44)",
+        ],
+    );
+    never_says(&out, &["No release tags found"]);
+}
