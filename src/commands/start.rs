@@ -112,6 +112,7 @@ pub fn run(
     // What is wrong with the command line is said before anything is looked at; the remote is
     // filled in once the project's configuration is read.
     let (mut request, incident, answered) = request(description, start, String::new())?;
+    let started_in = super::directory(g, &io);
     let mut session = super::open(g, io, &[], sample_fix.is_some())?;
     if let Some(existing) = store::load::<Hotfix>(&session.layout.hotfix())? {
         bail!(
@@ -143,8 +144,18 @@ pub fn run(
         .ok();
     // The crate to hotfix must be known before the typed `yes` (a virtual workspace needs --package).
     let repo = session.repo.clone();
-    crate::ops::cargo::metadata(&mut session.runner, &repo)?
-        .select(request.package.as_deref(), &repo.join("Cargo.toml"))
+    let meta = crate::ops::cargo::metadata(&mut session.runner, &repo)?;
+    // Started inside a member's directory: that member, as cargo takes it.
+    if request.package.is_none() {
+        if let Some(member) = meta.member_at(&started_in) {
+            session.ui.info(format!(
+                "Package: {} (caro-hotfix runs in its directory; pass --package to choose another)",
+                member.name
+            ));
+            request.package = Some(member.name.clone());
+        }
+    }
+    meta.select(request.package.as_deref(), &repo.join("Cargo.toml"))
         .map_err(|e| Usage(format!("{e:#}")))?;
     // A base tag that cannot name a release (no X.Y.Z at its end) is a mistake of the command line:
     // said now, with the releases there are. One that looks right is looked up at step 2, after the

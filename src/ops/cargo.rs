@@ -115,6 +115,21 @@ impl Metadata {
 }
 
 impl Metadata {
+    /// The member whose directory holds `dir` (the nearest, as cargo finds a package), unless that
+    /// is the workspace's root.
+    pub fn member_at(&self, dir: &Path) -> Option<&Package> {
+        let dir = dir.canonicalize().ok()?;
+        let root = self.workspace_root.canonicalize().ok()?;
+        self.packages
+            .iter()
+            .filter_map(|p| {
+                let own = p.manifest_path.parent()?.canonicalize().ok()?;
+                (own != root && dir.starts_with(&own)).then_some((own.components().count(), p))
+            })
+            .max_by_key(|(depth, _)| *depth)
+            .map(|(_, p)| p)
+    }
+
     /// The package a `--package` that names none may mean: the one in that directory, the one a
     /// member's dependency renames to it, the one spelled with `-` for `_` (or the reverse).
     fn meant(&self, given: &str) -> Option<(String, String)> {

@@ -396,3 +396,26 @@ fn a_package_that_moved_since_its_release_is_read_from_the_tags_tree() {
     );
     never_says(&out, &["No release tags found"]);
 }
+
+#[test]
+fn a_drill_started_inside_a_members_directory_is_that_members() {
+    // tracing's root is a virtual workspace: from `tracing/`, the package is tracing, as cargo
+    // takes it (it used to stop with "virtual workspace: pass --package").
+    let fx = shapes::tracing();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    let before = fx.snapshot();
+    let out = fx
+        .caro(&["--dry-run", "--non-interactive", "security fire drill"])
+        .at(&fx.work.join("tracing"))
+        .unscripted()
+        .run();
+    assert!(fx.snapshot() == before, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Package: tracing (caro-hotfix runs in its directory; pass --package to choose another)",
+            "  This hotfix will be: tracing-0.1.45 (patch bump of tracing-0.1.44)",
+        ],
+    );
+    never_says(&out, &["virtual workspace"]);
+}
