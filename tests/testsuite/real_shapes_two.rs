@@ -419,3 +419,43 @@ fn a_drill_started_inside_a_members_directory_is_that_members() {
     );
     never_says(&out, &["virtual workspace"]);
 }
+
+#[test]
+fn a_backports_branch_holding_the_line_is_found_by_content_and_several_are_asked_about() {
+    let fx = shapes::bitflags();
+    shapes::configure(&fx, "pre-tag-commands = []\n");
+    // One branch for the older lines of several crates, beside the line's own.
+    git(
+        &fx.work,
+        &[
+            "push",
+            "-q",
+            "origin",
+            "release/1.x:refs/heads/backports/old-lines",
+        ],
+    );
+    let out = untouched_drill(&fx, "bitflags", &["--base-tag", "1.3.2"]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Several branches on origin hold 1.3.2 and may be the 1.3 line's: release/1.x, \
+             backports/old-lines. Set `maintenance-branch` to choose for good.",
+            "--base release/1.x --head hotfix/1.3.3",
+        ],
+    );
+    // Without the line's own branch, the backports branch is the one.
+    git(
+        &fx.work,
+        &["push", "-q", "origin", ":refs/heads/release/1.x"],
+    );
+    let out = untouched_drill(&fx, "bitflags", &["--base-tag", "1.3.2"]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "Maintenance branch of the 1.3 line: backports/old-lines on origin (its name says it holds older lines and it holds 1.3.2)",
+            "--base backports/old-lines --head hotfix/1.3.3",
+        ],
+    );
+}
