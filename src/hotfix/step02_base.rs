@@ -44,9 +44,12 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         },
         None => None,
     };
-    // A hotfix of a line starts from the line's newest release, which has every fix made since.
+    // A hotfix of a line starts from the line's newest release, which has every fix made since:
+    // a base whose next patch was released already is an older release of its line.
     if let (Some(base), true) = (&preset, ctx.settings.lines.is_empty()) {
-        if let Some(newer) = tag_scheme::newer_in_line(&tags, &prefix, base) {
+        let next = format!("{prefix}{}", next_patch(&base.version));
+        let taken = tags.iter().any(|t| *t == next);
+        if let Some(newer) = tag_scheme::newer_in_line(&tags, &prefix, base).filter(|_| taken) {
             return Err(crate::error::Usage(format!(
                 "--base-tag {}: not the newest release of the {} line — {} is. A hotfix of the line \
                  starts from its newest release, so that it keeps every fix made since. Nothing \

