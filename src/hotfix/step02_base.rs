@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     // a base whose next patch was released already is an older release of its line.
     if let (Some(base), true) = (&preset, ctx.settings.lines.is_empty()) {
         let next = format!("{prefix}{}", next_patch(&base.version));
-        let taken = tags.iter().any(|t| *t == next);
+        let taken = tags.contains(&next);
         if let Some(newer) = tag_scheme::newer_in_line(&tags, &prefix, base).filter(|_| taken) {
             return Err(crate::error::Usage(format!(
                 "--base-tag {}: not the newest release of the {} line — {} is. A hotfix of the line \
