@@ -122,6 +122,7 @@ pub fn run(
     // What is wrong with the command line is said before anything is looked at; the remote is
     // filled in once the project's configuration is read.
     let (mut request, incident, answered) = request(description, start, String::new())?;
+    let started_in = super::directory(g, &io);
     let mut session = super::open(g, io, &[], sample_fix.is_some())?;
     if let Some(existing) = store::load::<Hotfix>(&session.layout.hotfix())? {
         bail!(
@@ -153,15 +154,30 @@ pub fn run(
         .ok();
     // The crate to hotfix must be known before the typed `yes` (a virtual workspace needs --package).
     let repo = session.repo.clone();
-    crate::ops::cargo::metadata(&mut session.runner, &repo)?
-        .select(request.package.as_deref(), &repo.join("Cargo.toml"))
+    let meta = crate::ops::cargo::metadata(&mut session.runner, &repo)?;
+    // Started inside a member's directory: that member, as cargo takes it.
+    if request.package.is_none() {
+        if let Some(member) = meta.member_at(&started_in) {
+            session.ui.info(format!(
+                "Package: {} (caro-hotfix runs in its directory; pass --package to choose another)",
+                member.name
+            ));
+            request.package = Some(member.name.clone());
+        }
+    }
+    meta.select(request.package.as_deref(), &repo.join("Cargo.toml"))
         .map_err(|e| Usage(format!("{e:#}")))?;
     // A base tag that cannot name a release (no X.Y.Z at its end) is a mistake of the command line:
     // said now, with the releases there are. One that looks right is looked up at step 2, after the
     // tags are fetched.
     if let Some(tag) = request.base_tag.as_deref() {
-        if crate::logic::tag_scheme::prefix_of(tag).is_none() {
-            let tags = crate::ops::git::Git::new(&mut session.runner, &repo).tags()?;
+        let mut git = crate::ops::git::Git::new(&mut session.runner, &repo);
+        // A branch's name (`0.14.x`) is answered at step 2 with the newest release on it.
+        let branch = git
+            .resolve_commit(&format!("refs/remotes/{}/{tag}", request.remote))?
+            .is_some();
+        if crate::logic::tag_scheme::prefix_of(tag).is_none() && !branch {
+            let tags = git.tags()?;
             return Err(Usage(crate::logic::tag_scheme::not_a_release(tag, &tags)).into());
         }
     }

@@ -14,6 +14,7 @@ pub mod lines;
 mod reconcile;
 mod step01_confirm;
 mod step02_base;
+mod step02_branch;
 mod step02_publishing;
 mod step02_scheme;
 mod step02_strategy;

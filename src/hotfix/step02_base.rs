@@ -8,6 +8,7 @@ use anyhow::{bail, Result};
 
 use crate::flow::Ctx;
 use crate::logic::registry;
+use crate::logic::tag_scheme;
 use crate::logic::version::{latest_release, line_of, next_patch, Release};
 use crate::ops::index::{self, IndexFile};
 use crate::record::{Hotfix, Line, Plan};
@@ -37,14 +38,30 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         {
             Some(release) => Some(release),
             None => {
-                return Err(crate::error::Usage(crate::logic::tag_scheme::not_a_release(
-                    tag, &tags,
-                ))
-                .into())
+                let said = not_a_release(ctx, &package.name, tag, &tags)?;
+                return Err(crate::error::Usage(said).into());
             }
         },
         None => None,
     };
+    // A hotfix of a line starts from the line's newest release, which has every fix made since:
+    // a base whose next patch was released already is an older release of its line.
+    if let (Some(base), true) = (&preset, ctx.settings.lines.is_empty()) {
+        let next = format!("{prefix}{}", next_patch(&base.version));
+        let taken = tags.contains(&next);
+        if let Some(newer) = tag_scheme::newer_in_line(&tags, &prefix, base).filter(|_| taken) {
+            return Err(crate::error::Usage(format!(
+                "--base-tag {}: not the newest release of the {} line — {} is. A hotfix of the line \
+                 starts from its newest release, so that it keeps every fix made since. Nothing \
+                 was changed.\nDid you mean --base-tag {}?",
+                base.tag,
+                line_of(&base.version),
+                newer.tag,
+                newer.tag
+            ))
+            .into());
+        }
+    }
     let preset_given = preset.is_some();
     let lines = ctx.settings.lines.clone();
     let bases: Vec<Release> = if lines.is_empty() {
@@ -55,7 +72,7 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
                  release you shipped (`git tag -a {prefix}X.Y.Z <commit>` and `git push {remote} {prefix}X.Y.Z`), \
                  or change tag-prefix in {place}; then run caro-hotfix again.",
                 name = package.name,
-                shown = crate::logic::tag_scheme::shown(&prefix),
+                shown = tag_scheme::shown(&prefix),
                 place = super::step02_scheme::where_to_set(ctx, &package),
             ),
         }
@@ -97,6 +114,43 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     ctx.rec.plan = Some(first);
     ctx.rec.lines = plans.into_iter().map(Line::new).collect();
     Ok(())
+}
+
+/// `--base-tag` that is no release tag: a branch of the remote (its newest release named), or a
+/// tag in another scheme, or a mistake ([`tag_scheme::not_a_release`]).
+fn not_a_release(
+    ctx: &mut Ctx<Hotfix>,
+    crate_name: &str,
+    given: &str,
+    tags: &[String],
+) -> Result<String> {
+    let remote = ctx.settings.remote.clone();
+    let head = format!("refs/heads/{given}");
+    let Some(sha) = ctx.git().remote_sha(&remote, &head)? else {
+        return Ok(tag_scheme::not_a_release(given, tags));
+    };
+    if !ctx.git().has_commit(&sha)? {
+        ctx.git()
+            .fetch("read the branch named by --base-tag", &remote, &head)?;
+    }
+    let mut releases: Vec<Release> = tag_scheme::candidates(tags, crate_name)
+        .iter()
+        .flat_map(|c| tag_scheme::releases(tags, &c.prefix))
+        .collect();
+    releases.sort_by(|a, b| b.version.cmp_precedence(&a.version));
+    for release in releases.iter().take(200) {
+        if ctx.git().is_ancestor(&release.tag, &sha)? {
+            return Ok(format!(
+                "--base-tag {given}: {given} is a branch of {remote}, not a tag; the newest release \
+                 of {crate_name} on it is {}. Nothing was changed.\nDid you mean --base-tag {}?",
+                release.tag, release.tag
+            ));
+        }
+    }
+    Ok(format!(
+        "--base-tag {given}: {given} is a branch of {remote}, not a tag, and it holds no release \
+         of {crate_name}. Pass the tag of the release to patch."
+    ))
 }
 
 /// The plan of one line: its base release, the hotfix version and tag, the crates released with

@@ -25,6 +25,40 @@ pub fn find(
     base_tag: Option<&str>,
 ) -> Result<String> {
     if let Some(prefix) = ctx.settings.tag_prefix.clone() {
+        if tag_scheme::releases(tags, &prefix).is_empty() {
+            // Configured, but reading no tag: say what the tags themselves say.
+            let found = match detect(ctx, package, tags)? {
+                Detected::None(said) => said,
+                Detected::One(c) => format!(
+                    "{}\nSet `tag-prefix = \"{}\"` instead (or remove tag-prefix); then run \
+                     caro-hotfix again.",
+                    found_line(package, &c),
+                    c.prefix
+                ),
+                Detected::Several(fits) => format!(
+                    "{} both hold {}'s releases; set `tag-prefix` to one of {} instead; then \
+                     run caro-hotfix again.",
+                    fits.iter()
+                        .map(|c| format!(
+                            "{} (newest {})",
+                            tag_scheme::shown(&c.prefix),
+                            c.newest.tag
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    package.name,
+                    fits.iter()
+                        .map(|c| format!("\"{}\"", c.prefix))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            bail!(
+                "tag-prefix = \"{prefix}\" (configured) reads no tag of this repository: no tag \
+                 looks like {}. Nothing was changed.\nWithout it, the tags say: {found}",
+                tag_scheme::shown(&prefix)
+            );
+        }
         ctx.ui.info(format!(
             "Release tags of {}: {} (tag-prefix)",
             package.name,
@@ -39,6 +73,46 @@ pub fn find(
         // Not a release tag at all: the caller says so, naming the releases that exist.
         return Ok(String::new());
     }
+    match detect(ctx, package, tags)? {
+        Detected::None(said) => bail!("{said}"),
+        Detected::One(c) => {
+            ctx.ui.info(found_line(package, &c));
+            Ok(c.prefix)
+        }
+        Detected::Several(fits) => {
+            let items: Vec<String> = fits
+                .iter()
+                .map(|c| format!("{} (newest {})", tag_scheme::shown(&c.prefix), c.newest.tag))
+                .collect();
+            ctx.ui.warn(format!(
+                "Two tag schemes both hold {}'s releases: {}. The default is {}, which holds the \
+                 newest release ({}). Set `tag-prefix` in {} to choose for good.",
+                package.name,
+                items.join(" and "),
+                tag_scheme::shown(&fits[0].prefix),
+                fits[0].newest.tag,
+                where_to_set(ctx, package)
+            ));
+            let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+            let i = ctx
+                .prompter
+                .select("Which tags are the releases?", &refs, 0)?;
+            Ok(fits[i].prefix.clone())
+        }
+    }
+}
+
+/// What the tags say about the crate's scheme.
+enum Detected {
+    /// No scheme fits: the whole message.
+    None(String),
+    One(Candidate),
+    /// Several fit, the one holding the newest release first.
+    Several(Vec<Candidate>),
+}
+
+/// The usual schemes, tried against the manifests at their newest tags.
+fn detect(ctx: &mut Ctx<Hotfix>, package: &Package, tags: &[String]) -> Result<Detected> {
     let mut fits: Vec<Candidate> = Vec::new();
     for candidate in tag_scheme::candidates(tags, &package.name) {
         if fits_scheme(ctx, package, tags, &candidate)? {
@@ -58,40 +132,28 @@ pub fn find(
             .unwrap_or(0);
         fits = vec![fits.swap_remove(named)];
     }
-    match fits.len() {
-        0 => bail!("{}", no_scheme(ctx, package, tags)),
-        1 => {
-            let c = &fits[0];
-            ctx.ui.info(format!(
-                "Release tags of {}: {} — found {} such tag{}; {} holds {} {}",
-                package.name,
-                tag_scheme::shown(&c.prefix),
-                c.count,
-                if c.count == 1 { "" } else { "s" },
-                c.newest.tag,
-                package.name,
-                c.newest.version
-            ));
-            Ok(c.prefix.clone())
-        }
-        _ => {
-            let items: Vec<String> = fits
-                .iter()
-                .map(|c| format!("{} (newest {})", tag_scheme::shown(&c.prefix), c.newest.tag))
-                .collect();
-            ctx.ui.warn(format!(
-                "Two tag schemes both hold {}'s releases: {}. Set `tag-prefix` in {} to choose for good.",
-                package.name,
-                items.join(" and "),
-                where_to_set(ctx, package)
-            ));
-            let refs: Vec<&str> = items.iter().map(String::as_str).collect();
-            let i = ctx
-                .prompter
-                .select("Which tags are the releases?", &refs, 0)?;
-            Ok(fits[i].prefix.clone())
-        }
-    }
+    // The newest releases first: a scheme last used years ago (openssl's `v0.9.23` beside
+    // `openssl-v0.10.73`) is never the default.
+    fits.sort_by(|a, b| b.newest.version.cmp_precedence(&a.newest.version));
+    Ok(match fits.len() {
+        0 => Detected::None(no_scheme(ctx, package, tags)),
+        1 => Detected::One(fits.remove(0)),
+        _ => Detected::Several(fits),
+    })
+}
+
+/// `Release tags of tokio: tokio-X.Y.Z — found 6 such tags; tokio-1.53.1 holds tokio 1.53.1`.
+fn found_line(package: &Package, c: &Candidate) -> String {
+    format!(
+        "Release tags of {}: {} — found {} such tag{}; {} holds {} {}",
+        package.name,
+        tag_scheme::shown(&c.prefix),
+        c.count,
+        if c.count == 1 { "" } else { "s" },
+        c.newest.tag,
+        package.name,
+        c.newest.version
+    )
 }
 
 /// Stops unless the base tag holds the crate at the tag's version.
@@ -101,7 +163,10 @@ pub fn check_base(ctx: &mut Ctx<Hotfix>, package: &Package, base: &Release) -> R
         Some(found) if same(&found, &base.version) => Ok(()),
         found => {
             let said = match found {
-                Some(v) => format!("{relative} at {} says {} {v}", base.tag, package.name),
+                Some(v) => format!(
+                    "{relative} at {} says {} {v}, not {}",
+                    base.tag, package.name, base.version
+                ),
                 None => format!("{} has no {relative} for {}", base.tag, package.name),
             };
             let tags = ctx.git().tags()?;
@@ -130,10 +195,9 @@ pub fn check_base(ctx: &mut Ctx<Hotfix>, package: &Package, base: &Release) -> R
                 )
             };
             bail!(
-                "{} is not a release of {} {}: {said}. Nothing was changed.\n{hint}",
+                "{} is not a release of {}: {said}. Nothing was changed.\n{hint}",
                 base.tag,
                 package.name,
-                base.version
             )
         }
     }
@@ -142,8 +206,14 @@ pub fn check_base(ctx: &mut Ctx<Hotfix>, package: &Package, base: &Release) -> R
 /// The crate's version as its manifest says it at `tag` (the workspace's when it inherits it).
 pub fn version_at(ctx: &mut Ctx<Hotfix>, package: &Package, tag: &str) -> Result<Option<Version>> {
     let relative = relative_manifest(ctx, package);
-    let Some(text) = ctx.git().show_file(tag, &relative)? else {
-        return Ok(None);
+    let text = match ctx.git().show_file(tag, &relative)? {
+        Some(text) => text,
+        // Not there at the tag: the package may have moved since (`tracing/` → `crates/tracing/`);
+        // its directory is the tag's.
+        None => match moved_manifest(ctx, &package.name, tag)? {
+            Some(text) => text,
+            None => return Ok(None),
+        },
     };
     Ok(match manifest::package_info(&text) {
         Ok(info) if info.name != package.name => None,
@@ -156,6 +226,28 @@ pub fn version_at(ctx: &mut Ctx<Hotfix>, package: &Package, tag: &str) -> Result
         },
         Err(_) => None,
     })
+}
+
+/// The crate's manifest in the tag's tree when it is not where the work tree has it: a
+/// `Cargo.toml` in a directory named after the crate whose `[package]` is the crate.
+fn moved_manifest(ctx: &mut Ctx<Hotfix>, name: &str, tag: &str) -> Result<Option<String>> {
+    let listing = ctx.git().ls_tree(tag)?;
+    let paths: Vec<String> = listing
+        .lines()
+        .filter_map(|l| l.split_once('\t').map(|(_, path)| path.to_string()))
+        .filter(|path| {
+            let dir = path.strip_suffix("/Cargo.toml").unwrap_or_default();
+            dir.rsplit('/').next() == Some(name) && !dir.starts_with("vendor/")
+        })
+        .collect();
+    for path in paths {
+        if let Some(text) = ctx.git().show_file(tag, &path)? {
+            if manifest::package_info(&text).is_ok_and(|info| info.name == name) {
+                return Ok(Some(text));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Where `tag-prefix` goes for this crate: its own manifest's `[package.metadata.hotfix]`.

@@ -74,14 +74,26 @@ pub fn choose(
     requested: Strategy,
     forward: bool,
 ) -> Result<Route> {
-    let (base_tag, base_version) = (base.tag.as_str(), &base.version);
+    let base_tag = base.tag.as_str();
     let remote = ctx.settings.remote.clone();
     let ahead = ahead(ctx, package, &remote, base_tag, trunk)?;
     if ahead.commits > 0 {
         ctx.ui.warn(ahead.sentence(trunk, base_tag));
     }
-    let (maintenance_branch, line_branch_exists) =
-        line_branch(ctx, &remote, &package.name, base_version)?;
+    // The line's branch matters only where the fix may go through it.
+    let straight = !older_line
+        && (requested == Strategy::Main
+            || (requested == Strategy::Ask && ahead.beyond_changelog == 0));
+    let (maintenance_branch, line_branch_exists) = if straight {
+        (String::new(), false)
+    } else {
+        // The tag scheme: the base tag without its version.
+        let prefix = base
+            .tag
+            .strip_suffix(&base.version.to_string())
+            .unwrap_or_default();
+        super::step02_branch::find(ctx, &remote, &package.name, prefix, base, trunk)?
+    };
     let strategy = match requested {
         Strategy::Main if older_line => bail!(
             "{base_tag} is not the newest release: patching an older line needs the maintenance strategy \
@@ -126,9 +138,9 @@ pub fn choose(
                     "Strategy: maintenance — the PR targets {maintenance_branch} (an older line of this incident)"
                 ));
             }
-            if line_branch_exists {
+            if !line_branch_exists {
                 ctx.ui.info(format!(
-                    "The line's maintenance branch is {maintenance_branch} (it exists on {remote})"
+                    "No branch on {remote} holds this line yet: {maintenance_branch} is made from {base_tag} at step 9"
                 ));
             }
             Ok(Route {
@@ -149,56 +161,6 @@ pub fn choose(
             })
         }
     }
-}
-
-/// The line's maintenance branch: `maintenance-branch` when configured, else the first of the usual
-/// names that exists on the remote (`release/X.Y`, `X.Y.x`, `vX.Y.x`, `<crate>-X.Y.x`, …), else
-/// `release/X.Y`, made at step 9. Returns the name and whether it exists.
-fn line_branch(
-    ctx: &mut Ctx<Hotfix>,
-    remote: &str,
-    crate_name: &str,
-    base: &semver::Version,
-) -> Result<(String, bool)> {
-    let names: Vec<String> = match ctx.settings.maintenance_branch.clone() {
-        Some(template) => vec![fill(&template, crate_name, base)],
-        None => LINE_BRANCHES
-            .iter()
-            .map(|t| fill(t, crate_name, base))
-            .collect(),
-    };
-    let refs: Vec<String> = names.iter().map(|n| format!("refs/heads/{n}")).collect();
-    let present = ctx.git().remote_refs(remote, &refs)?;
-    Ok(
-        match names
-            .iter()
-            .find(|n| present.contains(&format!("refs/heads/{n}")))
-        {
-            Some(name) => (name.clone(), true),
-            None => (names[0].clone(), false),
-        },
-    )
-}
-
-/// The usual names of a line's maintenance branch; the first is the one made when none exists.
-const LINE_BRANCHES: [&str; 9] = [
-    "release/{major}.{minor}",
-    "{major}.{minor}.x",
-    "v{major}.{minor}.x",
-    "{crate}-{major}.{minor}.x",
-    "{crate}-v{major}.{minor}.x",
-    "{crate}/{major}.{minor}.x",
-    "release-{major}.{minor}",
-    "v{major}.{minor}",
-    "{major}.{minor}",
-];
-
-/// `tokio-{major}.{minor}.x` → `tokio-1.51.x`.
-pub fn fill(template: &str, crate_name: &str, v: &semver::Version) -> String {
-    template
-        .replace("{crate}", crate_name)
-        .replace("{major}", &v.major.to_string())
-        .replace("{minor}", &v.minor.to_string())
 }
 
 fn ahead(

@@ -156,11 +156,11 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         match lockfile::set_versions(&before, &edits) {
             Some(text) if text != before => fsx::write_atomic(&lock, text.as_bytes())?,
             Some(_) => {}
-            None => cargo::fill_lock(&mut ctx.runner, &repo)?,
+            None => fill_lock(ctx, &repo, &lock)?,
         }
         match cargo::lock_is_current(&mut ctx.runner, &repo) {
             Ok(None) => {}
-            Ok(Some(_)) => cargo::fill_lock(&mut ctx.runner, &repo)?,
+            Ok(Some(_)) => fill_lock(ctx, &repo, &lock)?,
             Err(e) => ctx.ui.warn(format!(
                 "cargo could not check {} offline ({e:#}); only the released crates' versions were changed in it",
                 ctx.shown(&lock)
@@ -256,6 +256,17 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             ctx.shown(&changelog_path)
         )),
     }
+    let opening = changelog::section_opening(&text, &version);
+    // Said when the section is not in the usual form (`## [X.Y.Z] - date …`, `### Security`, `-`).
+    let usual = [
+        format!("## [{version}] - {date} [SECURITY HOTFIX]"),
+        "### Security".to_string(),
+    ];
+    let unusual = opening.get(..2) != Some(&usual[..])
+        || opening.last().is_some_and(|l| !l.starts_with("- "));
+    if !opening.is_empty() && unusual {
+        ctx.ui.info(format!("It reads: {}", opening.join(" / ")));
+    }
     changed.push(changelog_path);
 
     // Whatever an interrupted run of this step already edited belongs in the commit too: every
@@ -287,6 +298,19 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         &commit[..12.min(commit.len())],
         files.join(", ")
     ));
+    Ok(())
+}
+
+/// cargo fills the lock file in, offline first; when it had to go online, the reason is said.
+fn fill_lock(ctx: &mut Ctx<Hotfix>, repo: &std::path::Path, lock: &std::path::Path) -> Result<()> {
+    if let cargo::Filled::Online { said } = cargo::fill_lock(&mut ctx.runner, repo)? {
+        ctx.ui.warn(format!(
+            "{}: cargo could not update it offline ({said}), so it resolved as your cargo is \
+             configured (online); check `git diff {}` before the PR",
+            ctx.shown(lock),
+            ctx.shown(lock)
+        ));
+    }
     Ok(())
 }
 

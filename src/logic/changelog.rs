@@ -9,8 +9,8 @@ use anyhow::{bail, Result};
 use semver::Version;
 
 use super::affected::Affected;
-use super::changelog_style;
 use super::markdown::{self, Line};
+use super::{changelog_body, changelog_style};
 use super::{Incident, Severity};
 
 /// Everything the section says, borrowed from the hotfix's record.
@@ -146,14 +146,57 @@ pub fn insert_section(existing: Option<&str>, s: &Section) -> Result<String> {
             .find(|&i| h2(i).is_some_and(is_entry))
             .or(links),
     };
+    let section = restyled(text, &section, s);
     let mut edits = vec![markdown::insert_block(text, &lines, at, &section)];
     edits.extend(link_edits(text, &lines, links, s));
     Ok(markdown::apply(text, edits))
 }
 
+/// The Keep a Changelog section in the form of the file's newest release: its heading's form
+/// (`[v0.10.74]`, an em dash), its sub-headings' level, bullets and nesting; the sub-heading stays
+/// `Security`, a kind of change Keep a Changelog names.
+fn restyled(text: &str, section: &str, s: &Section) -> String {
+    let Some(mut style) = changelog_style::style_of(text) else {
+        return section.to_string();
+    };
+    // `Security` is one of Keep a Changelog's own kinds of change (and the reference's): kept.
+    style.name = "Security".into();
+    let (heading, body) = section.split_once('\n').unwrap_or((section, ""));
+    let heading = match changelog_style::keep_a_changelog_title(text, s.version, s.date) {
+        Some(title) => format!("## {title} [SECURITY HOTFIX]"),
+        None => heading.to_string(),
+    };
+    format!("{heading}\n{}", changelog_body::restyle(body, &style))
+}
+
 /// Whether the changelog has a section for `version`, in whatever style it writes headings.
 pub fn has_section(changelog: &str, version: &Version) -> bool {
     find_version_heading(&markdown::lines(changelog), version).is_some()
+}
+
+/// How the version's section opens, as it reads in the file: its heading, its sub-heading and its
+/// first item (`# 1.53.2 (December 8th, 2026)`, `### Fixed`, `- **CRITICAL**: Fixed …`).
+pub fn section_opening(changelog: &str, version: &Version) -> Vec<String> {
+    let lines = markdown::lines(changelog);
+    let Some(at) = find_version_heading(&lines, version) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in &lines[at..] {
+        let text = line.text.trim_end();
+        let underline = !text.is_empty() && text.chars().all(|c| c == '=' || c == '-');
+        if line.is_blank() || (underline && out.len() == 1) {
+            continue;
+        }
+        out.push(text.to_string());
+        if text.trim_start().starts_with(['-', '*', '+']) {
+            break;
+        }
+        if out.len() == 4 {
+            break;
+        }
+    }
+    out
 }
 
 /// Records findings of `cargo audit` that the release ships with, as a `### Known issues` list in
@@ -186,15 +229,21 @@ pub fn add_audit_findings(
     }
     .or(link_block_start(&lines).filter(|&l| l > heading));
     let body = heading + 1..end.unwrap_or(lines.len());
+    // In the file's style: its sub-heading level and bullet (`#### Known issues`, `*` items).
+    let style = changelog_style::style_of(changelog)
+        .unwrap_or_else(changelog_body::Style::keep_a_changelog);
+    let bullet = style.bullet;
     let items: Vec<String> = findings
         .iter()
-        .map(|f| format!("- {}\n", markdown::continued(f, "  ")))
+        .map(|f| format!("{bullet} {}\n", markdown::continued(f, "  ")))
         .collect();
 
     let known = body.clone().find(|&i| {
-        lines[i]
-            .heading(3)
-            .is_some_and(|t| t.eq_ignore_ascii_case("known issues"))
+        (2..=6).any(|n| {
+            lines[i]
+                .heading(n)
+                .is_some_and(|t| t.eq_ignore_ascii_case("known issues"))
+        })
     });
     if let Some(known) = known {
         // Add what is missing after the existing list.
@@ -212,7 +261,8 @@ pub fn add_audit_findings(
         }
         let mut last = None;
         for (i, line) in lines.iter().enumerate().take(body.end).skip(known + 1) {
-            if line.text.starts_with("- ") || (last.is_some() && line.text.starts_with("  ")) {
+            let item = line.text.starts_with(&format!("{bullet} "));
+            if item || (last.is_some() && line.text.starts_with("  ")) {
                 last = Some(i);
             } else if !(line.is_blank() && last.is_none()) {
                 break;
@@ -227,7 +277,15 @@ pub fn add_audit_findings(
         ));
     }
 
-    let block = format!("### Known issues\n{}\n{AUDIT_NOTE}\n", items.concat());
+    let level = match style.sub {
+        changelog_body::Sub::Atx(n) => n,
+        changelog_body::Sub::Label => 3,
+    };
+    let block = format!(
+        "{} Known issues\n{}\n{AUDIT_NOTE}\n",
+        "#".repeat(level),
+        items.concat()
+    );
     let upgrade = body
         .clone()
         .find(|&i| lines[i].text.starts_with("**Upgrade immediately**"));
@@ -324,7 +382,17 @@ fn link_edits(
         .enumerate()
         .filter_map(|(i, l)| link_definition(l).map(|(label, url)| (i, label, url)))
         .collect();
-    let version = s.version.to_string();
+    // Labelled as the file labels its releases: `[v0.10.74]` where it writes `[v0.10.73]`.
+    let v_labels = defs.iter().any(|(_, label, _)| {
+        label
+            .strip_prefix('v')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    let version = if v_labels {
+        format!("v{}", s.version)
+    } else {
+        s.version.to_string()
+    };
     if defs.iter().any(|(_, label, _)| *label == version) {
         return Vec::new();
     }
@@ -645,6 +713,27 @@ Some intro.
         let only = "# Changelog\n\nIntro.\n\n## [Unreleased]\n- wip\n";
         let out = insert_section(Some(only), &section(&v1011(), &inc)).unwrap();
         assert_eq!(out, format!("{only}\n{SECTION}"));
+    }
+
+    #[test]
+    fn the_section_copies_the_newest_releases_form() {
+        // rust-openssl's openssl/CHANGELOG.md: `[v0.10.73]`, `### Fixed`, `*` items.
+        let existing = "# Change Log\n\n## [Unreleased]\n\n## [v0.10.73] - 2025-05-28\n\n### Fixed\n\n* Fixed building.\n\n### Changed\n\n* Replaced ctest2.\n";
+        let inc = incident();
+        let version = Version::new(0, 10, 74);
+        let out = insert_section(Some(existing), &section(&version, &inc)).unwrap();
+        assert_eq!(
+            out,
+            "# Change Log\n\n## [Unreleased]\n\n## [v0.10.74] - 2025-03-04 [SECURITY HOTFIX]\n\n\
+             ### Security\n\n\
+             * **CRITICAL**: Fixed buffer overflow in the parser\n  \
+             * RUSTSEC-2025-0001 / CVE-2025-12345\n  * Impact: remote code execution\n  \
+             * Severity: Critical\n  * Credit: Jane Doe\n\n\
+             **Upgrade immediately**: This release fixes a critical security vulnerability.\n\
+             All users should upgrade as soon as possible.\n\n\
+             ## [v0.10.73] - 2025-05-28\n\n### Fixed\n\n* Fixed building.\n\n### Changed\n\n* Replaced ctest2.\n"
+        );
+        assert!(has_section(&out, &version));
     }
 
     #[test]

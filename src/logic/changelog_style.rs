@@ -8,6 +8,7 @@
 
 use semver::Version;
 
+use super::changelog_body;
 use super::markdown;
 
 /// How a release heading is written.
@@ -20,7 +21,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn level(self) -> usize {
+    pub fn level(self) -> usize {
         match self {
             Kind::Atx(n) => n,
             Kind::Setext('=') => 1,
@@ -135,16 +136,18 @@ pub fn insert_edit(
     let body = section.split_once('\n').map_or("", |(_, rest)| rest);
     match newest(&headings) {
         Some(model) => {
-            let title = retitle(&model.title, &model.version, version, date);
-            let level = model.kind.level();
-            let heading = match model.kind {
+            let shape = form_model(&headings, model, version);
+            let title = retitle(&shape.title, &shape.version, version, date);
+            let level = shape.kind.level();
+            let heading = match shape.kind {
                 Kind::Atx(n) => format!("{} {title}\n", "#".repeat(n)),
                 Kind::Setext(mark) => {
                     let width = title.chars().count();
                     format!("{title}\n{}\n", mark.to_string().repeat(width))
                 }
             };
-            let block = format!("{heading}{}", sublevel(body, level));
+            let style = body_style(text, &headings, model, level);
+            let block = format!("{heading}{}", changelog_body::restyle(body, &style));
             let edit = markdown::insert_block(text, &lines, Some(model.line), &block);
             (edit, Placement::Above(model.title.clone()))
         }
@@ -164,15 +167,57 @@ pub fn insert_edit(
     }
 }
 
-/// The section's own subheadings (`### Security`) one level below the release heading.
-fn sublevel(body: &str, level: usize) -> String {
-    let hashes = "#".repeat((level + 1).min(6));
-    body.split_inclusive('\n')
-        .map(|l| match l.strip_prefix("### ") {
-            Some(rest) => format!("{hashes} {rest}"),
-            None => l.to_string(),
-        })
-        .collect()
+/// The heading whose form a new patch release copies: the newest patch release's, where the file
+/// writes patch releases apart (clog: `## v1.11.0` but `### v1.10.1`), else the newest release's.
+fn form_model<'h>(
+    headings: &'h [ReleaseHeading],
+    newest: &'h ReleaseHeading,
+    version: &Version,
+) -> &'h ReleaseHeading {
+    if version.patch == 0 {
+        return newest;
+    }
+    let patches: Vec<ReleaseHeading> = headings
+        .iter()
+        .filter(|h| h.version.patch > 0)
+        .cloned()
+        .collect();
+    match self::newest(&patches) {
+        Some(p) => headings.iter().find(|h| h.line == p.line).unwrap_or(newest),
+        None => newest,
+    }
+}
+
+/// How the release bodies of the file are written (sub-headings, bullets, nesting).
+pub fn body_style(
+    text: &str,
+    headings: &[ReleaseHeading],
+    model: &ReleaseHeading,
+    level: usize,
+) -> changelog_body::Style {
+    let lines: Vec<usize> = headings.iter().map(|h| h.line).collect();
+    changelog_body::of(text, &lines, model.line, level)
+}
+
+/// The style of the file's release bodies, from its newest release; none without a release.
+pub fn style_of(text: &str) -> Option<changelog_body::Style> {
+    let headings = release_headings(text);
+    let model = newest(&headings)?;
+    Some(body_style(text, &headings, model, model.kind.level()))
+}
+
+/// A Keep a Changelog heading for `new` in the form of the newest one (`[v0.10.73] - 2025-05-28`,
+/// `[1.2.0] — 2026-01-02`): the title up to its date, version and date replaced. None when the
+/// newest heading has no date or carries a link (`[1.0.0](https://…) - …`): then the usual form.
+pub fn keep_a_changelog_title(text: &str, new: &Version, date: &str) -> Option<String> {
+    let headings = release_headings(text);
+    let model = newest(&headings)?;
+    if model.title.contains("](") || !model.title.starts_with('[') {
+        return None;
+    }
+    let (range, _) = find_date(&model.title)?;
+    let head = &model.title[..range.end];
+    Some(retitle(head, &model.version, new, date))
 }
 
 /// The version a heading title starts with; none for a planned version (`## 5.0.0 - TBD`, clap's
@@ -353,7 +398,8 @@ mod tests {
         let (out, placed) = insert(text, SECTION, &v("1.53.2"), "2026-11-13");
         assert_eq!(placed, Placement::Above("1.53.1 (July 20th, 2026)".into()));
         assert!(
-            out.starts_with("# 1.53.2 (November 13th, 2026)\n\n## Security\n- **CRITICAL**: Fixed a hole\n\n**Upgrade immediately**: now.\n\n# 1.53.1 (July 20th, 2026)\n"),
+            // The sub-heading as tokio writes it: `### Fixed`, a blank line, `-` items.
+            out.starts_with("# 1.53.2 (November 13th, 2026)\n\n### Fixed\n\n- **CRITICAL**: Fixed a hole\n\n**Upgrade immediately**: now.\n\n# 1.53.1 (July 20th, 2026)\n"),
             "{out}"
         );
         assert!(out.ends_with(text));
@@ -402,6 +448,42 @@ mod tests {
         assert_eq!(
             newest(&headings).map(|h| h.title.as_str()),
             Some("[4.6.6] - 2026-07-30")
+        );
+    }
+
+    #[test]
+    fn clog_patch_releases_keep_their_own_level() {
+        // hyper's CHANGELOG (clog): minor releases `## v1.11.0 (…)`, patch releases `### v1.10.1 (…)`.
+        let text = "## v1.11.0 (2026-07-20)\n\n\n#### Bug Fixes\n\n* **http1:** a fix\n\n\n### v1.10.1 (2026-05-29)\n\n\n#### Bug Fixes\n\n* b\n\n\n## v1.10.0 (2026-05-27)\n";
+        let (out, placed) = insert(text, SECTION, &v("1.11.1"), "2026-11-13");
+        assert_eq!(placed, Placement::Above("v1.11.0 (2026-07-20)".into()));
+        assert!(
+            out.starts_with("### v1.11.1 (2026-11-13)\n\n#### Bug Fixes\n\n* **CRITICAL**: Fixed a hole\n\n**Upgrade immediately**: now.\n\n## v1.11.0 (2026-07-20)\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn keep_a_changelog_titles_copy_the_v_and_the_dash() {
+        let openssl =
+            "# Change Log\n\n## [Unreleased]\n\n## [v0.10.73] - 2025-05-28\n\n### Fixed\n\n* x\n";
+        assert_eq!(
+            keep_a_changelog_title(openssl, &v("0.10.74"), "2026-11-13").as_deref(),
+            Some("[v0.10.74] - 2026-11-13")
+        );
+        let dash = "## [1.2.0] — 2026-01-02 [YANKED]\n";
+        assert_eq!(
+            keep_a_changelog_title(dash, &v("1.2.1"), "2026-11-13").as_deref(),
+            Some("[1.2.1] — 2026-11-13")
+        );
+        let linked = "## [1.0.0](https://github.com/o/r/compare/v0.9.0...v1.0.0) - 2026-01-01\n";
+        assert_eq!(
+            keep_a_changelog_title(linked, &v("1.0.1"), "2026-11-13"),
+            None
+        );
+        assert_eq!(
+            keep_a_changelog_title("## [1.0.0]\n", &v("1.0.1"), "2026-11-13"),
+            None
         );
     }
 

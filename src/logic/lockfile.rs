@@ -19,10 +19,10 @@ pub struct Bump<'a> {
 pub fn set_versions(lock: &str, bumps: &[Bump]) -> Option<String> {
     let mut lines: Vec<String> = lock.split_inclusive('\n').map(str::to_string).collect();
     for bump in bumps {
-        if !set_entry(&mut lines, bump) {
-            return None;
-        }
-        let from = format!("\"{} {}", bump.name, bump.old);
+        // The entry's own version, which lags the manifest when the lock file was not updated
+        // with the last release (`1.1.2` in the lock file of a `1.1.3` tag).
+        let old = set_entry(&mut lines, bump)?;
+        let from = format!("\"{} {old}", bump.name);
         let to = format!("\"{} {}", bump.name, bump.new);
         for line in lines.iter_mut() {
             let trimmed = line.trim_start();
@@ -39,8 +39,9 @@ pub fn set_versions(lock: &str, bumps: &[Bump]) -> Option<String> {
     Some(lines.concat())
 }
 
-/// Sets the version of the path package `bump.name` (an entry without `source`); whether found.
-fn set_entry(lines: &mut [String], bump: &Bump) -> bool {
+/// Sets the version of the path package `bump.name` (an entry without `source`, found by name
+/// whatever version it holds): the version it held, if found.
+fn set_entry(lines: &mut [String], bump: &Bump) -> Option<String> {
     let name_line = format!("name = \"{}\"", bump.name);
     let mut i = 0;
     while i < lines.len() {
@@ -59,17 +60,23 @@ fn set_entry(lines: &mut [String], bump: &Bump) -> bool {
                 .any(|l| l.starts_with("source = "));
             if named && from_path {
                 for j in block {
-                    if lines[j].trim_end() == format!("version = \"{}\"", bump.old) {
-                        let ending = if lines[j].ends_with("\r\n") {
-                            "\r\n"
-                        } else if lines[j].ends_with('\n') {
-                            "\n"
-                        } else {
-                            ""
-                        };
-                        lines[j] = format!("version = \"{}\"{ending}", bump.new);
-                        return true;
-                    }
+                    let Some(old) = lines[j]
+                        .trim_end()
+                        .strip_prefix("version = \"")
+                        .and_then(|v| v.strip_suffix('"'))
+                        .map(str::to_string)
+                    else {
+                        continue;
+                    };
+                    let ending = if lines[j].ends_with("\r\n") {
+                        "\r\n"
+                    } else if lines[j].ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    };
+                    lines[j] = format!("version = \"{}\"{ending}", bump.new);
+                    return Some(old);
                 }
             }
             i = end;
@@ -77,7 +84,7 @@ fn set_entry(lines: &mut [String], bump: &Bump) -> bool {
             i += 1;
         }
     }
-    false
+    None
 }
 
 /// The lines that differ between two lock files, as `-old` / `+new` pairs: what the hotfix changed.
@@ -169,6 +176,25 @@ checksum = "0000"
         };
         // itertools comes from the registry: not a workspace package, never edited here.
         assert_eq!(set_versions(LOCK, &[bump]), None);
+    }
+
+    #[test]
+    fn a_lock_file_that_lags_its_manifest_is_found_by_name() {
+        // caro's v1.1.3: Cargo.toml says 1.1.3, Cargo.lock still 1.1.2.
+        let lock = "version = 4\n\n[[package]]\nname = \"caro\"\nversion = \"1.1.2\"\ndependencies = [\n \"chrono\",\n]\n\n[[package]]\nname = \"chrono\"\nversion = \"0.4.42\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        let out = set_versions(
+            lock,
+            &[Bump {
+                name: "caro",
+                old: "1.1.3",
+                new: "1.1.4",
+            }],
+        )
+        .expect("the entry, by name");
+        assert_eq!(
+            changed_lines(lock, &out),
+            ["-version = \"1.1.2\"", "+version = \"1.1.4\""]
+        );
     }
 
     #[test]

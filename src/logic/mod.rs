@@ -7,6 +7,7 @@ pub mod advisory_id;
 pub mod affected;
 pub mod audit;
 pub mod changelog;
+pub mod changelog_body;
 pub mod changelog_style;
 pub mod disclosure;
 pub mod lockfile;

@@ -118,9 +118,31 @@ pub fn shown(prefix: &str) -> String {
     format!("{prefix}X.Y.Z")
 }
 
-/// `--base-tag` that names no release: say which release tags exist near it.
+/// `--base-tag` that names no release: the tag meant when another scheme has that version
+/// (`v0.23.43` for `v/0.23.43`), else which release tags exist near it.
 pub fn not_a_release(tag: &str, tags: &[String]) -> String {
     let prefix = prefix_of(tag);
+    // The same version under another prefix: the tag meant.
+    if let Some(p) = prefix {
+        let version = &tag.trim()[p.len()..];
+        let mut meant: Vec<&str> = tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| *t != tag && prefix_of(t).is_some_and(|q| &t[q.len()..] == version))
+            .collect();
+        meant.sort_by_key(|t| (t.len(), *t));
+        if let Some(first) = meant.first() {
+            let others = if meant.len() > 1 {
+                format!(" (also {})", meant[1..].join(", "))
+            } else {
+                String::new()
+            };
+            return format!(
+                "--base-tag {tag}: no such tag here; release {version} is tagged {first}{others}. \
+                 Did you mean --base-tag {first}?"
+            );
+        }
+    }
     let mut near: Vec<Release> = tags
         .iter()
         .filter_map(|t| {
@@ -133,10 +155,22 @@ pub fn not_a_release(tag: &str, tags: &[String]) -> String {
         .collect();
     near.sort_by(|a, b| b.version.cmp_precedence(&a.version));
     let listed: Vec<&str> = near.iter().take(8).map(|r| r.tag.as_str()).collect();
-    if listed.is_empty() {
+    let seen = prefixes_seen(tags);
+    if listed.is_empty() && seen.is_empty() {
         format!(
             "--base-tag {tag}: not a release tag of this repository, and no tag here ends in a version X.Y.Z \
              (`git tag --list` shows them). Pass the tag of the release to patch."
+        )
+    } else if listed.is_empty() {
+        let schemes: Vec<String> = seen
+            .iter()
+            .take(4)
+            .map(|(p, n, newest)| format!("{} ({n}, newest {newest})", shown(p)))
+            .collect();
+        format!(
+            "--base-tag {tag}: not a release tag of this repository. Release tags here: {}. \
+             Pass one of them.",
+            schemes.join(", ")
         )
     } else {
         format!(
@@ -148,6 +182,15 @@ pub fn not_a_release(tag: &str, tags: &[String]) -> String {
             listed.join(", ")
         )
     }
+}
+
+/// The newest release of `base`'s line (same major and minor) under `prefix`, when it is newer than
+/// `base`: the release a hotfix of that line starts from.
+pub fn newer_in_line(tags: &[String], prefix: &str, base: &Release) -> Option<Release> {
+    releases(tags, prefix).into_iter().find(|r| {
+        (r.version.major, r.version.minor) == (base.version.major, base.version.minor)
+            && r.version.cmp_precedence(&base.version).is_gt()
+    })
 }
 
 #[cfg(test)]
@@ -253,5 +296,33 @@ mod tests {
         let said = not_a_release("latest", &t);
         assert!(said.contains("tokio-macros-2.5.0"), "{said}");
         assert!(not_a_release("x", &[]).contains("no tag here ends in a version"));
+    }
+
+    #[test]
+    fn a_base_tag_in_the_wrong_scheme_names_the_tag_meant() {
+        // rustls tags `v/0.23.43`.
+        let t = tags(&["v/0.23.43", "v/0.23.42", "rustls-post-quantum-v/0.2.2"]);
+        assert_eq!(
+            not_a_release("v0.23.43", &t),
+            "--base-tag v0.23.43: no such tag here; release 0.23.43 is tagged v/0.23.43. \
+             Did you mean --base-tag v/0.23.43?"
+        );
+        let said = not_a_release("v0.23.41", &t);
+        assert!(
+            said.contains("Release tags here: v/X.Y.Z (2, newest v/0.23.43)"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn the_newest_release_of_a_line() {
+        let t = tags(&["v0.14.30", "v0.14.31", "v0.14.32", "v1.0.0"]);
+        let base = latest_release(["v0.14.31"], "v").unwrap();
+        assert_eq!(
+            newer_in_line(&t, "v", &base).map(|r| r.tag).as_deref(),
+            Some("v0.14.32")
+        );
+        let newest = latest_release(["v0.14.32"], "v").unwrap();
+        assert_eq!(newer_in_line(&t, "v", &newest), None);
     }
 }

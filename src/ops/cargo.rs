@@ -14,6 +14,9 @@ pub struct Metadata {
     pub workspace_root: PathBuf,
     #[serde(default)]
     pub workspace_members: Vec<String>,
+    /// `default-members` of a virtual workspace (cargo 1.71 and later say them).
+    #[serde(default)]
+    pub workspace_default_members: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -24,6 +27,17 @@ pub struct Package {
     pub manifest_path: PathBuf,
     #[serde(default)]
     pub targets: Vec<Target>,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A dependency as the manifest names it (`ffi = { package = "openssl-sys", … }`: name
+/// `openssl-sys`, rename `ffi`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Dependency {
+    pub name: String,
+    #[serde(default)]
+    pub rename: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,8 +74,12 @@ impl Metadata {
                 .find(|p| p.name == name)
                 .with_context(|| {
                     let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+                    let meant = self
+                        .meant(name)
+                        .map(|(p, why)| format!("\nDid you mean --package {p} ({why})?"))
+                        .unwrap_or_default();
                     format!(
-                        "--package {name}: no such package in this workspace (packages: {})",
+                        "--package {name}: no such package in this workspace (packages: {}){meant}",
                         names.join(", ")
                     )
                 }),
@@ -76,6 +94,12 @@ impl Metadata {
                         == root
                 }) {
                     Some(p) => Ok(p),
+                    // A virtual workspace with one default member: the package cargo builds.
+                    None if self.workspace_default_members.len() == 1 => self
+                        .packages
+                        .iter()
+                        .find(|p| p.id == self.workspace_default_members[0])
+                        .context("the workspace's default member is not among its packages"),
                     None => {
                         let names: Vec<&str> =
                             self.packages.iter().map(|p| p.name.as_str()).collect();
@@ -87,6 +111,54 @@ impl Metadata {
                 }
             }
         }
+    }
+}
+
+impl Metadata {
+    /// The member whose directory holds `dir` (the nearest, as cargo finds a package), unless that
+    /// is the workspace's root.
+    pub fn member_at(&self, dir: &Path) -> Option<&Package> {
+        let dir = dir.canonicalize().ok()?;
+        let root = self.workspace_root.canonicalize().ok()?;
+        self.packages
+            .iter()
+            .filter_map(|p| {
+                let own = p.manifest_path.parent()?.canonicalize().ok()?;
+                (own != root && dir.starts_with(&own)).then_some((own.components().count(), p))
+            })
+            .max_by_key(|(depth, _)| *depth)
+            .map(|(_, p)| p)
+    }
+
+    /// The package a `--package` that names none may mean: the one in that directory, the one a
+    /// member's dependency renames to it, the one spelled with `-` for `_` (or the reverse).
+    fn meant(&self, given: &str) -> Option<(String, String)> {
+        let root = self.workspace_root.canonicalize().ok();
+        let wanted = given.trim_end_matches('/');
+        for p in &self.packages {
+            let dir = p.manifest_path.parent()?;
+            let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+            let relative = root
+                .as_ref()
+                .and_then(|r| dir.strip_prefix(r).ok())
+                .map(|d| d.to_string_lossy().replace('\\', "/"));
+            if relative.as_deref() == Some(wanted) {
+                return Some((p.name.clone(), format!("the package in {wanted}/")));
+            }
+        }
+        for p in &self.packages {
+            for d in &p.dependencies {
+                let is_member = self.packages.iter().any(|m| m.name == d.name);
+                if is_member && d.rename.as_deref() == Some(given) {
+                    return Some((d.name.clone(), format!("{} calls it {given}", p.name)));
+                }
+            }
+        }
+        let norm = |s: &str| s.replace('_', "-").to_ascii_lowercase();
+        self.packages
+            .iter()
+            .find(|p| norm(&p.name) == norm(given))
+            .map(|p| (p.name.clone(), "spelled so in its manifest".to_string()))
     }
 }
 
@@ -120,17 +192,50 @@ pub fn lock_is_current(runner: &mut Runner, dir: &Path) -> Result<Option<String>
     }
 }
 
+/// How cargo brought Cargo.lock in line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filled {
+    /// Offline, from what this machine's cargo cache holds.
+    Offline,
+    /// Offline it could not (`said`: why), so as the maintainer's cargo is configured (online).
+    Online { said: String },
+}
+
 /// Lets cargo bring Cargo.lock in line with the bumped versions, keeping every locked dependency
 /// where it is (`cargo metadata` resolves with the lock file; `cargo update --workspace` would
-/// re-resolve the members' dependencies too).
-pub fn fill_lock(runner: &mut Runner, dir: &Path) -> Result<()> {
-    runner.run(
-        &Cmd::new("cargo", "update Cargo.lock for the new versions")
+/// re-resolve the members' dependencies too). Offline first; when the cache lacks what cargo needs
+/// (a lock file that lagged its manifests makes cargo resolve afresh), as cargo is configured.
+pub fn fill_lock(runner: &mut Runner, dir: &Path) -> Result<Filled> {
+    let offline = runner.run_unchecked(
+        &Cmd::new("cargo", "update Cargo.lock for the new versions (offline)")
             .cwd(dir)
             .effect(Effect::Local)
             .args(["metadata", "--offline", "--format-version", "1"]),
     )?;
-    Ok(())
+    if offline.success() {
+        return Ok(Filled::Offline);
+    }
+    let said = first_error(&offline.stderr);
+    runner.run(
+        &Cmd::new(
+            "cargo",
+            "update Cargo.lock for the new versions, resolving as cargo is configured",
+        )
+        .cwd(dir)
+        .effect(Effect::Local)
+        .args(["metadata", "--format-version", "1"]),
+    )?;
+    Ok(Filled::Online { said })
+}
+
+/// The first `error:` line cargo wrote (else its first line), without the prefix.
+fn first_error(stderr: &str) -> String {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .or_else(|| stderr.lines().find(|l| !l.trim().is_empty()))
+        .unwrap_or_default();
+    line.trim_start_matches("error:").trim().to_string()
 }
 
 /// Runs one configured command (tests, pre-tag checks) with a spinner; the output is returned
@@ -222,6 +327,27 @@ pub fn yank(
 mod tests {
     use super::*;
     use crate::env::Env;
+
+    #[test]
+    fn a_virtual_workspace_with_one_default_member_selects_it() {
+        // The shape of `cargo metadata --no-deps` for `default-members = ["tracing"]`.
+        let json = r#"{"packages": [
+            {"name": "tracing", "version": "0.1.44", "id": "path+file:///w/tracing#0.1.44",
+             "manifest_path": "/w/tracing/Cargo.toml"},
+            {"name": "tracing-core", "version": "0.1.36", "id": "path+file:///w/tracing-core#0.1.36",
+             "manifest_path": "/w/tracing-core/Cargo.toml"}],
+            "workspace_root": "/w", "workspace_members": [],
+            "workspace_default_members": ["path+file:///w/tracing#0.1.44"]}"#;
+        let meta: Metadata = serde_json::from_str(json).expect("metadata");
+        let root = Path::new("/w/Cargo.toml");
+        assert_eq!(meta.select(None, root).expect("selected").name, "tracing");
+        let err = meta.select(Some("tracing_core"), root).unwrap_err();
+        assert!(
+            format!("{err:#}")
+                .contains("Did you mean --package tracing-core (spelled so in its manifest)?"),
+            "{err:#}"
+        );
+    }
 
     #[test]
     fn a_registry_index_is_found_in_the_environment_given_then_in_cargo_home() {

@@ -135,6 +135,26 @@ impl<'a> Git<'a> {
             .collect())
     }
 
+    /// Every branch of the remote, with the commit it points at.
+    pub fn remote_heads(&mut self, remote: &str) -> Result<Vec<(String, String)>> {
+        let out = self
+            .runner
+            .query(&self.cmd("list the remote's branches").args([
+                "ls-remote",
+                "--heads",
+                remote,
+            ]))?;
+        Ok(out
+            .stdout
+            .lines()
+            .filter_map(|l| {
+                let (sha, name) = l.split_once(char::is_whitespace)?;
+                let name = name.trim().strip_prefix("refs/heads/")?;
+                Some((name.to_string(), sha.to_string()))
+            })
+            .collect())
+    }
+
     /// The remote's default branch (what its HEAD points at).
     pub fn remote_default_branch(&mut self, remote: &str) -> Result<Option<String>> {
         let out = self

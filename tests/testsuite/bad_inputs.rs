@@ -426,7 +426,7 @@ fn two_release_tags_on_one_commit_the_one_the_manifest_contradicts_is_refused() 
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains(
-            "v1.0.1 is not a release of minicrate 1.0.1: Cargo.toml at v1.0.1 says minicrate 1.0.0."
+            "v1.0.1 is not a release of minicrate: Cargo.toml at v1.0.1 says minicrate 1.0.0, not 1.0.1."
         ),
         "{}",
         out.explain()
@@ -495,7 +495,7 @@ fn a_base_tag_whose_manifest_says_another_version_stops_before_anything_changes(
     assert_eq!(out.code, 1, "{}", out.explain());
     assert!(
         out.error().contains(
-            "v1.0.0 is not a release of minicrate 1.0.0: Cargo.toml at v1.0.0 says minicrate 0.9.0. Nothing was changed."
+            "v1.0.0 is not a release of minicrate: Cargo.toml at v1.0.0 says minicrate 0.9.0, not 1.0.0. Nothing was changed."
         ),
         "{}",
         out.explain()

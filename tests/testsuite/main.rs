@@ -44,6 +44,7 @@ mod published_crate;
 mod published_packaged;
 mod publishing;
 mod real_shapes;
+mod real_shapes_two;
 mod record;
 mod rollback;
 mod rustsec_cross_check;

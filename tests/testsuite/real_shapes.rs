@@ -334,7 +334,7 @@ fn tokio_older_line_goes_through_its_own_maintenance_branch() {
         &out,
         &[
             "  This hotfix will be: tokio-1.51.3 (patch bump of tokio-1.51.2)",
-            "The line's maintenance branch is tokio-1.51.x (it exists on origin)",
+            "Maintenance branch of the 1.51 line: tokio-1.51.x on origin (its name mentions the line and it holds tokio-1.51.2)",
             "--base tokio-1.51.x --head hotfix/tokio-1.51.3",
         ],
     );
@@ -546,7 +546,8 @@ fn a_tokio_hotfix_changes_tokio_alone_and_writes_its_changelog_in_its_style() {
     );
     let changelog = read(&fx.work.join("tokio/CHANGELOG.md"));
     assert!(
-        changelog.starts_with("# 1.53.2 (November 13th, 2026)\n\n## Security\n"),
+        // Under the sub-heading tokio's releases use, as they write it.
+        changelog.starts_with("# 1.53.2 (November 13th, 2026)\n\n### Fixed\n\n- **"),
         "{changelog}"
     );
     assert!(changelog.contains("\n# 1.53.1 (July 20th, 2026)\n"));

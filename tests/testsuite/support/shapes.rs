@@ -35,6 +35,9 @@ use std::process::Command;
 
 use super::{git, write, Fixture};
 
+mod round_two;
+pub use round_two::{bitflags, caro, hyper, openssl, tracing};
+
 /// A calendar date, written the ways CHANGELOGs write it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
