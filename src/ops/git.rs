@@ -200,6 +200,44 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
+    /// `git worktree add --detach PATH COMMIT`: a clean checkout of `commit`, sharing this
+    /// repository's objects.
+    pub fn worktree_add(&mut self, path: &Path, commit: &str) -> Result<()> {
+        self.runner.query(
+            &self
+                .cmd("make a clean worktree of the tag")
+                .effect(Effect::Local)
+                .arg("worktree")
+                .arg("add")
+                .arg("--detach")
+                .arg("--force")
+                .arg(path)
+                .arg(commit),
+        )?;
+        Ok(())
+    }
+
+    /// `git worktree remove --force PATH`, then `git worktree prune` (a directory deleted by hand
+    /// leaves its registration behind).
+    pub fn worktree_remove(&mut self, path: &Path) -> Result<()> {
+        if path.exists() {
+            self.runner.probe(
+                &self
+                    .cmd("remove the worktree of the tag")
+                    .effect(Effect::Local)
+                    .args(["worktree", "remove", "--force"])
+                    .arg(path),
+            )?;
+        }
+        self.runner.probe(
+            &self
+                .cmd("forget removed worktrees")
+                .effect(Effect::Local)
+                .args(["worktree", "prune"]),
+        )?;
+        Ok(())
+    }
+
     /// The commit a revision names, if it names one.
     pub fn resolve_commit(&mut self, rev: &str) -> Result<Option<String>> {
         let out = self.runner.probe(&self.cmd("resolve a revision").args([
