@@ -71,6 +71,7 @@ pub fn publish(ctx: &mut Ctx<Hotfix>) -> Result<()> {
 
     // What is there already (a resumed run, a publish by hand), and is it ours?
     let mut todo: Vec<(usize, Vec<Crate>)> = Vec::new();
+    let mut already = Vec::new();
     for (g, group) in groups.iter().enumerate() {
         let mut missing = Vec::new();
         let mut published = Vec::new();
@@ -85,6 +86,7 @@ pub fn publish(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             let ours = checksums(ctx, group, &target_dir, &upload)?;
             for (c, sum) in &published {
                 same_as_ours(ctx, &reg, c, sum.as_deref(), &ours)?;
+                already.push(c.clone());
             }
         }
         if !missing.is_empty() {
@@ -127,6 +129,11 @@ pub fn publish(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let timeout = std::time::Duration::from_secs_f64(
         ctx.settings.publish_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS),
     );
+    // A crate published before a kill may be in the API but not yet in the index, where cargo
+    // resolves the ones that depend on it.
+    for c in &already {
+        wait_in_index(ctx, &reg, c, interval, timeout)?;
+    }
     for (g, crates) in &todo {
         let group = &groups[*g];
         let batches: Vec<Vec<Crate>> = if several {

@@ -103,10 +103,15 @@ impl Version {
         }
     }
 
-    /// Shown once the crate's file has been asked for `visible_after` times, and its publish's
-    /// delay is over.
+    /// Shown in the index once the crate's file has been asked for `visible_after` times, and its
+    /// publish's delay is over.
     fn shown(&self, seen: usize) -> bool {
-        seen >= self.visible_after && self.visible_at.is_none_or(|t| Instant::now() >= t)
+        self.known(seen) && self.visible_at.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// Known to the API: like crates.io's, at once when it is published; the index lags.
+    fn known(&self, seen: usize) -> bool {
+        seen >= self.visible_after
     }
 }
 
@@ -846,14 +851,12 @@ fn api(st: &mut State, method: &str, path: &str, authorization: Option<&str>) ->
     let known = |st: &State, name: &str, version: &str| {
         st.versions
             .iter()
-            .position(|v| name == st.name && v.vers == version && v.shown(seen))
+            .position(|v| name == st.name && v.vers == version && v.known(seen))
     };
     if let ["api", "v1", "crates", name, rest @ ..] = parts.as_slice() {
         if *name != st.name {
             let found = st.others.iter().find(|v| {
-                v.name.as_deref() == Some(*name)
-                    && rest.first() == Some(&v.vers.as_str())
-                    && v.shown(usize::MAX)
+                v.name.as_deref() == Some(*name) && rest.first() == Some(&v.vers.as_str())
             });
             return match (method, rest, found) {
                 ("GET", [_], Some(v)) => {
@@ -872,12 +875,12 @@ fn api(st: &mut State, method: &str, path: &str, authorization: Option<&str>) ->
     }
     match (method, parts.as_slice()) {
         ("GET", ["api", "v1", "crates", name]) => {
-            if *name != st.name || !st.versions.iter().any(|v| v.shown(seen)) {
+            if *name != st.name || !st.versions.iter().any(|v| v.known(seen)) {
                 return not_found(&format!("crate `{name}` does not exist"));
             }
             let mut versions = Vec::new();
             for i in 0..st.versions.len() {
-                if st.versions[i].shown(seen) {
+                if st.versions[i].known(seen) {
                     let checksum = checksum_of(st, i);
                     let v = &st.versions[i];
                     versions.push(serde_json::json!({
