@@ -443,12 +443,10 @@ fn show_commands(
                 .map(|c| cargo::publish_args(std::slice::from_ref(&c.name), upload, false))
                 .collect()
         };
+        ctx.ui
+            .line(format!("  in {dir} (a clean worktree of {}):", group.tag));
         for args in lines {
-            ctx.ui.line(format!(
-                "    (in {dir}, {})  $ cargo {}",
-                group.tag,
-                args.join(" ")
-            ));
+            ctx.ui.line(format!("    $ cargo {}", args.join(" ")));
         }
     }
     if all.len() > 1 {
@@ -476,9 +474,11 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// cargo's own lines, indented, so the person sees what it did (never a token: cargo prints none).
+/// cargo's own lines, indented, with paths relative to the repository, so the person sees what it
+/// did (never a token: cargo prints none).
 fn show_cargo(ctx: &Ctx<Hotfix>, out: &Output) {
-    for line in out.stderr.lines().chain(out.stdout.lines()) {
+    let err = relative(ctx, &out.stderr);
+    for line in err.lines().chain(out.stdout.lines()) {
         let line = line.trim_end();
         if line.trim().is_empty() {
             continue;
@@ -486,6 +486,12 @@ fn show_cargo(ctx: &Ctx<Hotfix>, out: &Output) {
         ctx.ui
             .line(format!("    │ {}", crate::runner::redact(line)));
     }
+}
+
+/// `text` with the repository's absolute path taken out of its paths.
+fn relative(ctx: &Ctx<Hotfix>, text: &str) -> String {
+    let repo = format!("{}/", ctx.repo.display());
+    text.replace(&repo, "")
 }
 
 fn wait_in_index(
@@ -566,7 +572,7 @@ fn failed(
             _ => missing.push(format!("{} {}", c.name, c.version)),
         }
     }
-    let said = indent(crate::runner::redact(out.stderr.trim()).as_str());
+    let said = indent(&crate::runner::redact(relative(ctx, &out.stderr).trim()));
     let so_far = if reached.is_empty() {
         format!("Nothing of {} reached the registry.", list(&missing))
     } else {
