@@ -702,17 +702,16 @@ fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String)
     }
 }
 
-/// One line of a crate's index file.
+/// One line of a crate's index file, its keys in crates.io's order.
 fn index_line(name: &str, v: &Version, cksum: &str) -> String {
-    let line = serde_json::json!({
-        "name": name,
-        "vers": v.vers,
-        "deps": v.deps.clone().unwrap_or_else(|| serde_json::json!([])),
-        "cksum": cksum,
-        "features": {},
-        "yanked": v.yanked,
-    });
-    format!("{line}\n")
+    let deps = v
+        .deps
+        .as_ref()
+        .map_or_else(|| "[]".to_string(), |d| d.to_string());
+    format!(
+        "{{\"name\":\"{name}\",\"vers\":\"{}\",\"deps\":{deps},\"cksum\":\"{cksum}\",\"features\":{{}},\"yanked\":{}}}\n",
+        v.vers, v.yanked
+    )
 }
 
 /// Logs the first index answer that shows each published version.
