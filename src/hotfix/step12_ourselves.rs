@@ -262,14 +262,9 @@ fn clean_worktree(ctx: &mut Ctx<Hotfix>, group: &Group) -> Result<()> {
         if head.as_deref() == Some(commit.as_str()) && clean {
             return Ok(());
         }
-        ctx.git().worktree_remove(&path)?;
-    } else if path.exists() {
-        ctx.git().worktree_remove(&path)?;
-        if path.exists() {
-            std::fs::remove_dir_all(&path)
-                .with_context(|| format!("could not remove {}", ctx.shown(&path)))?;
-        }
     }
+    // Gone, at another commit or changed: made again (a stale registration pruned first).
+    ctx.git().worktree_remove(&path)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("could not create {}", ctx.shown(parent)))?;

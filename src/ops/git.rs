@@ -210,24 +210,19 @@ impl<'a> Git<'a> {
                 .arg("worktree")
                 .arg("add")
                 .arg("--detach")
-                .arg("--force")
                 .arg(path)
                 .arg(commit),
         )?;
         Ok(())
     }
 
-    /// `git worktree remove --force PATH`, then `git worktree prune` (a directory deleted by hand
-    /// leaves its registration behind).
+    /// Removes the worktree at `path`, which caro-hotfix made under `.git/caro-hotfix/` (its files
+    /// are the tag's and cargo's build, nothing of the maintainer's), then `git worktree prune` to
+    /// forget its registration.
     pub fn worktree_remove(&mut self, path: &Path) -> Result<()> {
         if path.exists() {
-            self.runner.probe(
-                &self
-                    .cmd("remove the worktree of the tag")
-                    .effect(Effect::Local)
-                    .args(["worktree", "remove", "--force"])
-                    .arg(path),
-            )?;
+            std::fs::remove_dir_all(path)
+                .with_context(|| format!("could not remove the worktree {}", path.display()))?;
         }
         self.runner.probe(
             &self

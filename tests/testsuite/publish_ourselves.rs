@@ -218,7 +218,6 @@ fn one_crate_is_published_by_cargo_from_a_clean_worktree_of_the_tag_then_checked
         say("yes"),
         say("yes"),
     ];
-    // The maintainer's work tree is left dirty: the publish does not happen here.
     let out = with_env(fx.caro(&args(&[])), &env).answers(answers).run();
     assert_eq!(out.code, 0, "{}", out.explain());
     let t = &out.transcript;
@@ -481,6 +480,11 @@ fn a_kill_between_the_two_crates_publishes_only_the_missing_one_on_resume() {
     let _ = typist.p.process.wait();
     assert_eq!(uploads(&index), [up("mybase", "1.0.1", 200)]);
 
+    // The worktree the kill left behind, changed meanwhile: it is made again from the tag, or
+    // mybase's package would not be the one on the registry.
+    let left = fx.work.join(".git/caro-hotfix/publish/v1.0.1");
+    assert!(left.join("base/src/lib.rs").exists());
+    write(&left.join("base/src/lib.rs"), "pub fn tampered() {}\n");
     index.publish_delay(Duration::from_millis(100));
     let resumed = with_env(fx.caro(&["resume"]), &env)
         .answers(vec![say("yes"), say("yes")])
