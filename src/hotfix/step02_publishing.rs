@@ -204,6 +204,18 @@ fn describe(
              from a clean worktree of the tag, every crate of the release in dependency order, \
              after a typed `yes`; your token stays cargo's"
         ));
+        if ctx.settings.registry.is_none()
+            && ctx.settings.registry_index.as_deref().is_some_and(|u| {
+                u.trim_end_matches('/') != crate::settings::DEFAULT_INDEX.trim_end_matches('/')
+            })
+        {
+            ctx.ui.warn(
+                "`cargo publish` uploads to a registry by name, not to an index URL alone (it \
+                 would want the token on its command line): name it in .cargo/config.toml \
+                 (`[registries.NAME] index = …`) and pass --registry NAME, or set `publish = \
+                 \"workflow\"` and publish by hand",
+            );
+        }
         if let Some(f) = found {
             ctx.ui.warn(format!(
                 "`{}` publishes on a tag too: the tag's push starts it, and the registry refuses \

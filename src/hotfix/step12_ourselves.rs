@@ -61,6 +61,21 @@ pub fn publish(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let groups = groups(ctx)?;
     let upload = upload(ctx);
     let several = cargo::publishes_several(cargo::version(&mut ctx.runner));
+    if let Upload::Index(url) = &upload {
+        let what = format!(
+            "`cargo publish` uploads to a registry by name: with only an index URL ({url}) it wants \
+             the token on its command line (`--token`), which caro-hotfix never passes. Name the \
+             registry in cargo's configuration (`[registries.NAME] index = \"{url}\"` in \
+             .cargo/config.toml, its token with `cargo login --registry NAME`) and pass `--registry \
+             NAME`, or publish by hand from the tag"
+        );
+        if ctx.settings.dry_run {
+            ctx.ui
+                .warn(format!("Rehearsal: the real run would stop here. {what}."));
+            return Ok(());
+        }
+        bail!("{what}, then resume. Nothing was published.");
+    }
     if ctx.settings.dry_run {
         return rehearse(ctx, &groups, &upload, several);
     }
@@ -570,6 +585,13 @@ fn failed(
     let said = indent(&crate::runner::redact(relative(ctx, &out.stderr).trim()));
     let so_far = if reached.is_empty() {
         format!("Nothing of {} reached the registry.", list(&missing))
+    } else if missing.is_empty() {
+        format!(
+            "{} {} on the registry now all the same: resume checks {} against the tag.",
+            list(&reached),
+            if reached.len() == 1 { "is" } else { "are" },
+            if reached.len() == 1 { "it" } else { "them" }
+        )
     } else {
         format!(
             "{} reached the registry; {} did not.",

@@ -529,3 +529,67 @@ fn a_rehearsal_runs_cargo_publish_dry_run_for_real_and_uploads_nothing() {
     );
     assert_eq!(uploads(&index), []);
 }
+
+#[test]
+fn publishing_ourselves_a_crate_that_accepts_only_trusted_publishing_stops_at_step_2() {
+    let fx = Fixture::new();
+    let manifest = read(&fx.work.join("Cargo.toml"));
+    write(
+        &fx.work.join("Cargo.toml"),
+        &manifest.replace("publish = \"workflow\"", "publish = \"caro-hotfix\""),
+    );
+    git(
+        &fx.work,
+        &["commit", "-qam", "chore: caro-hotfix publishes"],
+    );
+    git(&fx.work, &["push", "-q", "origin", "main"]);
+    let home = tempfile::tempdir().expect("cargo home");
+    let index = IndexServer::publishing(CRATE, &fx.origin);
+    index.add_version("1.0.10");
+    index.trustpub_only(Some(true));
+    let env = registry_env(&index, home.path());
+    let out = with_env(fx.caro(&args(&[])), &env)
+        .answers(vec![say("yes")])
+        .run();
+    assert_eq!(out.code, 1, "{}", out.explain());
+    assert!(
+        out.error().contains(
+            "minicrate accepts only trusted publishing (the registry's `trustpub_only`), so the \
+             `cargo publish` with a token that `publish = \"caro-hotfix\"` asks for would be \
+             refused at step 12"
+        ) && out.error().contains("Set `publish = \"workflow\"`"),
+        "{}",
+        out.explain()
+    );
+    assert!(!out.transcript.contains("[3/16]"), "{}", out.explain());
+    assert!(!git_ok(
+        &fx.work,
+        &["rev-parse", "--verify", "refs/heads/hotfix/v1.0.11"]
+    ));
+}
+
+#[test]
+fn an_index_url_without_a_registry_name_cannot_be_published_to_and_says_how_to_name_it() {
+    let fx = single();
+    let index = IndexServer::publishing(CRATE, &fx.origin);
+    index.add_version("1.0.10");
+    let url = index.url();
+    let mut a = vec!["--poll-interval", "0.05", "--registry-index", &url];
+    a.extend_from_slice(&STEP4_FLAGS);
+    a.extend(["--dry-run", "--non-interactive", DESCRIPTION]);
+    let out = fx.caro(&a).unscripted().run();
+    assert_eq!(out.code, 0, "{}", out.explain());
+    let t = &out.transcript;
+    assert!(
+        t.contains("`cargo publish` uploads to a registry by name, not to an index URL alone"),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!(
+            "Rehearsal: the real run would stop here. `cargo publish` uploads to a registry by \
+             name: with only an index URL (sparse+{url})"
+        )),
+        "{t}"
+    );
+    assert!(!t.contains("$ cargo publish"), "{t}");
+}
