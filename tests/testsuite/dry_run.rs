@@ -103,6 +103,7 @@ fn a_rehearsal_leaves_repository_and_remote_untouched() {
 
 #[test]
 fn a_fire_drill_needs_no_answers() {
+    real_gates();
     let fx = Fixture::new();
     let before = fx.snapshot();
     let tap = snapshot::JournalTap::start(&fx);
@@ -207,6 +208,7 @@ fn artifact(dir: &std::path::Path, prefix: &str) -> (String, std::time::SystemTi
 
 #[test]
 fn a_rehearsal_after_a_normal_build_does_not_rebuild_dependencies() {
+    real_gates();
     if std::env::var_os("CARGO_TARGET_DIR").is_some() {
         return; // then every build shares that directory already, and nothing is seeded
     }

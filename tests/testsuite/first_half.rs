@@ -33,6 +33,7 @@ fn happy_answers(fx: &Fixture) -> Vec<Answer> {
 
 #[test]
 fn steps_one_to_eight_prepare_the_hotfix_branch() {
+    real_gates();
     let fx = refusing_pushes(Fixture::new());
     let out = fx.caro(&flags()).answers(happy_answers(&fx)).run();
     // The run stops at step 9, which this version does not do yet; everything before it is done.
@@ -249,6 +250,7 @@ fn an_unknown_remote_is_named() {
 
 #[test]
 fn a_failing_test_suite_stops_at_step_seven_with_its_output() {
+    real_gates();
     let fx = Fixture::new();
     let work = fx.work.clone();
     let answers = vec![

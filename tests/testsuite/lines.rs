@@ -1004,6 +1004,10 @@ fn killed_in_the_second_line_at_step_12_then_resumed() {
 /// The real binary on a pseudo-terminal, typed at up to `done`, killed with SIGKILL on the held
 /// program of the 0.9 line's step `step`; then `resume` finishes both lines, each thing once.
 fn killed_in_the_second_line_then_resumed(step: u8) {
+    if step == 7 {
+        // Held inside the 0.9 line's real `cargo test --lib` (the fixture's quick gates elsewhere).
+        real_gates();
+    }
     let w = World::two();
     let at = hold_at(step);
     let hold = Hold::install(&w.fx, at);

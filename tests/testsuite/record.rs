@@ -195,6 +195,7 @@ fn a_damaged_record_is_a_clear_error_naming_the_file() {
 
 #[test]
 fn resume_after_failing_tests_continues_without_doing_anything_twice() {
+    real_gates();
     let fx = Fixture::new();
     fx.refuse_pushes();
     let work = fx.work.clone();

@@ -52,6 +52,7 @@ fn t_has_verdict(transcript: &str) -> bool {
 
 #[test]
 fn one_run_takes_the_hotfix_from_yes_to_the_summary() {
+    real_gates();
     let fx = Fixture::new();
     let index = IndexServer::publishing(CRATE, &fx.origin);
     index.add_version("1.0.10");

@@ -149,6 +149,7 @@ fn ctrl_c_at_a_prompt_says_where_it_stopped_and_exits_130() {
 /// stopped program and the interrupt handler would show.
 #[test]
 fn ctrl_c_while_a_program_runs_is_an_interruption_not_a_failure() {
+    real_gates();
     let fx = Fixture::new();
     let real = crate::fault_injection::which("cargo");
     // The tests take long: a stand-in cargo whose `test` waits; everything else is the real cargo.
@@ -250,6 +251,7 @@ fn the_demo_runs_from_yes_through_done_to_the_summary() {
 
 #[test]
 fn done_before_the_fix_is_committed_is_refused_then_accepted() {
+    real_gates();
     let fx = Fixture::new();
     let mut p = started_to_step_five(fx.binary(&ANSWERED));
     p.send_line("done").expect("done too early");

@@ -100,6 +100,11 @@ pub fn read(path: &Path) -> String {
 
 /// A crate's manifest, with a comment and odd formatting that edits must keep.
 pub fn manifest(version: &str) -> String {
+    let gates = if REAL_GATES.with(|g| g.get()) {
+        ""
+    } else {
+        QUICK_GATES
+    };
     format!(
         "# The sample crate of caro-hotfix's tests.\n\
          [package]\n\
@@ -116,8 +121,28 @@ pub fn manifest(version: &str) -> String {
          # publishing with `cargo publish` has its own tests (publish_ourselves.rs).\n\
          [package.metadata.hotfix]\n\
          strategy = \"main\"\n\
-         publish = \"workflow\"\n"
+         publish = \"workflow\"\n\
+         {gates}"
     )
+}
+
+/// The settings of a fixture whose crate's own gates are not what the test is about: step 7 runs
+/// `cargo --version` instead of compiling and testing the crate twice, and step 11 runs no pre-tag
+/// `cargo package` (issue 30: the two were a third of the time the wizard's programs took in the
+/// suite). Every other step runs as in a real hotfix.
+pub const QUICK_GATES: &str = "\
+test-commands = [[\"cargo\", \"--version\"]]   # quick: this test is not about step 7\n\
+pre-tag-commands = []   # nor about step 11's pre-tag check\n";
+
+thread_local! {
+    static REAL_GATES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// For a test about steps 7 or 11 (the crate's tests and their counts, the pre-tag check): the
+/// fixtures this test's thread makes from now on keep caro-hotfix's default gates — the real `cargo
+/// test --lib`, `cargo test --test '*'` and `cargo package --locked` — instead of [`QUICK_GATES`].
+pub fn real_gates() {
+    REAL_GATES.with(|g| g.set(true));
 }
 
 pub fn lockfile(version: &str) -> String {
