@@ -528,6 +528,7 @@ mod record {
             together: Vec::new(),
             line_branch_exists: false,
             targets: Default::default(),
+            publisher: Default::default(),
         });
         for i in 0..commands {
             s.journal.push(JournalEntry {

@@ -20,6 +20,28 @@ pub enum Strategy {
     Maintenance,
 }
 
+/// Who runs `cargo publish` for the tag (`publish`): decided at step 2 and recorded in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Publisher {
+    /// A workflow run by the tag (or someone by hand): step 12 watches the run and the registry.
+    /// A record from before the choice existed says nothing, and meant this.
+    #[default]
+    Workflow,
+    /// caro-hotfix itself: `cargo publish --locked` from a clean worktree of the tag, at step 12.
+    CaroHotfix,
+}
+
+impl Publisher {
+    /// The value as the configuration spells it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Publisher::Workflow => "workflow",
+            Publisher::CaroHotfix => "caro-hotfix",
+        }
+    }
+}
+
 /// What step 8 does with `cargo audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audit {
@@ -49,6 +71,9 @@ pub struct Config {
     pub audit: Audit,
     /// The workflow file that publishes a tag (e.g. `release.yml`); none: any run for the tag.
     pub publish_workflow: Option<String>,
+    /// Who publishes; none: a workflow when step 2 finds one that publishes on a tag, else
+    /// caro-hotfix.
+    pub publish: Option<Publisher>,
     /// A registry name from cargo's configuration; none: crates.io.
     pub registry: Option<String>,
     /// The sparse index to watch.
@@ -89,6 +114,7 @@ impl Default for Config {
             test_commands: Vec::new(),
             audit: Audit::On,
             publish_workflow: None,
+            publish: None,
             registry: None,
             registry_index: None,
             release_branches: Vec::new(),
@@ -107,7 +133,7 @@ impl Default for Config {
 }
 
 const KEYS: &str = "remote, base-branch, tag-prefix, sign-tag, labels, test-commands, audit, \
-publish-workflow, registry, registry-index, release-branches, strategy, normal-release-command, \
+publish-workflow, publish, registry, registry-index, release-branches, strategy, normal-release-command, \
 pre-tag-commands, repository, checks-grace, maintenance-branch, dependent-requirements, \
 publish-timeout, embargo, lines";
 
@@ -192,6 +218,17 @@ impl Config {
                     }
                 }
                 "publish-workflow" => self.publish_workflow = Some(string(value, &what)?),
+                "publish" => {
+                    self.publish = Some(match string(value, &what)?.as_str() {
+                        "workflow" => Publisher::Workflow,
+                        "caro-hotfix" => Publisher::CaroHotfix,
+                        other => bail!(
+                            "{what} = \"{other}\": must be \"workflow\" (a workflow run by the tag \
+                             publishes, or you do by hand) or \"caro-hotfix\" (step 12 runs `cargo \
+                             publish`)"
+                        ),
+                    })
+                }
                 "registry" => self.registry = Some(string(value, &what)?),
                 "registry-index" => self.registry_index = Some(string(value, &what)?),
                 "release-branches" => self.release_branches = strings(value, &what)?,
@@ -333,6 +370,7 @@ labels = ["security", "urgent", "hotfix"]
 test-commands = [["cargo", "test", "--lib"], ["cargo", "test", "--test", "*"]]
 audit = "deny-warnings"
 publish-workflow = "publish.yml"
+publish = "caro-hotfix"
 registry = "my-registry"
 registry-index = "https://index.crates.io/"
 release-branches = ["release/1.x"]
@@ -350,6 +388,7 @@ publish-timeout = 1800
         assert_eq!(c.audit, Audit::DenyWarnings);
         assert_eq!(c.strategy, Strategy::Maintenance);
         assert_eq!(c.registry.as_deref(), Some("my-registry"));
+        assert_eq!(c.publish, Some(Publisher::CaroHotfix));
         assert_eq!(c.release_branches, ["release/1.x"]);
         assert_eq!(
             c.normal_release_command.as_deref(),
@@ -360,6 +399,24 @@ publish-timeout = 1800
         assert_eq!(c.checks_grace, Some(30.0));
         assert_eq!(c.publish_timeout, Some(1800.0));
         assert_eq!(c.test_commands.len(), 2);
+    }
+
+    #[test]
+    fn who_publishes_is_one_of_two_words() {
+        let with = |value: &str| {
+            Config::from_manifest(&format!(
+                "[package]\nname = \"a\"\nversion = \"1.0.0\"\n[package.metadata.hotfix]\npublish = \"{value}\"\n"
+            ))
+        };
+        assert_eq!(
+            with("workflow").expect("config").publish,
+            Some(Publisher::Workflow)
+        );
+        let error = format!("{:#}", with("cargo").expect_err("a typo"));
+        assert!(
+            error.contains("package.metadata.hotfix.publish = \"cargo\": must be \"workflow\""),
+            "{error}"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! resumed hotfix pushes where it started. Nothing downstream sees a raw flag.
 
 use crate::cli::GlobalOpts;
-use crate::config::{Audit, Config, Strategy};
+use crate::config::{Audit, Config, Publisher, Strategy};
 use crate::env::Env;
 use crate::record::Request;
 
@@ -42,6 +42,8 @@ pub struct Settings {
     pub test_commands: Vec<Vec<String>>,
     pub audit: Audit,
     pub publish_workflow: Option<String>,
+    /// `publish`: who publishes; none: decided at step 2 from the workflows found.
+    pub publish: Option<Publisher>,
     pub release_branches: Vec<String>,
     pub normal_release_command: Option<String>,
     pub pre_tag_commands: Option<Vec<Vec<String>>>,
@@ -110,6 +112,7 @@ impl Settings {
             test_commands: project.test_commands,
             audit: project.audit,
             publish_workflow: project.publish_workflow,
+            publish: project.publish,
             release_branches: project.release_branches,
             normal_release_command: project.normal_release_command,
             pre_tag_commands: project.pre_tag_commands,

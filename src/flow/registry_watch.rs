@@ -66,7 +66,7 @@ fn look<R: Tracked>(
     let api = match registry_api::version_info(&mut ctx.runner, &reg.config.api, name, version)? {
         VersionAnswer::RateLimited(after) => return Ok(Err((after, "API"))),
         VersionAnswer::Unknown => false,
-        VersionAnswer::Known { yanked } => want == Want::Published || yanked,
+        VersionAnswer::Known { yanked, .. } => want == Want::Published || yanked,
     };
     let (index, file) = match index::fetch_cached(&mut ctx.runner, &reg.index_url, cache)? {
         IndexFile::RateLimited(after) => return Ok(Err((after, "index"))),

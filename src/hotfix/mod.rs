@@ -28,6 +28,7 @@ mod step08_audit;
 mod step09_pr;
 mod step10_review;
 mod step11_merge;
+mod step12_ourselves;
 mod step12_publish;
 mod step12_together;
 mod step12_verify;

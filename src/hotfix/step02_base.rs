@@ -246,7 +246,8 @@ fn plan_line(
         requested,
         first,
     )?;
-    super::step02_publishing::check(ctx, &crate_name, &base.tag, &route.base_branch)?;
+    let publisher =
+        super::step02_publishing::check(ctx, &crate_name, &base.tag, &route.base_branch)?;
 
     Ok(Plan {
         crate_name,
@@ -268,5 +269,6 @@ fn plan_line(
                 .iter()
                 .any(|t| t.kind.iter().any(|k| k == "bin")),
         },
+        publisher,
     })
 }

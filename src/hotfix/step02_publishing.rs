@@ -12,9 +12,13 @@
 //!   can get an OIDC token (`id-token: write`) and which environment it uses.
 //! - A trusted-publishing-only crate without such a workflow (or whose workflow cannot get a token)
 //!   stops here, saying what to add.
+//! - Who publishes (`publish`): the workflow found, else caro-hotfix itself at step 12 (`cargo
+//!   publish --locked` from a clean worktree of the tag). The choice is said and recorded in the
+//!   plan; caro-hotfix publishing a trusted-publishing-only crate stops here.
 
 use anyhow::{bail, Result};
 
+use crate::config::Publisher;
 use crate::flow::Ctx;
 use crate::logic::registry;
 use crate::logic::workflow::{self, Workflow};
@@ -31,8 +35,13 @@ struct Found {
 
 /// Checks that the hotfix of `crate_name` can be published from the tree that will be tagged: the
 /// remote's `branch` (the branch the PR targets), or the base tag when that branch does not exist
-/// yet (a maintenance branch made from it at step 9).
-pub fn check(ctx: &mut Ctx<Hotfix>, crate_name: &str, base_tag: &str, branch: &str) -> Result<()> {
+/// yet (a maintenance branch made from it at step 9). Returns who publishes it.
+pub fn check(
+    ctx: &mut Ctx<Hotfix>,
+    crate_name: &str,
+    base_tag: &str,
+    branch: &str,
+) -> Result<Publisher> {
     let remote_branch = format!("{}/{branch}", ctx.settings.remote);
     let (rev, tree) = match ctx.git().resolve_commit(&remote_branch)? {
         Some(_) => (remote_branch.clone(), remote_branch),
@@ -41,10 +50,25 @@ pub fn check(ctx: &mut Ctx<Hotfix>, crate_name: &str, base_tag: &str, branch: &s
     let (rev, tree) = (rev.as_str(), tree.as_str());
     let configured = ctx.settings.publish_workflow.clone();
     let found = find_workflow(ctx, rev, configured.as_deref())?;
+    let publisher = ctx.settings.publish.unwrap_or(if found.is_some() {
+        Publisher::Workflow
+    } else {
+        Publisher::CaroHotfix
+    });
     let trustpub_only = match ask_registry(ctx, crate_name)? {
         Some(answer) => answer,
-        None => return describe(ctx, crate_name, found.as_ref(), tree, false),
+        None => return describe(ctx, crate_name, found.as_ref(), tree, false, publisher),
     };
+    if trustpub_only && ctx.settings.publish == Some(Publisher::CaroHotfix) {
+        bail!(
+            "{crate_name} accepts only trusted publishing (the registry's `trustpub_only`), so the \
+             `cargo publish` with a token that `publish = \"caro-hotfix\"` asks for would be \
+             refused at step 12, after the tag.\n\
+             Set `publish = \"workflow\"` in [package.metadata.hotfix] and publish with a workflow \
+             run by the tag (it needs `permissions: id-token: write`), or allow token publishing \
+             again in the crate's settings on crates.io, then start the hotfix again."
+        );
+    }
     if trustpub_only {
         let missing = |why: String| -> Result<()> {
             bail!(
@@ -76,7 +100,14 @@ pub fn check(ctx: &mut Ctx<Hotfix>, crate_name: &str, base_tag: &str, branch: &s
             Some(_) => {}
         }
     }
-    describe(ctx, crate_name, found.as_ref(), tree, trustpub_only)
+    describe(
+        ctx,
+        crate_name,
+        found.as_ref(),
+        tree,
+        trustpub_only,
+        publisher,
+    )
 }
 
 /// The registry's answer: `Some(trustpub_only)` for a crate it has, `None` when it could not say
@@ -156,7 +187,45 @@ fn describe(
     found: Option<&Found>,
     tree: &str,
     trustpub_only: bool,
-) -> Result<()> {
+    publisher: Publisher,
+) -> Result<Publisher> {
+    if publisher == Publisher::CaroHotfix {
+        let why = if ctx.settings.publish.is_some() {
+            "`publish = \"caro-hotfix\"`".to_string()
+        } else {
+            format!("no workflow in {tree} publishes on a tag")
+        };
+        let to = match &ctx.settings.registry {
+            Some(name) => format!(" --registry {name}"),
+            None => String::new(),
+        };
+        ctx.ui.ok(format!(
+            "Publishing: caro-hotfix publishes at step 12 ({why}): `cargo publish --locked{to}` \
+             from a clean worktree of the tag, every crate of the release in dependency order, \
+             after a typed `yes`; your token stays cargo's"
+        ));
+        if ctx.settings.registry.is_none()
+            && ctx.settings.registry_index.as_deref().is_some_and(|u| {
+                u.trim_end_matches('/') != crate::settings::DEFAULT_INDEX.trim_end_matches('/')
+            })
+        {
+            ctx.ui.warn(
+                "`cargo publish` uploads to a registry by name, not to an index URL alone (it \
+                 would want the token on its command line): name it in .cargo/config.toml \
+                 (`[registries.NAME] index = …`) and pass --registry NAME, or set `publish = \
+                 \"workflow\"` and publish by hand",
+            );
+        }
+        if let Some(f) = found {
+            ctx.ui.warn(format!(
+                "`{}` publishes on a tag too: the tag's push starts it, and the registry refuses \
+                 whichever of the two publishes second. Set `publish = \"workflow\"` to let it \
+                 publish, or keep it from running on the hotfix's tag",
+                f.path
+            ));
+        }
+        return Ok(publisher);
+    }
     let Some(f) = found else {
         match &ctx.settings.publish_workflow {
             Some(w) => ctx.ui.warn(format!(
@@ -165,10 +234,10 @@ fn describe(
             )),
             None => ctx.ui.info(format!(
                 "Publishing: no workflow in {tree} publishes on a tag; step 12 waits for \
-                 `cargo publish` by hand from the tag"
+                 `cargo publish` by hand from the tag (`publish = \"workflow\"`)"
             )),
         }
-        return Ok(());
+        return Ok(publisher);
     };
     let w = &f.workflow;
     let how = if w.oidc {
@@ -209,7 +278,7 @@ fn describe(
             f.path
         ));
     }
-    Ok(())
+    Ok(publisher)
 }
 
 /// The smallest trusted-publishing workflow.

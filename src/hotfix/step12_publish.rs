@@ -1,5 +1,6 @@
-//! Step 12: watch the publish workflow run for the tag, wait until the registry shows the new
-//! version, then check that the published crate is the tagged source.
+//! Step 12: watch the publish workflow run for the tag (or, when step 2 decided that caro-hotfix
+//! publishes, run `cargo publish` from the tag: `step12_ourselves.rs`), wait until the registry
+//! shows the new version, then check that the published crate is the tagged source.
 //!
 //! The run is found by id first (`gh run watch` without an id is interactive). Visible means the
 //! registry's API reports the exact version and the sparse index file has its line (not crates.io's
@@ -28,8 +29,23 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
     let version = ctx.version()?.to_string();
     let crate_name = ctx.plan()?.crate_name.clone();
     let interval = ctx.poll_interval(DEFAULT_POLL_SECS);
+    let ourselves = ctx.plan()?.publisher == crate::config::Publisher::CaroHotfix;
+    if ctx.settings.dry_run && ourselves {
+        super::step12_ourselves::publish(ctx)?;
+        keep_latest_where_it_is(ctx, &tag)?;
+        ctx.ui.ok(format!(
+            "Rehearsal: the real run then polls the registry's API and {} until {crate_name} \
+             {version} appears, and checks the published crate against {tag}",
+            ctx.index_url(&crate_name)?
+        ));
+        return Ok(());
+    }
     if ctx.settings.dry_run {
         return rehearse(ctx, &crate_name, &version, &tag, interval);
+    }
+    if ourselves {
+        // Every crate of the release the registry does not have yet (each one asked first).
+        super::step12_ourselves::publish(ctx)?;
     }
     let reg = registry_watch::registry(ctx, &crate_name)
         .context("the registry's config.json is needed to watch the publish and check the crate")?;
@@ -43,7 +59,9 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             file
         }
         None => {
-            watch_workflow(ctx, &tag, interval)?;
+            if !ourselves {
+                watch_workflow(ctx, &tag, interval)?;
+            }
             keep_latest_where_it_is(ctx, &tag)?;
             let timeout = std::time::Duration::from_secs_f64(
                 ctx.settings.publish_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS),

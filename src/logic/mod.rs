@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod lockfile;
 pub mod manifest;
 mod markdown;
+pub mod publish_failure;
 pub mod published;
 pub mod registry;
 pub mod rustsec_draft;

@@ -1,4 +1,8 @@
-//! cargo: package discovery, lock file updates, tests and the audit.
+//! cargo: package discovery, lock file updates, tests and the audit, packaging and publishing.
+//!
+//! `cargo publish` finds the registry's token itself (its credential providers,
+//! `CARGO_REGISTRY_TOKEN`, `CARGO_REGISTRIES_<NAME>_TOKEN`): caro-hotfix never reads, passes or
+//! prints one.
 
 use std::path::{Path, PathBuf};
 
@@ -323,6 +327,127 @@ pub fn yank(
     Ok(runner.run_unchecked(&cmd)?)
 }
 
+/// Where `cargo publish` uploads: a registry named in cargo's configuration, an index URL, or
+/// cargo's default (crates.io).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upload {
+    Default,
+    Registry(String),
+    Index(String),
+}
+
+impl Upload {
+    fn args(&self) -> Vec<String> {
+        match self {
+            Upload::Default => Vec::new(),
+            Upload::Registry(name) => vec!["--registry".into(), name.clone()],
+            Upload::Index(url) => vec!["--index".into(), url.clone()],
+        }
+    }
+}
+
+/// The first cargo that publishes several packages in one `cargo publish` (1.90), in dependency
+/// order, waiting for each to reach the index before the packages that need it.
+const MULTI_PACKAGE: (u64, u64) = (1, 90);
+
+/// `cargo --version`: (major, minor), `None` when it cannot be read.
+pub fn version(runner: &mut Runner) -> Option<(u64, u64)> {
+    let out = runner
+        .probe(&Cmd::new("cargo", "read cargo's version").arg("--version"))
+        .ok()?;
+    parse_version(&out.stdout)
+}
+
+/// `cargo 1.95.0 (f2d3ce0bd 2026-03-21)` → (1, 95).
+fn parse_version(text: &str) -> Option<(u64, u64)> {
+    let number = text.split_whitespace().nth(1)?;
+    let mut parts = number.split(['.', '-']);
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// Whether this cargo publishes several packages in one run.
+pub fn publishes_several(version: Option<(u64, u64)>) -> bool {
+    version.is_some_and(|v| v >= MULTI_PACKAGE)
+}
+
+/// The argument vector of `cargo publish --locked [--dry-run] [--registry R] -p A [-p B…]`, as it
+/// is shown and run.
+pub fn publish_args(packages: &[String], to: &Upload, dry_run: bool) -> Vec<String> {
+    let mut args = vec!["publish".to_string(), "--locked".to_string()];
+    if dry_run {
+        args.push("--dry-run".into());
+    }
+    args.extend(to.args());
+    for p in packages {
+        args.push("-p".into());
+        args.push(p.clone());
+    }
+    args
+}
+
+/// `cargo publish --locked …` in `dir` (a clean worktree of the tag), building in `target_dir`;
+/// a dry run only packages and builds. The output is returned whatever the result.
+pub fn publish(
+    runner: &mut Runner,
+    dir: &Path,
+    target_dir: &Path,
+    packages: &[String],
+    to: &Upload,
+    dry_run: bool,
+) -> Result<Output> {
+    let effect = if dry_run {
+        Effect::Local
+    } else {
+        Effect::Remote
+    };
+    let purpose = if dry_run {
+        "rehearse the publish"
+    } else {
+        "publish the crate"
+    };
+    Ok(runner.run_unchecked(
+        &Cmd::new("cargo", purpose)
+            .cwd(dir)
+            .effect(effect)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env("CARGO_TERM_COLOR", "never")
+            .args(publish_args(packages, to, dry_run))
+            .long_running(),
+    )?)
+}
+
+/// `cargo package --locked --no-verify -p A [-p B…]` in `dir`: the `.crate` files a publish
+/// uploads, in `target_dir/package/`, to compare with what a registry already holds.
+pub fn package(
+    runner: &mut Runner,
+    dir: &Path,
+    target_dir: &Path,
+    packages: &[String],
+    to: &Upload,
+) -> Result<Output> {
+    let mut args = vec![
+        "package".to_string(),
+        "--locked".into(),
+        "--no-verify".into(),
+    ];
+    args.extend(to.args());
+    for p in packages {
+        args.push("-p".into());
+        args.push(p.clone());
+    }
+    Ok(runner.probe(
+        &Cmd::new("cargo", "package the crates as a publish would")
+            .cwd(dir)
+            .effect(Effect::Local)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env("CARGO_TERM_COLOR", "never")
+            .args(args)
+            .long_running(),
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +471,34 @@ mod tests {
             format!("{err:#}")
                 .contains("Did you mean --package tracing-core (spelled so in its manifest)?"),
             "{err:#}"
+        );
+    }
+
+    #[test]
+    fn several_packages_are_published_in_one_run_from_cargo_1_90() {
+        assert_eq!(
+            parse_version("cargo 1.95.0 (f2d3ce0bd 2026-03-21)"),
+            Some((1, 95))
+        );
+        assert_eq!(
+            parse_version("cargo 1.89.0-nightly (abc 2025-06-01)"),
+            Some((1, 89))
+        );
+        assert!(publishes_several(parse_version(
+            "cargo 1.90.0 (x 2025-09-18)"
+        )));
+        assert!(!publishes_several(parse_version(
+            "cargo 1.89.0 (x 2025-08-07)"
+        )));
+        assert!(!publishes_several(parse_version("not cargo")));
+        assert_eq!(
+            publish_args(
+                &["mybase".into(), "myapp".into()],
+                &Upload::Registry("test".into()),
+                false
+            )
+            .join(" "),
+            "publish --locked --registry test -p mybase -p myapp"
         );
     }
 

@@ -220,6 +220,39 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
+    /// `git worktree add --detach PATH COMMIT`: a clean checkout of `commit`, sharing this
+    /// repository's objects.
+    pub fn worktree_add(&mut self, path: &Path, commit: &str) -> Result<()> {
+        self.runner.query(
+            &self
+                .cmd("make a clean worktree of the tag")
+                .effect(Effect::Local)
+                .arg("worktree")
+                .arg("add")
+                .arg("--detach")
+                .arg(path)
+                .arg(commit),
+        )?;
+        Ok(())
+    }
+
+    /// Removes the worktree at `path`, which caro-hotfix made under `.git/caro-hotfix/` (its files
+    /// are the tag's and cargo's build, nothing of the maintainer's), then `git worktree prune` to
+    /// forget its registration.
+    pub fn worktree_remove(&mut self, path: &Path) -> Result<()> {
+        if path.exists() {
+            std::fs::remove_dir_all(path)
+                .with_context(|| format!("could not remove the worktree {}", path.display()))?;
+        }
+        self.runner.probe(
+            &self
+                .cmd("forget removed worktrees")
+                .effect(Effect::Local)
+                .args(["worktree", "prune"]),
+        )?;
+        Ok(())
+    }
+
     /// The commit a revision names, if it names one.
     pub fn resolve_commit(&mut self, rev: &str) -> Result<Option<String>> {
         let out = self.runner.probe(&self.cmd("resolve a revision").args([

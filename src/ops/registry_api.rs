@@ -154,6 +154,8 @@ pub enum VersionAnswer {
     Unknown,
     Known {
         yanked: bool,
+        /// The sha256 of the `.crate` the registry holds, when the API gives it.
+        checksum: Option<String>,
     },
     RateLimited(Option<Duration>),
 }
@@ -185,7 +187,11 @@ pub fn version_info(
                 .with_context(|| {
                     format!("the registry's API answered {url} without `version.yanked`")
                 })?;
-            Ok(VersionAnswer::Known { yanked })
+            let checksum = value
+                .pointer("/version/checksum")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            Ok(VersionAnswer::Known { yanked, checksum })
         }
         404 => Ok(VersionAnswer::Unknown),
         429 => Ok(VersionAnswer::RateLimited(http.retry_after)),

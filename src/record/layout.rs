@@ -7,6 +7,8 @@
 //! ├── rollback.toml           the rollback in progress
 //! ├── rollback.journal.toml
 //! ├── lock                    held by the one run working here (start, resume, rollback, abort)
+//! ├── publish/<tag>/         a clean worktree of the tag, where step 12 runs `cargo publish`
+//! ├── publish-target/         its build directory (cargo's `CARGO_TARGET_DIR`)
 //! ├── pr-body.md, advisory.json, announcement.md, forward-port-<tag>.md, backport-<tag>-<branch>.md,
 //! │   rollback-advisory-<version>.md/.json
 //! │                           texts a step wrote and handed to gh, kept for the maintainer
@@ -62,6 +64,16 @@ impl Layout {
     /// The embargo's pre-notification kit: `kit/<line>/*.patch` and `kit/EMBARGO-NOTICE.md`.
     pub fn kit(&self) -> PathBuf {
         self.dir.join("kit")
+    }
+
+    /// The worktree of `tag` that step 12 publishes from (a tag's `/` spelled `-`).
+    pub fn publish_worktree(&self, tag: &str) -> PathBuf {
+        self.dir.join("publish").join(tag.replace('/', "-"))
+    }
+
+    /// The build directory of the publishing worktrees, outside them.
+    pub fn publish_target(&self) -> PathBuf {
+        self.dir.join("publish-target")
     }
 
     /// A text kept for the maintainer (`pr-body.md`, `advisory.json`…).

@@ -133,6 +133,7 @@ pub fn hotfix(old: State) -> Hotfix {
                 together: Vec::new(),
                 line_branch_exists: false,
                 targets: Default::default(),
+                publisher: Default::default(),
                 branch,
                 base_branch,
             })
@@ -297,6 +298,7 @@ mod tests {
                 together: Vec::new(),
                 line_branch_exists: false,
                 targets: Default::default(),
+                publisher: Default::default(),
             })
         );
         assert_eq!(h.fix.commits.len(), 1);

@@ -178,6 +178,10 @@ pub struct Plan {
     /// What the crate builds: how users upgrade (a library in their lock files, a binary reinstalled).
     #[serde(default)]
     pub targets: Targets,
+    /// Who publishes the tag at step 12, decided at step 2 (`publish`). A record from before the
+    /// choice says nothing: a workflow (or a person), as then.
+    #[serde(default)]
+    pub publisher: crate::config::Publisher,
 }
 
 /// The kinds of target the hotfixed crate has.

@@ -25,7 +25,8 @@ fn quick_manifest(version: &str) -> String {
          [dependencies]\n\
          \n\
          [package.metadata.hotfix]\n\
-         test-commands = [[\"cargo\", \"--version\"]]\n"
+         test-commands = [[\"cargo\", \"--version\"]]\n\
+         publish = \"workflow\"   # the test registry plays the workflow\n"
     )
 }
 

@@ -124,7 +124,8 @@ fault_cases! {
         "but the PR exists: #2";
 }
 
-/// The fixture's `[package.metadata.hotfix]` replaced (committed and pushed).
+/// The fixture's `[package.metadata.hotfix]` replaced (committed and pushed); the test registry
+/// still plays the publishing workflow.
 fn configure(fx: &Fixture, settings: &str) {
     let manifest = read(&fx.work.join("Cargo.toml"));
     let at = manifest
@@ -132,7 +133,10 @@ fn configure(fx: &Fixture, settings: &str) {
         .expect("hotfix table");
     write(
         &fx.work.join("Cargo.toml"),
-        &format!("{}[package.metadata.hotfix]\n{settings}", &manifest[..at]),
+        &format!(
+            "{}[package.metadata.hotfix]\npublish = \"workflow\"\n{settings}",
+            &manifest[..at]
+        ),
     );
     git(&fx.work, &["commit", "-q", "-am", "configure caro-hotfix"]);
     git(&fx.work, &["push", "-q", "origin", "main"]);

@@ -9,6 +9,9 @@
 //! - `bad_inputs`: one test per row of the bad-input table in docs/safety.md; `properties`: the
 //!   editors and the base-tag choice under proptest; `fault_injection`: a kill inside every step,
 //!   then `resume`.
+//! - `publish_ourselves`: step 12 running the real `cargo publish` from the tag against the test
+//!   registry (one crate, two released together, a kill between them, already there, a 503, the
+//!   token scan).
 //! - `terminal`: the real binary in a pseudo-terminal; `cli`: help, completions, man page, usage.
 //! - `real_shapes`: fire drills on workspaces shaped like tokio, regex, clap, serde, jj and rustls
 //!   (`support::shapes`: their manifests, tags, pins, CHANGELOG headings, branches, lock files).
@@ -40,6 +43,7 @@ mod github_emulator;
 mod lines;
 mod one_advisory;
 mod properties;
+mod publish_ourselves;
 mod published_crate;
 mod published_packaged;
 mod publishing;

@@ -19,6 +19,15 @@
 //! is the archive's sha256. Knobs make it lag ([`IndexServer::lag_index`]: the API knows a version
 //! while the index file stays stale), answer 429 with `Retry-After`, serve a tampered crate, a
 //! wrong checksum, a download that is not a tarball, or none at all.
+//!
+//! It takes publishes as cargo's registry web API document specifies them (`PUT
+//! /api/v1/crates/new`: a 32-bit little-endian length, the JSON metadata, a 32-bit little-endian
+//! length, the `.crate`; an `Authorization` header with the token; `{"warnings":…}` on success and
+//! `{"errors":[{"detail":…}]}` otherwise). A published version's index line (name, vers, deps in
+//! the index's shape, cksum = the sha256 of the uploaded `.crate`) appears after a configurable
+//! delay ([`IndexServer::publish_delay`]); other crates than the server's own are kept and served
+//! the same way. Uploads can be made to fail ([`IndexServer::fail_uploads`]); every upload and the
+//! first index answer that shows it are written to a log ([`IndexServer::log`]).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -28,7 +37,7 @@ use super::packaging::{package, Source};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One request the server received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +78,52 @@ struct Version {
     /// Packaging it failed (no tag for it in the source) while the source had these tags: not
     /// tried again until they change.
     unpackable: Option<String>,
+    /// Published with `PUT /api/v1/crates/new`: shown only from then on.
+    visible_at: Option<Instant>,
+    /// The index's `deps` (published versions); none: `[]`.
+    deps: Option<serde_json::Value>,
+    /// The crate's name, for a crate other than the server's own.
+    name: Option<String>,
+}
+
+impl Version {
+    fn of(vers: &str, visible_after: usize) -> Version {
+        Version {
+            vers: vers.to_string(),
+            yanked: false,
+            visible_after,
+            index_lag: 0,
+            archive: None,
+            wrong_cksum: false,
+            no_download: false,
+            unpackable: None,
+            visible_at: None,
+            deps: None,
+            name: None,
+        }
+    }
+
+    /// Shown in the index once the crate's file has been asked for `visible_after` times, and its
+    /// publish's delay is over.
+    fn shown(&self, seen: usize) -> bool {
+        self.known(seen) && self.visible_at.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// Known to the API: like crates.io's, at once when it is published; the index lags.
+    fn known(&self, seen: usize) -> bool {
+        seen >= self.visible_after
+    }
+}
+
+/// One `PUT /api/v1/crates/new` the server received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub name: String,
+    pub vers: String,
+    /// The sha256 of the uploaded `.crate`.
+    pub cksum: String,
+    /// The status answered.
+    pub status: u16,
 }
 
 #[derive(Debug)]
@@ -92,6 +147,15 @@ struct State {
     rate_limited: usize,
     rate_limit_after: usize,
     retry_after: Option<u64>,
+    /// Versions of other crates, published to this registry.
+    others: Vec<Version>,
+    /// How long after its upload a published version shows in the index and the API.
+    publish_delay: Duration,
+    /// The next uploads answer these statuses (and are not kept).
+    failing_uploads: Vec<u16>,
+    uploads: Vec<Upload>,
+    /// The registry's log: every upload, and the first index answer that shows each.
+    log: Vec<String>,
 }
 
 /// One answer the server sent.
@@ -157,6 +221,11 @@ impl IndexServer {
             rate_limited: 0,
             rate_limit_after: 0,
             retry_after: None,
+            others: Vec::new(),
+            publish_delay: Duration::ZERO,
+            failing_uploads: Vec::new(),
+            uploads: Vec::new(),
+            log: Vec::new(),
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -199,16 +268,28 @@ impl IndexServer {
     pub fn publish_after(&self, version: &str, requests: usize) {
         let mut st = self.state.lock().expect("index state");
         let visible_after = st.file_requests + requests;
-        st.versions.push(Version {
-            vers: version.to_string(),
-            yanked: false,
-            visible_after,
-            index_lag: 0,
-            archive: None,
-            wrong_cksum: false,
-            no_download: false,
-            unpackable: None,
-        });
+        st.versions.push(Version::of(version, visible_after));
+    }
+
+    /// A version published to this registry shows in its index (and API) `delay` after its
+    /// upload.
+    pub fn publish_delay(&self, delay: Duration) {
+        self.state.lock().expect("index state").publish_delay = delay;
+    }
+
+    /// The next uploads answer these statuses, in turn (e.g. `[503]`), and keep nothing.
+    pub fn fail_uploads(&self, statuses: &[u16]) {
+        self.state.lock().expect("index state").failing_uploads = statuses.to_vec();
+    }
+
+    /// Every upload received, in order.
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.state.lock().expect("index state").uploads.clone()
+    }
+
+    /// The registry's log (see the module documentation).
+    pub fn log(&self) -> Vec<String> {
+        self.state.lock().expect("index state").log.clone()
     }
 
     /// A registry for the fixture whose bare origin is `repo`: every version's `.crate` is packaged
@@ -387,6 +468,24 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
     let head_len = text.find("\r\n\r\n").map_or(head.len(), |i| i + 4);
+    let mut body_in = head.get(head_len..).unwrap_or_default().to_vec();
+    if method == "PUT" {
+        let lower = text[..head_len.min(text.len())].to_ascii_lowercase();
+        let length = lower
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if lower.contains("expect: 100-continue") {
+            let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        while body_in.len() < length {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => body_in.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
     let (status, body, if_none_match, retry_after) = {
         let mut st = state.lock().expect("index state");
         st.bytes_received += head_len;
@@ -406,7 +505,9 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
             let after = st.retry_after;
             (429, b"slow down\n".to_vec(), None, after)
         } else {
-            let (status, body) = if path.starts_with("/api/") {
+            let (status, body) = if method == "PUT" && path == "/api/v1/crates/new" {
+                publish(&mut st, &body_in, authorization.as_deref())
+            } else if path.starts_with("/api/") {
                 api(&mut st, &method, &path, authorization.as_deref())
             } else {
                 let (status, body) = answer(&mut st, &method, &path, base);
@@ -444,8 +545,12 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>, base: &str) {
     } else {
         let reason = match status {
             200 => "OK",
+            400 => "Bad Request",
+            401 => "Unauthorized",
             403 => "Forbidden",
             429 => "Too Many Requests",
+            500 => "Internal Server Error",
+            503 => "Service Unavailable",
             _ => "Not Found",
         };
         let mut response = format!(
@@ -545,29 +650,189 @@ fn answer(st: &mut State, method: &str, path: &str, base: &str) -> (u16, String)
             format!("{{\"dl\":\"{base}api/v1/crates\",\"api\":\"{api}\"}}"),
         );
     }
+    if let Some(other) = st
+        .others
+        .iter()
+        .filter_map(|v| v.name.clone())
+        .find(|n| path == sparse_path(n))
+    {
+        let mut lines = String::new();
+        let mut shows = Vec::new();
+        for v in st
+            .others
+            .iter()
+            .filter(|v| v.name.as_deref() == Some(other.as_str()))
+        {
+            if v.shown(usize::MAX) {
+                let cksum = v.archive.as_deref().map(sha256_hex).unwrap_or_default();
+                lines.push_str(&index_line(&other, v, &cksum));
+                shows.push(v.vers.clone());
+            }
+        }
+        note_shown(st, &other, &shows);
+        return if lines.is_empty() {
+            (404, "not found\n".into())
+        } else {
+            (200, lines)
+        };
+    }
     if path != sparse_path(&st.name) {
         return (404, "not found\n".into());
     }
     let seen = st.file_requests;
     st.file_requests += 1;
     let mut lines = String::new();
+    let mut shows = Vec::new();
     for i in 0..st.versions.len() {
         let v = &st.versions[i];
-        if seen < v.visible_after + v.index_lag {
+        if seen < v.visible_after + v.index_lag || !v.shown(seen) {
             continue;
         }
         let cksum = checksum_of(st, i);
         let v = &st.versions[i];
-        lines.push_str(&format!(
-            "{{\"name\":\"{}\",\"vers\":\"{}\",\"deps\":[],\"cksum\":\"{cksum}\",\"features\":{{}},\"yanked\":{}}}\n",
-            st.name, v.vers, v.yanked
-        ));
+        lines.push_str(&index_line(&st.name, v, &cksum));
+        shows.push(v.vers.clone());
     }
+    let name = st.name.clone();
+    note_shown(st, &name, &shows);
     if lines.is_empty() {
         (404, "not found\n".into())
     } else {
         (200, lines)
     }
+}
+
+/// One line of a crate's index file, its keys in crates.io's order.
+fn index_line(name: &str, v: &Version, cksum: &str) -> String {
+    let deps = v
+        .deps
+        .as_ref()
+        .map_or_else(|| "[]".to_string(), |d| d.to_string());
+    format!(
+        "{{\"name\":\"{name}\",\"vers\":\"{}\",\"deps\":{deps},\"cksum\":\"{cksum}\",\"features\":{{}},\"yanked\":{}}}\n",
+        v.vers, v.yanked
+    )
+}
+
+/// Logs the first index answer that shows each published version.
+fn note_shown(st: &mut State, name: &str, shows: &[String]) {
+    for vers in shows {
+        let published = st
+            .uploads
+            .iter()
+            .any(|u| u.name == name && u.vers == *vers && u.status == 200);
+        let entry = format!("index shows {name} {vers}");
+        if published && !st.log.contains(&entry) {
+            st.log.push(entry);
+        }
+    }
+}
+
+fn errors(status: u16, detail: &str) -> (u16, Vec<u8>) {
+    let body = serde_json::json!({ "errors": [{ "detail": detail }] });
+    (status, body.to_string().into_bytes())
+}
+
+/// `PUT /api/v1/crates/new`, as cargo's registry web API document specifies it.
+fn publish(st: &mut State, body: &[u8], authorization: Option<&str>) -> (u16, Vec<u8>) {
+    let take = |at: usize| -> Option<(&[u8], usize)> {
+        let len = u32::from_le_bytes(body.get(at..at + 4)?.try_into().ok()?) as usize;
+        Some((body.get(at + 4..at + 4 + len)?, at + 4 + len))
+    };
+    let Some((json, next)) = take(0) else {
+        return errors(
+            400,
+            "the body is not a length-prefixed JSON document and .crate",
+        );
+    };
+    let Some((archive, _)) = take(next) else {
+        return errors(400, "the body has no length-prefixed .crate after the JSON");
+    };
+    let Ok(meta) = serde_json::from_slice::<serde_json::Value>(json) else {
+        return errors(400, "the metadata is not JSON");
+    };
+    let name = meta["name"].as_str().unwrap_or_default().to_string();
+    let vers = meta["vers"].as_str().unwrap_or_default().to_string();
+    let cksum = sha256_hex(archive);
+    let allowed = match (&st.token, authorization) {
+        (Some(token), Some(given)) => token == given,
+        (None, Some(given)) => !given.is_empty(),
+        (_, None) => false,
+    };
+    let (status, answer) = if !allowed {
+        errors(403, "authentication failed: this token may not publish")
+    } else if !st.failing_uploads.is_empty() {
+        let status = st.failing_uploads.remove(0);
+        errors(
+            status,
+            "the registry is having a bad moment; try again later",
+        )
+    } else {
+        let exists = st
+            .versions
+            .iter()
+            .any(|v| name == st.name && v.vers == vers)
+            || st
+                .others
+                .iter()
+                .any(|v| v.name.as_deref() == Some(name.as_str()) && v.vers == vers);
+        if exists {
+            errors(400, &format!("crate version `{vers}` is already uploaded"))
+        } else {
+            let deps: Vec<serde_json::Value> = meta["deps"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| {
+                    // The web API's dependency, in the index's shape.
+                    let renamed = d["explicit_name_in_toml"].as_str();
+                    let mut line = serde_json::json!({
+                        "name": renamed.unwrap_or(d["name"].as_str().unwrap_or_default()),
+                        "req": d["version_req"],
+                        "features": d["features"],
+                        "optional": d["optional"],
+                        "default_features": d["default_features"],
+                        "target": d["target"],
+                        "kind": d["kind"],
+                    });
+                    if !d["registry"].is_null() {
+                        line["registry"] = d["registry"].clone();
+                    }
+                    if renamed.is_some() {
+                        line["package"] = d["name"].clone();
+                    }
+                    line
+                })
+                .collect();
+            let mut v = Version::of(&vers, 0);
+            v.archive = Some(archive.to_vec());
+            v.visible_at = Some(Instant::now() + st.publish_delay);
+            v.deps = Some(serde_json::Value::Array(deps));
+            if name == st.name {
+                st.versions.push(v);
+            } else {
+                v.name = Some(name.clone());
+                st.others.push(v);
+            }
+            (
+                200,
+                br#"{"warnings":{"invalid_categories":[],"invalid_badges":[],"other":[]}}"#
+                    .to_vec(),
+            )
+        }
+    };
+    st.log.push(format!(
+        "PUT /api/v1/crates/new {name} {vers} (sha256 {}) → {status}",
+        &cksum[..12]
+    ));
+    st.uploads.push(Upload {
+        name,
+        vers,
+        cksum,
+        status,
+    });
+    (status, answer)
 }
 
 fn not_found(detail: &str) -> (u16, Vec<u8>) {
@@ -585,16 +850,36 @@ fn api(st: &mut State, method: &str, path: &str, authorization: Option<&str>) ->
     let known = |st: &State, name: &str, version: &str| {
         st.versions
             .iter()
-            .position(|v| name == st.name && v.vers == version && seen >= v.visible_after)
+            .position(|v| name == st.name && v.vers == version && v.known(seen))
     };
+    if let ["api", "v1", "crates", name, rest @ ..] = parts.as_slice() {
+        if *name != st.name {
+            let found = st.others.iter().find(|v| {
+                v.name.as_deref() == Some(*name) && rest.first() == Some(&v.vers.as_str())
+            });
+            return match (method, rest, found) {
+                ("GET", [_], Some(v)) => {
+                    let checksum = v.archive.as_deref().map(sha256_hex);
+                    let body = serde_json::json!({ "version": {
+                        "crate": name, "num": v.vers, "yanked": v.yanked, "checksum": checksum,
+                    }});
+                    (200, body.to_string().into_bytes())
+                }
+                ("GET" | "HEAD", [_, "download"], Some(v)) => {
+                    (200, v.archive.clone().unwrap_or_default())
+                }
+                _ => not_found(&format!("crate `{name}` has no such version")),
+            };
+        }
+    }
     match (method, parts.as_slice()) {
         ("GET", ["api", "v1", "crates", name]) => {
-            if *name != st.name || !st.versions.iter().any(|v| seen >= v.visible_after) {
+            if *name != st.name || !st.versions.iter().any(|v| v.known(seen)) {
                 return not_found(&format!("crate `{name}` does not exist"));
             }
             let mut versions = Vec::new();
             for i in 0..st.versions.len() {
-                if seen >= st.versions[i].visible_after {
+                if st.versions[i].known(seen) {
                     let checksum = checksum_of(st, i);
                     let v = &st.versions[i];
                     versions.push(serde_json::json!({

@@ -117,9 +117,11 @@ pub fn manifest(version: &str) -> String {
          [dependencies]\n\
          \n\
          # The reference's strategy (main has unreleased work in the fixture; the maintenance\n\
-         # strategy has its own tests).\n\
+         # strategy has its own tests). The tests' registry plays the publishing workflow; step 12\n\
+         # publishing with `cargo publish` has its own tests (publish_ourselves.rs).\n\
          [package.metadata.hotfix]\n\
          strategy = \"main\"\n\
+         publish = \"workflow\"\n\
          {gates}"
     )
 }
