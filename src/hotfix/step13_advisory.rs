@@ -200,10 +200,13 @@ fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.ui.info(format!(
             "{id} exists already: compare the draft with it instead of submitting a new one."
         ));
+    } else if ctx.rec.advisory_published && ctx.rec.github.is_some() {
+        super::rustsec_pr::offer(ctx, &path, &crate_name)?;
     } else {
         ctx.ui.info(format!(
-            "Submit it to the RustSec advisory database: fork https://github.com/rustsec/advisory-db, \
-             add crates/{crate_name}/{}.md from {} and open a PR (its maintainers assign the id).",
+            "Submit it to the RustSec advisory database once the advisory is public: fork \
+             https://github.com/rustsec/advisory-db, add crates/{crate_name}/{}.md from {} and open a \
+             PR (its maintainers assign the id); `caro-hotfix follow-up` says when.",
             rustsec_draft::PLACEHOLDER_ID,
             ctx.shown(&db)
         ));

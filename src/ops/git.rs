@@ -599,4 +599,53 @@ impl<'a> Git<'a> {
             .context("the rehearsal needs a throwaway clone of the repository")?;
         Ok(())
     }
+
+    // -- the RustSec PR (step 13): a scratch repository beside the record, never the project's --
+
+    /// `git init -q DIR` (this Git's directory is where it runs; `dir` is created).
+    pub fn init_scratch(&mut self, dir: &Path) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("create a scratch repository for the RustSec PR")
+                .effect(Effect::Local)
+                .args(["init", "-q"])
+                .arg(dir),
+        )?;
+        Ok(())
+    }
+
+    /// `git fetch --depth 1 URL BRANCH`: the newest commit of a branch, without its history.
+    pub fn fetch_tip(&mut self, purpose: &str, url: &str, branch: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(purpose)
+                .effect(Effect::Local)
+                .args(["fetch", "-q", "--depth", "1", url, branch]),
+        )?;
+        Ok(())
+    }
+
+    /// `git checkout -q -B BRANCH START`.
+    pub fn checkout_reset(&mut self, branch: &str, start: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(&format!("start the branch {branch}"))
+                .effect(Effect::Local)
+                .args(["checkout", "-q", "-B", branch, start]),
+        )?;
+        Ok(())
+    }
+
+    /// Commits what is staged as `name <email>` (a scratch repository has no identity of its own).
+    pub fn commit_as(&mut self, purpose: &str, message: &str, name: &str, email: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(purpose)
+                .effect(Effect::Local)
+                .args(["-c", &format!("user.name={name}")])
+                .args(["-c", &format!("user.email={email}")])
+                .args(["-c", "commit.gpgsign=false", "commit", "-q", "-m", message]),
+        )?;
+        Ok(())
+    }
 }
