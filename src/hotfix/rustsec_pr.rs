@@ -72,7 +72,7 @@ pub fn offer(ctx: &mut Ctx<Hotfix>, draft: &Path, crate_name: &str) -> Result<()
         });
         ctx.save()?;
     }
-    match open(ctx, &project, draft, crate_name, &branch) {
+    match open(ctx, &project, draft, crate_name, &branch)? {
         Ok(url) => {
             ctx.remote_ok(format!("Opened the RustSec PR: {url}"));
             if let Some(pr) = ctx.rec.rustsec_pr.as_mut() {
@@ -80,9 +80,8 @@ pub fn offer(ctx: &mut Ctx<Hotfix>, draft: &Path, crate_name: &str) -> Result<()
             }
             ctx.save()?;
         }
-        Err(e) => {
-            ctx.ui
-                .warn(format!("could not open the RustSec PR: {e:#}"));
+        Err(why) => {
+            ctx.ui.warn(format!("could not open the RustSec PR: {why}"));
             ctx.ui.info(by_hand(draft, crate_name, &branch));
             ctx.note(13, "RustSec PR not opened: it failed; the commands were shown");
         }
@@ -90,29 +89,35 @@ pub fn offer(ctx: &mut Ctx<Hotfix>, draft: &Path, crate_name: &str) -> Result<()
     Ok(())
 }
 
-/// The fork, the branch pushed to it, the PR: each looked for before it is made.
+/// The fork, the branch pushed to it, the PR: each looked for before it is made. `Ok(Err(why))`:
+/// refused (the commands by hand follow); an error: GitHub did not answer (the step stops, and
+/// `resume` goes on from what was done).
 fn open(
     ctx: &mut Ctx<Hotfix>,
     project: &GitHub,
     draft: &Path,
     crate_name: &str,
     branch: &str,
-) -> Result<String> {
+) -> Result<std::result::Result<String, String>> {
     let upstream = upstream(project);
     let login = gh_on(ctx, &upstream).login()?;
     let fork = format!("{login}/advisory-db");
     if let Some(found) = existing_pr(ctx, &upstream, branch)? {
         ctx.ui.ok(format!("The RustSec PR exists already: {found}"));
-        return Ok(found);
+        return Ok(Ok(found));
     }
-    ensure_fork(ctx, &upstream, &fork)?;
+    if let Err(e) = ensure_fork(ctx, &upstream, &fork) {
+        return Ok(Err(format!("{e:#}")));
+    }
     if let Some(pr) = ctx.rec.rustsec_pr.as_mut() {
         pr.fork = fork.clone();
     }
     let fork_url = format!("{}/{fork}.git", web_root(&project.url));
     let refname = format!("refs/heads/{branch}");
     if ctx.git().remote_sha(&fork_url, &refname)?.is_none() {
-        push_branch(ctx, &upstream, &fork_url, draft, crate_name, branch)?;
+        if let Err(e) = push_branch(ctx, &upstream, &fork_url, draft, crate_name, branch) {
+            return Ok(Err(format!("{e:#}")));
+        }
     } else {
         ctx.ui
             .ok(format!("The branch {branch} is on {fork} already"));
@@ -125,17 +130,21 @@ fn open(
     let out = gh_on(ctx, &upstream).create_pr(&body.0, &file, BASE, &head, &[], &simulated)?;
     if out.success() {
         if let Some(url) = out.stdout.lines().rev().find(|l| l.contains("/pull/")) {
-            return Ok(url.trim().to_string());
+            return Ok(Ok(url.trim().to_string()));
         }
     }
     // A lost answer may have opened it.
     if let Some(found) = existing_pr(ctx, &upstream, branch)? {
-        return Ok(found);
+        return Ok(Ok(found));
     }
-    anyhow::bail!(
-        "GitHub did not open the PR: {}",
-        crate::hotfix::advisory::github_said(&out)
-    )
+    let said = crate::hotfix::advisory::github_said(&out);
+    if crate::ops::gh::transient(&out) {
+        anyhow::bail!(
+            "GitHub did not open the RustSec PR ({said}); the branch {branch} is on {fork}, and \
+             the PR is opened from it when the step runs again"
+        );
+    }
+    Ok(Err(format!("GitHub did not open the PR: {said}")))
 }
 
 fn gh_on<'a>(ctx: &'a mut Ctx<Hotfix>, repo: &GitHub) -> Gh<'a> {

@@ -26,6 +26,7 @@
 
 mod support;
 
+mod after_disclosure;
 mod bad_inputs;
 mod cli;
 mod disclosure;
