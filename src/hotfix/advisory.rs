@@ -503,7 +503,10 @@ pub fn update(ctx: &mut Ctx<Hotfix>, ghsa: &str) -> Result<bool> {
 /// of the incident's advisory ids from then on, so every text written after names it (the RustSec
 /// draft's aliases, the announcement). Returns it when it is new to the record.
 pub fn note_cve(rec: &mut Hotfix, held: &Value) -> Option<String> {
-    let cve = held["cve_id"].as_str().filter(|c| c.starts_with("CVE-"))?.to_string();
+    let cve = held["cve_id"]
+        .as_str()
+        .filter(|c| c.starts_with("CVE-"))?
+        .to_string();
     if !rec.incident.advisory_ids.contains(&cve) {
         rec.incident.advisory_ids.push(cve.clone());
     }

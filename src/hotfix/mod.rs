@@ -11,6 +11,8 @@ pub mod lines;
 mod reconcile;
 pub mod report;
 pub mod rustsec_pr;
+
+pub use step16_summary::approvals;
 mod step01_confirm;
 mod step02_base;
 mod step02_publishing;

@@ -29,10 +29,74 @@ pub fn upstream(project: &GitHub) -> GitHub {
 }
 
 /// `https://github.com` from `https://github.com/owner/name`.
-fn web_root(url: &str) -> String {
+pub fn web_root(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
     let host = rest.split('/').next().unwrap_or("github.com");
     format!("{scheme}://{host}")
+}
+
+/// Writes the RustSec draft from the record: `advisory-db/crates/<crate>/RUSTSEC-0000-0000.md`
+/// beside the record (to submit) and a copy with a local id in `advisory-db-check/` (cargo-audit
+/// never reports the placeholder). Returns `[(db root, file)]` for both, the submission first;
+/// `None` before the affected versions are known or without a record directory.
+pub fn write_draft(
+    ctx: &mut Ctx<Hotfix>,
+) -> Result<Option<Vec<(std::path::PathBuf, std::path::PathBuf)>>> {
+    let Some(affected) = ctx.rec.affected.clone() else {
+        return Ok(None);
+    };
+    let Some(layout) = ctx.layout.clone() else {
+        return Ok(None);
+    };
+    let crate_name = ctx.plan()?.crate_name.clone();
+    let mut aliases: Vec<String> = ctx.rec.ghsa_id.iter().cloned().collect();
+    aliases.extend(
+        ctx.rec
+            .incident
+            .advisory_ids
+            .iter()
+            .filter(|id| id.starts_with("CVE-") || id.starts_with("GHSA-"))
+            .filter(|id| Some(*id) != ctx.rec.ghsa_id.as_ref())
+            .cloned(),
+    );
+    // The disclosure date stays what the first draft said (a later rewrite adds an id, not a day).
+    let date = ctx
+        .rec
+        .rustsec_draft
+        .as_ref()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .and_then(|text| {
+            text.lines().find_map(|l| {
+                l.strip_prefix("date = \"")?
+                    .strip_suffix('"')
+                    .map(str::to_string)
+            })
+        })
+        .unwrap_or_else(|| ctx.clock.today());
+    let draft = rustsec_draft::Draft {
+        crate_name: &crate_name,
+        incident: &ctx.rec.incident,
+        affected: &affected,
+        date: &date,
+        url: ctx.rec.advisory_url.as_deref(),
+        aliases,
+    };
+    let check_id = rustsec_draft::check_id(&date);
+    let mut written = Vec::new();
+    for (db, id) in [
+        ("advisory-db", rustsec_draft::PLACEHOLDER_ID),
+        ("advisory-db-check", check_id.as_str()),
+    ] {
+        let root = layout.kept(db);
+        let dir = root.join("crates").join(&crate_name);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+        let path = dir.join(format!("{id}.md"));
+        crate::fsx::write_atomic(&path, rustsec_draft::render(&draft, id).as_bytes())?;
+        written.push((root, path));
+    }
+    ctx.rec.rustsec_draft = Some(written[0].1.display().to_string());
+    Ok(Some(written))
 }
 
 /// Offers the PR (or shows the one opened); `draft` is the file to submit.
@@ -58,10 +122,10 @@ pub fn offer(ctx: &mut Ctx<Hotfix>, draft: &Path, crate_name: &str) -> Result<()
              crates/{crate_name}/{} (its maintainers review it and assign the id).",
             rustsec_draft::PLACEHOLDER_ID
         ));
-        if !ctx
-            .prompter
-            .typed("Open the PR to rustsec/advisory-db now? (type 'yes')", "yes")?
-        {
+        if !ctx.prompter.typed(
+            "Open the PR to rustsec/advisory-db now? (type 'yes')",
+            "yes",
+        )? {
             ctx.ui.info(by_hand(draft, crate_name, &branch));
             ctx.note(13, "RustSec PR not opened, by choice");
             return Ok(());
@@ -83,7 +147,10 @@ pub fn offer(ctx: &mut Ctx<Hotfix>, draft: &Path, crate_name: &str) -> Result<()
         Err(why) => {
             ctx.ui.warn(format!("could not open the RustSec PR: {why}"));
             ctx.ui.info(by_hand(draft, crate_name, &branch));
-            ctx.note(13, "RustSec PR not opened: it failed; the commands were shown");
+            ctx.note(
+                13,
+                "RustSec PR not opened: it failed; the commands were shown",
+            );
         }
     }
     Ok(())
@@ -115,7 +182,9 @@ fn open(
     let fork_url = format!("{}/{fork}.git", web_root(&project.url));
     let refname = format!("refs/heads/{branch}");
     if ctx.git().remote_sha(&fork_url, &refname)?.is_none() {
-        if let Err(e) = push_branch(ctx, &upstream, &fork_url, draft, crate_name, branch) {
+        let from = (format!("{}.git", upstream.url), BASE.to_string());
+        let message = format!("Add advisory for {crate_name}");
+        if let Err(e) = push_branch(ctx, &from, &fork_url, draft, crate_name, branch, &message) {
             return Ok(Err(format!("{e:#}")));
         }
     } else {
@@ -147,7 +216,7 @@ fn open(
     Ok(Err(format!("GitHub did not open the PR: {said}")))
 }
 
-fn gh_on<'a>(ctx: &'a mut Ctx<Hotfix>, repo: &GitHub) -> Gh<'a> {
+pub fn gh_on<'a>(ctx: &'a mut Ctx<Hotfix>, repo: &GitHub) -> Gh<'a> {
     Gh::new(&mut ctx.runner, &ctx.repo, ctx.clock.clone()).on(Some(repo))
 }
 
@@ -179,7 +248,8 @@ fn ensure_fork(ctx: &mut Ctx<Hotfix>, upstream: &GitHub, fork: &str) -> Result<(
         );
     }
     for attempt in 0..10 {
-        let seen = gh_on(ctx, upstream).get("look for your fork of advisory-db", &path, &simulated)?;
+        let seen =
+            gh_on(ctx, upstream).get("look for your fork of advisory-db", &path, &simulated)?;
         if seen.success() {
             ctx.remote_ok(format!("Forked {UPSTREAM} to {fork}"));
             return Ok(());
@@ -190,15 +260,17 @@ fn ensure_fork(ctx: &mut Ctx<Hotfix>, upstream: &GitHub, fork: &str) -> Result<(
     anyhow::bail!("the fork {fork} did not appear on GitHub")
 }
 
-/// advisory-db's newest commit in a scratch repository beside the record, the draft added, one
-/// commit, pushed to the fork.
-fn push_branch(
+/// The newest commit of `from` (URL, branch) in a scratch repository beside the record, the draft
+/// put in place, one commit, pushed to `branch` of the fork (a fast-forward when `from` is that
+/// branch: an update of the PR).
+pub fn push_branch(
     ctx: &mut Ctx<Hotfix>,
-    upstream: &GitHub,
+    from: &(String, String),
     fork_url: &str,
     draft: &Path,
     crate_name: &str,
     branch: &str,
+    message: &str,
 ) -> Result<()> {
     let layout = ctx
         .layout
@@ -225,11 +297,7 @@ fn push_branch(
     let mut git = crate::ops::git::Git::new(&mut ctx.runner, &origin_repo);
     git.init_scratch(&scratch)?;
     let mut git = crate::ops::git::Git::new(&mut ctx.runner, &scratch);
-    git.fetch_tip(
-        "fetch the newest commit of advisory-db",
-        &format!("{}.git", upstream.url),
-        BASE,
-    )?;
+    git.fetch_tip("fetch the newest commit of advisory-db", &from.0, &from.1)?;
     git.checkout_reset(branch, "FETCH_HEAD")?;
     let target = scratch
         .join("crates")
@@ -242,12 +310,7 @@ fn push_branch(
     std::fs::copy(draft, &target)
         .with_context(|| format!("could not copy the draft to {}", target.display()))?;
     git.add(&[target])?;
-    git.commit_as(
-        "commit the RustSec advisory",
-        &format!("Add advisory for {crate_name}"),
-        &name,
-        &email,
-    )?;
+    git.commit_as("commit the RustSec advisory", message, &name, &email)?;
     git.push(
         "push the advisory to your fork",
         fork_url,

@@ -173,7 +173,10 @@ pub fn assigned_id(text: &str, ghsa: &str) -> Option<String> {
     let names_ghsa = advisory
         .get("aliases")
         .and_then(|a| a.as_array())
-        .is_some_and(|a| a.iter().any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(ghsa))))
+        .is_some_and(|a| {
+            a.iter()
+                .any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(ghsa)))
+        })
         || advisory
             .get("url")
             .and_then(|u| u.as_str())

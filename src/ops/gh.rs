@@ -626,13 +626,19 @@ impl<'a> Gh<'a> {
     }
 
     /// `GET path`, retried when transient; an error when GitHub did not answer it.
-    pub fn get_json(&mut self, purpose: &str, path: &str, simulated: &str) -> Result<serde_json::Value> {
+    pub fn get_json(
+        &mut self,
+        purpose: &str,
+        path: &str,
+        simulated: &str,
+    ) -> Result<serde_json::Value> {
         let cmd = self
             .api_cmd(purpose, path)
             .effect(Effect::Remote)
             .simulate(simulated);
         let out = self.read(&cmd)?;
-        serde_json::from_str(&out.stdout).with_context(|| format!("could not read GitHub's answer to {path}"))
+        serde_json::from_str(&out.stdout)
+            .with_context(|| format!("could not read GitHub's answer to {path}"))
     }
 
     /// `gh repo fork UPSTREAM --clone=false`: the maintainer's fork, created.
@@ -642,6 +648,18 @@ impl<'a> Gh<'a> {
             .args(["repo", "fork", upstream, "--clone=false", "--remote=false"])
             .effect(Effect::Remote);
         Ok(self.write(&cmd)?)
+    }
+
+    /// `gh release edit TAG --notes-file FILE`: the release's notes replaced.
+    pub fn edit_release_notes(&mut self, tag: &str, file: &Path) -> Result<Reply> {
+        let cmd = self
+            .sub(
+                "add to the release notes",
+                &["release", "edit", tag, "--notes-file"],
+            )
+            .arg(file)
+            .effect(Effect::Remote);
+        self.write_retried(&cmd)
     }
 
     /// `gh release view TAG --json body`: the release's notes; `None` when there is no release.

@@ -637,7 +637,13 @@ impl<'a> Git<'a> {
     }
 
     /// Commits what is staged as `name <email>` (a scratch repository has no identity of its own).
-    pub fn commit_as(&mut self, purpose: &str, message: &str, name: &str, email: &str) -> Result<()> {
+    pub fn commit_as(
+        &mut self,
+        purpose: &str,
+        message: &str,
+        name: &str,
+        email: &str,
+    ) -> Result<()> {
         self.runner.run(
             &self
                 .cmd(purpose)

@@ -50,8 +50,9 @@ fn advisory_db(root: &Path) -> PathBuf {
     git(root, &["init", "-q", "-b", "main", "advisory-db-work"]);
     let h2 = std::fs::read_to_string(fixtures.join("rustsec/h2/RUSTSEC-2024-0003.md")).expect("h2");
     write(&work.join("crates/h2/RUSTSEC-2024-0003.md"), &h2);
-    let contributing = std::fs::read_to_string(fixtures.join("rustsec-advisory-db/CONTRIBUTING.md"))
-        .expect("CONTRIBUTING.md");
+    let contributing =
+        std::fs::read_to_string(fixtures.join("rustsec-advisory-db/CONTRIBUTING.md"))
+            .expect("CONTRIBUTING.md");
     write(&work.join("CONTRIBUTING.md"), &contributing);
     git(&work, &["add", "."]);
     git(
@@ -67,7 +68,16 @@ fn advisory_db(root: &Path) -> PathBuf {
             "advisory-db",
         ],
     );
-    git(root, &["clone", "-q", "--bare", "advisory-db-work", "advisory-db.git"]);
+    git(
+        root,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            "advisory-db-work",
+            "advisory-db.git",
+        ],
+    );
     root.join("advisory-db.git")
 }
 
@@ -134,11 +144,21 @@ fn the_rustsec_pr_is_opened_once_from_the_fork_after_the_advisory_is_published()
         &fx,
         &emu,
         &args(&url),
-        vec![say("yes"), say(""), fx.commit_fix_then("done"), say("y"), say("yes"), say("yes")],
+        vec![
+            say("yes"),
+            say(""),
+            fx.commit_fix_then("done"),
+            say("y"),
+            say("yes"),
+            say("yes"),
+        ],
     );
     assert_ne!(out.code, 0, "{}", out.explain());
     let text = out.explain();
-    assert!(text.contains("Open the PR to rustsec/advisory-db now?"), "{text}");
+    assert!(
+        text.contains("Open the PR to rustsec/advisory-db now?"),
+        "{text}"
+    );
     assert!(
         out.error().contains("GitHub did not open the RustSec PR"),
         "{text}"
@@ -150,18 +170,25 @@ fn the_rustsec_pr_is_opened_once_from_the_fork_after_the_advisory_is_published()
     let ghsa = advisory["ghsa_id"].as_str().expect("ghsa").to_string();
     let branch = "caro-hotfix/minicrate-1.0.11";
     let draft = submitted(&emu, branch);
-    assert!(draft.starts_with("```toml\n[advisory]\nid = \"RUSTSEC-0000-0000\"\npackage = \"minicrate\"\n"), "{draft}");
+    assert!(
+        draft.starts_with(
+            "```toml\n[advisory]\nid = \"RUSTSEC-0000-0000\"\npackage = \"minicrate\"\n"
+        ),
+        "{draft}"
+    );
     assert!(draft.contains(&ghsa), "{draft}");
 
     let out = run(&fx, &emu, &["resume"], vec![]);
     assert_eq!(out.code, 0, "{}", out.explain());
     assert!(
-        !out.explain().contains("Open the PR to rustsec/advisory-db now?"),
+        !out.explain()
+            .contains("Open the PR to rustsec/advisory-db now?"),
         "asked again: {}",
         out.explain()
     );
     assert!(
-        out.explain().contains("The branch caro-hotfix/minicrate-1.0.11 is on octo/advisory-db already"),
+        out.explain()
+            .contains("The branch caro-hotfix/minicrate-1.0.11 is on octo/advisory-db already"),
         "{}",
         out.explain()
     );
