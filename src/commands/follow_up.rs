@@ -532,7 +532,7 @@ fn rustsec_row(ctx: &mut Ctx<Hotfix>) -> Rustsec {
         .cloned()
     {
         let why = if ctx.rec.rustsec_pr.is_some() {
-            "assigned to the RustSec PR"
+            "assigned by RustSec"
         } else {
             "given when the hotfix started"
         };

@@ -134,21 +134,25 @@ pub fn render(rec: &Hotfix, live: &Live) -> String {
     out += &format!("- Report written: {}\n", live.written_at);
 
     out += "\n## Timeline\n\n| step | started | finished | took | note |\n|---|---|---|---|---|\n";
+    let last = rec.steps.last().map(|s| s.number);
     for s in &rec.steps {
-        let took =
-            between(s.started_at.as_deref(), s.finished_at.as_deref()).unwrap_or_else(|| {
-                match s.status {
-                    StepStatus::Skipped => "skipped".into(),
-                    StepStatus::Pending => "not run".into(),
-                    _ => "not finished".into(),
-                }
-            });
+        // The last step ends when the hotfix is complete (the report is written inside it).
+        let finished = s.finished_at.as_deref().or(if Some(s.number) == last {
+            rec.run.completed_at.as_deref()
+        } else {
+            None
+        });
+        let took = between(s.started_at.as_deref(), finished).unwrap_or_else(|| match s.status {
+            StepStatus::Skipped => "skipped".into(),
+            StepStatus::Pending => "not run".into(),
+            _ => "not finished".into(),
+        });
         out += &format!(
             "| {}. {} | {} | {} | {took} | {} |\n",
             s.number,
             s.title,
             s.started_at.as_deref().unwrap_or("—"),
-            s.finished_at.as_deref().unwrap_or("—"),
+            finished.unwrap_or("—"),
             s.note.as_deref().unwrap_or("").replace('|', "\\|")
         );
     }
@@ -276,7 +280,14 @@ fn exposure(rec: &Hotfix) -> String {
         .flatten();
     let mut out = String::new();
     if let Some(a) = &rec.affected {
-        let vulnerable: Vec<String> = a.lines.iter().map(|l| l.range()).collect();
+        let vulnerable: Vec<String> = a
+            .lines
+            .iter()
+            .map(|l| match &l.patched {
+                Some(p) => format!("{} (fixed in {p})", l.range()),
+                None => format!("{} (no fix in this incident)", l.range()),
+            })
+            .collect();
         out += &format!("- Vulnerable: {}\n", vulnerable.join("; "));
     }
     if let Some(introduced) = &rec.request.introduced {
@@ -335,7 +346,12 @@ fn artifacts(rec: &Hotfix) -> String {
         out += "- CVE: requested, not assigned yet\n";
     }
     if let Some(draft) = &rec.rustsec_draft {
-        out += &format!("- RustSec draft: {draft}\n");
+        // Where it is in the repository: from `.git/` on.
+        let shown = draft
+            .find("/.git/")
+            .map(|i| &draft[i + 1..])
+            .unwrap_or(draft);
+        out += &format!("- RustSec draft: {shown}\n");
     }
     if let Some(url) = rec.rustsec_pr.as_ref().and_then(|p| p.url.as_deref()) {
         out += &format!("- RustSec PR: {url}\n");

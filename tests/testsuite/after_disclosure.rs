@@ -230,3 +230,310 @@ fn the_rustsec_pr_is_opened_once_from_the_fork_after_the_advisory_is_published()
         .count();
     assert_eq!(forks, 1);
 }
+
+/// `follow-up --json`: the state of each row by its key.
+fn rows(fx: &Fixture, emu: &Emulator) -> Vec<(String, String, String)> {
+    let out = run(fx, emu, &["follow-up", "--json"], vec![]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    let text = out.transcript.trim();
+    let v: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap_or("").to_string(),
+                r["state"].as_str().unwrap_or("").to_string(),
+                r["detail"]
+                    .as_array()
+                    .map(|d| {
+                        d.iter()
+                            .filter_map(|x| x.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn state_of(rows: &[(String, String, String)], key: &str) -> String {
+    rows.iter()
+        .find(|r| r.0 == key)
+        .map(|r| r.1.clone())
+        .unwrap_or_else(|| panic!("no row {key} in {rows:#?}"))
+}
+
+fn detail_of(rows: &[(String, String, String)], key: &str) -> String {
+    rows.iter()
+        .find(|r| r.0 == key)
+        .map(|r| r.2.clone())
+        .unwrap_or_default()
+}
+
+/// advisory-db's maintainers merge the PR and their workflow renames the file to its id, as in
+/// advisory-db's own history (`Assigned RUSTSEC-2026-0258 to h2`).
+fn rustsec_merges(fx: &Fixture, emu: &Emulator, db: &Path, branch: &str, id: &str) {
+    let root = fx.dir.path();
+    let work = root.join("advisory-db-merge");
+    git(
+        root,
+        &[
+            "clone",
+            "-q",
+            db.to_str().expect("utf-8"),
+            "advisory-db-merge",
+        ],
+    );
+    let fork = emu.state_dir.join("forks/octo/advisory-db.git");
+    git(
+        &work,
+        &["fetch", "-q", fork.to_str().expect("utf-8"), branch],
+    );
+    let who = ["-c", "user.name=djc", "-c", "user.email=djc@example.org"];
+    let mut merge = who.to_vec();
+    merge.extend([
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge the advisory",
+        "FETCH_HEAD",
+    ]);
+    git(&work, &merge);
+    let placeholder = format!("crates/{CRATE}/RUSTSEC-0000-0000.md");
+    let text = std::fs::read_to_string(work.join(&placeholder)).expect("the submitted file");
+    std::fs::remove_file(work.join(&placeholder)).expect("rm");
+    write(
+        &work.join(format!("crates/{CRATE}/{id}.md")),
+        &text.replace("RUSTSEC-0000-0000", id),
+    );
+    git(&work, &["add", "-A"]);
+    let mut commit = who.to_vec();
+    let message = format!("Assigned {id} to {CRATE}");
+    commit.extend(["commit", "-q", "-m", &message]);
+    git(&work, &commit);
+    git(&work, &["push", "-q", "origin", "main"]);
+    emu.control(
+        "POST",
+        "/_control/pulls/1",
+        json!({"repo": ADVISORY_DB, "state": "MERGED"}),
+    );
+}
+
+/// After the hotfix: `follow-up` before and after each row turns done. The CVE GitHub assigns a
+/// day later reaches the advisory's references, the release notes, the RustSec PR and the
+/// announcement after a typed `yes`; GitHub's Advisory Database answers "not there", then "not
+/// reviewed", then reviewed; RustSec merges the PR and assigns an id, which the advisory's
+/// references then gain. The incident report of this one-line incident, snapshot.
+#[test]
+fn follow_up_before_and_after_each_row_turns_done_and_the_report() {
+    let (fx, emu, index, db) = world();
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url),
+        vec![
+            say("yes"),
+            say(""),
+            fx.commit_fix_then("done"),
+            say("y"),
+            say("yes"),
+            say("yes"),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.explain().contains("`caro-hotfix follow-up` checks"),
+        "{}",
+        out.explain()
+    );
+    let ghsa = emu.advisories(CANONICAL)[0]["ghsa_id"]
+        .as_str()
+        .expect("ghsa")
+        .to_string();
+    let history = fx.work.join(".git/caro-hotfix/history");
+    let at_step_16 = std::fs::read_to_string(history.join("1.0.11.md")).expect("the report");
+    assert!(
+        at_step_16.contains("- PR #1 approved by bob\n"),
+        "{at_step_16}"
+    );
+    assert!(
+        at_step_16.contains("Not checked yet: `caro-hotfix follow-up`"),
+        "{at_step_16}"
+    );
+
+    // Before anything more happened.
+    let r = rows(&fx, &emu);
+    assert_eq!(state_of(&r, "advisory"), "done", "{r:#?}");
+    assert_eq!(state_of(&r, "cve"), "open");
+    assert!(
+        detail_of(&r, "cve").contains("requested; GitHub has not assigned it yet"),
+        "{r:#?}"
+    );
+    assert_eq!(state_of(&r, "database"), "open");
+    assert!(detail_of(&r, "database").contains("is not in GitHub's Advisory Database yet"));
+    assert_eq!(state_of(&r, "rustsec"), "open");
+    assert!(
+        detail_of(&r, "rustsec").contains("the PR is open, under review"),
+        "{r:#?}"
+    );
+    assert_eq!(state_of(&r, "registry"), "done", "{r:#?}");
+    assert!(detail_of(&r, "registry").contains("minicrate 1.0.11 is on the registry, not yanked"));
+    assert_eq!(state_of(&r, "branches"), "done", "{r:#?}");
+
+    // GitHub's Advisory Database has it, not reviewed yet.
+    emu.knobs(json!({"global_advisories": {&ghsa: "unreviewed"}}));
+    let r = rows(&fx, &emu);
+    assert_eq!(state_of(&r, "database"), "open");
+    assert!(
+        detail_of(&r, "database").contains("in the database, unreviewed"),
+        "{r:#?}"
+    );
+
+    // `status` of a finished hotfix has nothing in progress; the CVE is assigned a day later.
+    emu.control(
+        "POST",
+        "/_control/advisories",
+        json!({"repo": CANONICAL, "advisory": {"ghsa_id": &ghsa, "cve_id": "CVE-2026-31337"}}),
+    );
+    let r = rows(&fx, &emu);
+    assert_eq!(state_of(&r, "cve"), "open");
+    assert!(
+        detail_of(&r, "cve").contains("CVE-2026-31337 assigned; in the GitHub advisory; not yet in the advisory's references, the release notes of v1.0.11, the RustSec draft, the RustSec PR, the announcement"),
+        "{r:#?}"
+    );
+    // Added where it is missing, after a typed yes.
+    let out = run(&fx, &emu, &["follow-up"], vec![say("yes")]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    let text = out.explain();
+    for added in [
+        "Added CVE-2026-31337 to the references of the advisory",
+        "Added CVE-2026-31337 to the release notes of v1.0.11",
+        "Added CVE-2026-31337 to the RustSec draft's aliases",
+        "Added CVE-2026-31337 to the RustSec PR",
+        "Added CVE-2026-31337 to the announcement",
+    ] {
+        assert!(text.contains(added), "{added:?} in {text}");
+    }
+    let release = emu.repo(CANONICAL)["releases"]
+        .as_array()
+        .expect("releases")
+        .iter()
+        .find(|r| r["tag_name"] == "v1.0.11" || r["tag"] == "v1.0.11")
+        .cloned()
+        .expect("the release of v1.0.11");
+    assert!(
+        release.to_string().contains("CVE-2026-31337"),
+        "{release:#}"
+    );
+    let submitted = submitted(&emu, "caro-hotfix/minicrate-1.0.11");
+    assert!(
+        submitted.contains(&format!("aliases = [\"{ghsa}\", \"CVE-2026-31337\"]")),
+        "{submitted}"
+    );
+    let announcement = std::fs::read_to_string(fx.work.join(".git/caro-hotfix/announcement.md"))
+        .expect("announcement");
+    assert!(announcement.contains("CVE-2026-31337"), "{announcement}");
+    let r = rows(&fx, &emu);
+    assert_eq!(state_of(&r, "cve"), "done", "{r:#?}");
+
+    // Reviewed into the database: Dependabot alerts on it.
+    emu.knobs(json!({"global_advisories": {&ghsa: "reviewed"}}));
+    let r = rows(&fx, &emu);
+    assert_eq!(state_of(&r, "database"), "done", "{r:#?}");
+
+    // RustSec merges the PR and assigns an id; the GitHub advisory's references gain it.
+    rustsec_merges(
+        &fx,
+        &emu,
+        &db,
+        "caro-hotfix/minicrate-1.0.11",
+        "RUSTSEC-2026-0101",
+    );
+    let r = rows(&fx, &emu);
+    assert_eq!(state_of(&r, "rustsec"), "open", "{r:#?}");
+    assert!(
+        detail_of(&r, "rustsec").contains("RUSTSEC-2026-0101 (the PR is merged"),
+        "{r:#?}"
+    );
+    assert!(
+        detail_of(&r, "rustsec").contains("the GitHub advisory's references do not name it yet")
+    );
+    let out = run(&fx, &emu, &["follow-up"], vec![say("yes")]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.explain()
+            .contains("Added RUSTSEC-2026-0101 to the references of the advisory"),
+        "{}",
+        out.explain()
+    );
+    assert!(
+        out.explain().contains("Every follow-up is done."),
+        "{}",
+        out.explain()
+    );
+    let held = emu.advisories(CANONICAL)[0].clone();
+    assert!(held["description"]
+        .as_str()
+        .unwrap_or("")
+        .contains("RUSTSEC-2026-0101"));
+
+    let report = std::fs::read_to_string(history.join("1.0.11.md")).expect("the report");
+    snapshot::settings().bind(|| {
+        let mut s = insta::Settings::clone_current();
+        s.add_filter(&regex_escape(&ghsa), "[GHSA]");
+        // What the emulator dates with its own clock (the wizard's is fixed).
+        s.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[EMULATOR-TIME]");
+        // How often and how long the real programs waited varies from run to run.
+        s.add_filter(
+            r"the registry read [^\n]*",
+            "the registry read [N times, T in all]",
+        );
+        s.add_filter(r"(- `[^`\n]+`): [^\n]+", "$1: [DURATION]");
+        s.bind(|| insta::assert_snapshot!("report_one_line", report));
+    });
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if "\\.+*?()|[]{}^$#&-~".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// The incident report of a two-line incident (`--line 1.0 --line 0.9`, the lines module's world:
+/// the real gh, two PRs, two tags, one advisory), as step 16 writes it.
+#[test]
+fn the_report_of_a_two_line_incident() {
+    let w = crate::lines::World::two();
+    let out = w.run(&w.args(&[]), w.answers());
+    assert_eq!(out.code, 0, "{}", out.explain());
+    let report = std::fs::read_to_string(w.fx.work.join(".git/caro-hotfix/history/1.0.11.md"))
+        .expect("the report");
+    let ghsa = report
+        .split("advisories/")
+        .nth(1)
+        .and_then(|r| r.get(..19))
+        .unwrap_or("GHSA-none")
+        .to_string();
+    snapshot::settings().bind(|| {
+        let mut s = insta::Settings::clone_current();
+        s.add_filter(&regex_escape(&ghsa), "[GHSA]");
+        s.add_filter(
+            r"the registry read [^\n]*",
+            "the registry read [N times, T in all]",
+        );
+        s.add_filter(r"(- `[^`\n]+`): [^\n]+", "$1: [DURATION]");
+        s.bind(|| insta::assert_snapshot!("report_two_lines", report));
+    });
+}

@@ -181,12 +181,12 @@ fn tag_on(origin: &std::path::Path, tag: &str) -> bool {
             .is_ok_and(|t| t.lines().any(|l| l.ends_with(&format!("refs/tags/{tag}"))))
 }
 
-struct World {
+pub(crate) struct World {
     // Dropped in this order: the registry's watcher, the emulator (which checks it understood every
     // request), then the fixture's directory.
     registry: Registry,
     emu: Emulator,
-    fx: Fixture,
+    pub(crate) fx: Fixture,
     lines: Vec<Line>,
 }
 
@@ -217,7 +217,7 @@ impl World {
         }
     }
 
-    fn two() -> World {
+    pub(crate) fn two() -> World {
         World::new(Fixture::new(), &TWO)
     }
 
@@ -226,7 +226,7 @@ impl World {
     }
 
     /// The start's arguments: step 4's answers, `--line` for each line, `extra`, the description.
-    fn args(&self, extra: &[&str]) -> Vec<String> {
+    pub(crate) fn args(&self, extra: &[&str]) -> Vec<String> {
         let mut a: Vec<String> = [
             "--poll-interval",
             "0.05",
@@ -245,7 +245,7 @@ impl World {
         a
     }
 
-    fn run<S: AsRef<str>>(&self, args: &[S], answers: Vec<Answer>) -> Outcome {
+    pub(crate) fn run<S: AsRef<str>>(&self, args: &[S], answers: Vec<Answer>) -> Outcome {
         let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
         crate::gh_real::run(&self.fx, &self.emu, &args, answers)
     }
@@ -257,7 +257,7 @@ impl World {
 
     /// The maintainer's answers of a whole run: yes, the fix committed then `done`, and the typed
     /// yes that publishes the advisory.
-    fn answers(&self) -> Vec<Answer> {
+    pub(crate) fn answers(&self) -> Vec<Answer> {
         vec![say("yes"), self.fx.commit_fix_then("done"), say("yes")]
     }
 
