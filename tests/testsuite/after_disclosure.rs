@@ -537,3 +537,96 @@ fn the_report_of_a_two_line_incident() {
         s.bind(|| insta::assert_snapshot!("report_two_lines", report));
     });
 }
+
+/// Issue 25's last part: after `--request-cve`, `status` shows the request pending, then the id
+/// once GitHub's advisory reports one (read live: the record has not seen it yet); the resumed step
+/// 13 records it, and it reaches the RustSec draft's aliases and the announcement.
+#[test]
+fn a_cve_assigned_while_the_hotfix_waits_shows_in_status_and_reaches_the_draft_and_the_announcement(
+) {
+    let (fx, emu, index, _db) = world();
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    // No answer to "Publish the advisory now?": step 13 stops there, resumable.
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url),
+        vec![say("yes"), say(""), fx.commit_fix_then("done"), say("y")],
+    );
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.explain().contains("Publish the advisory now?"),
+        "{}",
+        out.explain()
+    );
+    let ghsa = emu.advisories(CANONICAL)[0]["ghsa_id"]
+        .as_str()
+        .expect("ghsa")
+        .to_string();
+    assert_eq!(emu.advisories(CANONICAL)[0]["cve_requested"], true);
+
+    let status = run(&fx, &emu, &["status"], vec![]);
+    assert!(
+        status.transcript.contains(
+            "  CVE: requested from GitHub, pending (GitHub reviews requests, usually within 72 hours)\n"
+        ),
+        "{}",
+        status.explain()
+    );
+    let json = run(&fx, &emu, &["status", "--json"], vec![]);
+    let v: Value = serde_json::from_str(json.transcript.trim()).expect("json");
+    assert_eq!(v["cve"], "requested");
+    assert!(v.get("cve_id").is_none(), "{v:#}");
+
+    // GitHub assigns it.
+    emu.control(
+        "POST",
+        "/_control/advisories",
+        json!({"repo": CANONICAL, "advisory": {"ghsa_id": &ghsa, "cve_id": "CVE-2026-40404"}}),
+    );
+    let status = run(&fx, &emu, &["status"], vec![]);
+    assert!(
+        status
+            .transcript
+            .contains("  CVE: CVE-2026-40404 (assigned by GitHub)\n"),
+        "{}",
+        status.explain()
+    );
+    let json = run(&fx, &emu, &["status", "--json"], vec![]);
+    let v: Value = serde_json::from_str(json.transcript.trim()).expect("json");
+    assert_eq!(
+        (v["cve"].as_str(), v["cve_id"].as_str()),
+        (Some("assigned"), Some("CVE-2026-40404"))
+    );
+
+    // Published now; the RustSec PR declined: the commands by hand.
+    let out = run(&fx, &emu, &["resume"], vec![say("yes"), say("no")]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.explain()
+            .contains("gh pr create --repo rustsec/advisory-db --base main"),
+        "{}",
+        out.explain()
+    );
+    assert!(rustsec_prs(&emu).is_empty());
+    let dir = fx.work.join(".git/caro-hotfix");
+    let draft =
+        std::fs::read_to_string(dir.join("advisory-db/crates/minicrate/RUSTSEC-0000-0000.md"))
+            .expect("the draft");
+    assert!(
+        draft.contains(&format!("aliases = [\"{ghsa}\", \"CVE-2026-40404\"]\n")),
+        "{draft}"
+    );
+    let announcement = std::fs::read_to_string(dir.join("announcement.md")).expect("announcement");
+    assert!(
+        announcement.contains(&format!("**CVE/RUSTSEC**: CVE-2026-40404 / {ghsa}")),
+        "{announcement}"
+    );
+    let rec = caro_hotfix::record::store::load::<caro_hotfix::record::Hotfix>(
+        &dir.join("history/1.0.11.toml"),
+    )
+    .expect("readable")
+    .expect("archived");
+    assert_eq!(rec.cve_id.as_deref(), Some("CVE-2026-40404"));
+}
