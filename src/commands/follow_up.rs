@@ -149,10 +149,12 @@ fn row(key: &'static str, title: &str, state: State, detail: String, todo: Vec<S
 /// Every row, checked now.
 fn check(ctx: &mut Ctx<Hotfix>) -> Result<Found> {
     let mut missing = Vec::new();
-    let held = match ctx.rec.ghsa_id.clone() {
-        Some(ghsa) => Some(ctx.gh().advisory(&ghsa, "{}").map_err(|e| format!("{e:#}"))),
-        None => None,
-    };
+    let held = ctx
+        .rec
+        .ghsa_id
+        .clone()
+        .map(|ghsa| ctx.gh().advisory(&ghsa, "{}").map_err(|e| format!("{e:#}")));
+
     if let Some(Ok(held)) = &held {
         advisory::note_cve(&mut ctx.rec, held);
     }

@@ -101,7 +101,8 @@ pub fn write_draft(
 
 /// Offers the PR (or shows the one opened); `draft` is the file to submit.
 pub fn offer(ctx: &mut Ctx<Hotfix>, draft: &Path, crate_name: &str) -> Result<()> {
-    if !ctx.rec.advisory_published || (ctx.settings.embargo && !ctx.rec.advisory_published) {
+    // Published is also the end of an embargo: RustSec takes no embargoed vulnerability.
+    if !ctx.rec.advisory_published {
         return Ok(());
     }
     let Some(project) = ctx.rec.github.clone() else {

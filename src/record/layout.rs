@@ -10,7 +10,10 @@
 //! ├── pr-body.md, advisory.json, announcement.md, forward-port-<tag>.md, backport-<tag>-<branch>.md,
 //! │   rollback-advisory-<version>.md/.json
 //! │                           texts a step wrote and handed to gh, kept for the maintainer
-//! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file
+//! ├── rustsec-pr-body.md, rustsec-pr/, release-notes-<tag>.md
+//! │                           the RustSec PR's body and scratch repository; notes with a new CVE
+//! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file;
+//!     history/<version>.md    the incident report (step 16, refreshed by `follow-up`)
 //! ```
 //!
 //! The directory is found through `git rev-parse --git-common-dir`, so every worktree shares it. A
