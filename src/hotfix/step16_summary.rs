@@ -31,6 +31,10 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.settings.dry_run,
     ));
     ctx.rec.run.completed_at = Some(ctx.clock.now());
+    // A rehearsal's record goes with its clone: no report, nothing to follow up.
+    if ctx.settings.dry_run {
+        return Ok(());
+    }
     write_report(ctx)?;
     if super::advisory::wanted(&ctx.rec) {
         ctx.ui.info(
