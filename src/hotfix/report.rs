@@ -369,6 +369,84 @@ fn artifacts(rec: &Hotfix) -> String {
 mod tests {
     use super::*;
 
+    /// A hotfix whose steps took real time: the waits, the exposure window and the confirmations
+    /// read from the record and its journal.
+    #[test]
+    fn the_timeline_the_waits_and_the_exposure_window_come_from_the_record() {
+        use crate::record::{Confirmation, Pr, Request, StepStatus};
+        use crate::runner::JournalEntry;
+        let titles: Vec<(u8, &str)> = (1..=16).map(|n| (n, "Step")).collect();
+        let mut rec = Hotfix::new(
+            "2025-12-01T03:00:00+00:00".into(),
+            Request::default(),
+            crate::logic::Incident {
+                description: "Out-of-bounds read".into(),
+                ..Default::default()
+            },
+            false,
+            &titles,
+        );
+        // From 03:00 UTC every step takes 10 min, but 10 (CI and review, 1 h 05 min) and 12 (the
+        // publish, 25 min 30 s): 3 h 50 min 30 s in all.
+        let mut t = jiff::Timestamp::from_second(1_764_558_000).unwrap();
+        for s in rec.steps.iter_mut() {
+            let took = match s.number {
+                10 => 3900,
+                12 => 1530,
+                _ => 600,
+            };
+            s.status = StepStatus::Done;
+            s.started_at = Some(t.to_string());
+            t = t
+                .checked_add(jiff::SignedDuration::from_secs(took))
+                .unwrap();
+            s.finished_at = Some(t.to_string());
+        }
+        rec.run.completed_at = Some(t.to_string());
+        rec.advisory_published = true;
+        rec.pr = Some(Pr {
+            number: 7,
+            url: "https://github.com/o/r/pull/7".into(),
+        });
+        rec.journal.push(JournalEntry {
+            argv: ["gh", "pr", "checks", "7", "--watch"]
+                .map(String::from)
+                .to_vec(),
+            cwd: "/r".into(),
+            exit_code: 0,
+            duration_ms: 754_000.0,
+            simulated: false,
+        });
+        rec.confirmations.push(Confirmation {
+            at: "2026-12-01T05:40:00Z".into(),
+            step: 13,
+            question: "Publish the advisory now? (type 'yes')".into(),
+            confirmed: true,
+        });
+        let live = Live {
+            rows: None,
+            approved_by: Some(vec!["bob".into()]),
+            written_at: t.to_string(),
+        };
+        let text = render(&rec, &live);
+        for line in [
+            "- Completed: 2025-12-01T06:50:30Z (3 h 50 min)\n",
+            "| 10. Step | 2025-12-01T04:30:00Z | 2025-12-01T05:35:00Z | 1 h 05 min |  |\n",
+            "- CI and review (step 10): 1 h 05 min\n",
+            "- the publish and the registry (step 12): 25 min 30 s\n",
+            "- `gh pr checks 7 --watch`: 12 min 34 s\n",
+            "- PR #7 approved by bob\n",
+            "- 2026-12-01T05:40:00Z (step 13): “Publish the advisory now? (type 'yes')” — confirmed\n",
+            // The PR opened at the end of step 9; the release seen at the end of step 12.
+            "- The fix public (PR opened): 2025-12-01T04:30:00Z\n",
+            "- The patched release visible on the registry: 2025-12-01T06:10:30Z (1 h 40 min after \
+             the fix was public)\n",
+            "- The advisory published: 2025-12-01T06:20:30Z (10 min 00 s after the release)\n",
+        ] {
+            assert!(text.contains(line), "{line:?} not in\n{text}");
+        }
+    }
+
     #[test]
     fn durations_read_as_a_person_would_say_them() {
         let at = |s: &str| Some(s.to_string());

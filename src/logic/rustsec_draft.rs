@@ -239,4 +239,49 @@ mod tests {
             Some("GHSA-aaaa-bbbb-cccc")
         );
     }
+
+    /// advisory-db's own h2 advisory (vendored, CC0): its id is found through the GHSA in its
+    /// `aliases`; another GHSA, or the placeholder of a submission, is not this incident's.
+    #[test]
+    fn the_assigned_id_is_read_from_an_advisory_db_file_naming_the_ghsa() {
+        let h2 = include_str!("../../tests/fixtures/rustsec/h2/RUSTSEC-2024-0003.md");
+        assert_eq!(
+            assigned_id(h2, "GHSA-8r5v-vm4m-4g25").as_deref(),
+            Some("RUSTSEC-2024-0003")
+        );
+        assert_eq!(assigned_id(h2, "GHSA-aaaa-bbbb-cccc"), None);
+        let submitted = h2.replace("RUSTSEC-2024-0003", PLACEHOLDER_ID);
+        assert_eq!(assigned_id(&submitted, "GHSA-8r5v-vm4m-4g25"), None);
+    }
+
+    /// The PR body has the four sections of advisory-db's pull request template, in its order, and
+    /// every checklist item ticked (the vendored template is the oracle).
+    #[test]
+    fn the_pr_body_follows_advisory_dbs_template() {
+        let template =
+            include_str!("../../tests/fixtures/rustsec-advisory-db/pull_request_template.md");
+        let body = pr_body(&Submission {
+            crate_name: "minicrate",
+            title: "Out-of-bounds read",
+            impact: "Remote attackers can read past the buffer",
+            advisory_url: Some("https://github.com/o/r/security/advisories/GHSA-aaaa-bbbb-cccc"),
+            fix_pr: Some("https://github.com/o/r/pull/7"),
+            patched: vec!["1.0.11".into()],
+            date: "2026-12-01",
+        });
+        let headings = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("## "))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(headings(&body), headings(template));
+        for item in template.lines().filter(|l| l.starts_with("- [ ] ")) {
+            assert!(
+                body.contains(&item.replacen("- [ ] ", "- [x] ", 1)),
+                "{item}: {body}"
+            );
+        }
+        assert!(body.contains("- GitHub security advisory: https://github.com/o/r/security/advisories/GHSA-aaaa-bbbb-cccc\n"));
+    }
 }
