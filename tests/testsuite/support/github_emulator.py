@@ -10,6 +10,9 @@ gh reaches it with GH_HOST=github.localhost (REST at http://api.github.localhost
 http://api.github.localhost/graphql, plain HTTP) and HTTP_PROXY=http://127.0.0.1:PORT: requests arrive in
 absolute-URI form. Requests whose path starts with /_control are the tests' control plane.
 
+Forks (issue 29): POST /repos/O/R/forks clones O/R bare into DIR/forks/USER/R.git and serves it as USER/R; a PR
+whose head is "USER:branch" takes the branch from that fork. GET /repos/O/R/contents/PATH[?ref=] reads git.
+
 State (pull requests, reviews, checks, labels, workflow runs, releases, advisories, branch protection)
 lives in memory and is mirrored to DIR/state.json after every change; every request is logged to
 DIR/requests.jsonl (or --log) with its method, path, GraphQL operation, the head of the query and the
@@ -30,7 +33,9 @@ Control plane (JSON in, JSON out):
     POST /_control/runs                  add a workflow run (see RUNS)
     POST /_control/runs/ID               {"approve": true} or {"status", "conclusion"} (sets it for good)
     POST /_control/releases              {"repo", "tag", "name", "draft", "prerelease", "latest"}
-    POST /_control/pulls/N               {"repo", "state": "CLOSED"|"OPEN"} (closes/reopens a PR)
+    POST /_control/pulls/N               {"repo", "state": "CLOSED"|"OPEN"|"MERGED"} (closes/reopens a PR, or
+                                         merges it as the upstream's maintainers would: the test writes
+                                         what the merge brought into the bare repository)
     POST /_control/advisories            {"repo", "advisory": {...}}: a private vulnerability report (triage),
                                          or with its "ghsa_id" an edit made on the advisory's page
     GET  /_control/requests              the request log as a JSON array
@@ -61,6 +66,8 @@ KNOBS (POST /_control/knobs; every key optional):
                           "keep" (it stays Latest), "none" (no release is Latest) ("hand_back")
     users                 logins that exist on GitHub: a credited login outside the list gets 422 (unset: all)
     cwes                  CWE ids GitHub knows: an advisory naming another gets 422 (unset: all)
+    global_advisories     {GHSA: "absent" | "unreviewed" | "reviewed"}: what GitHub's Advisory Database holds of
+                          a published repository advisory (GET /advisories/GHSA; unset: absent, 404)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
                           "retry_after"}: a request matching method (exact), path (substring of the
                           path with its query) and operation (GraphQL operation name) is, after
