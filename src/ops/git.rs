@@ -636,7 +636,8 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
-    /// Commits what is staged as `name <email>` (a scratch repository has no identity of its own).
+    /// Commits what is staged as `name <email>` (a scratch repository has no identity of its own:
+    /// git's own environment variables give it one, for this command only).
     pub fn commit_as(
         &mut self,
         purpose: &str,
@@ -648,9 +649,11 @@ impl<'a> Git<'a> {
             &self
                 .cmd(purpose)
                 .effect(Effect::Local)
-                .args(["-c", &format!("user.name={name}")])
-                .args(["-c", &format!("user.email={email}")])
-                .args(["-c", "commit.gpgsign=false", "commit", "-q", "-m", message]),
+                .env("GIT_AUTHOR_NAME", name)
+                .env("GIT_AUTHOR_EMAIL", email)
+                .env("GIT_COMMITTER_NAME", name)
+                .env("GIT_COMMITTER_EMAIL", email)
+                .args(["commit", "-q", "--no-gpg-sign", "-m", message]),
         )?;
         Ok(())
     }

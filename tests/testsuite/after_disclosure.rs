@@ -386,6 +386,23 @@ fn follow_up_before_and_after_each_row_turns_done_and_the_report() {
     assert!(detail_of(&r, "registry").contains("minicrate 1.0.11 is on the registry, not yanked"));
     assert_eq!(state_of(&r, "branches"), "done", "{r:#?}");
 
+    // GitHub does not answer about advisories: those rows say they could not be checked, and
+    // guess nothing.
+    emu.knobs(json!({"faults": [
+        {"method": "GET", "path": "/advisories/", "kind": "status", "status": 502, "times": -1},
+        {"method": "GET", "path": "/security-advisories/", "kind": "status", "status": 502, "times": -1}
+    ]}));
+    let r = rows(&fx, &emu);
+    for key in ["advisory", "cve", "database"] {
+        assert_eq!(state_of(&r, key), "unknown", "{key}: {r:#?}");
+        assert!(
+            detail_of(&r, key).starts_with("could not be checked: "),
+            "{r:#?}"
+        );
+    }
+    assert_eq!(state_of(&r, "registry"), "done", "{r:#?}");
+    emu.knobs(json!({"faults": []}));
+
     // GitHub's Advisory Database has it, not reviewed yet.
     emu.knobs(json!({"global_advisories": {&ghsa: "unreviewed"}}));
     let r = rows(&fx, &emu);
