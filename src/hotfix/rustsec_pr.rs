@@ -108,6 +108,14 @@ pub fn offer(ctx: &mut Ctx<Hotfix>, draft: &Path, crate_name: &str) -> Result<()
     let Some(project) = ctx.rec.github.clone() else {
         return Ok(());
     };
+    if ctx.settings.dry_run {
+        ctx.ui.ok(format!(
+            "(simulated) The real run offers here to open the PR to {UPSTREAM} from your fork, \
+             adding crates/{crate_name}/{}.md",
+            rustsec_draft::PLACEHOLDER_ID
+        ));
+        return Ok(());
+    }
     if let Some(url) = ctx.rec.rustsec_pr.as_ref().and_then(|p| p.url.clone()) {
         ctx.ui.ok(format!("The RustSec PR is open: {url}"));
         return Ok(());
