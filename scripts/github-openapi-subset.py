@@ -79,6 +79,93 @@ advisory_422 = {"title": "Repository Advisory Description Validation Error",
             value_items={"type": "string"},
             extra={"section": {"type": "string", "description": "The report template section the violation concerns."},
                    "option": {"type": "string", "description": "The checkbox option left unticked. Only present when `code` is `unchecked_required_option`."}})}}}}
+# The global Advisory Database (issue 29: `follow-up` reads whether GitHub reviewed the advisory into
+# it): `security-advisories/get-global-advisory` and `#/components/schemas/global-advisory` with the
+# schemas it references, as at the same commit (`example` values left out).
+def s_(desc=None, nullable=False, ro=False, fmt=None, **kw):
+    out = {"type": "string"}
+    if fmt:
+        out["format"] = fmt
+    if desc:
+        out["description"] = desc
+    if nullable:
+        out["nullable"] = True
+    if ro:
+        out["readOnly"] = True
+    out.update(kw)
+    return out
+vulnerability = {"description": "A vulnerability describing the product and its affected versions within a GitHub Security Advisory.",
+    "type": "object", "properties": {
+        "package": {"description": "The name of the package affected by the vulnerability.", "type": "object", "nullable": True,
+                    "properties": {"ecosystem": {"$ref": "#/components/schemas/security-advisory-ecosystems"},
+                                   "name": s_("The unique package name within its ecosystem.", nullable=True)},
+                    "required": ["ecosystem", "name"]},
+        "vulnerable_version_range": s_("The range of the package versions affected by the vulnerability.", nullable=True),
+        "first_patched_version": s_("The package version that resolves the vulnerability.", nullable=True),
+        "vulnerable_functions": {"type": "array", "description": "The functions in the package that are affected by the vulnerability.",
+                                 "nullable": True, "readOnly": True, "items": {"type": "string"}}},
+    "required": ["package", "vulnerable_version_range", "first_patched_version", "vulnerable_functions"]}
+def cvss_v(n):
+    return {"type": "object", "nullable": True, "properties": {
+        "vector_string": s_(f"The CVSS {n} vector string.", nullable=True),
+        "score": {"type": "number", "description": f"The CVSS {n} score.", "minimum": 0, "maximum": 10, "nullable": True, "readOnly": True}},
+        "required": ["vector_string", "score"]}
+cvss_severities = {"type": "object", "nullable": True, "properties": {"cvss_v3": cvss_v(3), "cvss_v4": cvss_v(4)}}
+epss = {"type": "object", "nullable": True, "readOnly": True,
+        "description": "The EPSS scores as calculated by the [Exploit Prediction Scoring System](https://www.first.org/epss).",
+        "properties": {"percentage": {"type": "number", "minimum": 0, "maximum": 100},
+                       "percentile": {"type": "number", "minimum": 0, "maximum": 100}}}
+simple_user = {"title": "Simple User", "description": "A GitHub user.", "type": "object", "properties": dict(
+    name={"nullable": True, "type": "string"}, email={"nullable": True, "type": "string"}, login={"type": "string"},
+    id={"type": "integer", "format": "int64"}, node_id={"type": "string"}, avatar_url=s_(fmt="uri"),
+    gravatar_id={"type": "string", "nullable": True}, url=s_(fmt="uri"), html_url=s_(fmt="uri"), followers_url=s_(fmt="uri"),
+    following_url={"type": "string"}, gists_url={"type": "string"}, starred_url={"type": "string"},
+    subscriptions_url=s_(fmt="uri"), organizations_url=s_(fmt="uri"), repos_url=s_(fmt="uri"), events_url={"type": "string"},
+    received_events_url=s_(fmt="uri"), type={"type": "string"}, site_admin={"type": "boolean"}, starred_at={"type": "string"},
+    user_view_type={"type": "string"}),
+    "required": ["avatar_url", "events_url", "followers_url", "following_url", "gists_url", "gravatar_id", "html_url", "id",
+                 "node_id", "login", "organizations_url", "received_events_url", "repos_url", "site_admin", "starred_url",
+                 "subscriptions_url", "type", "url"]}
+date = lambda d, nullable=False: s_(d, nullable=nullable, ro=True, fmt="date-time")
+global_advisory = {"description": "A GitHub Security Advisory.", "type": "object", "properties": {
+    "ghsa_id": s_("The GitHub Security Advisory ID.", ro=True),
+    "cve_id": s_("The Common Vulnerabilities and Exposures (CVE) ID.", nullable=True, ro=True),
+    "url": s_("The API URL for the advisory.", ro=True),
+    "html_url": s_("The URL for the advisory.", ro=True, fmt="uri"),
+    "repository_advisory_url": s_("The API URL for the repository advisory.", nullable=True, ro=True, fmt="uri"),
+    "summary": s_("A short summary of the advisory.", maxLength=1024),
+    "description": s_("A detailed description of what the advisory entails.", nullable=True, maxLength=65535),
+    "type": s_("The type of advisory.", ro=True, enum=["reviewed", "unreviewed", "malware"]),
+    "severity": s_("The severity of the advisory.", enum=["critical", "high", "medium", "low", "unknown"]),
+    "source_code_location": s_("The URL of the advisory's source code.", nullable=True, fmt="uri"),
+    "identifiers": {"type": "array", "nullable": True, "readOnly": True, "items": {"type": "object", "properties": {
+        "type": s_("The type of identifier.", enum=["CVE", "GHSA"]), "value": s_("The identifier value.")},
+        "required": ["type", "value"]}},
+    "references": {"type": "array", "nullable": True, "items": s_("URLs with more information regarding the advisory.")},
+    "published_at": date("The date and time of when the advisory was published, in ISO 8601 format."),
+    "updated_at": date("The date and time of when the advisory was last updated, in ISO 8601 format."),
+    "github_reviewed_at": date("The date and time of when the advisory was reviewed by GitHub, in ISO 8601 format.", True),
+    "nvd_published_at": date("The date and time when the advisory was published in the National Vulnerability Database, in ISO 8601 format.\nThis field is only populated when the advisory is imported from the National Vulnerability Database.", True),
+    "withdrawn_at": date("The date and time of when the advisory was withdrawn, in ISO 8601 format.", True),
+    "vulnerabilities": {"type": "array", "description": "The products and respective version ranges affected by the advisory.", "nullable": True,
+                        "items": {"$ref": "#/components/schemas/vulnerability"}},
+    "cvss": {"type": "object", "nullable": True, "properties": {
+        "vector_string": s_("The CVSS vector.", nullable=True),
+        "score": {"type": "number", "description": "The CVSS score.", "minimum": 0, "maximum": 10, "nullable": True, "readOnly": True}},
+        "required": ["vector_string", "score"]},
+    "cvss_severities": {"$ref": "#/components/schemas/cvss-severities"},
+    "epss": {"$ref": "#/components/schemas/security-advisory-epss"},
+    "cwes": {"type": "array", "nullable": True, "items": {"type": "object", "properties": {
+        "cwe_id": s_("The Common Weakness Enumeration (CWE) identifier."), "name": s_("The name of the CWE.", ro=True)},
+        "required": ["cwe_id", "name"]}},
+    "credits": {"type": "array", "description": "The users who contributed to the advisory.", "nullable": True, "readOnly": True,
+                "items": {"type": "object", "properties": {"user": {"$ref": "#/components/schemas/simple-user"},
+                                                           "type": {"$ref": "#/components/schemas/security-advisory-credit-types"}},
+                          "required": ["user", "type"]}}},
+    "required": ["ghsa_id", "cve_id", "url", "html_url", "repository_advisory_url", "summary", "description", "type", "severity",
+                 "source_code_location", "identifiers", "references", "published_at", "updated_at", "github_reviewed_at",
+                 "nvd_published_at", "withdrawn_at", "vulnerabilities", "cvss", "cwes", "credits"],
+    "additionalProperties": False}
 def js(ref):
     return {"content": {"application/json": {"schema": {"$ref": ref}}}}
 doc = {
@@ -96,6 +183,11 @@ doc = {
                               "#/components/responses/bad_request": "400: not vendored yet, not checked",
                               "#/components/responses/validation_failed": "422: not vendored yet, not checked"}},
   "paths": {
+    "/advisories/{ghsa_id}": {"get": {
+        "operationId": "security-advisories/get-global-advisory",
+        "externalDocs": {"url": "https://docs.github.com/rest/security-advisories/global-advisories#get-a-global-security-advisory"},
+        "responses": {"200": js("#/components/schemas/global-advisory"),
+                      "404": {"$ref": "#/components/responses/not_found"}}}},
     "/repos/{owner}/{repo}/releases/{release_id}": {"patch": {
         "operationId": "repos/update-release", "x-resource": "Release",
         "externalDocs": {"url": "https://docs.github.com/rest/releases/releases#update-a-release"},
@@ -137,6 +229,11 @@ doc = {
     "repository-advisory-description-validation-error": advisory_422,
     "validation-error": validation_error,
     "basic-error": basic_error,
+    "global-advisory": global_advisory,
+    "vulnerability": vulnerability,
+    "cvss-severities": cvss_severities,
+    "security-advisory-epss": epss,
+    "simple-user": simple_user,
   }},
 }
 json.dump(doc, open("tests/fixtures/github-openapi/operations.json", "w"), indent=2, ensure_ascii=False)

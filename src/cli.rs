@@ -65,6 +65,27 @@ Changes: nothing. Reads only the record in .git/caro-hotfix/."
         #[arg(long)]
         json: bool,
     },
+    /// After disclosure: what is still to happen, every row checked live.
+    #[command(
+        long_about = "After disclosure, one screen of what is still to happen for a finished \
+hotfix (the newest in .git/caro-hotfix/history/, or --version), every row checked live with what to \
+do if it is not done: the GitHub advisory published; the CVE requested, assigned, and where its id \
+has reached; the advisory reviewed into GitHub's Advisory Database (what Dependabot alerts on); the \
+RustSec advisory (the PR, its merge, the RUSTSEC id); the patched and vulnerable versions on the \
+registry; the fix on every branch. A row that cannot be checked says so.\n\n\
+Changes: after a typed `yes`, adds a newly assigned CVE or RUSTSEC id where it is missing (the \
+advisory's references, the release notes, the RustSec PR, the announcement file); records what it \
+learnt in the archived record and refreshes the incident report history/<version>.md.\n\
+Never touches: the code, the branches, the tags, the registry."
+    )]
+    FollowUp {
+        /// The finished hotfix to follow (1.0.11 or v1.0.11); the newest by default.
+        #[arg(long)]
+        version: Option<String>,
+        /// Print the rows as JSON for machines (asks nothing, adds nothing).
+        #[arg(long)]
+        json: bool,
+    },
     /// Forget the hotfix in progress (local record only; lists what it leaves behind).
     #[command(long_about = "Forget the hotfix in progress, after a typed `yes`.\n\n\
 Changes: moves the record to .git/caro-hotfix/history/ (kept for the audit trail); offers to restore \

@@ -99,6 +99,9 @@ pub fn run(cli: Cli, io: Io) -> Result<()> {
         Some(Command::Resume { now }) => commands::resume::run(&g, io, now),
         Some(Command::Status { json }) => commands::status::run(&g, io, json),
         Some(Command::Abort) => commands::abort::run(&g, io),
+        Some(Command::FollowUp { version, json }) => {
+            commands::follow_up::run(&g, io, version, json)
+        }
         Some(Command::Rollback { version }) => commands::rollback::run(&g, io, version),
         Some(Command::Demo { keep }) => commands::demo::run(&g, io, keep),
         Some(Command::Completions { shell }) => {

@@ -28,17 +28,30 @@ pub trait Backend {
 /// Asks the wizard's questions and enforces its confirmation rules.
 pub struct Prompter {
     backend: Box<dyn Backend>,
+    /// The typed confirmations asked since [`Prompter::take_typed`]: the question, and whether the
+    /// word was typed (the incident report lists them).
+    typed: Vec<(String, bool)>,
 }
 
 impl Prompter {
     pub fn new(backend: Box<dyn Backend>) -> Self {
-        Prompter { backend }
+        Prompter {
+            backend,
+            typed: Vec::new(),
+        }
     }
 
     /// Asks for `word` to be typed exactly (surrounding spaces aside). Returns whether it was.
     pub fn typed(&mut self, prompt: &str, word: &str) -> Result<bool> {
         let answer = self.backend.text(prompt, None)?;
-        Ok(answer.trim() == word)
+        let confirmed = answer.trim() == word;
+        self.typed.push((prompt.to_string(), confirmed));
+        Ok(confirmed)
+    }
+
+    /// The typed confirmations asked since the last call, in order.
+    pub fn take_typed(&mut self) -> Vec<(String, bool)> {
+        std::mem::take(&mut self.typed)
     }
 
     pub fn yes_no(&mut self, prompt: &str) -> Result<bool> {

@@ -6,6 +6,7 @@
 
 pub mod abort;
 pub mod demo;
+pub mod follow_up;
 pub mod resume;
 pub mod rollback;
 pub mod start;

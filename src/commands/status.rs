@@ -21,7 +21,8 @@ pub fn run(g: &GlobalOpts, io: Io, json: bool) -> Result<()> {
     let running = lock::holder(&layout);
     if let Some(hotfix) = store::load::<Hotfix>(&layout.hotfix())? {
         let github = repository(&mut runner, &top, hotfix.github.as_ref(), &hotfix.request);
-        return show_hotfix(&io.ui, &hotfix, &github, running.as_ref(), json);
+        let cve = cve(&mut runner, &top, &env, &hotfix);
+        return show_hotfix(&io.ui, &hotfix, &github, running.as_ref(), json, &cve);
     }
     if let Some(rollback) = store::load::<Rollback>(&layout.rollback())? {
         let github = repository(
@@ -39,6 +40,36 @@ pub fn run(g: &GlobalOpts, io: Io, json: bool) -> Result<()> {
             .data("No hotfix in progress. Start one with `caro-hotfix \"<description>\"`.");
     }
     Ok(())
+}
+
+/// Where the CVE stands: none asked for, requested and pending, or assigned — read from GitHub's
+/// advisory while the record has not seen the id yet (a read; `status` changes nothing).
+enum Cve {
+    None,
+    Pending(Option<String>),
+    Assigned(String),
+}
+
+fn cve(runner: &mut Runner, top: &std::path::Path, env: &crate::env::Env, h: &Hotfix) -> Cve {
+    if let Some(id) = &h.cve_id {
+        return Cve::Assigned(id.clone());
+    }
+    if !h.cve_requested {
+        return Cve::None;
+    }
+    let (Some(ghsa), Ok(clock)) = (h.ghsa_id.as_deref(), env.clock()) else {
+        return Cve::Pending(None);
+    };
+    match crate::ops::gh::Gh::new(runner, top, clock)
+        .on(h.github.as_ref())
+        .advisory(ghsa, "{}")
+    {
+        Ok(a) => match a["cve_id"].as_str().filter(|c| c.starts_with("CVE-")) {
+            Some(id) => Cve::Assigned(id.to_string()),
+            None => Cve::Pending(None),
+        },
+        Err(e) => Cve::Pending(Some(format!("{e:#}"))),
+    }
 }
 
 /// Which GitHub repository the flow acts on, and whether the record holds it yet.
@@ -161,9 +192,19 @@ fn show_hotfix(
     github: &Repository,
     running: Option<&Holder>,
     json: bool,
+    cve: &Cve,
 ) -> Result<()> {
     if json {
         let plan = h.plan.as_ref();
+        let cve_state = match cve {
+            Cve::None => None,
+            Cve::Pending(_) => Some("requested".to_string()),
+            Cve::Assigned(_) => Some("assigned".to_string()),
+        };
+        let cve_id = match cve {
+            Cve::Assigned(id) => Some(id.clone()),
+            _ => None,
+        };
         ui.data(json_of(
             h,
             running,
@@ -173,6 +214,8 @@ fn show_hotfix(
                 ("base_tag", plan.map(|p| p.base_tag.clone())),
                 ("tag", plan.map(|p| p.tag.clone())),
                 ("branch", plan.map(|p| p.branch.clone())),
+                ("cve", cve_state),
+                ("cve_id", cve_id),
             ],
         )?);
         return Ok(());
@@ -224,6 +267,19 @@ fn show_hotfix(
             Some(ghsa) => ui.data(format!("  advisory: {ghsa} ({state}) {url}")),
             None => ui.data(format!("  advisory: {url}")),
         }
+    }
+    match cve {
+        Cve::None => {}
+        Cve::Assigned(id) => ui.data(format!("  CVE: {id} (assigned by GitHub)")),
+        Cve::Pending(None) => ui.data(
+            "  CVE: requested from GitHub, pending (GitHub reviews requests, usually within 72 hours)",
+        ),
+        Cve::Pending(Some(why)) => ui.data(format!(
+            "  CVE: requested from GitHub; whether it is assigned could not be read ({why})"
+        )),
+    }
+    if let Some(url) = h.rustsec_pr.as_ref().and_then(|p| p.url.as_deref()) {
+        ui.data(format!("  RustSec PR: {url}"));
     }
     if let Some(a) = &h.affected {
         for l in &a.lines {

@@ -57,6 +57,11 @@ impl<R: Tracked> Ctx<R> {
 
     /// Saves the record atomically, and appends the commands run since the last save to its journal.
     pub fn save(&mut self) -> Result<()> {
+        let typed = self.prompter.take_typed();
+        if !typed.is_empty() {
+            let now = self.clock.now();
+            self.rec.confirmed(&now, typed);
+        }
         let new = self.runner.take_journal();
         match &self.record_file {
             Some(path) => self.saver.save(path, &mut self.rec, new),

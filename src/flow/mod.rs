@@ -65,7 +65,15 @@ pub fn drive<R: Tracked>(ctx: &mut Ctx<R>, steps: &[Step<R>], forgettable: u8) -
             }
             ctx.save()?;
         }
-        match (step.run)(ctx) {
+        let result = (step.run)(ctx);
+        // The typed confirmations belong to the step that asked them (the save below starts the
+        // next one).
+        let typed = ctx.prompter.take_typed();
+        if !typed.is_empty() {
+            let now = ctx.clock.now();
+            ctx.rec.confirmed(&now, typed);
+        }
+        match result {
             Ok(()) => {
                 let now = ctx.clock.now();
                 if let Some(record) = ctx.rec.step_mut(step.number) {

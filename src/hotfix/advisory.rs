@@ -495,7 +495,26 @@ pub fn update(ctx: &mut Ctx<Hotfix>, ghsa: &str) -> Result<bool> {
             return Ok(false);
         }
     };
+    note_cve(&mut ctx.rec, &held);
     sync(ctx, ghsa, &held)
+}
+
+/// The CVE id GitHub assigned, once the advisory it holds (`held`) reports one: recorded, and one
+/// of the incident's advisory ids from then on, so every text written after names it (the RustSec
+/// draft's aliases, the announcement). Returns it when it is new to the record.
+pub fn note_cve(rec: &mut Hotfix, held: &Value) -> Option<String> {
+    let cve = held["cve_id"]
+        .as_str()
+        .filter(|c| c.starts_with("CVE-"))?
+        .to_string();
+    if !rec.incident.advisory_ids.contains(&cve) {
+        rec.incident.advisory_ids.push(cve.clone());
+    }
+    if rec.cve_id.as_deref() == Some(cve.as_str()) {
+        return None;
+    }
+    rec.cve_id = Some(cve.clone());
+    Some(cve)
 }
 
 /// The fields of the advisory this incident owns, where GitHub's differ: `vulnerabilities` (the

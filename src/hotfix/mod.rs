@@ -6,12 +6,16 @@
 //! [`crate::settings::Settings`]) and what earlier steps decided from the record's groups (the
 //! [`Plan`] of step 2, the fix, the PR…), never from the command line.
 
-mod advisory;
+pub mod advisory;
 mod embargo;
 mod embargo_kit;
 mod embargo_private;
 pub mod lines;
 mod reconcile;
+pub mod report;
+pub mod rustsec_pr;
+
+pub use step16_summary::approvals;
 mod step01_confirm;
 mod step02_base;
 mod step02_branch;

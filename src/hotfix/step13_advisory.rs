@@ -7,7 +7,7 @@
 //! A draft step 4 could not create (no permission, advisories off) is tried once more here; refused
 //! again, the manual link is printed and the JSON kept; the hotfix goes on.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::flow::Ctx;
 use crate::logic::{registry, rustsec_draft};
@@ -138,46 +138,11 @@ fn line_is_visible(ctx: &mut Ctx<Hotfix>, plan: &crate::record::Plan) -> Result<
 /// local id in `advisory-db-check/`, which cargo-audit reports (it skips the placeholder); and how to
 /// check and submit it.
 fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
-    let Some(affected) = ctx.rec.affected.clone() else {
-        return Ok(());
-    };
-    let Some(layout) = ctx.layout.clone() else {
+    let Some(written) = super::rustsec_pr::write_draft(ctx)? else {
         return Ok(());
     };
     let crate_name = ctx.plan()?.crate_name.clone();
-    let mut aliases: Vec<String> = ctx.rec.ghsa_id.iter().cloned().collect();
-    aliases.extend(
-        ctx.rec
-            .incident
-            .advisory_ids
-            .iter()
-            .filter(|id| id.starts_with("CVE-") || id.starts_with("GHSA-"))
-            .filter(|id| Some(*id) != ctx.rec.ghsa_id.as_ref())
-            .cloned(),
-    );
-    let date = ctx.clock.today();
-    let draft = rustsec_draft::Draft {
-        crate_name: &crate_name,
-        incident: &ctx.rec.incident,
-        affected: &affected,
-        date: &date,
-        url: ctx.rec.advisory_url.as_deref(),
-        aliases,
-    };
-    let check_id = rustsec_draft::check_id(&date);
-    let mut written = Vec::new();
-    for (db, id) in [
-        ("advisory-db", rustsec_draft::PLACEHOLDER_ID),
-        ("advisory-db-check", check_id.as_str()),
-    ] {
-        let root = layout.kept(db);
-        let dir = root.join("crates").join(&crate_name);
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("could not create {}", dir.display()))?;
-        let path = dir.join(format!("{id}.md"));
-        crate::fsx::write_atomic(&path, rustsec_draft::render(&draft, id).as_bytes())?;
-        written.push((root, path));
-    }
+    let check_id = rustsec_draft::check_id(&ctx.clock.today());
     let (db, path) = written[0].clone();
     let check = written[1].0.clone();
     ctx.rec.rustsec_draft = Some(path.display().to_string());
@@ -200,10 +165,13 @@ fn write_rustsec_draft(ctx: &mut Ctx<Hotfix>) -> Result<()> {
         ctx.ui.info(format!(
             "{id} exists already: compare the draft with it instead of submitting a new one."
         ));
+    } else if ctx.rec.advisory_published && ctx.rec.github.is_some() {
+        super::rustsec_pr::offer(ctx, &path, &crate_name)?;
     } else {
         ctx.ui.info(format!(
-            "Submit it to the RustSec advisory database: fork https://github.com/rustsec/advisory-db, \
-             add crates/{crate_name}/{}.md from {} and open a PR (its maintainers assign the id).",
+            "Submit it to the RustSec advisory database once the advisory is public: fork \
+             https://github.com/rustsec/advisory-db, add crates/{crate_name}/{}.md from {} and open a \
+             PR (its maintainers assign the id); `caro-hotfix follow-up` says when.",
             rustsec_draft::PLACEHOLDER_ID,
             ctx.shown(&db)
         ));

@@ -41,6 +41,17 @@ pub fn version_line(index_file: &str, version: &str) -> Option<bool> {
     })
 }
 
+/// Every version the index file lists, with whether it is yanked, in the file's order.
+pub fn versions(index_file: &str) -> Vec<(String, bool)> {
+    index_file
+        .lines()
+        .filter_map(|line| {
+            let entry: IndexLine<'_> = serde_json::from_str(line).ok()?;
+            Some((entry.vers.into_owned(), entry.yanked))
+        })
+        .collect()
+}
+
 /// The `cksum` (sha256 of the `.crate` file, lowercase hex) of `version`'s index line, if the file
 /// has that line and the line has one.
 pub fn version_cksum(index_file: &str, version: &str) -> Option<String> {

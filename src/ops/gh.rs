@@ -604,6 +604,81 @@ impl<'a> Gh<'a> {
             Ok(self.write(&cmd)?)
         }
     }
+
+    // -- after disclosure: the RustSec PR, `follow-up` ---------------------------------------
+
+    /// The login gh is authenticated as (`gh api user`).
+    pub fn login(&mut self) -> Result<String> {
+        let cmd = self
+            .api_cmd("read the GitHub login", "user")
+            .args(["--jq", ".login"])
+            .simulate("maintainer\n");
+        Ok(self.read(&cmd)?.stdout.trim().to_string())
+    }
+
+    /// `GET path` once, whatever the answer (404 is an answer): for what may not exist yet.
+    pub fn get(&mut self, purpose: &str, path: &str, simulated: &str) -> Result<Output> {
+        let cmd = self
+            .api_cmd(purpose, path)
+            .effect(Effect::Remote)
+            .simulate(simulated);
+        Ok(self.probe(&cmd)?)
+    }
+
+    /// `GET path`, retried when transient; an error when GitHub did not answer it.
+    pub fn get_json(
+        &mut self,
+        purpose: &str,
+        path: &str,
+        simulated: &str,
+    ) -> Result<serde_json::Value> {
+        let cmd = self
+            .api_cmd(purpose, path)
+            .effect(Effect::Remote)
+            .simulate(simulated);
+        let out = self.read(&cmd)?;
+        serde_json::from_str(&out.stdout)
+            .with_context(|| format!("could not read GitHub's answer to {path}"))
+    }
+
+    /// `gh repo fork UPSTREAM --clone=false`: the maintainer's fork, created.
+    pub fn fork(&mut self, upstream: &str) -> Result<Reply> {
+        let cmd = self
+            .cmd("fork the RustSec advisory database")
+            .args(["repo", "fork", upstream, "--clone=false", "--remote=false"])
+            .effect(Effect::Remote);
+        Ok(self.write(&cmd)?)
+    }
+
+    /// `gh release edit TAG --notes-file FILE`: the release's notes replaced.
+    pub fn edit_release_notes(&mut self, tag: &str, file: &Path) -> Result<Reply> {
+        let cmd = self
+            .sub(
+                "add to the release notes",
+                &["release", "edit", tag, "--notes-file"],
+            )
+            .arg(file)
+            .effect(Effect::Remote);
+        self.write_retried(&cmd)
+    }
+
+    /// `gh release view TAG --json body`: the release's notes; `None` when there is no release.
+    pub fn release_notes(&mut self, tag: &str) -> Result<Option<String>> {
+        let cmd = self
+            .sub("read the release notes", &["release", "view", tag])
+            .args(["--json", "body"])
+            .simulate("{\"body\":\"\"}");
+        let out = self.probe(&cmd)?;
+        if !out.success() {
+            if out.stderr.contains("not found") || out.stderr.contains("404") {
+                return Ok(None);
+            }
+            anyhow::bail!("could not read the release {tag}: {}", out.stderr.trim());
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&out.stdout).context("could not read `gh release view` output")?;
+        Ok(Some(v["body"].as_str().unwrap_or("").to_string()))
+    }
 }
 
 /// `gh repo view REPO --json isPrivate`: whether the repository is private; `None` when gh could

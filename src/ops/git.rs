@@ -714,4 +714,62 @@ impl<'a> Git<'a> {
             .context("the rehearsal needs a throwaway clone of the repository")?;
         Ok(())
     }
+
+    // -- the RustSec PR (step 13): a scratch repository beside the record, never the project's --
+
+    /// `git init -q DIR` (this Git's directory is where it runs; `dir` is created).
+    pub fn init_scratch(&mut self, dir: &Path) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd("create a scratch repository for the RustSec PR")
+                .effect(Effect::Local)
+                .args(["init", "-q"])
+                .arg(dir),
+        )?;
+        Ok(())
+    }
+
+    /// `git fetch --depth 1 URL BRANCH`: the newest commit of a branch, without its history.
+    pub fn fetch_tip(&mut self, purpose: &str, url: &str, branch: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(purpose)
+                .effect(Effect::Local)
+                .args(["fetch", "-q", "--depth", "1", url, branch]),
+        )?;
+        Ok(())
+    }
+
+    /// `git checkout -q -B BRANCH START`.
+    pub fn checkout_reset(&mut self, branch: &str, start: &str) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(&format!("start the branch {branch}"))
+                .effect(Effect::Local)
+                .args(["checkout", "-q", "-B", branch, start]),
+        )?;
+        Ok(())
+    }
+
+    /// Commits what is staged as `name <email>` (a scratch repository has no identity of its own:
+    /// git's own environment variables give it one, for this command only).
+    pub fn commit_as(
+        &mut self,
+        purpose: &str,
+        message: &str,
+        name: &str,
+        email: &str,
+    ) -> Result<()> {
+        self.runner.run(
+            &self
+                .cmd(purpose)
+                .effect(Effect::Local)
+                .env("GIT_AUTHOR_NAME", name)
+                .env("GIT_AUTHOR_EMAIL", email)
+                .env("GIT_COMMITTER_NAME", name)
+                .env("GIT_COMMITTER_EMAIL", email)
+                .args(["commit", "-q", "--no-gpg-sign", "-m", message]),
+        )?;
+        Ok(())
+    }
 }

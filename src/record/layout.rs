@@ -14,7 +14,10 @@
 //! │                           texts a step wrote and handed to gh, kept for the maintainer
 //! ├── kit/EMBARGO-NOTICE.md, kit/<X.Y>/NNNN-*.patch
 //! │                           the embargo's pre-notification kit (git format-patch per line)
-//! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file
+//! ├── rustsec-pr-body.md, rustsec-pr/, release-notes-<tag>.md
+//! │                           the RustSec PR's body and scratch repository; notes with a new CVE
+//! └── history/<name>.toml     finished hotfixes and rollbacks, record and journal in one file;
+//!     history/<version>.md    the incident report (step 16, refreshed by `follow-up`)
 //! ```
 //!
 //! The directory is found through `git rev-parse --git-common-dir`, so every worktree shares it. A

@@ -196,8 +196,11 @@ pub fn hotfix(old: State) -> Hotfix {
         advisory_url: old.advisory_url,
         ghsa_id: None,
         cve_requested: false,
+        cve_id: None,
         advisory_published: false,
         rustsec_draft: None,
+        rustsec_pr: None,
+        confirmations: Vec::new(),
         forward_port: old.forward_port_pr,
         backports: old
             .backport_prs

@@ -457,6 +457,29 @@ impl Line {
     }
 }
 
+/// The PR to rustsec/advisory-db: the maintainer said `yes` (so a resumed step 13 goes on without
+/// asking again), the branch pushed to the fork, the PR once opened.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RustsecPr {
+    /// `login/advisory-db`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fork: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub branch: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One typed confirmation: when it was recorded (the save after it), at which step, the question
+/// and whether the word was typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub at: String,
+    pub step: u8,
+    pub question: String,
+    pub confirmed: bool,
+}
+
 /// Everything a hotfix has been asked, decided and done so far.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hotfix {
@@ -513,12 +536,22 @@ pub struct Hotfix {
     /// A CVE was requested for the advisory (step 4, `--request-cve`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cve_requested: bool,
+    /// The CVE id GitHub assigned after `--request-cve`, once the advisory reports it (read at
+    /// step 13, by `status` and by `follow-up`); it is then one of the incident's advisory ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cve_id: Option<String>,
     /// The advisory is published (step 13).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub advisory_published: bool,
     /// The RustSec draft written at step 13.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rustsec_draft: Option<String>,
+    /// The PR to rustsec/advisory-db (step 13, after the advisory is published).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustsec_pr: Option<RustsecPr>,
+    /// The typed confirmations (`yes`, `done`) and how they were answered, for the incident report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirmations: Vec<Confirmation>,
     /// The forward-port PR of the maintenance strategy (step 15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_port: Option<String>,
@@ -585,8 +618,11 @@ impl Hotfix {
             advisory_url: None,
             ghsa_id: None,
             cve_requested: false,
+            cve_id: None,
             advisory_published: false,
             rustsec_draft: None,
+            rustsec_pr: None,
+            confirmations: Vec::new(),
             forward_port: None,
             backports: Vec::new(),
             lines: Vec::new(),
@@ -665,6 +701,10 @@ pub trait Tracked: Serialize {
         None
     }
 
+    /// Records the typed confirmations answered since the last save (see [`Confirmation`]); a
+    /// record that keeps none ignores them.
+    fn confirmed(&mut self, _at: &str, _answers: Vec<(String, bool)>) {}
+
     /// The record as written to disk.
     fn to_text(&self) -> anyhow::Result<String>
     where
@@ -700,6 +740,17 @@ pub trait Tracked: Serialize {
 }
 
 impl Tracked for Hotfix {
+    fn confirmed(&mut self, at: &str, answers: Vec<(String, bool)>) {
+        let step = self.first_unfinished().unwrap_or(16);
+        for (question, confirmed) in answers {
+            self.confirmations.push(Confirmation {
+                at: at.to_string(),
+                step,
+                question,
+                confirmed,
+            });
+        }
+    }
     fn github_repo(&self) -> Option<&GitHub> {
         self.github.as_ref()
     }

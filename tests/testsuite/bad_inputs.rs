@@ -253,6 +253,8 @@ fn hostile_text_stays_literal_from_the_commit_to_the_announcement() {
         say("y"),
         // The typed yes that publishes the advisory.
         say("yes"),
+        // No PR to rustsec/advisory-db (issue 29 offers it once the advisory is public).
+        say("no"),
     ];
     let out = fx.caro(&args).answers(answers).run();
     assert_eq!(out.code, 0, "{}", out.explain());

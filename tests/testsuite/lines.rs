@@ -268,7 +268,7 @@ impl World {
 
     /// The maintainer's answers of a whole run: yes, the fix committed then `done`, and the typed
     /// yes that publishes the advisory.
-    fn answers(&self) -> Vec<Answer> {
+    pub(crate) fn answers(&self) -> Vec<Answer> {
         vec![say("yes"), self.fx.commit_fix_then("done"), say("yes")]
     }
 

@@ -29,6 +29,7 @@
 
 mod support;
 
+mod after_disclosure;
 mod bad_inputs;
 mod cli;
 mod disclosure;

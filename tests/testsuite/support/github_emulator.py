@@ -10,6 +10,9 @@ gh reaches it with GH_HOST=github.localhost (REST at http://api.github.localhost
 http://api.github.localhost/graphql, plain HTTP) and HTTP_PROXY=http://127.0.0.1:PORT: requests arrive in
 absolute-URI form. Requests whose path starts with /_control are the tests' control plane.
 
+Forks (issue 29): POST /repos/O/R/forks clones O/R bare into DIR/forks/USER/R.git and serves it as USER/R; a PR
+whose head is "USER:branch" takes the branch from that fork. GET /repos/O/R/contents/PATH[?ref=] reads git.
+
 State (pull requests, reviews, checks, labels, workflow runs, releases, advisories, branch protection)
 lives in memory and is mirrored to DIR/state.json after every change; every request is logged to
 DIR/requests.jsonl (or --log) with its method, path, GraphQL operation, the head of the query and the
@@ -30,7 +33,9 @@ Control plane (JSON in, JSON out):
     POST /_control/runs                  add a workflow run (see RUNS)
     POST /_control/runs/ID               {"approve": true} or {"status", "conclusion"} (sets it for good)
     POST /_control/releases              {"repo", "tag", "name", "draft", "prerelease", "latest"}
-    POST /_control/pulls/N               {"repo", "state": "CLOSED"|"OPEN"} (closes/reopens a PR)
+    POST /_control/pulls/N               {"repo", "state": "CLOSED"|"OPEN"|"MERGED"} (closes/reopens a PR, or
+                                         merges it as the upstream's maintainers would: the test writes
+                                         what the merge brought into the bare repository)
     POST /_control/advisories            {"repo", "advisory": {...}}: a private vulnerability report (triage),
                                          or with its "ghsa_id" an edit made on the advisory's page
     GET  /_control/requests              the request log as a JSON array
@@ -64,6 +69,8 @@ KNOBS (POST /_control/knobs; every key optional):
     reviews_after_seconds the reviews are given only this long after the PR was opened (0)
     fork_ready_seconds    an advisory's temporary private fork (POST .../security-advisories/GHSA/forks,
                           202) exists this long after it was asked for, API and git alike (0)
+    global_advisories     {GHSA: "absent" | "unreviewed" | "reviewed"}: what GitHub's Advisory Database holds of
+                          a published repository advisory (GET /advisories/GHSA; unset: absent, 404)
     faults                list of {"method", "path", "operation", "kind", "times", "skip", "status",
                           "retry_after"}: a request matching method (exact), path (substring of the
                           path with its query) and operation (GraphQL operation name) is, after
@@ -1125,10 +1132,17 @@ class Emulator:
             r, _ = self.node_by_id(inp.get("repositoryId"))
             if r is None:
                 raise GQLError("Could not resolve to a Repository", "NOT_FOUND")
-            head = (inp.get("headRefName") or "").split(":")[-1]
+            head_ref = inp.get("headRefName") or ""
+            head = head_ref.split(":")[-1]
             base = inp.get("baseRefName") or r["default_branch"]
             problems = []
-            if head not in r["heads"]:
+            # A PR from a fork (issue 29): `OWNER:branch`, the branch in OWNER's fork of this repository.
+            src = r
+            if ":" in head_ref:
+                src = self.repos.get(f"{head_ref.split(':')[0]}/{r['name']}".lower(), r)
+                if src is not r:
+                    src["heads"], src["tags"] = src["git"].refs()
+            if head not in src["heads"]:
                 problems += ["Head sha can't be blank", "Head ref must be a branch"]
             if base not in r["heads"]:
                 problems += ["Base ref must be a branch"]
@@ -1137,15 +1151,16 @@ class Emulator:
             for p in r["pulls"]:
                 if p["head"] == head and p["base"] == base and p["state"] == "OPEN":
                     raise GQLError(f"A pull request already exists for {r['owner']}:{head}.")
-            if r["git"].run("merge-base", "--is-ancestor", r["heads"][head], r["heads"][base],
-                            check=False).returncode == 0:
+            if src is r and r["git"].run("merge-base", "--is-ancestor", r["heads"][head], r["heads"][base],
+                                         check=False).returncode == 0:
                 raise GQLError(f"No commits between {base} and {head}")
             if not (inp.get("title") or "").strip():
                 raise GQLError("Title can't be blank")
             n = 1 + max([p["number"] for p in r["pulls"]] + [0])
             t = now()
             pr = {"number": n, "node_id": f"PR_kwDO{r['id']:03d}{n:05d}", "title": inp.get("title"),
-                  "body": inp.get("body") or "", "base": base, "head": head, "head_oid": r["heads"][head],
+                  "body": inp.get("body") or "", "base": base, "head": head, "head_oid": src["heads"][head],
+                  "head_owner": src["owner"],
                   "state": "OPEN", "draft": bool(inp.get("draft")), "author": self.user,
                   "maintainer_can_modify": bool(inp.get("maintainerCanModify")), "label_ids": [],
                   "merge_commit": None, "merged_by": None, "_created": t, "_updated": t}
@@ -1263,6 +1278,8 @@ class Emulator:
             u = self.user_obj()
             return 200, {"login": u["login"], "id": u["databaseId"], "type": "User", "name": u["name"],
                          "html_url": f"{WEB}/{u['login']}"}, {}
+        if parts[0] == "advisories" and len(parts) == 2 and method == "GET":
+            return self.rest_global_advisory(parts[1])
         if parts[0] == "repos" and len(parts) >= 3:
             r = self.repo(parts[1], parts[2])
             return self.rest_repo(r, method, parts[3:], query, body, h)
@@ -1308,6 +1325,8 @@ class Emulator:
                          "owner": {"login": r["owner"]}, "html_url": f"{WEB}/{full}", "private": bool(r.get("private")),
                          "default_branch": r["default_branch"], "url": f"{API}{base}"}, {}
         head = rest[0]
+        if head in ("forks", "contents"):
+            return self.rest_after_disclosure(r, method, rest, query, body, h)
         if head == "labels":
             if method == "GET" and len(rest) == 1:
                 return 200, self.paginate(h, base + "/labels", query, [self.rest_label(r, lb) for lb in r["labels"]]), h
@@ -1864,6 +1883,110 @@ class Emulator:
         a["private_fork"] = None
         if fork:
             shutil.rmtree(fork["path"], ignore_errors=True)
+    # -- after disclosure (issue 29): forks, contents, the global Advisory Database -----------------
+
+    def fork_repo(self, r):
+        """POST /repos/O/R/forks: the authenticated user's fork, a bare clone of the upstream beside
+        the state (DIR/forks/LOGIN/NAME.git), served from then on like any other repository."""
+        full = f"{self.user}/{r['name']}"
+        if full.lower() in self.repos:
+            return self.repos[full.lower()]
+        path = os.path.join(self.state_dir, "forks", self.user, r["name"] + ".git")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        subprocess.run(["git", "clone", "-q", "--bare", r["path"], path], check=True,
+                       capture_output=True)
+        git = Git(path)
+        heads, tags = git.refs()
+        rid = len(self.repos) + 1
+        self.repos[full.lower()] = {
+            "owner": self.user, "name": r["name"], "path": path, "git": git, "id": rid,
+            "node_id": f"R_kgDO{rid:06d}", "default_branch": r["default_branch"],
+            "labels": [], "pulls": [], "releases": [], "advisories": [],
+            "heads": heads, "tags": tags, "sha_seen": {oid: now() for oid in heads.values()},
+            "workflows": [], "fork_of": f"{r['owner']}/{r['name']}",
+        }
+        return self.repos[full.lower()]
+
+    def rest_after_disclosure(self, r, method, rest, query, body, h):
+        full = f"{r['owner']}/{r['name']}"
+        if rest == ["forks"] and method == "POST":
+            f = self.fork_repo(r)
+            ffull = f"{f['owner']}/{f['name']}"
+            t = iso(now())
+            return 202, {"id": f["id"], "node_id": f["node_id"], "name": f["name"], "full_name": ffull,
+                         "owner": {"login": f["owner"], "type": "User"}, "html_url": f"{WEB}/{ffull}",
+                         "clone_url": f"{WEB}/{ffull}.git", "private": False, "fork": True,
+                         "default_branch": f["default_branch"], "url": f"{API}/repos/{ffull}",
+                         "created_at": t, "updated_at": t, "pushed_at": t,
+                         "parent": {"full_name": full}, "source": {"full_name": full}}, {}
+        if rest[:1] == ["contents"] and method == "GET":
+            path = "/".join(rest[1:]).strip("/")
+            ref = query.get("ref", [r["default_branch"]])[0]
+            spec = f"{ref}:{path}" if path else f"{ref}:"
+            kind = r["git"].run("cat-file", "-t", spec, check=False).stdout.strip()
+            if kind == "tree":
+                out = r["git"].run("ls-tree", spec).stdout
+                items = []
+                for line in out.splitlines():
+                    meta, name = line.split("\t", 1)
+                    _, typ, sha = meta.split()
+                    p = f"{path}/{name}" if path else name
+                    items.append({"name": name, "path": p, "sha": sha,
+                                  "type": "dir" if typ == "tree" else "file",
+                                  "url": f"{API}/repos/{full}/contents/{p}"})
+                return 200, items, {}
+            if kind == "blob":
+                data = subprocess.run(["git", "--git-dir", r["path"], "cat-file", "blob", spec],
+                                      capture_output=True, check=True).stdout
+                return 200, {"name": path.rsplit("/", 1)[-1], "path": path, "type": "file",
+                             "encoding": "base64", "size": len(data),
+                             "content": base64.b64encode(data).decode(),
+                             "url": f"{API}/repos/{full}/contents/{path}"}, {}
+            raise HTTPErr(404, "Not Found")
+        raise NoRoute()
+
+    def rest_global_advisory(self, ghsa):
+        """GET /advisories/GHSA: a published repository advisory as GitHub's Advisory Database holds
+        it, in the `global-advisory` schema. What GitHub's curators have done is the control plane's:
+        knob `global_advisories` {GHSA: "absent" | "unreviewed" | "reviewed", or {"type", "references"}}
+        (unset: absent, 404 — not reviewed into the database yet)."""
+        for r in self.repos.values():
+            for a in r["advisories"]:
+                if a["ghsa_id"].lower() != ghsa.lower() or a["state"] != "published":
+                    continue
+                spec = (self.knobs.get("global_advisories") or {}).get(a["ghsa_id"], "absent")
+                if isinstance(spec, str):
+                    spec = {"type": spec}
+                if spec.get("type", "absent") == "absent":
+                    raise HTTPErr(404, "Not Found")
+                full = f"{r['owner']}/{r['name']}"
+                reviewed = spec["type"] == "reviewed"
+                ids = [{"type": "GHSA", "value": a["ghsa_id"]}]
+                if a.get("cve_id"):
+                    ids.append({"type": "CVE", "value": a["cve_id"]})
+                vulns = [{"package": {"ecosystem": (v.get("package") or {}).get("ecosystem") or "rust",
+                                      "name": (v.get("package") or {}).get("name")},
+                          "vulnerable_version_range": v.get("vulnerable_version_range"),
+                          "first_patched_version": v.get("patched_versions"),
+                          "vulnerable_functions": v.get("vulnerable_functions") or []}
+                         for v in a.get("vulnerabilities") or []]
+                return 200, {
+                    "ghsa_id": a["ghsa_id"], "cve_id": a.get("cve_id"),
+                    "url": f"{API}/advisories/{a['ghsa_id']}",
+                    "html_url": f"{WEB}/advisories/{a['ghsa_id']}",
+                    "repository_advisory_url": f"{API}/repos/{full}/security-advisories/{a['ghsa_id']}",
+                    "summary": a["summary"], "description": a["description"],
+                    "type": spec["type"], "severity": a.get("severity") or "unknown",
+                    "source_code_location": f"{WEB}/{full}", "identifiers": ids,
+                    "references": [a["html_url"]] + list(spec.get("references") or []),
+                    "published_at": a.get("published_at"), "updated_at": a.get("updated_at"),
+                    "github_reviewed_at": a.get("published_at") if reviewed else None,
+                    "nvd_published_at": None, "withdrawn_at": None, "vulnerabilities": vulns,
+                    "cvss": {"vector_string": (a.get("cvss") or {}).get("vector_string"), "score": None},
+                    "cwes": [{"cwe_id": c, "name": c} for c in a.get("cwe_ids") or []],
+                    "credits": [],
+                }, {}
+        raise HTTPErr(404, "Not Found")
 
     # -- faults ---------------------------------------------------------------------------------------
 
@@ -2270,6 +2393,10 @@ class Handler(BaseHTTPRequestHandler):
                 p["state"], p["_closed"] = "CLOSED", now()
             elif body.get("state") == "OPEN" and p["state"] == "CLOSED":
                 p["state"], p["_closed"] = "OPEN", None
+            elif body.get("state") == "MERGED" and p["state"] == "OPEN":
+                # Merged by the upstream's maintainers (issue 29: the RustSec PR); the test writes
+                # what the merge brought into the bare repository itself.
+                p["state"], p["_closed"], p["_merged"], p["merged_by"] = "MERGED", now(), now(), "rustsec-bot"
             return {"ok": True}
         raise HTTPErr(404, "unknown control path")
 
