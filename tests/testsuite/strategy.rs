@@ -18,7 +18,11 @@ fn configure(fx: &Fixture, settings: &str) {
         .expect("hotfix table");
     write(
         &fx.work.join("Cargo.toml"),
-        &format!("{}[package.metadata.hotfix]\n{settings}", &manifest[..at]),
+        // The test registry plays the publishing workflow (the fixture's own `publish` setting).
+        &format!(
+            "{}[package.metadata.hotfix]\npublish = \"workflow\"\n{settings}",
+            &manifest[..at]
+        ),
     );
     git(&fx.work, &["commit", "-q", "-am", "configure caro-hotfix"]);
     git(&fx.work, &["push", "-q", "origin", "main"]);
@@ -136,11 +140,9 @@ fn when_main_equals_the_base_tag_the_reference_strategy_needs_no_question() {
     let w = &fx.work;
     let manifest = read(&w.join("Cargo.toml"));
     git(w, &["reset", "-q", "--hard", "v1.0.10"]);
-    write(
-        &w.join("Cargo.toml"),
-        &manifest.replace("\n[package.metadata.hotfix]\n", "\n"),
-    );
-    git(w, &["commit", "-q", "-am", "no hotfix settings"]);
+    // No hotfix settings but who publishes (the test registry plays the workflow).
+    write(&w.join("Cargo.toml"), &manifest);
+    git(w, &["commit", "-q", "-am", "only the publish setting"]);
     git(w, &["tag", "-f", "-a", "v1.0.10", "-m", "v1.0.10"]);
     git(w, &["push", "-q", "-f", "origin", "main", "v1.0.10"]);
     let index = index(&fx);
@@ -235,7 +237,10 @@ fn a_projects_configuration_is_obeyed() {
     let manifest = |v: &str| {
         let m = manifest(v);
         let at = m.find("[package.metadata.hotfix]").expect("table");
-        format!("{}[package.metadata.hotfix]\n{settings}", &m[..at])
+        format!(
+            "{}[package.metadata.hotfix]\npublish = \"workflow\"\n{settings}",
+            &m[..at]
+        )
     };
     write(&w.join("Cargo.toml"), &manifest("1.2.3"));
     write(&w.join("Cargo.lock"), &lockfile("1.2.3"));
