@@ -4,6 +4,7 @@
 //! `follow-up` before and after each row turns done, and the incident report.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::support::emulator::{self, Emulator};
 use crate::support::index_server::IndexServer;
@@ -646,4 +647,97 @@ fn a_cve_assigned_while_the_hotfix_waits_shows_in_status_and_reaches_the_draft_a
     .expect("readable")
     .expect("archived");
     assert_eq!(rec.cve_id.as_deref(), Some("CVE-2026-40404"));
+}
+
+/// The machine dies between the push of the RustSec branch to the fork and `gh pr create`: the real
+/// binary, in a pseudo-terminal, killed while its `gh pr create` for advisory-db is held. `resume`
+/// finds the branch on the fork and opens exactly one PR, without asking again.
+#[test]
+fn killed_between_the_push_and_the_rustsec_pr_resume_opens_one() {
+    use crate::lines::{Hold, HoldAt};
+    use rexpect::process::signal::Signal;
+    use rexpect::process::wait::WaitStatus;
+    use rexpect::session::spawn_command;
+
+    let (fx, emu, index, _db) = world();
+    index.publish_after("1.0.11", 1);
+    let url = index.url();
+    // Up to the RustSec question, scripted: the answers run out there and the run stops in step 13.
+    let out = run(
+        &fx,
+        &emu,
+        &args(&url),
+        vec![
+            say("yes"),
+            say(""),
+            fx.commit_fix_then("done"),
+            say("y"),
+            say("yes"),
+        ],
+    );
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.explain()
+            .contains("Open the PR to rustsec/advisory-db now?"),
+        "{}",
+        out.explain()
+    );
+    assert!(rustsec_prs(&emu).is_empty());
+
+    // `resume` typed at the terminal; `yes` to the PR; killed inside its `gh pr create`.
+    let hold = Hold::install(
+        &fx,
+        HoldAt {
+            program: "gh",
+            first: "pr",
+            // The only `gh pr create` of the resumed run (the project's PR was opened at step 9).
+            contains: "pr create",
+            nth: 1,
+        },
+    );
+    let mut cmd = fx.binary(&["resume"]);
+    for (k, v) in emu.env() {
+        cmd.env(k, v);
+    }
+    cmd.env("GIT_CONFIG_GLOBAL", emu.home.join(".gitconfig"));
+    let mut p = spawn_command(cmd, Some(120_000)).expect("spawn caro-hotfix in a pty");
+    p.exp_string("Open the PR to rustsec/advisory-db now?")
+        .expect("asked at resume");
+    p.send_line("yes").expect("type yes");
+    let (_, what) = hold
+        .wait(Duration::from_secs(120))
+        .expect("gh pr create for advisory-db was never started");
+    assert!(what.contains("rustsec/advisory-db"), "{what}");
+    fx.settle_record();
+    let status = p.process.kill(Signal::SIGKILL).expect("kill caro-hotfix");
+    assert!(
+        matches!(status, WaitStatus::Signaled(_, Signal::SIGKILL, _)),
+        "caro-hotfix was not killed but ended with {status:?}"
+    );
+    drop(p);
+    drop(hold);
+    assert!(rustsec_prs(&emu).is_empty(), "no PR before the resume");
+    let branch = "caro-hotfix/minicrate-1.0.11";
+    assert!(
+        submitted(&emu, branch).contains("package = \"minicrate\""),
+        "the branch reached the fork before the kill"
+    );
+
+    let out = run(&fx, &emu, &["resume"], vec![]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        !out.explain()
+            .contains("Open the PR to rustsec/advisory-db now?"),
+        "asked again: {}",
+        out.explain()
+    );
+    assert!(
+        out.explain()
+            .contains("The branch caro-hotfix/minicrate-1.0.11 is on octo/advisory-db already"),
+        "{}",
+        out.explain()
+    );
+    let prs = rustsec_prs(&emu);
+    assert_eq!(prs.len(), 1, "{prs:#?}");
+    assert_eq!(prs[0]["head"], branch);
 }

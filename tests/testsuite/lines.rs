@@ -896,15 +896,15 @@ use rexpect::session::{spawn_command, PtySession};
 
 /// Where the kill lands: on a program the wizard starts, held until the kill (it does nothing).
 #[derive(Debug, Clone, Copy)]
-struct HoldAt {
+pub(crate) struct HoldAt {
     /// The program (a stand-in wraps the real one: `git` or the real `gh`).
-    program: &'static str,
+    pub(crate) program: &'static str,
     /// Its first argument.
-    first: &'static str,
+    pub(crate) first: &'static str,
     /// A text its arguments, joined with spaces, contain.
-    contains: &'static str,
+    pub(crate) contains: &'static str,
     /// Which such call is held: the first, the second…
-    nth: u32,
+    pub(crate) nth: u32,
 }
 
 /// Step `step` of the second line (0.9 on the two-line fixture): the held program is one only that
@@ -1092,7 +1092,7 @@ fn killed_in_the_second_line_then_resumed(step: u8) {
 /// contain `at.contains`: a stand-in first on the wizard's `PATH` runs the real program, except
 /// that call, which reports itself in `held/call` and sleeps until its caller is gone, then exits
 /// 129 having done nothing. Dropping it puts the real program back.
-struct Hold<'a> {
+pub(crate) struct Hold<'a> {
     fx: &'a Fixture,
     program: &'static str,
     held: std::path::PathBuf,
@@ -1100,7 +1100,7 @@ struct Hold<'a> {
 }
 
 impl<'a> Hold<'a> {
-    fn install(fx: &'a Fixture, at: HoldAt) -> Hold<'a> {
+    pub(crate) fn install(fx: &'a Fixture, at: HoldAt) -> Hold<'a> {
         let held = fx.dir.path().join("held");
         let real = match at.program {
             "gh" => std::path::PathBuf::from(crate::support::emulator::GH),
@@ -1143,7 +1143,7 @@ exec '{real}' "$@"
     }
 
     /// Waits for the held call: its pid and what it is.
-    fn wait(&self, timeout: Duration) -> Option<(u32, String)> {
+    pub(crate) fn wait(&self, timeout: Duration) -> Option<(u32, String)> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(text) = std::fs::read_to_string(self.held.join("call")) {
