@@ -1182,8 +1182,10 @@ mod tests {
     #[test]
     fn no_step_renders_a_public_text_from_the_raw_incident() {
         // Files that show the incident to the maintainer or write it into the private advisory.
-        const PRIVATE: [&str; 7] = [
+        const PRIVATE: [&str; 8] = [
             "src/texts.rs",
+            // The incident report: .git/caro-hotfix/history/<version>.md, the maintainer's own.
+            "src/hotfix/report.rs",
             "src/hotfix/advisory.rs",
             "src/hotfix/step01_confirm.rs",
             "src/hotfix/step04_document.rs",

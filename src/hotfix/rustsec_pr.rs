@@ -333,9 +333,10 @@ pub fn push_branch(
 /// The PR's title and body.
 fn body(ctx: &mut Ctx<Hotfix>, crate_name: &str) -> Result<(String, String)> {
     let date = ctx.clock.today();
-    let title = ctx
-        .rec
-        .incident
+    // Offered only once the advisory is published, so the view is the whole incident; through it
+    // all the same, as every public text (texts::embargoed_view).
+    let public = crate::texts::public_incident(&ctx.rec, &ctx.settings);
+    let title = public
         .description
         .lines()
         .next()
@@ -356,7 +357,7 @@ fn body(ctx: &mut Ctx<Hotfix>, crate_name: &str) -> Result<(String, String)> {
     let s = rustsec_draft::Submission {
         crate_name,
         title: &title,
-        impact: &ctx.rec.incident.impact,
+        impact: &public.impact,
         advisory_url: ctx.rec.advisory_url.as_deref(),
         fix_pr: fix_pr.as_deref(),
         patched,
