@@ -166,6 +166,76 @@ global_advisory = {"description": "A GitHub Security Advisory.", "type": "object
                  "source_code_location", "identifiers", "references", "published_at", "updated_at", "github_reviewed_at",
                  "nvd_published_at", "withdrawn_at", "vulnerabilities", "cvss", "cwes", "credits"],
     "additionalProperties": False}
+# The answer of the advisory operations (issue 25): `#/components/schemas/repository-advisory` with
+# the schemas it references, as at the same commit (read at offsets 5 180 000-5 188 000 of the file;
+# `x-github-breaking-changes` not kept). `team` and `simple-repository` are not vendored: the
+# `collaborating_teams[]` items and `private_fork` are not checked.
+advisory_vulnerability = {"description": "A product affected by the vulnerability detailed in a repository security advisory.",
+    "type": "object", "properties": {
+        "package": {"description": "The name of the package affected by the vulnerability.", "type": "object", "nullable": True,
+                    "properties": {"ecosystem": {"$ref": "#/components/schemas/security-advisory-ecosystems"},
+                                   "name": s_("The unique package name within its ecosystem.", nullable=True)},
+                    "required": ["ecosystem", "name"]},
+        "vulnerable_version_range": s_("The range of the package versions affected by the vulnerability.", nullable=True),
+        "patched_versions": s_("The package version(s) that resolve the vulnerability.", nullable=True),
+        "vulnerable_functions": {"type": "array", "description": "The functions in the package that are affected.", "nullable": True,
+                                 "items": {"type": "string"}}},
+    "required": ["package", "vulnerable_version_range", "patched_versions", "vulnerable_functions"],
+    "additionalProperties": False}
+advisory_credit = {"description": "A credit given to a user for a repository security advisory.", "type": "object", "properties": {
+        "user": {"$ref": "#/components/schemas/simple-user"},
+        "type": {"$ref": "#/components/schemas/security-advisory-credit-types"},
+        "state": s_("The state of the user's acceptance of the credit.", enum=["accepted", "declined", "pending"])},
+    "required": ["user", "type", "state"], "additionalProperties": False}
+def user_of(desc):
+    return {"readOnly": True, "nullable": True, "description": desc, "allOf": [{"$ref": "#/components/schemas/simple-user"}]}
+def date_n(d):
+    return {"type": "string", "format": "date-time", "description": d, "readOnly": True, "nullable": True}
+repository_advisory = {"description": "A repository security advisory.", "type": "object", "properties": {
+    "ghsa_id": s_("The GitHub Security Advisory ID.", ro=True),
+    "cve_id": s_("The Common Vulnerabilities and Exposures (CVE) ID.", nullable=True),
+    "url": {"type": "string", "format": "uri", "description": "The API URL for the advisory.", "readOnly": True},
+    "html_url": {"type": "string", "format": "uri", "description": "The URL for the advisory.", "readOnly": True},
+    "summary": s_("A short summary of the advisory.", maxLength=1024),
+    "description": {"type": "string", "description": "A detailed description of what the advisory entails.", "maxLength": 65535, "nullable": True},
+    "severity": s_("The severity of the advisory.", nullable=True, enum=["critical", "high", "medium", "low"]),
+    "author": user_of("The author of the advisory."),
+    "publisher": user_of("The publisher of the advisory."),
+    "identifiers": {"type": "array", "items": {"type": "object", "properties": {
+        "type": s_("The type of identifier.", enum=["CVE", "GHSA"]), "value": s_("The identifier value.")},
+        "required": ["type", "value"]}, "readOnly": True},
+    "state": s_("The state of the advisory.", enum=["published", "closed", "withdrawn", "draft", "triage"]),
+    "created_at": date_n("The date and time of when the advisory was created, in ISO 8601 format."),
+    "updated_at": date_n("The date and time of when the advisory was last updated, in ISO 8601 format."),
+    "published_at": date_n("The date and time of when the advisory was published, in ISO 8601 format."),
+    "closed_at": date_n("The date and time of when the advisory was closed, in ISO 8601 format."),
+    "withdrawn_at": date_n("The date and time of when the advisory was withdrawn, in ISO 8601 format."),
+    "submission": {"type": "object", "nullable": True, "readOnly": True, "properties": {
+        "accepted": {"type": "boolean", "description": "Whether a private vulnerability report was accepted by the repository's administrators.", "readOnly": True}},
+        "required": ["accepted"]},
+    "vulnerabilities": {"type": "array", "nullable": True, "items": {"$ref": "#/components/schemas/repository-advisory-vulnerability"}},
+    "cvss": {"type": "object", "nullable": True, "properties": {
+        "vector_string": s_("The CVSS vector.", nullable=True),
+        "score": {"type": "number", "description": "The CVSS score.", "minimum": 0, "maximum": 10, "nullable": True, "readOnly": True}},
+        "required": ["vector_string", "score"]},
+    "cvss_severities": {"$ref": "#/components/schemas/cvss-severities"},
+    "cwes": {"type": "array", "nullable": True, "items": {"type": "object", "properties": {
+        "cwe_id": s_("The Common Weakness Enumeration (CWE) identifier."), "name": s_("The name of the CWE.", ro=True)},
+        "required": ["cwe_id", "name"]}, "readOnly": True},
+    "cwe_ids": {"type": "array", "description": "A list of only the CWE IDs.", "nullable": True, "items": {"type": "string"}},
+    "credits": {"type": "array", "nullable": True, "items": {"type": "object", "properties": {
+        "login": s_("The username of the user credited."), "type": {"$ref": "#/components/schemas/security-advisory-credit-types"}}}},
+    "credits_detailed": {"type": "array", "nullable": True, "items": {"$ref": "#/components/schemas/repository-advisory-credit"}, "readOnly": True},
+    "collaborating_users": {"type": "array", "description": "A list of users that collaborate on the advisory.", "nullable": True,
+                            "items": {"$ref": "#/components/schemas/simple-user"}},
+    "collaborating_teams": {"type": "array", "description": "A list of teams that collaborate on the advisory.", "nullable": True,
+                            "items": {"$ref": "#/components/schemas/team"}},
+    "private_fork": {"readOnly": True, "nullable": True, "description": "A temporary private fork of the advisory's repository for collaborating on a fix.",
+                     "allOf": [{"$ref": "#/components/schemas/simple-repository"}]}},
+    "required": ["ghsa_id", "cve_id", "url", "html_url", "summary", "description", "severity", "author", "publisher", "identifiers",
+                 "state", "created_at", "updated_at", "published_at", "closed_at", "withdrawn_at", "submission", "vulnerabilities",
+                 "cvss", "cwes", "cwe_ids", "credits", "credits_detailed", "collaborating_users", "collaborating_teams", "private_fork"],
+    "additionalProperties": False}
 def js(ref):
     return {"content": {"application/json": {"schema": {"$ref": ref}}}}
 doc = {
@@ -176,7 +246,8 @@ doc = {
                         "commit": "0000036e42b5e7121c2b1ac244cb7bba1d2f3914",
                         "path": "descriptions/api.github.com/api.github.com.json"},
            "x-not-vendored": {"#/components/schemas/release": "the 200 of repos/update-release: not vendored yet, its response is not checked",
-                              "#/components/schemas/repository-advisory": "the 200/201 of the advisory operations: not vendored yet, not checked",
+                              "#/components/schemas/team": "collaborating_teams[] of repository-advisory: not vendored, not checked",
+                              "#/components/schemas/simple-repository": "private_fork of repository-advisory: not vendored, not checked",
                               "#/components/responses/forbidden": "403: not vendored yet, not checked",
                               "#/components/responses/not_found": "404: not vendored yet, not checked",
                               "#/components/schemas/full-repository": "the 202 of security-advisories/create-fork: not vendored yet, not checked",
@@ -234,6 +305,9 @@ doc = {
     "cvss-severities": cvss_severities,
     "security-advisory-epss": epss,
     "simple-user": simple_user,
+    "repository-advisory": repository_advisory,
+    "repository-advisory-vulnerability": advisory_vulnerability,
+    "repository-advisory-credit": advisory_credit,
   }},
 }
 json.dump(doc, open("tests/fixtures/github-openapi/operations.json", "w"), indent=2, ensure_ascii=False)

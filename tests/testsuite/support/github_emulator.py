@@ -1691,8 +1691,35 @@ class Emulator:
         if errors:
             raise HTTPErr(422, "Invalid request.\n\n" + "\n".join(errors))
 
+    def rest_user(self, login):
+        """A `simple-user` as the REST API gives it (every field its schema requires)."""
+        uid = abs(hash(login)) % 10**6
+        base = f"{API}/users/{login}"
+        return {"login": login, "id": uid, "node_id": f"U_kgDO{uid}", "avatar_url": f"{WEB}/{login}.png",
+                "gravatar_id": "", "url": base, "html_url": f"{WEB}/{login}",
+                "followers_url": f"{base}/followers", "following_url": f"{base}/following{{/other_user}}",
+                "gists_url": f"{base}/gists{{/gist_id}}", "starred_url": f"{base}/starred{{/owner}}{{/repo}}",
+                "subscriptions_url": f"{base}/subscriptions", "organizations_url": f"{base}/orgs",
+                "repos_url": f"{base}/repos", "events_url": f"{base}/events{{/privacy}}",
+                "received_events_url": f"{base}/received_events", "type": "User", "site_admin": False,
+                "user_view_type": "public"}
+
     def rest_advisory(self, r, a):
-        return {k: v for k, v in a.items() if not k.startswith("_")}
+        """The held advisory as GitHub answers it (`repository-advisory`): users in full, every
+        vulnerability with all four fields, and none of the emulator's bookkeeping (`cve_requested`)."""
+        out = {k: v for k, v in a.items() if not k.startswith("_") and k != "cve_requested"}
+        for k in ("author", "publisher"):
+            if isinstance(out.get(k), dict):
+                out[k] = self.rest_user(out[k].get("login") or self.user)
+        out["credits_detailed"] = [dict(c, user=self.rest_user((c.get("user") or {}).get("login") or self.user))
+                                   for c in out.get("credits_detailed") or []]
+        out["vulnerabilities"] = [
+            {"package": {"ecosystem": (v.get("package") or {}).get("ecosystem"), "name": (v.get("package") or {}).get("name")},
+             "vulnerable_version_range": v.get("vulnerable_version_range"),
+             "patched_versions": v.get("patched_versions"),
+             "vulnerable_functions": v.get("vulnerable_functions")}
+            for v in out.get("vulnerabilities") or []]
+        return out
 
     def control_advisory(self, r, fields):
         """POST /_control/advisories {"repo", "advisory": {...}}: with the `ghsa_id` of an advisory, an
@@ -2021,7 +2048,7 @@ OPENAPI_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".
 class OpenAPI:
     """The vendored operations: (method, path template) → operation, and a validator of the subset of
     JSON Schema (OpenAPI 3.0) they use: type, nullable, enum, maxLength, required, properties,
-    additionalProperties, items, oneOf, $ref."""
+    additionalProperties, items, oneOf, allOf, $ref."""
 
     def __init__(self, path=OPENAPI_PATH):
         with open(path) as f:
@@ -2057,8 +2084,10 @@ class OpenAPI:
         if schema is None:
             return []
         if value is None:
-            return [] if schema.get("nullable") or "type" not in schema and "oneOf" not in schema \
+            return [] if schema.get("nullable") or "type" not in schema and "oneOf" not in schema and "allOf" not in schema \
                 else [(where, "invalid", f"{where or 'the body'} may not be null")]
+        if "allOf" in schema:  # e.g. repository-advisory's author: nullable, allOf [simple-user]
+            return [e for sub in schema["allOf"] for e in self.errors(value, sub, where)]
         if "oneOf" in schema:
             fits = [s for s in schema["oneOf"] if not self.errors(value, s, where)]
             if len(fits) != 1:
