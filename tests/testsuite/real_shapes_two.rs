@@ -459,3 +459,21 @@ fn a_backports_branch_holding_the_line_is_found_by_content_and_several_are_asked
         ],
     );
 }
+
+#[test]
+fn time_macros_never_tagged_on_its_own_is_released_inside_times_release() {
+    // time-rs/time: time-macros 0.2.32 has no tag; time's v0.3.55 pins it `=0.2.32` from
+    // [workspace.dependencies].
+    let fx = shapes::time();
+    let out = drill(&fx, "", "time-macros", &[]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "time-macros has no release tags of its own; it ships in time's releases (time pins =0.2.32): this hotfix releases time 0.3.56 with it",
+            "This hotfix will be: v0.3.56",
+            "Released together: time-macros 0.2.32 → 0.2.33, tagged v0.3.56",
+        ],
+    );
+    never_says(&out, &["No release tags found"]);
+}
