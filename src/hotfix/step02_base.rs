@@ -128,8 +128,18 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             base,
             chosen,
             i == 0,
-            shipped.as_ref(),
         )?);
+        if let (Some((crate_, pin)), Some(plan)) = (shipped.as_ref(), plans.last_mut()) {
+            if !plan.together.iter().any(|t| t.crate_name == crate_.name) {
+                let release = Release {
+                    tag: plan.base_tag.clone(),
+                    version: semver::Version::parse(&plan.base_version)?,
+                };
+                let tag = plan.tag.clone();
+                let with = shipped_with(ctx, crate_, pin, &package, &release, &tag)?;
+                plan.together.push(with);
+            }
+        }
     }
     let first = plans.remove(0);
     ctx.rec.plan = Some(first);
@@ -223,7 +233,6 @@ fn plan_line(
     base: Release,
     chosen: bool,
     first: bool,
-    shipped: Option<&(crate::ops::cargo::Package, String)>,
 ) -> Result<Plan> {
     let remote = ctx.settings.remote.clone();
     super::step02_scheme::check_base(ctx, package, &base)?;
@@ -246,12 +255,7 @@ fn plan_line(
         "Release: {} {} → {hotfix}",
         package.name, base.version
     ));
-    let mut together = super::step02_together::find(ctx, package, &base.tag, &hotfix)?;
-    if let Some((crate_, pin)) = shipped {
-        if !together.iter().any(|t| t.crate_name == crate_.name) {
-            together.push(shipped_with(ctx, crate_, pin, package, &base, &tag)?);
-        }
-    }
+    let together = super::step02_together::find(ctx, package, &base.tag, &hotfix)?;
 
     let mut wanted = vec![format!("refs/tags/{tag}"), format!("refs/heads/{branch}")];
     wanted.extend(
