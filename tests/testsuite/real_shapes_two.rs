@@ -477,3 +477,18 @@ fn time_macros_never_tagged_on_its_own_is_released_inside_times_release() {
     );
     never_says(&out, &["No release tags found"]);
 }
+
+#[test]
+fn a_crate_required_but_not_pinned_exactly_is_not_taken_for_shipped() {
+    // The same shape with `^0.2.32`: time's release does not fix which time-macros it ships.
+    let fx = shapes::time_pinned("^");
+    let out = drill(&fx, "", "time-macros", &[]);
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.error()
+            .contains("No release tags found for time-macros: no tag scheme holds"),
+        "{}",
+        out.explain()
+    );
+    never_says(&out, &["ships in time's releases"]);
+}

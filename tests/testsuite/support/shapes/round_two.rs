@@ -515,6 +515,12 @@ fn caro_files(s: &State) -> Vec<(String, String)> {
 ///   `0.1.35` … `0.1.41` are time 0.1's, from before the workspace: not copied).
 /// - CHANGELOG.md: Keep a Changelog, `## 0.3.55 [2026-08-01]` over `### Fixed` and `-` items.
 pub fn time() -> Fixture {
+    time_pinned("=")
+}
+
+/// [`time`] with the requirement written `{op}0.2.32`: `"="` as time does, `"^"` for a crate that
+/// is required but not shipped by the release.
+pub fn time_pinned(op: &str) -> Fixture {
     let mut b = Builder::new(
         "time-rs",
         "time",
@@ -524,6 +530,7 @@ pub fn time() -> Fixture {
         time_files,
     );
     b.state.set("time-macros", "0.2.32");
+    b.state.set("time-pin", op);
     b.state.release("time", "0.3.54", date(2026, 7, 20));
     b.commit("v0.3.54 release", date(2026, 7, 20));
     b.tag("v0.3.54", "");
@@ -548,7 +555,8 @@ fn time_files(s: &State) -> Vec<(String, String)> {
         file(
             "Cargo.toml",
             format!(
-                "[workspace]\ndefault-members = [\"time\"]\nmembers = [\"time\", \"time-macros\"]\nresolver = \"3\"\n\n[workspace.package]\nedition = \"2021\"\nrepository = \"https://github.com/time-rs/time\"\nlicense = \"MIT OR Apache-2.0\"\n\n[workspace.dependencies]\ntime-macros = {{ path = \"time-macros\", version = \"={}\" }}\n",
+                "[workspace]\ndefault-members = [\"time\"]\nmembers = [\"time\", \"time-macros\"]\nresolver = \"3\"\n\n[workspace.package]\nedition = \"2021\"\nrepository = \"https://github.com/time-rs/time\"\nlicense = \"MIT OR Apache-2.0\"\n\n[workspace.dependencies]\ntime-macros = {{ path = \"time-macros\", version = \"{}{}\" }}\n",
+                s.v("time-pin"),
                 s.v("time-macros")
             ),
         ),
