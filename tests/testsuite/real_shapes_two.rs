@@ -473,6 +473,11 @@ fn time_macros_never_tagged_on_its_own_is_released_inside_times_release() {
             "time-macros has no release tags of its own; it ships in time's releases (time pins =0.2.32): this hotfix releases time 0.3.56 with it",
             "This hotfix will be: v0.3.56",
             "Released together: time-macros 0.2.32 → 0.2.33, tagged v0.3.56",
+            // Step 6 bumps both and moves the pin; step 12 watches both.
+            "time/Cargo.toml: version 0.3.56",
+            "time-macros/Cargo.toml: time-macros version 0.2.33",
+            "Cargo.toml: requirement on time-macros moved to 0.2.33",
+            "waits here for time-macros 0.2.33 (released together)",
         ],
     );
     never_says(&out, &["No release tags found"]);
