@@ -21,6 +21,7 @@ mod step02_base;
 mod step02_branch;
 mod step02_publishing;
 mod step02_scheme;
+mod step02_ships;
 mod step02_strategy;
 mod step02_together;
 mod step03_branch;

@@ -29,10 +29,30 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
 
     // `--base-tag` names an older line to patch, and a hotfix chained from a rollback starts from
     // the yanked release; otherwise the base is the highest release of the crate's own tag scheme.
-    let package = ctx.package()?;
+    let mut package = ctx.package()?;
     let tags = ctx.git().tags()?;
     let requested = ctx.rec.request.base_tag.clone();
-    let prefix = super::step02_scheme::find(ctx, &package, &tags, requested.as_deref())?;
+    let (prefix, shipper) = super::step02_scheme::find(ctx, &package, &tags, requested.as_deref())?;
+    // Never tagged on its own: the hotfix is the release of the crate that ships it, with it; the
+    // request says so from now on, so that every later step (and a resume) works on that crate.
+    let shipped = match shipper {
+        Some(shipper) => {
+            let asked = package;
+            package = shipper.package;
+            ctx.ui.info(format!(
+                "{asked_name} has no release tags of its own; it ships in {name}'s releases ({name} \
+                 pins {pin}): this hotfix releases {name} {next} with it",
+                asked_name = asked.name,
+                name = package.name,
+                pin = shipper.pin,
+                next = next_patch(&shipper.newest.version),
+            ));
+            ctx.settings.package = Some(package.name.clone());
+            ctx.rec.request.package = Some(package.name.clone());
+            Some((asked, shipper.pin))
+        }
+        None => None,
+    };
     let preset = match requested.as_deref() {
         Some(tag) => match latest_release([tag], &prefix).filter(|_| tags.iter().any(|t| t == tag))
         {
@@ -109,6 +129,17 @@ pub fn run(ctx: &mut Ctx<Hotfix>) -> Result<()> {
             chosen,
             i == 0,
         )?);
+        if let (Some((crate_, pin)), Some(plan)) = (shipped.as_ref(), plans.last_mut()) {
+            if !plan.together.iter().any(|t| t.crate_name == crate_.name) {
+                let release = Release {
+                    tag: plan.base_tag.clone(),
+                    version: semver::Version::parse(&plan.base_version)?,
+                };
+                let tag = plan.tag.clone();
+                let with = shipped_with(ctx, crate_, pin, &package, &release, &tag)?;
+                plan.together.push(with);
+            }
+        }
     }
     let first = plans.remove(0);
     ctx.rec.plan = Some(first);
@@ -151,6 +182,44 @@ fn not_a_release(
         "--base-tag {given}: {given} is a branch of {remote}, not a tag, and it holds no release \
          of {crate_name}. Pass the tag of the release to patch."
     ))
+}
+
+/// The crate asked for, released inside `package`'s release (its tag is `package`'s), published
+/// first since `package` requires it.
+fn shipped_with(
+    ctx: &mut Ctx<Hotfix>,
+    crate_: &crate::ops::cargo::Package,
+    pin: &str,
+    package: &crate::ops::cargo::Package,
+    base: &Release,
+    tag: &str,
+) -> Result<crate::record::Together> {
+    let Some(at_base) = super::step02_scheme::version_at(ctx, crate_, &base.tag)? else {
+        bail!(
+            "{} ships in {}'s releases, but {} has no {}. Nothing was changed.",
+            crate_.name,
+            package.name,
+            base.tag,
+            crate_.name
+        );
+    };
+    let version = next_patch(&at_base);
+    ctx.ui.info(format!(
+        "Released together: {} {at_base} → {version}, tagged {tag} (ships in {}'s releases, \
+         which pin {pin})",
+        crate_.name, package.name
+    ));
+    Ok(crate::record::Together {
+        crate_name: crate_.name.clone(),
+        base_version: at_base.to_string(),
+        version: version.to_string(),
+        tag: tag.to_string(),
+        why: format!(
+            "ships in {}'s releases ({} pins {pin})",
+            package.name, package.name
+        ),
+        before: true,
+    })
 }
 
 /// The plan of one line: its base release, the hotfix version and tag, the crates released with

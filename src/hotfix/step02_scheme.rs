@@ -16,14 +16,17 @@ use crate::logic::version::Release;
 use crate::ops::cargo::Package;
 use crate::record::Hotfix;
 
+use super::step02_ships::Shipper;
+
 /// The scheme of the crate's release tags: `tag-prefix` when set, the prefix of `--base-tag` when
-/// given, else the one scheme that fits the manifests (asked when two do).
+/// given, else the one scheme that fits the manifests (asked when two do). When none fits, the
+/// crate whose releases ship it, if one does ([`super::step02_ships`]): its scheme and itself.
 pub fn find(
     ctx: &mut Ctx<Hotfix>,
     package: &Package,
     tags: &[String],
     base_tag: Option<&str>,
-) -> Result<String> {
+) -> Result<(String, Option<Shipper>)> {
     if let Some(prefix) = ctx.settings.tag_prefix.clone() {
         if tag_scheme::releases(tags, &prefix).is_empty() {
             // Configured, but reading no tag: say what the tags themselves say.
@@ -64,20 +67,23 @@ pub fn find(
             package.name,
             tag_scheme::shown(&prefix)
         ));
-        return Ok(prefix);
+        return Ok((prefix, None));
     }
     if let Some(tag) = base_tag {
         if let Some(prefix) = tag_scheme::prefix_of(tag) {
-            return Ok(prefix.to_string());
+            return Ok((prefix.to_string(), None));
         }
         // Not a release tag at all: the caller says so, naming the releases that exist.
-        return Ok(String::new());
+        return Ok((String::new(), None));
     }
     match detect(ctx, package, tags)? {
-        Detected::None(said) => bail!("{said}"),
+        Detected::None(said) => match super::step02_ships::find(ctx, package, tags)? {
+            Some(shipper) => Ok((shipper.prefix.clone(), Some(shipper))),
+            None => bail!("{said}"),
+        },
         Detected::One(c) => {
             ctx.ui.info(found_line(package, &c));
-            Ok(c.prefix)
+            Ok((c.prefix, None))
         }
         Detected::Several(fits) => {
             let items: Vec<String> = fits
@@ -97,7 +103,7 @@ pub fn find(
             let i = ctx
                 .prompter
                 .select("Which tags are the releases?", &refs, 0)?;
-            Ok(fits[i].prefix.clone())
+            Ok((fits[i].prefix.clone(), None))
         }
     }
 }

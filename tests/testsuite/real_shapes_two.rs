@@ -459,3 +459,41 @@ fn a_backports_branch_holding_the_line_is_found_by_content_and_several_are_asked
         ],
     );
 }
+
+#[test]
+fn time_macros_never_tagged_on_its_own_is_released_inside_times_release() {
+    // time-rs/time: time-macros 0.2.32 has no tag; time's v0.3.55 pins it `=0.2.32` from
+    // [workspace.dependencies].
+    let fx = shapes::time();
+    let out = drill(&fx, "", "time-macros", &[]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    says(
+        &out,
+        &[
+            "time-macros has no release tags of its own; it ships in time's releases (time pins =0.2.32): this hotfix releases time 0.3.56 with it",
+            "This hotfix will be: v0.3.56",
+            "Released together: time-macros 0.2.32 → 0.2.33, tagged v0.3.56",
+            // Step 6 bumps both and moves the pin; step 12 watches both.
+            "time/Cargo.toml: version 0.3.56",
+            "time-macros/Cargo.toml: time-macros version 0.2.33",
+            "Cargo.toml: requirement on time-macros moved to 0.2.33",
+            "waits here for time-macros 0.2.33 (released together)",
+        ],
+    );
+    never_says(&out, &["No release tags found"]);
+}
+
+#[test]
+fn a_crate_required_but_not_pinned_exactly_is_not_taken_for_shipped() {
+    // The same shape with `^0.2.32`: time's release does not fix which time-macros it ships.
+    let fx = shapes::time_pinned("^");
+    let out = drill(&fx, "", "time-macros", &[]);
+    assert_ne!(out.code, 0, "{}", out.explain());
+    assert!(
+        out.error()
+            .contains("No release tags found for time-macros: no tag scheme holds"),
+        "{}",
+        out.explain()
+    );
+    never_says(&out, &["ships in time's releases"]);
+}

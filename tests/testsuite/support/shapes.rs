@@ -36,7 +36,7 @@ use std::process::Command;
 use super::{git, write, Fixture};
 
 mod round_two;
-pub use round_two::{bitflags, caro, hyper, openssl, tracing};
+pub use round_two::{bitflags, caro, hyper, openssl, time, time_pinned, tracing};
 
 /// A calendar date, written the ways CHANGELOGs write it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -498,3 +498,85 @@ fn caro_files(s: &State) -> Vec<(String, String)> {
         file("Cargo.lock", lock),
     ]
 }
+
+// ---------------------------------------------------------------------------------------------
+// time-rs/time
+// ---------------------------------------------------------------------------------------------
+
+/// A time-shaped repository (time-rs/time 857d9c40 = tag v0.3.55, default branch `main`,
+/// lightweight tags; MIT OR Apache-2.0), where a crate ships inside another's releases.
+///
+/// - A virtual workspace (`resolver = "3"`, `default-members = ["time"]`): `time` 0.3.55 and
+///   `time-macros` 0.2.32 (the real one also has `time-core` 0.1.9, pinned the same way).
+///   `[workspace.dependencies]` pins `time-macros = { path = "time-macros", version = "=0.2.32" }`;
+///   `time/Cargo.toml` takes it with `time-macros = { workspace = true, optional = true }`.
+/// - Tags `vX.Y.Z` for `time` only: v0.3.54 (2026-07-20), v0.3.55 (2026-08-01), both with
+///   time-macros 0.2.32; time-macros has no tag of its own (the real repository's bare tags
+///   `0.1.35` … `0.1.41` are time 0.1's, from before the workspace: not copied).
+/// - CHANGELOG.md: Keep a Changelog, `## 0.3.55 [2026-08-01]` over `### Fixed` and `-` items.
+pub fn time() -> Fixture {
+    time_pinned("=")
+}
+
+/// [`time`] with the requirement written `{op}0.2.32`: `"="` as time does, `"^"` for a crate that
+/// is required but not shipped by the release.
+pub fn time_pinned(op: &str) -> Fixture {
+    let mut b = Builder::new(
+        "time-rs",
+        "time",
+        "main",
+        TagKind::Lightweight,
+        false,
+        time_files,
+    );
+    b.state.set("time-macros", "0.2.32");
+    b.state.set("time-pin", op);
+    b.state.release("time", "0.3.54", date(2026, 7, 20));
+    b.commit("v0.3.54 release", date(2026, 7, 20));
+    b.tag("v0.3.54", "");
+    b.state.release("time", "0.3.55", date(2026, 8, 1));
+    b.commit("v0.3.55 release", date(2026, 8, 1));
+    b.tag("v0.3.55", "");
+    b.finish("main")
+}
+
+fn time_files(s: &State) -> Vec<(String, String)> {
+    let mut changelog = String::from(
+        "# Changelog\n\nAll notable changes to the time project will be documented in this file.\n\n\
+         The format is based on [Keep a Changelog]. This project adheres to [Semantic Versioning].\n\n---\n\n",
+    );
+    for (version, on) in s.releases("time").iter().rev() {
+        changelog += &format!(
+            "## {version} [{}]\n\n### Fixed\n\n- Avoid underflow in `DateIter::nth` ({version}).\n\n",
+            on.iso()
+        );
+    }
+    vec![
+        file(
+            "Cargo.toml",
+            format!(
+                "[workspace]\ndefault-members = [\"time\"]\nmembers = [\"time\", \"time-macros\"]\nresolver = \"3\"\n\n[workspace.package]\nedition = \"2021\"\nrepository = \"https://github.com/time-rs/time\"\nlicense = \"MIT OR Apache-2.0\"\n\n[workspace.dependencies]\ntime-macros = {{ path = \"time-macros\", version = \"{}{}\" }}\n",
+                s.v("time-pin"),
+                s.v("time-macros")
+            ),
+        ),
+        file(
+            "time/Cargo.toml",
+            format!(
+                "[package]\nname = \"time\"\nversion = \"{}\"\nedition.workspace = true\nrepository.workspace = true\nlicense.workspace = true\ndescription = \"Date and time library.\"\n\n[features]\nmacros = [\"dep:time-macros\"]\n\n[dependencies]\ntime-macros = {{ workspace = true, optional = true }}\n",
+                s.v("time")
+            ),
+        ),
+        file("time/src/lib.rs", lib_rs("time")),
+        file(
+            "time-macros/Cargo.toml",
+            format!(
+                "[package]\nname = \"time-macros\"\nversion = \"{}\"\nedition.workspace = true\nrepository.workspace = true\nlicense.workspace = true\ndescription = \"Procedural macros for the time crate.\"\n\n[lib]\nproc-macro = true\n",
+                s.v("time-macros")
+            ),
+        ),
+        file("time-macros/src/lib.rs", lib_rs("time_macros")),
+        file("CHANGELOG.md", changelog),
+        file(".gitignore", "target\nCargo.lock\n"),
+    ]
+}
