@@ -114,6 +114,28 @@ fn rustsec_prs(emu: &Emulator) -> Vec<Value> {
     emu.pulls(ADVISORY_DB)
 }
 
+/// `resume` after the RustSec branch reached the fork but no PR was opened: it is not asked again,
+/// finds the branch on the fork, and opens exactly one PR (returned).
+fn resume_opens_the_one_rustsec_pr(fx: &Fixture, emu: &Emulator) -> Vec<Value> {
+    let out = run(fx, emu, &["resume"], vec![]);
+    assert_eq!(out.code, 0, "{}", out.explain());
+    assert!(
+        !out.explain()
+            .contains("Open the PR to rustsec/advisory-db now?"),
+        "asked again: {}",
+        out.explain()
+    );
+    assert!(
+        out.explain()
+            .contains("The branch caro-hotfix/minicrate-1.0.11 is on octo/advisory-db already"),
+        "{}",
+        out.explain()
+    );
+    let prs = rustsec_prs(emu);
+    assert_eq!(prs.len(), 1, "{prs:#?}");
+    prs
+}
+
 /// The file the PR's branch adds, as the fork holds it.
 fn submitted(emu: &Emulator, branch: &str) -> String {
     let fork = emu.state_dir.join("forks/octo/advisory-db.git");
@@ -179,22 +201,7 @@ fn the_rustsec_pr_is_opened_once_from_the_fork_after_the_advisory_is_published()
     );
     assert!(draft.contains(&ghsa), "{draft}");
 
-    let out = run(&fx, &emu, &["resume"], vec![]);
-    assert_eq!(out.code, 0, "{}", out.explain());
-    assert!(
-        !out.explain()
-            .contains("Open the PR to rustsec/advisory-db now?"),
-        "asked again: {}",
-        out.explain()
-    );
-    assert!(
-        out.explain()
-            .contains("The branch caro-hotfix/minicrate-1.0.11 is on octo/advisory-db already"),
-        "{}",
-        out.explain()
-    );
-    let prs = rustsec_prs(&emu);
-    assert_eq!(prs.len(), 1, "{prs:#?}");
+    let prs = resume_opens_the_one_rustsec_pr(&fx, &emu);
     let pr = &prs[0];
     assert_eq!(pr["head"], branch);
     assert_eq!(pr["head_owner"], "octo");
@@ -723,21 +730,6 @@ fn killed_between_the_push_and_the_rustsec_pr_resume_opens_one() {
         "the branch reached the fork before the kill"
     );
 
-    let out = run(&fx, &emu, &["resume"], vec![]);
-    assert_eq!(out.code, 0, "{}", out.explain());
-    assert!(
-        !out.explain()
-            .contains("Open the PR to rustsec/advisory-db now?"),
-        "asked again: {}",
-        out.explain()
-    );
-    assert!(
-        out.explain()
-            .contains("The branch caro-hotfix/minicrate-1.0.11 is on octo/advisory-db already"),
-        "{}",
-        out.explain()
-    );
-    let prs = rustsec_prs(&emu);
-    assert_eq!(prs.len(), 1, "{prs:#?}");
+    let prs = resume_opens_the_one_rustsec_pr(&fx, &emu);
     assert_eq!(prs[0]["head"], branch);
 }
